@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareProblems, formatProblem } from '../api/problem.js';
+import type { Problem } from '../api/problem.js';
+import { loadFromDisk } from '../app.js';
+import { UsageError } from './errors.js';
+import type { Output } from './output.js';
+import { POLICY_OPTIONS, policyFromFlags } from './policy-flags.js';
+
+export const VALIDATE_USAGE = `usage: tinyforge validate [PATH...] [--json] [--root DIR] [--allow-... policy flags]
+
+Checks manifests against tinyforge's schemas and across each other, without Docker.
+PATH is a manifest directory (default ./manifests) or manifest files; files are checked
+together, with --root (default: their folder) as their manifest directory.
+Prints file:line:col: message per problem on stderr; --json prints
+{"valid": bool, "problems": [...]} on stdout. Exit 0 valid, 1 invalid, 2 usage error.`;
+
+/** `tinyforge validate`: exit 0 when every manifest is valid, 1 otherwise. */
+export function validateCommand(argv: string[], output: Output): number {
+  const { values, positionals } = parseOrUsage(argv);
+  if (values.help) {
+    output.out(VALIDATE_USAGE);
+    return 0;
+  }
+  const policy = policyFromFlags(values, process.env['DOCKER_HOST']);
+  const targets = positionals.length > 0 ? positionals : ['manifests'];
+  const problems: Problem[] = [];
+  let workloads = 0;
+  const files: string[] = [];
+  for (const target of targets) {
+    if (isDirectory(target)) {
+      const load = loadFromDisk({ dir: target }, policy);
+      problems.push(...load.problems);
+      workloads += load.workloads.length;
+      if (load.unreadable !== undefined) problems.push({ file: target, line: 1, column: 1, path: '', message: load.unreadable });
+      else if (load.fileCount === 0) problems.push({ file: target, line: 1, column: 1, path: '', message: 'no manifests found (*.yaml or *.yml files)' });
+    } else {
+      files.push(target);
+    }
+  }
+  if (files.length > 0) {
+    const byRoot = new Map<string, string[]>();
+    for (const file of files) {
+      const root = values.root ?? path.dirname(file);
+      byRoot.set(root, [...(byRoot.get(root) ?? []), file]);
+    }
+    for (const [root, group] of byRoot) {
+      const load = loadFromDisk({ files: group, root }, policy);
+      problems.push(...load.problems);
+      workloads += load.workloads.length;
+    }
+  }
+  problems.sort(compareProblems);
+
+  if (values.json) {
+    output.out(JSON.stringify({ valid: problems.length === 0, problems }, null, 2));
+  } else if (problems.length > 0) {
+    output.err(problems.map(formatProblem).join('\n'));
+    const fileCount = new Set(problems.map((p) => p.file)).size;
+    output.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}`);
+  } else {
+    output.out(`valid: ${workloads} workload${workloads === 1 ? '' : 's'}`);
+  }
+  return problems.length === 0 ? 0 : 1;
+}
+
+function parseOrUsage(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        root: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        ...POLICY_OPTIONS,
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${VALIDATE_USAGE}`);
+  }
+}
+
+function isDirectory(target: string): boolean {
+  try {
+    return fs.statSync(target).isDirectory();
+  } catch {
+    // A missing directory is reported by the loader as unreadable, with the reason.
+    return !/\.ya?ml$/i.test(target);
+  }
+}

@@ -1,0 +1,20 @@
+import type { Problem } from '../api/problem.js';
+
+/**
+ * Something only one workload may have: a host IP and port, or a route's domain. Claims
+ * are gathered per document and compared across all workloads.
+ */
+export interface Claim {
+  type: 'port' | 'domain';
+  /** Equal keys conflict: `tcp/127.0.0.1:8080`, `app.example.com`. */
+  key: string;
+  /** Keys that conflict with every key of the same port (`tcp/0.0.0.0:8080`). */
+  wildcard: boolean;
+  /** How the claim reads in a message: `host port 127.0.0.1:8080/tcp`. */
+  label: string;
+  at: Problem;
+}
+
+export function portClaimKey(protocol: string, hostIP: string, port: number): { key: string; wildcard: boolean } {
+  return { key: `${protocol}/${hostIP}:${port}`, wildcard: hostIP === '0.0.0.0' || hostIP === '::' };
+}

@@ -1,0 +1,36 @@
+import type { Manifest } from '../api/manifest-types.js';
+import { portClaimKey } from './claim.js';
+import type { Claim } from './claim.js';
+import { containerSites } from './container-sites.js';
+import type { FieldPath } from './field-path.js';
+
+/** A claim before it is placed in the YAML text. */
+export type UnplacedClaim = Omit<Claim, 'at'> & { path: FieldPath };
+
+export const DEFAULT_HOST_IP = '127.0.0.1';
+
+/** The host ports and route domains a manifest claims. */
+export function collectClaims(manifest: Manifest): UnplacedClaim[] {
+  const claims: UnplacedClaim[] = [];
+  for (const site of containerSites(manifest)) {
+    (site.fields.ports ?? []).forEach((port, index) => {
+      if (port.host === undefined) return;
+      claims.push(portClaim([...site.path, 'ports', index, 'host'], port.protocol ?? 'tcp', port.hostIP ?? DEFAULT_HOST_IP, port.host));
+    });
+    if (site.fields.domain !== undefined) claims.push(domainClaim([...site.path, 'domain'], site.fields.domain));
+  }
+  if (manifest.kind === 'Project') {
+    manifest.spec.stages.forEach((stage, index) => {
+      if (stage.domain !== undefined) claims.push(domainClaim(['spec', 'stages', index, 'domain'], stage.domain));
+    });
+  }
+  return claims;
+}
+
+export function portClaim(path: FieldPath, protocol: string, hostIP: string, port: number): UnplacedClaim {
+  return { type: 'port', path, ...portClaimKey(protocol, hostIP, port), label: `host port ${hostIP}:${port}/${protocol}` };
+}
+
+export function domainClaim(path: FieldPath, domain: string): UnplacedClaim {
+  return { type: 'domain', path, key: domain, wildcard: false, label: `a route for domain ${domain}` };
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# A private Docker engine for tinyforge's end-to-end tests (see ENGINE.md):
+# no bridge network, no iptables, its own socket and data root, and local
+# busybox images since nothing can be pulled.
+#
+#   test/support/engine.sh start   install what is missing, start, build images
+#   test/support/engine.sh stop    stop the engine this script started
+#   test/support/engine.sh host    print the DOCKER_HOST of the engine
+#
+# TINYFORGE_ENGINE_DIR moves the engine's folder (default /tmp/tinyforge-engine).
+set -euo pipefail
+
+dir="${TINYFORGE_ENGINE_DIR:-/tmp/tinyforge-engine}"
+sock="$dir/docker.sock"
+host="unix://$sock"
+docker_cli=/usr/bin/docker   # Debian's client, matched to its engine
+[ -x "$docker_cli" ] || docker_cli=docker
+
+log() { echo "engine: $*" >&2; }
+
+answers() {
+  [ -S "$sock" ] && DOCKER_HOST="$host" timeout 5 "$docker_cli" version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
+
+install_missing() {
+  local need=()
+  command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need+=(busybox-static)
+  if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then log "missing ${need[*]} and not root: install them first"; exit 1; fi
+    log "installing ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+}
+
+build_images() {
+  if DOCKER_HOST="$host" "$docker_cli" image inspect tinyforge-test/busybox:2 >/dev/null 2>&1; then return; fi
+  local root
+  root=$(mktemp -d)
+  mkdir -p "$root/bin" "$root/tmp" "$root/www"
+  cp /bin/busybox "$root/bin/busybox"
+  for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$root/bin/$a"; done
+  echo '<h1>tinyforge</h1>' > "$root/www/index.html"
+  tar -C "$root" -c . | DOCKER_HOST="$host" "$docker_cli" import -c 'ENV PATH=/bin' - tinyforge-test/busybox:1 >/dev/null
+  DOCKER_HOST="$host" "$docker_cli" tag tinyforge-test/busybox:1 tinyforge-test/busybox:2
+  rm -rf "$root"
+  log "built tinyforge-test/busybox:1 and :2"
+}
+
+start() {
+  install_missing
+  mkdir -p "$dir"
+  if answers; then
+    log "already running at $host"
+  else
+    log "starting dockerd at $host"
+    # A stale pidfile from a killed run makes dockerd refuse to start.
+    rm -f "$dir/docker.pid" "$sock"
+    setsid dockerd --host "$host" \
+      --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/docker.pid" \
+      --bridge=none --iptables=false --ip6tables=false \
+      >"$dir/dockerd.log" 2>&1 < /dev/null &
+    for _ in $(seq 1 120); do
+      answers && break
+      sleep 0.25
+    done
+    if ! answers; then log "dockerd did not answer; its log:"; tail -20 "$dir/dockerd.log" >&2; exit 1; fi
+  fi
+  build_images
+  echo "$host"
+}
+
+stop() {
+  [ -f "$dir/docker.pid" ] || { log "not running"; return 0; }
+  local pid
+  pid=$(cat "$dir/docker.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    if kill -0 "$pid" 2>/dev/null; then log "dockerd ignored SIGTERM; killing"; kill -9 "$pid" || true; fi
+  fi
+  # containerd-shims outlive a killed dockerd; end those of this engine only.
+  pkill -f "containerd-shim.*$dir/exec" 2>/dev/null || true
+  rm -f "$dir/docker.pid"
+  log "stopped"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  host) echo "$host" ;;
+  *) echo "usage: $0 start|stop|host" >&2; exit 2 ;;
+esac

@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * A throw-away manifest directory: `files` maps relative paths to contents (folders are
+ * created). Returns its absolute path; remove it with `removeFixtureDir`.
+ */
+export function makeFixtureDir(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-fixture-'));
+  for (const [relative, content] of Object.entries(files)) {
+    const full = path.join(dir, relative);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, content);
+  }
+  return dir;
+}
+
+export function removeFixtureDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The smallest valid Image manifest, with extra spec lines appended (indented two spaces). */
+export function imageManifest(name: string, specLines: string[] = []): string {
+  return ['apiVersion: tinyforge.dev/v1', 'kind: Image', 'metadata:', `  name: ${name}`, 'spec:', '  image: tinyforge-test/busybox:1', ...specLines.map((l) => `  ${l}`), ''].join('\n');
+}
