@@ -8,6 +8,7 @@ import { readSchemaFiles } from './adapters/schema-files.js';
 import { loadManifests } from './manifest/load-manifests.js';
 import type { LoadResult, ManifestText } from './manifest/load-manifests.js';
 import { SchemaValidator } from './manifest/schema-validator.js';
+import type { SchemaSet } from './manifest/schema-set.js';
 import type { Problem } from './api/problem.js';
 
 /** What loading a manifest directory (or a few files) found, plus whether the directory was readable at all. */
@@ -17,6 +18,11 @@ export interface DirectoryLoad extends LoadResult {
   unreadable?: string;
   /** How many manifest files were found. */
   fileCount: number;
+}
+
+/** The JSON Schemas shipped in schemas/. */
+export function readSchemas(): SchemaSet {
+  return readSchemaFiles();
 }
 
 let validator: SchemaValidator | undefined;

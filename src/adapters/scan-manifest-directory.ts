@@ -38,7 +38,7 @@ export function scanManifestDirectory(dir: string, display: (absolutePath: strin
   const seen = new Set<string>([result.realRoot]);
   const refuse = (file: string, message: string) => result.problems.push({ file: display(file), line: 1, column: 1, path: '', message });
 
-  const walk = (folder: string): void => {
+  const walk = (folder: string, realFolder: string): void => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(folder, { withFileTypes: true });
@@ -51,7 +51,7 @@ export function scanManifestDirectory(dir: string, display: (absolutePath: strin
     for (const entry of entries) {
       const full = path.join(folder, entry.name);
       let isDirectory = entry.isDirectory();
-      let real = full;
+      let real = path.join(realFolder, entry.name);
       if (entry.isSymbolicLink()) {
         try {
           real = fs.realpathSync(full);
@@ -68,7 +68,7 @@ export function scanManifestDirectory(dir: string, display: (absolutePath: strin
       if (isDirectory) {
         if (isSkippedDirectoryName(entry.name) || seen.has(real)) continue;
         seen.add(real);
-        walk(full);
+        walk(full, real);
       } else if (isManifestFileName(entry.name) && !seen.has(real)) {
         seen.add(real);
         const read = safeReadText(real);
@@ -77,6 +77,6 @@ export function scanManifestDirectory(dir: string, display: (absolutePath: strin
       }
     }
   };
-  walk(root);
+  walk(root, result.realRoot);
   return result;
 }

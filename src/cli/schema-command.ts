@@ -1,4 +1,4 @@
-import { readSchemaFiles } from '../adapters/schema-files.js';
+import { readSchemas } from '../app.js';
 import { KINDS } from '../api/kinds.js';
 import { bundleSchema } from '../manifest/bundle-schema.js';
 import { UsageError } from './errors.js';
@@ -16,7 +16,7 @@ export function schemaCommand(argv: string[], output: Output): number {
     return 0;
   }
   if (argv.length > 1) throw new UsageError(SCHEMA_USAGE);
-  const schemas = readSchemaFiles();
+  const schemas = readSchemas();
   const wanted = (argv[0] ?? 'manifest').toLowerCase();
   const entry = `${wanted}.schema.json`;
   if (!schemas.has(entry) || wanted === 'container') {

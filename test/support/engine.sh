@@ -25,7 +25,8 @@ answers() {
 install_missing() {
   local need=()
   command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
-  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need+=(busybox-static)
+  # The image needs the static busybox: it has no libc to link against.
+  dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then log "missing ${need[*]} and not root: install them first"; exit 1; fi
     log "installing ${need[*]}"

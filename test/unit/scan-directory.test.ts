@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/api/policy.js';
+import { loadFromDisk } from '../../src/app.js';
+import { isManifestFileName } from '../../src/manifest/manifest-file-name.js';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+
+describe('scanning the manifest directory', () => {
+  let dir = '';
+  afterEach(() => removeFixtureDir(dir));
+
+  it('ignores editor and sync leftovers, hidden files and folders', () => {
+    for (const name of ['web.yaml~', 'web.yaml.swp', '.web.yaml.swp', '4913', '.#web.yaml', '.web.yaml.Xa12bC', 'web.sync-conflict-20260101-101010-ABCDEFG.yaml', 'notes.txt']) {
+      expect(isManifestFileName(name), name).toBe(false);
+    }
+    expect(isManifestFileName('web.yaml')).toBe(true);
+    expect(isManifestFileName('web.yml')).toBe(true);
+
+    dir = makeFixtureDir({
+      'web.yaml': imageManifest('web'),
+      'web.yaml~': 'garbage: [',
+      '.web.yaml.swp': 'garbage: [',
+      '4913': '',
+      '.#web.yaml': 'garbage: [',
+      'web.sync-conflict-20260101-101010-ABCDEFG.yaml': 'garbage: [',
+      '.git/config.yaml': 'garbage: [',
+      '.hidden/x.yaml': 'garbage: [',
+      'apps/api.yml': imageManifest('api'),
+    });
+    const load = loadFromDisk({ dir }, DEFAULT_POLICY, { cwd: dir });
+    expect(load.problems).toEqual([]);
+    expect(load.workloads.map((w) => [w.id, w.source.file])).toEqual([
+      ['image/api', 'apps/api.yml'],
+      ['image/web', 'web.yaml'],
+    ]);
+  });
+
+  it('follows a symlink that stays inside the directory, and reads each real file once', () => {
+    dir = makeFixtureDir({ 'real/web.yaml': imageManifest('web') });
+    fs.symlinkSync('real/web.yaml', path.join(dir, 'link.yaml'));
+    fs.symlinkSync('real', path.join(dir, 'linked-folder'));
+    const load = loadFromDisk({ dir }, DEFAULT_POLICY, { cwd: dir });
+    expect(load.problems).toEqual([]);
+    expect(load.workloads.map((w) => w.id)).toEqual(['image/web']);
+  });
+
+  it('says a missing directory is unreadable rather than empty', () => {
+    dir = makeFixtureDir({});
+    const load = loadFromDisk({ dir: path.join(dir, 'gone') }, DEFAULT_POLICY, { cwd: dir });
+    expect(load.unreadable).toBe('gone: no such file or folder');
+    expect(load.workloads).toEqual([]);
+  });
+
+  it('keeps valid documents of a file when another document of it is invalid, and marks the file', () => {
+    dir = makeFixtureDir({ 'both.yaml': `${imageManifest('good')}---\n${imageManifest('bad', ['replicas: -1'])}` });
+    const load = loadFromDisk({ dir }, DEFAULT_POLICY, { cwd: dir });
+    expect(load.workloads.map((w) => w.id)).toEqual(['image/good']);
+    expect(load.invalidIds).toEqual(['image/bad']);
+    expect(load.invalidFiles).toEqual(['both.yaml']);
+  });
+});

@@ -1,0 +1,71 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSchemaFiles } from '../../src/adapters/schema-files.js';
+import { DEFAULT_POLICY } from '../../src/api/policy.js';
+import { loadFromDisk } from '../../src/app.js';
+import { bundleSchema } from '../../src/manifest/bundle-schema.js';
+
+const schemas = readSchemaFiles();
+
+/** Every object schema under `properties`, with where it is. */
+function* propertySchemas(node: unknown, at: string): Generator<[string, Record<string, unknown>]> {
+  if (node === null || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  const properties = record['properties'];
+  if (properties && typeof properties === 'object') {
+    for (const [name, schema] of Object.entries(properties)) yield [`${at}/properties/${name}`, schema as Record<string, unknown>];
+  }
+  for (const [key, value] of Object.entries(record)) yield* propertySchemas(value, `${at}/${key}`);
+}
+
+describe('the JSON Schemas', () => {
+  it('are draft 2020-12, one per kind, plus the dispatching manifest schema', () => {
+    for (const name of ['image', 'stack', 'project', 'compose', 'static', 'manifest', 'container', 'compose-file']) {
+      expect(schemas.get(`${name}.schema.json`)?.['$schema'], name).toBe('https://json-schema.org/draft/2020-12/schema');
+    }
+  });
+
+  it('describe every field, directly or through the definition they refer to', () => {
+    const undocumented: string[] = [];
+    for (const [file, schema] of schemas) {
+      if (file === 'state.schema.json') continue;
+      for (const [where, property] of propertySchemas(schema, file)) {
+        const ref = property['$ref'];
+        const target = typeof ref === 'string' ? resolve(ref, file) : undefined;
+        if (typeof property['description'] !== 'string' && typeof target?.['description'] !== 'string' && !where.includes('/if/')) undocumented.push(where);
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
+
+  it('close every object: a field that is not declared is an error', () => {
+    const open: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (node === null || typeof node !== 'object') return;
+      const record = node as Record<string, unknown>;
+      const closed = record['additionalProperties'] !== undefined || record['unevaluatedProperties'] === false || typeof record['$ref'] === 'string';
+      if (record['properties'] && !closed && !at.includes('/if')) open.push(at);
+      for (const [key, value] of Object.entries(record)) walk(value, `${at}/${key}`);
+    };
+    for (const [file, schema] of schemas) if (file !== 'container.schema.json' && file !== 'manifest.schema.json') walk(schema, file);
+    expect(open).toEqual([]);
+  });
+
+  it('bundle into one self-contained schema that validates the examples', () => {
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(bundleSchema(schemas, 'manifest.schema.json'));
+    const manifests = path.resolve(import.meta.dirname, '../../manifests');
+    const load = loadFromDisk({ dir: manifests }, DEFAULT_POLICY);
+    expect(load.workloads.length).toBe(5);
+    for (const workload of load.workloads) expect(validate(workload.manifest), workload.id).toBe(true);
+    expect(validate({ apiVersion: 'tinyforge.dev/v1', kind: 'Image', metadata: { name: 'x' }, spec: { image: 'a', replica: 1 } })).toBe(false);
+  });
+});
+
+function resolve(ref: string, fromFile: string): Record<string, unknown> | undefined {
+  const [file = '', fragment = ''] = ref.split('#');
+  let node: unknown = schemas.get(file === '' ? fromFile : file);
+  for (const segment of fragment.split('/').filter(Boolean)) node = (node as Record<string, unknown> | undefined)?.[segment];
+  return node as Record<string, unknown> | undefined;
+}
