@@ -1,4 +1,18 @@
 import fs from 'node:fs';
+import { DockerodePort } from './adapters/dockerode-port.js';
+import { loadControllerKey } from './adapters/controller-key.js';
+import { gitRevision } from './adapters/git-revision.js';
+import { readEnvFile, referenceDigest } from './adapters/reference-files.js';
+import { acquireStateLock } from './adapters/state-lock.js';
+import { readStateFile, StateStore } from './adapters/state-store.js';
+import { systemClock } from './adapters/system-clock.js';
+import type { ControllerState } from './api/state-types.js';
+import type { Clock } from './reconcile/clock.js';
+import type { DockerPort } from './reconcile/docker-port.js';
+import { Reason } from './reconcile/reasons.js';
+import { reconcileTick } from './reconcile/reconcile-tick.js';
+import type { TickResult } from './reconcile/reconcile-tick.js';
+import { RestartBudget } from './reconcile/restart-budget.js';
 import path from 'node:path';
 import type { Policy } from './api/policy.js';
 import { createFsFileAccess } from './adapters/fs-file-access.js';
@@ -81,4 +95,118 @@ function safeRealpath(dir: string): string {
   } catch {
     return dir;
   }
+}
+
+/** Everything `run` and `plan` are configured with (DESIGN.md section 5). */
+export interface ControllerConfig {
+  manifests: string;
+  state: string;
+  name: string;
+  dockerHost: string;
+  dockerTimeoutMs: number;
+  concurrency: number;
+  allowEmpty: boolean;
+  policy: Policy;
+  settleTimeoutMs: number;
+}
+
+export interface Controller {
+  /** One full reconcile: load manifests, tick, write the state (never in `plan` mode). */
+  tick(): Promise<TickResult>;
+  /** Releases the state lock. */
+  close(): void;
+  readonly stateFile: string;
+  readonly notices: string[];
+}
+
+/**
+ * Wires a controller: the state lock (run only), the controller key (created by run,
+ * never by plan), the state file (a corrupt one is moved aside and rebuilt), Docker
+ * through dockerode, and the manifest loader. `docker` replaces the engine in tests.
+ */
+export async function openController(config: ControllerConfig, mode: 'run' | 'plan', overrides: { docker?: DockerPort; clock?: Clock } = {}): Promise<Controller> {
+  const clock = overrides.clock ?? systemClock;
+  const stateFile = path.resolve(config.state);
+  const release = mode === 'run' ? acquireStateLock(stateFile, `tinyforge run --name ${config.name}`) : () => undefined;
+  const notices: string[] = [];
+  try {
+    const key = loadControllerKey(stateFile, mode === 'run', (file) => notices.push(`created the controller key ${file} (mode 0600); keep it with the state file`));
+    const defaults = initialState(config, clock.now());
+    const store = new StateStore(stateFile, defaults);
+    let state: ControllerState;
+    if (mode === 'run') {
+      const loaded = await store.load(clock.now());
+      state = loaded.state;
+      if (loaded.movedAside) {
+        notices.push(`state file was corrupt: moved to ${loaded.movedAside}, rebuilding from owned containers and manifests`);
+        state.events.push({ at: clock.now().toISOString(), type: 'Warning', workload: null, reason: Reason.StateRecovered, message: `corrupt state file moved to ${loaded.movedAside}` });
+      }
+    } else {
+      state = (await readStateFile(stateFile).catch(() => undefined)) ?? defaults;
+    }
+    state.controller = { ...state.controller, name: config.name, pid: process.pid, startedAt: defaults.controller.startedAt, manifestDir: config.manifests };
+    const realRoot = safeRealpath(path.resolve(config.manifests));
+    const docker = overrides.docker ?? new DockerodePort({ host: config.dockerHost, timeoutMs: config.dockerTimeoutMs, scope: { policy: config.policy, manifestDir: realRoot } });
+    const budget = new RestartBudget(clock);
+    return {
+      stateFile,
+      notices,
+      close: release,
+      async tick() {
+        const load = loadFromDisk({ dir: config.manifests }, config.policy);
+        const revision = gitRevision(path.resolve(config.manifests));
+        state.controller.revision = revision;
+        const result = await reconcileTick(
+          state,
+          load,
+          {
+            docker,
+            key,
+            controller: config.name,
+            clock,
+            digest: referenceDigest(key),
+            readEnvFile,
+            concurrency: config.concurrency,
+            settle: { timeoutMs: config.settleTimeoutMs, pollMs: 100 },
+            mayHeal: (rowId) => budget.take(rowId),
+          },
+          { dryRun: mode === 'plan', allowEmpty: config.allowEmpty, revision },
+        );
+        if (mode === 'run') {
+          state = result.state;
+          await store.save(state);
+        }
+        return result;
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+function initialState(config: ControllerConfig, now: Date): ControllerState {
+  return {
+    apiVersion: 'tinyforge.dev/v1',
+    kind: 'ControllerState',
+    controller: {
+      name: config.name,
+      pid: process.pid,
+      startedAt: now.toISOString(),
+      heartbeatAt: now.toISOString(),
+      manifestDir: config.manifests,
+      revision: null,
+      docker: { reachable: true, lastError: null },
+      lastTick: null,
+    },
+    workloads: {},
+    invalid: [],
+    foreign: [],
+    events: [],
+  };
+}
+
+/** The state file, for `status` and `wait`: read only, never locked. */
+export async function readState(file: string): Promise<ControllerState | undefined> {
+  return readStateFile(path.resolve(file));
 }

@@ -20,6 +20,8 @@ export interface Workload {
   name: string;
   manifest: Manifest;
   source: { file: string; document: number };
+  /** The absolute folder of the manifest file: relative paths in it start here. */
+  dir: string;
   references: Reference[];
   /** For Compose: the application, read from `spec.file` or taken from `spec.compose`. */
   compose?: ComposeApp;

@@ -1,17 +1,26 @@
 import { UsageError } from './errors.js';
 import type { Output } from './output.js';
+import { planCommand } from './plan-command.js';
+import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
+import { statusCommand } from './status-command.js';
 import { validateCommand } from './validate-command.js';
 
 export const USAGE = `usage: tinyforge <command> [options]
 
 commands:
+  run [--once]         the controller: reconcile the manifest directory with Docker
+  plan                 what 'run --once' would do, read-only
+  status [NAME]        workloads from the state file (-o table|json)
   validate [PATH...]   check manifests (file:line:col: message per problem)
   schema [KIND]        print the JSON Schema of manifests or of one kind
 
 Run 'tinyforge <command> --help' for a command's options.`;
 
 const COMMANDS: Record<string, (argv: string[], output: Output) => number | Promise<number>> = {
+  run: runCommand,
+  plan: planCommand,
+  status: statusCommand,
   validate: validateCommand,
   schema: schemaCommand,
 };

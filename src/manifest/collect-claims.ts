@@ -7,7 +7,8 @@ import type { FieldPath } from './field-path.js';
 /** A claim before it is placed in the YAML text. */
 export type UnplacedClaim = Omit<Claim, 'at'> & { path: FieldPath };
 
-export const DEFAULT_HOST_IP = '127.0.0.1';
+export { DEFAULT_HOST_IP } from '../api/defaults.js';
+import { DEFAULT_HOST_IP } from '../api/defaults.js';
 
 /** The host ports and route domains a manifest claims. */
 export function collectClaims(manifest: Manifest): UnplacedClaim[] {

@@ -176,6 +176,7 @@ function loadDocument(source: SourceDocument, fromDir: string, input: LoadInput)
     name: manifest.metadata.name,
     manifest,
     source: { file: source.file, document: source.index },
+    dir: fromDir,
     references: references.references,
     ...(compose ? { compose } : {}),
   };

@@ -1,0 +1,53 @@
+import fs from 'node:fs/promises';
+import { Low } from 'lowdb';
+import type { ControllerState } from '../api/state-types.js';
+import { CorruptStateError, DurableJsonFile } from './durable-json-file.js';
+
+/**
+ * The state file through lowdb, with tinyforge's durable adapter (never JSONFilePreset:
+ * it turns into memory under NODE_ENV=test). Writes are skipped when nothing changed.
+ */
+export class StateStore {
+  readonly file: string;
+  readonly #db: Low<ControllerState>;
+  #written: string | undefined;
+
+  constructor(file: string, defaults: ControllerState) {
+    this.file = file;
+    this.#db = new Low<ControllerState>(new DurableJsonFile<ControllerState>(file), defaults);
+  }
+
+  /**
+   * Reads the state file. A corrupt one is moved aside (`state.json.corrupt-<time>`) and
+   * the defaults are used, to be rebuilt from owned containers and manifests; answers
+   * where it was moved.
+   */
+  async load(now: Date): Promise<{ state: ControllerState; movedAside?: string }> {
+    try {
+      await this.#db.read();
+      this.#written = JSON.stringify(this.#db.data);
+      return { state: this.#db.data };
+    } catch (error) {
+      if (!(error instanceof CorruptStateError)) throw error;
+      const aside = `${this.file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+      await fs.rename(this.file, aside);
+      return { state: this.#db.data, movedAside: aside };
+    }
+  }
+
+  /** Writes the state atomically, unless it equals what was last written (answers whether it wrote). */
+  async save(state: ControllerState, options: { force?: boolean } = {}): Promise<boolean> {
+    const text = JSON.stringify(state);
+    if (!options.force && text === this.#written) return false;
+    this.#db.data = state;
+    await this.#db.write();
+    this.#written = text;
+    return true;
+  }
+}
+
+/** The state file read for display (status, wait): never moved, never written. */
+export async function readStateFile(file: string): Promise<ControllerState | undefined> {
+  const data = await new DurableJsonFile<ControllerState>(file).read();
+  return data ?? undefined;
+}

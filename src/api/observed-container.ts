@@ -1,0 +1,22 @@
+/** Docker's container states, as its list call reports them. */
+export type DockerState = 'created' | 'running' | 'restarting' | 'paused' | 'exited' | 'dead' | 'removing';
+
+/**
+ * A container as one list call shows it, in tinyforge's own terms (never dockerode's
+ * types): everything the observe pass needs, without a per-container inspect.
+ */
+export interface ObservedContainer {
+  id: string;
+  /** Without Docker's leading slash. */
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  state: DockerState;
+  /** Docker's human status, e.g. `Up 5 minutes (healthy)`, `Exited (1) 2 seconds ago`. */
+  status: string;
+  /** Seconds since the epoch. */
+  created: number;
+  /** Published host ports. */
+  ports: number[];
+  health: 'healthy' | 'unhealthy' | 'starting' | null;
+}

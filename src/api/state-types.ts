@@ -1,0 +1,131 @@
+import type { Kind } from './kinds.js';
+
+/** Workload phases (DESIGN.md section 3). */
+export const Phase = {
+  Pending: 'Pending',
+  Progressing: 'Progressing',
+  Ready: 'Ready',
+  Degraded: 'Degraded',
+  Failed: 'Failed',
+  Invalid: 'Invalid',
+  Suspended: 'Suspended',
+  Terminating: 'Terminating',
+} as const;
+export type Phase = (typeof Phase)[keyof typeof Phase];
+
+/** Normalized container states of a row. */
+export const RowState = {
+  starting: 'starting',
+  created: 'created',
+  running: 'running',
+  restarting: 'restarting',
+  paused: 'paused',
+  stopped: 'stopped',
+  removing: 'removing',
+  missing: 'missing',
+} as const;
+export type RowState = (typeof RowState)[keyof typeof RowState];
+
+export const ConditionType = { Ready: 'Ready', Reconciling: 'Reconciling', Stalled: 'Stalled' } as const;
+export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+
+export interface Condition {
+  type: ConditionType;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+}
+
+/** One container of a workload as the state file shows it. */
+export interface ContainerRow {
+  /** `<workload id>:<role>:<replica>`, e.g. `image/web:image:1`. */
+  id: string;
+  containerId: string | null;
+  name: string;
+  role: string;
+  replica: number;
+  state: RowState;
+  health: 'healthy' | 'unhealthy' | 'starting' | null;
+  image: string;
+  imageTag: string | null;
+  ports: number[];
+  /** Deployer-owned: written by the deploy path only, never cleared by observation. */
+  stage: string | null;
+  slot: 'blue' | 'green' | null;
+  domain: string | null;
+  routeId: string | null;
+  startedAt: string | null;
+  restarts: number;
+  /** When a placeholder was written (rows in `starting`), to expire it. */
+  placedAt?: string;
+  /** Why the row is what it is, when that is not plain (`CreateNeverObserved`). */
+  reason?: string;
+}
+
+export interface WorkloadStatus {
+  kind: Kind;
+  name: string;
+  /** When the controller first saw this workload. */
+  createdAt: string;
+  source: { file: string; document: number };
+  generation: number;
+  observedGeneration: number;
+  specHash: string;
+  phase: Phase;
+  conditions: Condition[];
+  replicas: { desired: number; running: number; updated: number };
+  containers: ContainerRow[];
+  lastError: string | null;
+  lastReconciledAt: string | null;
+  lastAppliedRevision: string | null;
+  /** Per role, the last applied container spec without secrets, to say what changed. */
+  applied?: Record<string, unknown>;
+}
+
+export interface InvalidEntry {
+  file: string;
+  line: number;
+  column: number;
+  path: string;
+  message: string;
+}
+
+export interface ForeignEntry {
+  containerId: string;
+  name: string;
+  workloadId: string | null;
+  reason: string;
+}
+
+export interface StateEvent {
+  at: string;
+  type: 'Normal' | 'Warning';
+  workload: string | null;
+  reason: string;
+  message: string;
+}
+
+export interface ControllerInfo {
+  name: string;
+  pid: number;
+  startedAt: string;
+  heartbeatAt: string;
+  manifestDir: string;
+  revision: string | null;
+  docker: { reachable: boolean; lastError: string | null };
+  lastTick: { at: string; durationMs: number; dockerCalls: number } | null;
+}
+
+/** The whole state file (schemas/state.schema.json). */
+export interface ControllerState {
+  apiVersion: 'tinyforge.dev/v1';
+  kind: 'ControllerState';
+  controller: ControllerInfo;
+  workloads: Record<string, WorkloadStatus>;
+  invalid: InvalidEntry[];
+  foreign: ForeignEntry[];
+  events: StateEvent[];
+}
+
+export const MAX_EVENTS = 200;

@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { readState } from '../app.js';
+import type { ControllerState, WorkloadStatus } from '../api/state-types.js';
+import { UsageError } from './errors.js';
+import type { Output } from './output.js';
+
+export const STATUS_USAGE = `usage: tinyforge status [NAME] [-o table|json] [--state FILE]
+
+Reads the state file only (works with Docker down). NAME is a workload's name (web)
+or id (image/web). -o json prints the workloads object, or one workload with NAME.
+Exit codes: 0; 1 no such workload or no state file.`;
+
+/** `tinyforge status`: a kubectl-like table, or JSON, from the state file. */
+export async function statusCommand(argv: string[], output: Output, now: Date = new Date()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { output: { type: 'string', short: 'o' }, state: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${STATUS_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    output.out(STATUS_USAGE);
+    return 0;
+  }
+  const format = values.output ?? 'table';
+  if (format !== 'table' && format !== 'json') throw new UsageError(`-o must be table or json (got ${format})`);
+  if (positionals.length > 1) throw new UsageError(STATUS_USAGE);
+  const file = values.state ?? '.tinyforge/state.json';
+  let state: ControllerState | undefined;
+  try {
+    state = await readState(file);
+  } catch (error) {
+    output.err(`tinyforge: cannot read ${file}: ${(error as Error).message}`);
+    return 1;
+  }
+  if (!state) {
+    output.err(`tinyforge: no state file at ${file} (has 'tinyforge run' run here?)`);
+    return 1;
+  }
+  const name = positionals[0];
+  let entries = Object.entries(state.workloads);
+  if (name !== undefined) {
+    entries = entries.filter(([id, w]) => id === name || w.name === name);
+    if (entries.length === 0) {
+      output.err(`tinyforge: no workload ${JSON.stringify(name)} in ${file}`);
+      return 1;
+    }
+  }
+  if (format === 'json') {
+    output.out(JSON.stringify(name !== undefined && entries.length === 1 ? entries[0]![1] : Object.fromEntries(entries), null, 2));
+    return 0;
+  }
+  output.out(table(entries, now));
+  if (state.invalid.length > 0) output.out(`\n${state.invalid.length} manifest problem${state.invalid.length === 1 ? '' : 's'}: run 'tinyforge validate'`);
+  if (!state.controller.docker.reachable) output.out(`\nDocker unreachable: ${state.controller.docker.lastError}`);
+  return 0;
+}
+
+function table(entries: [string, WorkloadStatus][], now: Date): string {
+  const rows = [['NAME', 'KIND', 'PHASE', 'READY', 'AGE', 'MESSAGE']];
+  for (const [, w] of entries.sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const ready = w.conditions.find((c) => c.type === 'Ready');
+    rows.push([w.name, w.kind, w.phase, `${w.replicas.updated}/${w.replicas.desired}`, age(w.createdAt, now), ready?.message ?? '']);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]! + 2))).join('').trimEnd()).join('\n');
+}
+
+/** kubectl's AGE: 45s, 12m, 3h, 5d. */
+export function age(since: string | undefined, now: Date): string {
+  const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(since ?? now.toISOString())) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 172800) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}

@@ -1,0 +1,170 @@
+import path from 'node:path';
+import type { ContainerFields } from '../api/manifest-types.js';
+import type { Reference, Workload } from '../api/workload.js';
+import { specHash } from './canonical-json.js';
+import { composeServices } from './compose-services.js';
+import { containerSpec } from './container-spec.js';
+import type { ContainerSpec } from './container-spec.js';
+
+/** The web server a Static workload runs when its manifest names no image. */
+export const DEFAULT_STATIC_IMAGE = 'nginx:1.27-alpine';
+export const DEFAULT_STATIC_ROOT = '/usr/share/nginx/html';
+
+/** One container a workload should have. */
+export interface DesiredContainer {
+  /** `<workload id>:<role>:<replica>`: the row id in the state file. */
+  rowId: string;
+  workloadId: string;
+  /** The kind in lower case, as in the `tinyforge.workload.kind` label. */
+  kind: string;
+  workloadName: string;
+  role: string;
+  replica: number;
+  /** Docker's container name: contains the workload, role, replica and spec hash. */
+  name: string;
+  spec: ContainerSpec;
+  hash: string;
+  pullPolicy: 'IfNotPresent' | 'Always' | 'Never';
+  /** Env files to read into the environment at create time (their values are secrets). */
+  envFiles: Reference[];
+  /** Start order: 0 first; a service that depends on others comes after all of them. */
+  level: number;
+  /** Grace period of a stop, seconds. */
+  stopTimeoutSeconds: number;
+  strategy: 'recreate' | 'start-first';
+}
+
+export interface DesiredContext {
+  controller: string;
+  /** Keyed digest of a referenced file's bytes (secrets never appear in a hash in clear). */
+  digest: (reference: Reference) => string;
+}
+
+/** The kinds this version reconciles into containers. */
+export const RECONCILED_KINDS = new Set(['Image', 'Stack', 'Compose', 'Static']);
+
+interface Site {
+  role: string;
+  fields: ContainerFields;
+  replicas: number;
+  dependsOn: string[];
+  dir: string;
+  healthTest?: string[];
+  extraMounts?: ContainerSpec['mounts'];
+}
+
+/** Every container a workload should have, in start order. Project workloads have none here. */
+export function desiredContainers(workload: Workload, context: DesiredContext): DesiredContainer[] {
+  const { manifest } = workload;
+  let sites: Site[] = [];
+  let strategy: DesiredContainer['strategy'] = 'recreate';
+  switch (manifest.kind) {
+    case 'Image':
+      sites = [{ role: 'image', fields: manifest.spec, replicas: manifest.spec.replicas ?? 1, dependsOn: [], dir: workload.dir }];
+      strategy = manifest.spec.update?.strategy ?? 'recreate';
+      break;
+    case 'Stack':
+      sites = Object.entries(manifest.spec.services).map(([role, service]) => ({
+        role,
+        fields: service,
+        replicas: service.replicas ?? 1,
+        dependsOn: service.dependsOn ?? [],
+        dir: workload.dir,
+      }));
+      break;
+    case 'Compose': {
+      const file = workload.references.find((r) => r.kind === 'composeFile');
+      const dir = file ? path.dirname(file.path) : workload.dir;
+      sites = composeServices(workload.compose ?? { services: {} }, dir).map((s) => ({
+        role: s.name,
+        fields: s.fields,
+        replicas: s.replicas,
+        dependsOn: s.dependsOn,
+        dir,
+        ...(s.healthTest ? { healthTest: s.healthTest } : {}),
+      }));
+      break;
+    }
+    case 'Static': {
+      const folder = workload.references.find((r) => r.kind === 'staticPath');
+      const root = manifest.spec.root ?? DEFAULT_STATIC_ROOT;
+      sites = [
+        {
+          role: 'static',
+          fields: { ...manifest.spec, image: manifest.spec.image ?? DEFAULT_STATIC_IMAGE },
+          replicas: 1,
+          dependsOn: [],
+          dir: workload.dir,
+          extraMounts: folder ? [{ type: 'bind', source: folder.realPath, target: root, readOnly: true }] : [],
+        },
+      ];
+      break;
+    }
+    case 'Project':
+      return [];
+  }
+  const levels = startLevels(sites);
+  const kind = manifest.kind.toLowerCase();
+  const desired: DesiredContainer[] = [];
+  for (const site of sites) {
+    const spec = containerSpec({
+      fields: site.fields,
+      metadataLabels: manifest.metadata.labels,
+      references: workload.references,
+      dir: site.dir,
+      digest: context.digest,
+      ...(site.healthTest ? { healthTest: site.healthTest } : {}),
+    });
+    if (site.extraMounts) spec.mounts.push(...site.extraMounts);
+    const hash = specHash(spec);
+    const envFiles = (site.fields.envFiles ?? [])
+      .map((f) => workload.references.find((r) => r.path === path.resolve(site.dir, f)))
+      .filter((r): r is Reference => r !== undefined);
+    for (let replica = 1; replica <= site.replicas; replica++) {
+      desired.push({
+        rowId: `${workload.id}:${site.role}:${replica}`,
+        workloadId: workload.id,
+        kind,
+        workloadName: workload.name,
+        role: site.role,
+        replica,
+        name: containerName(context.controller, workload.name, site.role, replica, hash),
+        spec,
+        hash,
+        pullPolicy: site.fields.pullPolicy ?? 'IfNotPresent',
+        envFiles,
+        level: levels.get(site.role) ?? 0,
+        stopTimeoutSeconds: spec.stopTimeoutSeconds ?? 10,
+        strategy,
+      });
+    }
+  }
+  return desired.sort((a, b) => a.level - b.level);
+}
+
+/**
+ * `tf-web-image-2-3f2a9c1b`: deterministic, so a run that crashed after `create` finds
+ * its container again instead of making a second one; the hash lets an updated
+ * container start before the old one is removed. Another controller's name prefixes it.
+ */
+export function containerName(controller: string, name: string, role: string, replica: number, hash: string): string {
+  const prefix = controller === 'default' ? 'tf' : `tf-${controller}`;
+  return `${prefix}-${name}-${role}-${replica}-${hash.slice(0, 8)}`;
+}
+
+/** Depth of each role in the dependsOn graph (validation has ruled out cycles). */
+function startLevels(sites: readonly Site[]): Map<string, number> {
+  const byRole = new Map(sites.map((s) => [s.role, s]));
+  const levels = new Map<string, number>();
+  const level = (role: string, depth = 0): number => {
+    const known = levels.get(role);
+    if (known !== undefined) return known;
+    if (depth > byRole.size) return 0;
+    const deps = byRole.get(role)?.dependsOn.filter((d) => byRole.has(d)) ?? [];
+    const value = deps.length === 0 ? 0 : 1 + Math.max(...deps.map((d) => level(d, depth + 1)));
+    levels.set(role, value);
+    return value;
+  };
+  for (const site of sites) level(site.role);
+  return levels;
+}

@@ -1,0 +1,63 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Label, LABEL_PREFIX } from '../api/labels.js';
+import type { ObservedContainer } from '../api/observed-container.js';
+
+/** What a container's tinyforge labels say about it, before anything is trusted. */
+export interface ContainerIdentity {
+  controller: string;
+  workloadId: string;
+  kind: string;
+  name: string;
+  role: string;
+  replica: number;
+  specHash: string;
+  slot: string | null;
+}
+
+/**
+ * The full tinyforge label set of a container (DESIGN.md section 2), signed: the
+ * signature is an HMAC-SHA256, keyed by the controller key, over the other tinyforge
+ * labels and the container name, so a label copied onto another container, or edited,
+ * no longer verifies.
+ */
+export function ownershipLabels(identity: ContainerIdentity, containerName: string, key: Buffer): Record<string, string> {
+  const labels: Record<string, string> = {
+    [Label.managed]: 'true',
+    [Label.controller]: identity.controller,
+    [Label.workloadId]: identity.workloadId,
+    [Label.workloadKind]: identity.kind,
+    [Label.workloadName]: identity.name,
+    [Label.role]: identity.role,
+    [Label.replica]: String(identity.replica),
+    [Label.specHash]: identity.specHash,
+  };
+  if (identity.slot !== null) labels[Label.slot] = identity.slot;
+  labels[Label.signature] = signature(labels, containerName, key);
+  return labels;
+}
+
+/** HMAC over the sorted `key=value` lines of the tinyforge labels (the signature excepted) and the name. */
+export function signature(labels: Record<string, string>, containerName: string, key: Buffer): string {
+  const lines = Object.keys(labels)
+    .filter((k) => k.startsWith(LABEL_PREFIX) && k !== Label.signature)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`);
+  lines.push(`name=${containerName}`);
+  return createHmac('sha256', key).update(lines.join('\n')).digest('hex');
+}
+
+export function verifySignature(container: ObservedContainer, key: Buffer): boolean {
+  const claimed = container.labels[Label.signature];
+  if (claimed === undefined || !/^[0-9a-f]{64}$/.test(claimed)) return false;
+  const expected = Buffer.from(signature(container.labels, container.name, key), 'hex');
+  return timingSafeEqual(expected, Buffer.from(claimed, 'hex'));
+}
+
+/** The identity a container's labels claim, or undefined when they are incomplete. */
+export function readIdentity(labels: Record<string, string>): ContainerIdentity | undefined {
+  const replica = Number(labels[Label.replica]);
+  const get = (k: string) => labels[k];
+  const [controller, workloadId, kind, name, role, specHash] = [Label.controller, Label.workloadId, Label.workloadKind, Label.workloadName, Label.role, Label.specHash].map(get);
+  if (!controller || !workloadId || !kind || !name || !role || !specHash || !Number.isInteger(replica) || replica < 1) return undefined;
+  return { controller, workloadId, kind, name, role, replica, specHash, slot: labels[Label.slot] ?? null };
+}

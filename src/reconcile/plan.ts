@@ -1,0 +1,162 @@
+import type { ObservedContainer } from '../api/observed-container.js';
+import type { OwnedContainer } from './classify.js';
+import type { ContainerSpec } from './container-spec.js';
+import type { DesiredContainer } from './desired.js';
+import { specChanges } from './spec-changes.js';
+
+export type Action =
+  | { type: 'create'; workloadId: string; desired: DesiredContainer; cause: string; selfHeal: boolean }
+  | { type: 'start'; workloadId: string; rowId: string; container: ObservedContainer; cause: string }
+  | { type: 'recreate'; workloadId: string; desired: DesiredContainer; old: ObservedContainer[]; startFirst: boolean; cause: string }
+  | { type: 'remove'; workloadId: string; rowId: string; container: ObservedContainer; cause: string; prune: boolean };
+
+export interface PlanInput {
+  /** Desired containers of the workloads to converge, by workload id. */
+  desired: ReadonlyMap<string, readonly DesiredContainer[]>;
+  /** Owned containers by workload id. */
+  owned: ReadonlyMap<string, readonly OwnedContainer[]>;
+  /** Workloads whose containers are pruned (their manifest is gone and pruning is allowed). */
+  prune: ReadonlySet<string>;
+  /** Every container of the snapshot, foreign ones included: names and ports in use. */
+  snapshot: readonly ObservedContainer[];
+  /** Specs known by hash, to say what changed. */
+  specs: ReadonlyMap<string, ContainerSpec>;
+  /** Row ids that had a container before: a missing one vanished. */
+  hadContainer: ReadonlySet<string>;
+  /** Whether self-heal may restart this row now (the restart budget). */
+  mayHeal: (rowId: string) => boolean;
+}
+
+export interface Plan {
+  actions: Action[];
+  /** Per workload, a problem found while planning (a foreign container holds the name). */
+  blocked: Map<string, string>;
+  /** Rows held back by the restart budget. */
+  crashLooping: Set<string>;
+}
+
+/**
+ * Compares desired with owned containers and lists the actions that converge them,
+ * each with a cause a person can read. Pure: the same input gives the same plan, and
+ * `plan` prints exactly what `run` would apply.
+ */
+export function planActions(input: PlanInput): Plan {
+  const plan: Plan = { actions: [], blocked: new Map(), crashLooping: new Set() };
+  for (const [workloadId, desired] of input.desired) {
+    planWorkload(workloadId, desired, input.owned.get(workloadId) ?? [], input, plan);
+  }
+  for (const workloadId of [...input.prune].sort()) {
+    for (const { container, identity } of sortForRemoval(input.owned.get(workloadId) ?? [])) {
+      plan.actions.push({
+        type: 'remove',
+        workloadId,
+        rowId: `${workloadId}:${identity.role}:${identity.replica}`,
+        container,
+        cause: 'manifest deleted',
+        prune: true,
+      });
+    }
+  }
+  return plan;
+}
+
+function planWorkload(workloadId: string, desired: readonly DesiredContainer[], owned: readonly OwnedContainer[], input: PlanInput, plan: Plan): void {
+  const desiredIds = new Set(desired.map((d) => d.rowId));
+  const byRow = new Map<string, OwnedContainer[]>();
+  for (const item of owned) {
+    const rowId = `${workloadId}:${item.identity.role}:${item.identity.replica}`;
+    byRow.set(rowId, [...(byRow.get(rowId) ?? []), item]);
+  }
+  const removals: Action[] = [];
+  const rest: Action[] = [];
+
+  // Surplus: replicas scaled away and services removed, highest replica first.
+  const surplus = owned.filter((o) => !desiredIds.has(`${workloadId}:${o.identity.role}:${o.identity.replica}`));
+  const desiredRoles = new Set(desired.map((d) => d.role));
+  for (const { container, identity } of sortForRemoval(surplus)) {
+    const cause = desiredRoles.has(identity.role) ? `scaled down to ${desired.filter((d) => d.role === identity.role).length}` : `service ${identity.role} removed`;
+    removals.push(removeAction(workloadId, `${workloadId}:${identity.role}:${identity.replica}`, container, cause));
+  }
+
+  for (const d of desired) {
+    const mine = byRow.get(d.rowId) ?? [];
+    const current = mine.filter((o) => o.identity.specHash === d.hash).sort(newestFirst);
+    const stale = mine.filter((o) => o.identity.specHash !== d.hash);
+    const holder = input.snapshot.find((c) => c.name === d.name && !mine.some((o) => o.container.id === c.id));
+    if (current.length > 0) {
+      const [keep, ...duplicates] = preferRunning(current);
+      for (const dup of duplicates) removals.push(removeAction(workloadId, d.rowId, dup.container, `duplicate of ${keep!.container.name}`));
+      // Left over by an interrupted start-first update: the new container is there already.
+      for (const old of stale) removals.push(removeAction(workloadId, d.rowId, old.container, 'replaced by an updated container'));
+      const state = keep!.container.state;
+      if (state === 'exited' || state === 'dead' || state === 'created') {
+        if (input.mayHeal(d.rowId)) rest.push({ type: 'start', workloadId, rowId: d.rowId, container: keep!.container, cause: state === 'created' ? 'container created but not started' : `container stopped (${state})` });
+        else plan.crashLooping.add(d.rowId);
+      }
+      continue;
+    }
+    if (holder) {
+      plan.blocked.set(workloadId, `container name ${d.name} is taken by a container tinyforge does not own (${holder.id.slice(0, 12)})`);
+      continue;
+    }
+    if (stale.length > 0) {
+      const before = input.specs.get(stale[0]!.identity.specHash);
+      const changes = before ? specChanges(before, d.spec) : [];
+      const cause = changes.length > 0 ? changes.join(', ') : imageOrHashCause(stale[0]!.container, d);
+      const startFirst = d.strategy === 'start-first' && !d.spec.ports.some((p) => p.host !== null);
+      rest.push({ type: 'recreate', workloadId, desired: d, old: stale.map((s) => s.container), startFirst, cause });
+      continue;
+    }
+    const vanished = input.hadContainer.has(d.rowId);
+    if (vanished && !input.mayHeal(d.rowId)) {
+      plan.crashLooping.add(d.rowId);
+      continue;
+    }
+    rest.push({ type: 'create', workloadId, desired: d, cause: vanished ? 'container vanished' : 'new replica', selfHeal: vanished });
+  }
+  plan.actions.push(...removals, ...rest);
+}
+
+function removeAction(workloadId: string, rowId: string, container: ObservedContainer, cause: string): Action {
+  return { type: 'remove', workloadId, rowId, container, cause, prune: false };
+}
+
+function imageOrHashCause(old: ObservedContainer, desired: DesiredContainer): string {
+  if (old.image !== desired.spec.image) return `image ${old.image} -> ${desired.spec.image}`;
+  return 'spec changed';
+}
+
+function newestFirst(a: OwnedContainer, b: OwnedContainer): number {
+  return b.container.created - a.container.created;
+}
+
+function preferRunning(list: OwnedContainer[]): OwnedContainer[] {
+  const running = list.filter((o) => o.container.state === 'running');
+  return [...running, ...list.filter((o) => o.container.state !== 'running')];
+}
+
+/** Highest replica first, so scaling down keeps replicas 1..N. */
+function sortForRemoval(list: readonly OwnedContainer[]): OwnedContainer[] {
+  return [...list].sort((a, b) => b.identity.replica - a.identity.replica || (a.identity.role < b.identity.role ? -1 : 1));
+}
+
+/** `image/web#2`, `stack/app:worker#1`: how an action's target reads. */
+export function targetName(workloadId: string, rowId: string): string {
+  const [role, replica] = rowId.slice(workloadId.length + 1).split(':');
+  const kind = workloadId.split('/')[0];
+  return role === kind ? `${workloadId}#${replica}` : `${workloadId}:${role}#${replica}`;
+}
+
+/** One plan line: `+ create image/web#1: new replica`, `~ recreate image/web#2: env.FOO changed`. */
+export function describeAction(action: Action): string {
+  switch (action.type) {
+    case 'create':
+      return `+ create ${targetName(action.workloadId, action.desired.rowId)}: ${action.cause}`;
+    case 'start':
+      return `~ start ${targetName(action.workloadId, action.rowId)}: ${action.cause}`;
+    case 'recreate':
+      return `~ recreate ${targetName(action.workloadId, action.desired.rowId)}: ${action.cause}`;
+    case 'remove':
+      return `- remove ${targetName(action.workloadId, action.rowId)}: ${action.cause}`;
+  }
+}

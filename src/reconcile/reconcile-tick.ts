@@ -1,0 +1,289 @@
+import type { Kind } from '../api/kinds.js';
+import type { Problem } from '../api/problem.js';
+import { MAX_EVENTS } from '../api/state-types.js';
+import type { ContainerRow, ControllerState, StateEvent, WorkloadStatus } from '../api/state-types.js';
+import type { Reference, Workload } from '../api/workload.js';
+import { specHash } from './canonical-json.js';
+import { classify } from './classify.js';
+import type { Classified, OwnedContainer } from './classify.js';
+import type { Clock } from './clock.js';
+import type { ContainerSpec } from './container-spec.js';
+import { CountingPort } from './counting-port.js';
+import { desiredContainers, RECONCILED_KINDS } from './desired.js';
+import type { DesiredContainer } from './desired.js';
+import { DockerUnreachableError } from './docker-port.js';
+import type { DockerPort } from './docker-port.js';
+import { executePlan } from './execute-plan.js';
+import type { ExecuteResult } from './execute-plan.js';
+import { observeRows } from './observe.js';
+import { describeAction, planActions } from './plan.js';
+import type { Plan } from './plan.js';
+import { Reason } from './reasons.js';
+import { workloadStatus } from './workload-status.js';
+
+/** What the manifest directory held at the start of the tick. */
+export interface ManifestView {
+  workloads: readonly Workload[];
+  problems: readonly Problem[];
+  invalidIds: readonly string[];
+  invalidFiles: readonly string[];
+  /** The directory could not be read at all. */
+  unreadable?: string;
+  fileCount: number;
+}
+
+export interface TickDeps {
+  docker: DockerPort;
+  /** The controller key; without one (plan before any run) nothing counts as owned. */
+  key: Buffer | undefined;
+  controller: string;
+  clock: Clock;
+  digest: (reference: Reference) => string;
+  readEnvFile: (reference: Reference) => Map<string, string>;
+  concurrency: number;
+  /** How long `run --once` waits for started containers to settle, and how often it looks. */
+  settle: { timeoutMs: number; pollMs: number };
+  /** Whether self-heal may restart this row now (the restart budget). */
+  mayHeal: (rowId: string) => boolean;
+}
+
+export interface TickOptions {
+  /** `plan`: decide, change nothing. */
+  dryRun: boolean;
+  allowEmpty: boolean;
+  revision: string | null;
+}
+
+export interface TickResult {
+  state: ControllerState;
+  /** The plan lines, in order (what was applied, or would be). */
+  planLines: string[];
+  outcome: {
+    dockerReachable: boolean;
+    /** Workloads that failed this tick (an action failed or was blocked, or replicas do not run). */
+    failed: string[];
+    pruneRefused: string[];
+    actions: number;
+    dockerCalls: number;
+    mutations: number;
+  };
+}
+
+/**
+ * One reconcile tick: one list of managed containers, observe, plan, act, wait for what
+ * was started, observe again, and build the whole state. Workloads are independent: one
+ * that fails is reported and the others go on. When the list fails nothing is swept,
+ * pruned or recreated: the state keeps every row as it was and says Docker is down.
+ */
+export async function reconcileTick(previous: ControllerState, view: ManifestView, deps: TickDeps, options: TickOptions): Promise<TickResult> {
+  const started = deps.clock.now();
+  const docker = new CountingPort(deps.docker);
+  const state: ControllerState = structuredClone(previous);
+  state.invalid = view.problems.map((p) => ({ file: p.file, line: p.line, column: p.column, path: p.path, message: p.message }));
+  const events: StateEvent[] = [];
+  const valid = new Map(view.workloads.map((w) => [w.id, w]));
+
+  let snapshot;
+  try {
+    snapshot = await docker.list();
+  } catch (error) {
+    if (!(error instanceof DockerUnreachableError)) throw error;
+    state.controller.docker = { reachable: false, lastError: error.message };
+    finish(state, events, started, deps.clock, docker.total);
+    return { state, planLines: [], outcome: { dockerReachable: false, failed: [], pruneRefused: [], actions: 0, dockerCalls: docker.total, mutations: 0 } };
+  }
+  state.controller.docker = { reachable: true, lastError: null };
+
+  const invalidIds = new Set(view.invalidIds);
+  const invalidFiles = new Set(view.invalidFiles);
+  // Workloads last loaded from a file that is broken now keep their containers, untouched.
+  const keptFromBrokenFiles = Object.entries(previous.workloads)
+    .filter(([id, w]) => !valid.has(id) && invalidFiles.has(w.source.file))
+    .map(([id]) => id);
+  const protectedIds = new Set([...invalidIds, ...keptFromBrokenFiles]);
+  const known = new Set([...valid.keys(), ...protectedIds, ...Object.keys(previous.workloads)]);
+  const classified = classify(snapshot, deps.controller, deps.key, known);
+  state.foreign = classified.foreign;
+
+  // Desired containers of the workloads this tick converges.
+  const desired = new Map<string, DesiredContainer[]>();
+  for (const workload of view.workloads) {
+    if (protectedIds.has(workload.id) || !RECONCILED_KINDS.has(workload.kind) || isSuspended(workload)) continue;
+    desired.set(workload.id, desiredContainers(workload, { controller: deps.controller, digest: deps.digest }));
+  }
+
+  // Prune by set difference, unless the directory gives no grounds to (DESIGN.md guarantee 3).
+  const orphans = [...classified.owned.keys()].filter((id) => !valid.has(id) && !protectedIds.has(id)).sort();
+  const pruneRefusal = pruneRefusalReason(view, options.allowEmpty, orphans, previous);
+  const prune = new Set(pruneRefusal === null ? orphans : []);
+  if (pruneRefusal !== null) {
+    for (const id of orphans) events.push(event(deps.clock, 'Warning', id, Reason.PruneRefused, `not removing the containers of ${id}: ${pruneRefusal}`));
+  }
+
+  const specs = new Map<string, ContainerSpec>();
+  for (const status of Object.values(previous.workloads)) for (const [hash, spec] of Object.entries(status.applied ?? {})) specs.set(hash, spec as ContainerSpec);
+  for (const list of desired.values()) for (const d of list) specs.set(d.hash, d.spec);
+  const hadContainer = new Set(Object.values(previous.workloads).flatMap((w) => w.containers.filter((r) => r.containerId !== null).map((r) => r.id)));
+
+  const plan = planActions({ desired, owned: classified.owned, prune, snapshot, specs, hadContainer, mayHeal: deps.mayHeal });
+  const planLines = plan.actions.map(describeAction);
+  if (options.dryRun) {
+    return { state, planLines, outcome: { dockerReachable: true, failed: [...plan.blocked.keys()], pruneRefused: pruneRefusal ? orphans : [], actions: plan.actions.length, dockerCalls: docker.total, mutations: 0 } };
+  }
+
+  let execution: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), unreachable: null };
+  let final: Classified = classified;
+  if (plan.actions.length > 0) {
+    if (!deps.key) throw new Error('no controller key: cannot sign containers');
+    execution = await executePlan(plan.actions, snapshot, { docker, key: deps.key, controller: deps.controller, clock: deps.clock, readEnvFile: deps.readEnvFile, concurrency: deps.concurrency, specs });
+    events.push(...execution.events);
+    const settled = await settle(docker, execution.started, deps);
+    if (settled) final = classify(settled, deps.controller, deps.key, known);
+    else state.controller.docker = { reachable: false, lastError: execution.unreachable ?? 'Docker stopped answering during the tick' };
+    state.foreign = final.foreign;
+  }
+
+  // Observe from the last snapshot; rows start from the state file plus the deployer's placeholders.
+  const kinds = new Map<string, Kind>();
+  for (const w of view.workloads) kinds.set(w.id, w.kind);
+  for (const id of protectedIds) if (previous.workloads[id]) kinds.set(id, previous.workloads[id]!.kind);
+  const rows = new Map<string, ContainerRow[]>();
+  for (const [id, status] of Object.entries(previous.workloads)) rows.set(id, status.containers);
+  for (const [id, placed] of execution.placed) rows.set(id, mergePlaced(rows.get(id) ?? [], placed));
+  const observed = observeRows({ rows, owned: final.owned, known: kinds, now: deps.clock.now() });
+
+  const workloads: Record<string, WorkloadStatus> = {};
+  const failed: string[] = [];
+  for (const id of [...kinds.keys()].sort()) {
+    const workload = valid.get(id);
+    const before = previous.workloads[id];
+    const wanted = desired.get(id) ?? [];
+    const owned = final.owned.get(id) ?? [];
+    const wantedRows = new Set(wanted.map((d) => d.rowId));
+    const liveRows = new Set(owned.map((o) => `${id}:${o.identity.role}:${o.identity.replica}`));
+    const reconciled = workload !== undefined && desired.has(id);
+    const rowsNow = (observed.get(id) ?? []).filter((r) => !reconciled || wantedRows.has(r.id) || liveRows.has(r.id));
+    const error = execution.errors.get(id) ?? plan.blocked.get(id) ?? null;
+    const crashLoop = wanted.some((d) => plan.crashLooping.has(d.rowId));
+    const invalidMessage = invalidIds.has(id) || keptFromBrokenFiles.includes(id) ? invalidReason(id, before, view.problems) : null;
+    const status = workloadStatus({
+      previous: before,
+      kind: workload?.kind ?? before!.kind,
+      name: workload?.name ?? before!.name,
+      source: workload?.source ?? before!.source,
+      specHash: workload ? workloadHash(workload, wanted) : (before?.specHash ?? ''),
+      desired: reconciled ? wanted : [],
+      rows: rowsNow,
+      owned,
+      error,
+      invalid: invalidMessage,
+      suspended: workload !== undefined && isSuspended(workload),
+      notReconciled: workload !== undefined && !RECONCILED_KINDS.has(workload.kind),
+      crashLoop,
+      progressing: false,
+      now: deps.clock.now(),
+      revision: options.revision,
+      reconciled,
+    });
+    if (invalidMessage !== null && before) {
+      // The last good spec keeps running: its counts and hash stay what they were.
+      status.specHash = before.specHash;
+      status.generation = before.generation;
+      status.replicas = before.replicas;
+    }
+    status.applied = appliedSpecs(owned, wanted, specs, before);
+    workloads[id] = status;
+    if (status.phase === 'Failed' || status.phase === 'Degraded' || status.phase === 'Invalid') failed.push(id);
+    if (before && before.phase !== status.phase) {
+      events.push(event(deps.clock, status.phase === 'Ready' ? 'Normal' : 'Warning', id, status.phase, `phase ${before.phase} -> ${status.phase}`));
+    }
+  }
+  // Orphans whose prune was refused stay visible, so nobody wonders where they went.
+  for (const id of prune.size === 0 ? orphans : []) if (previous.workloads[id] && !workloads[id]) workloads[id] = previous.workloads[id]!;
+  state.workloads = workloads;
+  finish(state, events, started, deps.clock, docker.total);
+  return {
+    state,
+    planLines,
+    outcome: {
+      dockerReachable: state.controller.docker.reachable,
+      failed,
+      pruneRefused: pruneRefusal ? orphans : [],
+      actions: plan.actions.length,
+      dockerCalls: docker.total,
+      mutations: docker.mutations,
+    },
+  };
+}
+
+function pruneRefusalReason(view: ManifestView, allowEmpty: boolean, orphans: readonly string[], previous: ControllerState): string | null {
+  if (orphans.length === 0) return null;
+  if (view.unreadable !== undefined) return `the manifest directory cannot be read (${view.unreadable})`;
+  if (view.fileCount === 0 && !allowEmpty) return 'the manifest directory holds no manifests (run with --allow-empty to prune everything)';
+  // A broken file may have held these workloads: without the state file's word, keep them.
+  const unknownOrigin = orphans.filter((id) => previous.workloads[id] === undefined);
+  if (view.invalidFiles.length > 0 && unknownOrigin.length > 0) return `a manifest file is invalid and may have declared ${unknownOrigin.join(', ')}`;
+  return null;
+}
+
+/** Waits until every container started this tick runs or has failed; answers the last snapshot. */
+async function settle(docker: DockerPort, started: ReadonlySet<string>, deps: TickDeps) {
+  const deadline = deps.clock.now().getTime() + deps.settle.timeoutMs;
+  for (;;) {
+    let snapshot;
+    try {
+      snapshot = await docker.list();
+    } catch (error) {
+      if (error instanceof DockerUnreachableError) return undefined;
+      throw error;
+    }
+    const pending = snapshot.filter((c) => started.has(c.id) && c.state === 'created');
+    if (pending.length === 0 || deps.clock.now().getTime() >= deadline) return snapshot;
+    await deps.clock.sleep(deps.settle.pollMs);
+  }
+}
+
+function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRow[]): ContainerRow[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const row of placed) {
+    const before = byId.get(row.id);
+    // The deploy path owns these fields; keep what an earlier deploy wrote.
+    byId.set(row.id, before ? { ...row, stage: before.stage, slot: before.slot, imageTag: before.imageTag, domain: before.domain, routeId: before.routeId, restarts: before.restarts } : row);
+  }
+  return [...byId.values()];
+}
+
+function workloadHash(workload: Workload, desired: readonly DesiredContainer[]): string {
+  return desired.length > 0 ? specHash(desired.map((d) => d.hash)) : specHash(workload.manifest);
+}
+
+function appliedSpecs(owned: readonly OwnedContainer[], desired: readonly DesiredContainer[], specs: ReadonlyMap<string, ContainerSpec>, before: WorkloadStatus | undefined): Record<string, ContainerSpec> | undefined {
+  const hashes = new Set([...owned.map((o) => o.identity.specHash), ...desired.map((d) => d.hash)]);
+  const out: Record<string, ContainerSpec> = {};
+  for (const hash of [...hashes].sort()) {
+    const spec = specs.get(hash) ?? (before?.applied?.[hash] as ContainerSpec | undefined);
+    if (spec) out[hash] = spec;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function invalidReason(id: string, before: WorkloadStatus | undefined, problems: readonly Problem[]): string {
+  const file = before?.source.file;
+  const first = problems.find((p) => p.file === file) ?? problems[0];
+  return first ? `${first.file}:${first.line}:${first.column}: ${first.message}` : `${id} is invalid`;
+}
+
+function isSuspended(workload: Workload): boolean {
+  return workload.manifest.metadata.annotations?.['tinyforge.dev/suspend'] === 'true';
+}
+
+function event(clock: Clock, type: StateEvent['type'], workload: string | null, reason: string, message: string): StateEvent {
+  return { at: clock.now().toISOString(), type, workload, reason, message };
+}
+
+function finish(state: ControllerState, events: readonly StateEvent[], started: Date, clock: Clock, dockerCalls: number): void {
+  const now = clock.now();
+  state.events = [...state.events, ...events].slice(-MAX_EVENTS);
+  state.controller.heartbeatAt = now.toISOString();
+  state.controller.lastTick = { at: started.toISOString(), durationMs: now.getTime() - started.getTime(), dockerCalls };
+}
