@@ -24,8 +24,10 @@ export class StateStore {
    */
   async load(now: Date): Promise<{ state: ControllerState; movedAside?: string }> {
     try {
+      const existed = await fs.stat(this.file).then(() => true, () => false);
       await this.#db.read();
-      this.#written = JSON.stringify(this.#db.data);
+      // A state file that does not exist yet must be written even if it would equal the defaults.
+      this.#written = existed ? JSON.stringify(this.#db.data) : undefined;
       return { state: this.#db.data };
     } catch (error) {
       if (!(error instanceof CorruptStateError)) throw error;

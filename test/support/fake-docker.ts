@@ -1,0 +1,114 @@
+import type { DockerState, ObservedContainer } from '../../src/api/observed-container.js';
+import { DockerUnreachableError, NameConflictError } from '../../src/reconcile/docker-port.js';
+import type { CreateRequest, DockerPort } from '../../src/reconcile/docker-port.js';
+import type { Clock } from '../../src/reconcile/clock.js';
+
+/**
+ * An in-memory engine behind tinyforge's own DockerPort, for unit tests of the
+ * reconciler: containers, images, a call log, and switches for failures.
+ */
+export class FakeDocker implements DockerPort {
+  containers = new Map<string, ObservedContainer & { request?: CreateRequest }>();
+  images = new Set<string>(['tinyforge-test/busybox:1', 'tinyforge-test/busybox:2']);
+  calls: string[] = [];
+  /** When set, list() throws this. */
+  listError: Error | undefined;
+  /** Images whose containers exit right after start. */
+  crashing = new Set<string>();
+  #next = 1;
+  #clock = 1_700_000_000;
+
+  async list(): Promise<ObservedContainer[]> {
+    this.calls.push('list');
+    if (this.listError) throw this.listError;
+    return [...this.containers.values()].map(({ request: _r, ...c }) => structuredClone(c));
+  }
+
+  async imagePresent(image: string): Promise<boolean> {
+    this.calls.push(`imagePresent ${image}`);
+    return this.images.has(image);
+  }
+
+  async pull(image: string): Promise<void> {
+    this.calls.push(`pull ${image}`);
+    throw new Error(`pull of ${image} failed: no registry here`);
+  }
+
+  async create(request: CreateRequest): Promise<string> {
+    this.calls.push(`create ${request.name}`);
+    if ([...this.containers.values()].some((c) => c.name === request.name)) throw new NameConflictError(`name ${request.name} in use`);
+    const id = `c${String(this.#next++).padStart(63, '0')}`;
+    this.containers.set(id, {
+      id,
+      name: request.name,
+      image: request.spec.image,
+      labels: { ...request.labels },
+      state: 'created',
+      status: 'Created',
+      created: this.#clock++,
+      ports: request.spec.ports.filter((p) => p.host !== null).map((p) => p.host!),
+      health: null,
+      request,
+    });
+    return id;
+  }
+
+  async start(id: string): Promise<void> {
+    this.calls.push(`start ${this.nameOf(id)}`);
+    const c = this.mustGet(id);
+    c.state = this.crashing.has(c.image) ? 'exited' : 'running';
+  }
+
+  async stop(id: string): Promise<void> {
+    this.calls.push(`stop ${this.nameOf(id)}`);
+    const c = this.containers.get(id);
+    if (c) c.state = 'exited';
+  }
+
+  async remove(id: string): Promise<void> {
+    this.calls.push(`remove ${this.nameOf(id)}`);
+    this.containers.delete(id);
+  }
+
+  /** Adds a container as if someone else had made it (labels as given). */
+  addContainer(partial: Partial<ObservedContainer> & { name: string; labels: Record<string, string> }, state: DockerState = 'running'): string {
+    const id = `x${String(this.#next++).padStart(63, '0')}`;
+    this.containers.set(id, { id, image: 'tinyforge-test/busybox:1', status: '', created: this.#clock++, ports: [], health: null, state, ...partial });
+    return id;
+  }
+
+  mutations(): string[] {
+    return this.calls.filter((c) => !c.startsWith('list') && !c.startsWith('imagePresent'));
+  }
+
+  unreachable(): void {
+    this.listError = new DockerUnreachableError('cannot reach Docker: ECONNREFUSED');
+  }
+
+  private nameOf(id: string): string {
+    return this.containers.get(id)?.name ?? id;
+  }
+
+  private mustGet(id: string) {
+    const c = this.containers.get(id);
+    if (!c) throw new Error(`no container ${id}`);
+    return c;
+  }
+}
+
+/** A clock that only moves when told to; sleeping advances it. */
+export class FakeClock implements Clock {
+  #now: number;
+  constructor(start = Date.parse('2026-11-27T10:00:00Z')) {
+    this.#now = start;
+  }
+  now(): Date {
+    return new Date(this.#now);
+  }
+  async sleep(ms: number): Promise<void> {
+    this.#now += ms;
+  }
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_POLICY } from '../../src/api/policy.js';
+import type { ControllerState } from '../../src/api/state-types.js';
+import { loadFromDisk } from '../../src/app.js';
+import { readEnvFile, referenceDigest } from '../../src/adapters/reference-files.js';
+import { reconcileTick } from '../../src/reconcile/reconcile-tick.js';
+import type { ManifestView, TickResult } from '../../src/reconcile/reconcile-tick.js';
+import { FakeClock, FakeDocker } from './fake-docker.js';
+
+export function emptyState(now: Date): ControllerState {
+  return {
+    apiVersion: 'tinyforge.dev/v1',
+    kind: 'ControllerState',
+    controller: {
+      name: 'default',
+      pid: 1,
+      startedAt: now.toISOString(),
+      heartbeatAt: now.toISOString(),
+      manifestDir: 'manifests',
+      revision: null,
+      docker: { reachable: true, lastError: null },
+      lastTick: null,
+    },
+    workloads: {},
+    invalid: [],
+    foreign: [],
+    events: [],
+  };
+}
+
+/**
+ * The reconciler against a FakeDocker, with real manifests from a folder: each `tick()`
+ * loads the folder, runs one tick, and keeps the state for the next one.
+ */
+export class TickHarness {
+  readonly docker = new FakeDocker();
+  readonly clock = new FakeClock();
+  readonly key = randomBytes(32);
+  state: ControllerState;
+  mayHeal: (rowId: string) => boolean = () => true;
+
+  constructor(readonly dir: string) {
+    this.state = emptyState(this.clock.now());
+  }
+
+  view(): ManifestView {
+    return loadFromDisk({ dir: this.dir }, DEFAULT_POLICY, { cwd: this.dir });
+  }
+
+  async tick(options: { dryRun?: boolean; allowEmpty?: boolean; view?: ManifestView } = {}): Promise<TickResult> {
+    const result = await reconcileTick(
+      this.state,
+      options.view ?? this.view(),
+      {
+        docker: this.docker,
+        key: this.key,
+        controller: 'default',
+        clock: this.clock,
+        digest: referenceDigest(this.key),
+        readEnvFile,
+        concurrency: 4,
+        settle: { timeoutMs: 1000, pollMs: 100 },
+        mayHeal: (rowId) => this.mayHeal(rowId),
+      },
+      { dryRun: options.dryRun ?? false, allowEmpty: options.allowEmpty ?? false, revision: null },
+    );
+    if (!options.dryRun) this.state = result.state;
+    return result;
+  }
+}

@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DurableJsonFile } from '../../src/adapters/durable-json-file.js';
+import { acquireStateLock } from '../../src/adapters/state-lock.js';
+import { StateStore } from '../../src/adapters/state-store.js';
+import { loadControllerKey } from '../../src/adapters/controller-key.js';
+import { makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { emptyState } from '../support/tick-harness.js';
+
+const NOW = new Date('2026-11-27T10:00:00Z');
+
+describe('the state file', () => {
+  let dir = '';
+  afterEach(() => removeFixtureDir(dir));
+
+  it('is written whole through a uniquely named temp file, mode 0600, leaving no temp behind (guarantees 6, 12)', async () => {
+    dir = makeFixtureDir({});
+    const file = path.join(dir, 'state', 'state.json');
+    const store = new StateStore(file, emptyState(NOW));
+    await store.load(NOW);
+    const state = emptyState(NOW);
+    expect(await store.save(state)).toBe(true);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(state);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['state.json']);
+  });
+
+  it('is not rewritten when nothing changed', async () => {
+    dir = makeFixtureDir({});
+    const file = path.join(dir, 'state.json');
+    const store = new StateStore(file, emptyState(NOW));
+    await store.save(emptyState(NOW));
+    const inode = fs.statSync(file).ino;
+    expect(await store.save(emptyState(NOW))).toBe(false);
+    expect(fs.statSync(file).ino).toBe(inode);
+  });
+
+  it('survives two writers at once: each rename is whole, never a torn file', async () => {
+    dir = makeFixtureDir({});
+    const file = path.join(dir, 'state.json');
+    const a = new DurableJsonFile<{ writer: string; pad: string }>(file);
+    const b = new DurableJsonFile<{ writer: string; pad: string }>(file);
+    const pad = 'x'.repeat(200_000);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).write({ writer: String(i), pad })));
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).pad).toBe(pad);
+    expect(fs.readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('is moved aside when corrupt, and the defaults are used to rebuild (guarantee 6)', async () => {
+    dir = makeFixtureDir({ 'state.json': '{"apiVersion": "tinyforge.dev/v1", "workl' });
+    const store = new StateStore(path.join(dir, 'state.json'), emptyState(NOW));
+    const loaded = await store.load(NOW);
+    expect(loaded.movedAside).toBe(path.join(dir, 'state.json.corrupt-2026-11-27T10-00-00-000Z'));
+    expect(loaded.state.workloads).toEqual({});
+    expect(fs.readFileSync(loaded.movedAside!, 'utf8')).toContain('"workl');
+  });
+});
+
+describe('the state lock (guarantee 11)', () => {
+  let dir = '';
+  afterEach(() => removeFixtureDir(dir));
+
+  it('refuses a second controller on the same state file, naming the holder', () => {
+    dir = makeFixtureDir({});
+    const file = path.join(dir, 'state.json');
+    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.ppid, holder: 'tinyforge run --name default', since: '2026-11-27T09:00:00Z' }));
+    expect(() => acquireStateLock(file, 'test')).toThrow(`pid ${process.ppid} (tinyforge run --name default, since 2026-11-27T09:00:00Z)`);
+  });
+
+  it('takes over a lock whose process is gone, and releases its own', () => {
+    dir = makeFixtureDir({});
+    const file = path.join(dir, 'state.json');
+    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 7, holder: 'gone' }));
+    const release = acquireStateLock(file, 'test');
+    expect(JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8')).pid).toBe(process.pid);
+    release();
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+  });
+});
+
+describe('the controller key', () => {
+  let dir = '';
+  afterEach(() => removeFixtureDir(dir));
+
+  it('is created 0600 beside the state file by run, and never by plan', () => {
+    dir = makeFixtureDir({});
+    const state = path.join(dir, 'state.json');
+    expect(loadControllerKey(state, false)).toBeUndefined();
+    expect(fs.existsSync(path.join(dir, 'controller.key'))).toBe(false);
+    const key = loadControllerKey(state, true);
+    expect(key).toHaveLength(32);
+    expect(fs.statSync(path.join(dir, 'controller.key')).mode & 0o777).toBe(0o600);
+    expect(loadControllerKey(state, false)).toEqual(key);
+  });
+});
