@@ -38,8 +38,10 @@ export async function runCommand(argv: string[], output: Output): Promise<number
 async function loop(tick: () => Promise<TickResult>, resyncMs: number, output: Output): Promise<number> {
   let stopping = false;
   let wake: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
   const stop = () => {
     stopping = true;
+    clearTimeout(timer);
     wake?.();
   };
   process.once('SIGTERM', stop);
@@ -48,9 +50,10 @@ async function loop(tick: () => Promise<TickResult>, resyncMs: number, output: O
     while (!stopping) {
       report(await tick(), output);
       if (stopping) break;
+      // A referenced timer: it is what keeps the process alive between ticks.
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, resyncMs).unref();
+        timer = setTimeout(resolve, resyncMs);
       });
     }
     return 0;
