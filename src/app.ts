@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { DockerodePort } from './adapters/dockerode-port.js';
+import { createRequire } from 'node:module';
 import { loadControllerKey } from './adapters/controller-key.js';
 import { gitRevision } from './adapters/git-revision.js';
 import { readEnvFile, referenceDigest } from './adapters/reference-files.js';
@@ -22,6 +22,8 @@ import { readSchemaFiles } from './adapters/schema-files.js';
 import { loadManifests } from './manifest/load-manifests.js';
 import type { LoadResult, ManifestText } from './manifest/load-manifests.js';
 import { SchemaValidator } from './manifest/schema-validator.js';
+import type { CompiledSchemas } from './manifest/schema-validator.js';
+import { schemaFingerprint } from './manifest/schema-set.js';
 import type { SchemaSet } from './manifest/schema-set.js';
 import type { Problem } from './api/problem.js';
 
@@ -40,10 +42,25 @@ export function readSchemas(): SchemaSet {
 }
 
 let validator: SchemaValidator | undefined;
-/** The schema validator, compiled once per process. */
+/**
+ * The schema validator, once per process: the build's precompiled validators when they
+ * match the schemas on disk, else compiled now.
+ */
 export function schemaValidator(): SchemaValidator {
-  validator ??= new SchemaValidator(readSchemaFiles());
+  if (validator) return validator;
+  const schemas = readSchemaFiles();
+  validator = new SchemaValidator(schemas, precompiledValidators(schemaFingerprint(schemas)));
   return validator;
+}
+
+function precompiledValidators(fingerprint: string): CompiledSchemas | undefined {
+  try {
+    const compiled = createRequire(import.meta.url)('./generated/schema-validators.cjs') as CompiledSchemas & { fingerprint?: string };
+    return compiled.fingerprint === fingerprint ? compiled : undefined;
+  } catch {
+    // Not built (running from src/ under vitest): compile live.
+    return undefined;
+  }
 }
 
 /**
@@ -111,8 +128,11 @@ export interface ControllerConfig {
 }
 
 export interface Controller {
-  /** One full reconcile: load manifests, tick, write the state (never in `plan` mode). */
-  tick(): Promise<TickResult>;
+  /**
+   * One full reconcile: load manifests, tick, write the state (never in `plan` mode).
+   * `heartbeatEveryMs`: skip a write that would change only the heartbeat, unless it is older.
+   */
+  tick(options?: { heartbeatEveryMs?: number }): Promise<TickResult>;
   /** Releases the state lock. */
   close(): void;
   readonly stateFile: string;
@@ -146,13 +166,15 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
     }
     state.controller = { ...state.controller, name: config.name, pid: process.pid, startedAt: defaults.controller.startedAt, manifestDir: config.manifests };
     const realRoot = safeRealpath(path.resolve(config.manifests));
+    // Loaded on demand: dockerode pulls in gRPC and protobuf, which validate and status never need.
+    const { DockerodePort } = await import('./adapters/dockerode-port.js');
     const docker = overrides.docker ?? new DockerodePort({ host: config.dockerHost, timeoutMs: config.dockerTimeoutMs, scope: { policy: config.policy, manifestDir: realRoot } });
     const budget = new RestartBudget(clock);
     return {
       stateFile,
       notices,
       close: release,
-      async tick() {
+      async tick(options = {}) {
         const load = loadFromDisk({ dir: config.manifests }, config.policy);
         const revision = gitRevision(path.resolve(config.manifests));
         state.controller.revision = revision;
@@ -174,7 +196,7 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
         );
         if (mode === 'run') {
           state = result.state;
-          await store.save(state);
+          await store.save(state, { ...options, now: clock.now() });
         }
         return result;
       },

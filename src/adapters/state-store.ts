@@ -11,6 +11,7 @@ export class StateStore {
   readonly file: string;
   readonly #db: Low<ControllerState>;
   #written: string | undefined;
+  #heartbeatWritten: string | undefined;
 
   constructor(file: string, defaults: ControllerState) {
     this.file = file;
@@ -27,7 +28,8 @@ export class StateStore {
       const existed = await fs.stat(this.file).then(() => true, () => false);
       await this.#db.read();
       // A state file that does not exist yet must be written even if it would equal the defaults.
-      this.#written = existed ? JSON.stringify(this.#db.data) : undefined;
+      this.#written = existed ? steady(this.#db.data) : undefined;
+      this.#heartbeatWritten = this.#db.data.controller?.heartbeatAt;
       return { state: this.#db.data };
     } catch (error) {
       if (!(error instanceof CorruptStateError)) throw error;
@@ -37,13 +39,22 @@ export class StateStore {
     }
   }
 
-  /** Writes the state atomically, unless it equals what was last written (answers whether it wrote). */
-  async save(state: ControllerState, options: { force?: boolean } = {}): Promise<boolean> {
-    const text = JSON.stringify(state);
-    if (!options.force && text === this.#written) return false;
+  /**
+   * Writes the state atomically when its content changed, answering whether it wrote.
+   * The heartbeat and the last tick's timing change every tick: alone, they are written
+   * only when the last write is older than `heartbeatEveryMs`.
+   */
+  async save(state: ControllerState, options: { heartbeatEveryMs?: number; now?: Date } = {}): Promise<boolean> {
+    const text = steady(state);
+    if (text === this.#written) {
+      const last = Date.parse(this.#heartbeatWritten ?? '');
+      const now = (options.now ?? new Date()).getTime();
+      if (options.heartbeatEveryMs === undefined || now - last < options.heartbeatEveryMs) return false;
+    }
     this.#db.data = state;
     await this.#db.write();
     this.#written = text;
+    this.#heartbeatWritten = state.controller.heartbeatAt;
     return true;
   }
 }
@@ -52,4 +63,9 @@ export class StateStore {
 export async function readStateFile(file: string): Promise<ControllerState | undefined> {
   const data = await new DurableJsonFile<ControllerState>(file).read();
   return data ?? undefined;
+}
+
+/** The state without what changes every tick (heartbeat, tick timing). */
+function steady(state: ControllerState): string {
+  return JSON.stringify({ ...state, controller: { ...state.controller, heartbeatAt: null, lastTick: state.controller.lastTick ? { ...state.controller.lastTick, at: null, durationMs: null } : null } });
 }

@@ -1,10 +1,5 @@
 import { UsageError } from './errors.js';
 import type { Output } from './output.js';
-import { planCommand } from './plan-command.js';
-import { runCommand } from './run-command.js';
-import { schemaCommand } from './schema-command.js';
-import { statusCommand } from './status-command.js';
-import { validateCommand } from './validate-command.js';
 
 export const USAGE = `usage: tinyforge <command> [options]
 
@@ -17,12 +12,15 @@ commands:
 
 Run 'tinyforge <command> --help' for a command's options.`;
 
-const COMMANDS: Record<string, (argv: string[], output: Output) => number | Promise<number>> = {
-  run: runCommand,
-  plan: planCommand,
-  status: statusCommand,
-  validate: validateCommand,
-  schema: schemaCommand,
+type Command = (argv: string[], output: Output) => number | Promise<number>;
+
+/** Loaded on demand: `status` need not pay for ajv, nor `validate` for dockerode. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./run-command.js')).runCommand,
+  plan: async () => (await import('./plan-command.js')).planCommand,
+  status: async () => (await import('./status-command.js')).statusCommand,
+  validate: async () => (await import('./validate-command.js')).validateCommand,
+  schema: async () => (await import('./schema-command.js')).schemaCommand,
 };
 
 /**
@@ -39,10 +37,10 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
     output.out('tinyforge 0.1.0');
     return 0;
   }
-  const handler = COMMANDS[command];
+  const load = COMMANDS[command];
   try {
-    if (!handler) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
-    return await handler(rest, output);
+    if (!load) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+    return await (await load())(rest, output);
   } catch (error) {
     if (error instanceof UsageError) {
       output.err(`tinyforge: ${error.message}`);

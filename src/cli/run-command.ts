@@ -28,7 +28,7 @@ export async function runCommand(argv: string[], output: Output): Promise<number
   for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
   try {
     if (flags.once) return report(await controller.tick(), output);
-    return await loop(controller.tick, flags.resyncMs, output);
+    return await loop(() => controller.tick({ heartbeatEveryMs: flags.resyncMs }), flags.resyncMs, output);
   } finally {
     controller.close();
   }
@@ -48,7 +48,9 @@ async function loop(tick: () => Promise<TickResult>, resyncMs: number, output: O
   process.once('SIGINT', stop);
   try {
     while (!stopping) {
-      report(await tick(), output);
+      const result = await tick();
+      // A quiet tick is not news: print only what changed something or went wrong.
+      if (result.planLines.length > 0 || result.outcome.failed.length > 0 || !result.outcome.dockerReachable) report(result, output);
       if (stopping) break;
       // A referenced timer: it is what keeps the process alive between ticks.
       await new Promise<void>((resolve) => {

@@ -30,3 +30,12 @@ export function declaredProperties(schemas: SchemaSet, schema: Record<string, un
   }
   return [...new Set(names)];
 }
+
+/** A fingerprint of the schemas' content: precompiled validators are used only while it matches. */
+export function schemaFingerprint(schemas: SchemaSet): string {
+  let hash = 2166136261;
+  for (const [file, schema] of [...schemas].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const ch of file + JSON.stringify(schema)) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+  }
+  return hash.toString(16);
+}

@@ -136,6 +136,36 @@ describe('what the reconciler never does', () => {
   });
 });
 
+describe('preflight before disruption', () => {
+  let dir = '';
+  afterEach(() => removeFixtureDir(dir));
+
+  it('leaves the old container running when the new image is missing', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...SLEEP, 'pullPolicy: Never']) });
+    const h = new TickHarness(dir);
+    await h.tick();
+    fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', [...SLEEP, 'pullPolicy: Never']).replace('busybox:1', 'busybox:9'));
+    h.docker.calls = [];
+    const result = await h.tick();
+    expect(result.planLines).toEqual(['~ recreate image/web#1: image tinyforge-test/busybox:1 -> tinyforge-test/busybox:9']);
+    expect(h.docker.mutations()).toEqual([]);
+    expect([...h.docker.containers.values()].map((c) => c.state)).toEqual(['running']);
+    expect(h.state.workloads['image/web']).toMatchObject({ phase: 'Degraded', lastError: 'image tinyforge-test/busybox:9 is not on the host and pullPolicy is Never', replicas: { desired: 1, running: 1, updated: 0 } });
+  });
+
+  it('leaves the old container running when a host port it would need is taken by another container', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', ['ports: [{container: 80, host: 8080}]']) });
+    const h = new TickHarness(dir);
+    await h.tick();
+    h.docker.addContainer({ name: 'squatter', labels: {}, ports: [9090] });
+    fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', ['ports: [{container: 80, host: 9090}]']));
+    h.docker.calls = [];
+    await h.tick();
+    expect(h.docker.mutations()).toEqual([]);
+    expect(h.state.workloads['image/web']?.lastError).toBe('host port 9090 is in use by container squatter; image/web#1 left as it is');
+  });
+});
+
 describe('self-heal', () => {
   let dir = '';
   afterEach(() => removeFixtureDir(dir));

@@ -1,10 +1,16 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSchemaFiles } from '../../src/adapters/schema-files.js';
 import { DEFAULT_POLICY } from '../../src/api/policy.js';
 import { loadFromDisk } from '../../src/app.js';
 import { bundleSchema } from '../../src/manifest/bundle-schema.js';
+import { parseYamlFile } from '../../src/manifest/parse-yaml.js';
+import { schemaFingerprint } from '../../src/manifest/schema-set.js';
+import { SchemaValidator } from '../../src/manifest/schema-validator.js';
+import type { CompiledSchemas } from '../../src/manifest/schema-validator.js';
 
 const schemas = readSchemaFiles();
 
@@ -60,6 +66,27 @@ describe('the JSON Schemas', () => {
     expect(load.workloads.length).toBe(5);
     for (const workload of load.workloads) expect(validate(workload.manifest), workload.id).toBe(true);
     expect(validate({ apiVersion: 'tinyforge.dev/v1', kind: 'Image', metadata: { name: 'x' }, spec: { image: 'a', replica: 1 } })).toBe(false);
+  });
+});
+
+describe('the precompiled validators of the build', () => {
+  it('match the schemas on disk and report exactly what live compilation reports', () => {
+    const generated = path.resolve(import.meta.dirname, '../../dist/generated/schema-validators.cjs');
+    expect(fs.existsSync(generated), 'run npm run build first').toBe(true);
+    const compiled = createRequire(import.meta.url)(generated) as CompiledSchemas & { fingerprint: string };
+    expect(compiled.fingerprint).toBe(schemaFingerprint(schemas));
+    const live = new SchemaValidator(schemas);
+    const ahead = new SchemaValidator(schemas, compiled);
+    const documents = [
+      'apiVersion: tinyforge.dev/v1\nkind: Image\nmetadata: {name: Web_1}\nspec: {image: x, replica: 2, env: {A: 1}, volumes: [{hostPath: a}]}\n',
+      'apiVersion: tinyforge.dev/v1\nkind: Compose\nmetadata: {name: c}\nspec: {compose: {services: {a: {image: x, ports: [true, {target: 1, foo: 2}], container_name: y}}}}\n',
+      'kind: Imagee\n',
+    ];
+    for (const text of documents) {
+      const [source] = parseYamlFile(text, 'x.yaml').documents;
+      expect(ahead.validateManifest(source!)).toEqual(live.validateManifest(source!));
+      expect(live.validateManifest(source!).length).toBeGreaterThan(0);
+    }
   });
 });
 

@@ -26,14 +26,22 @@ describe('the state file', () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual(['state.json']);
   });
 
-  it('is not rewritten when nothing changed', async () => {
+  it('is not rewritten when nothing changed, nor for a fresh heartbeat alone until it is due', async () => {
     dir = makeFixtureDir({});
     const file = path.join(dir, 'state.json');
     const store = new StateStore(file, emptyState(NOW));
-    await store.save(emptyState(NOW));
+    const base = { ...emptyState(NOW), controller: { ...emptyState(NOW).controller, lastTick: { at: NOW.toISOString(), durationMs: 7, dockerCalls: 1 } } };
+    await store.save(base);
     const inode = fs.statSync(file).ino;
-    expect(await store.save(emptyState(NOW))).toBe(false);
+    expect(await store.save(structuredClone(base))).toBe(false);
+    const later = new Date(NOW.getTime() + 10_000);
+    const beat = { ...emptyState(NOW), controller: { ...emptyState(NOW).controller, heartbeatAt: later.toISOString(), lastTick: { at: later.toISOString(), durationMs: 5, dockerCalls: 1 } } };
+    expect(await store.save(beat, { heartbeatEveryMs: 30_000, now: later })).toBe(false);
     expect(fs.statSync(file).ino).toBe(inode);
+    const due = new Date(NOW.getTime() + 30_000);
+    expect(await store.save({ ...beat, controller: { ...beat.controller, heartbeatAt: due.toISOString() } }, { heartbeatEveryMs: 30_000, now: due })).toBe(true);
+    const changed = { ...beat, invalid: [{ file: 'a.yaml', line: 1, column: 1, path: '', message: 'x' }] };
+    expect(await store.save(changed, { heartbeatEveryMs: 30_000, now: due })).toBe(true);
   });
 
   it('survives two writers at once: each rename is whole, never a torn file', async () => {
