@@ -9,6 +9,7 @@ import { systemClock } from './adapters/system-clock.js';
 import type { ControllerState } from './api/state-types.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
+import { initialState } from './reconcile/initial-state.js';
 import { Reason } from './reconcile/reasons.js';
 import { reconcileTick } from './reconcile/reconcile-tick.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
@@ -151,7 +152,7 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
   const notices: string[] = [];
   try {
     const key = loadControllerKey(stateFile, mode === 'run', (file) => notices.push(`created the controller key ${file} (mode 0600); keep it with the state file`));
-    const defaults = initialState(config, clock.now());
+    const defaults = initialState({ name: config.name, manifestDir: config.manifests, pid: process.pid }, clock.now());
     const store = new StateStore(stateFile, defaults);
     let state: ControllerState;
     if (mode === 'run') {
@@ -205,27 +206,6 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
     release();
     throw error;
   }
-}
-
-function initialState(config: ControllerConfig, now: Date): ControllerState {
-  return {
-    apiVersion: 'tinyforge.dev/v1',
-    kind: 'ControllerState',
-    controller: {
-      name: config.name,
-      pid: process.pid,
-      startedAt: now.toISOString(),
-      heartbeatAt: now.toISOString(),
-      manifestDir: config.manifests,
-      revision: null,
-      docker: { reachable: true, lastError: null },
-      lastTick: null,
-    },
-    workloads: {},
-    invalid: [],
-    foreign: [],
-    events: [],
-  };
 }
 
 /** The state file, for `status` and `wait`: read only, never locked. */

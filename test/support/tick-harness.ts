@@ -3,29 +3,14 @@ import { DEFAULT_POLICY } from '../../src/api/policy.js';
 import type { ControllerState } from '../../src/api/state-types.js';
 import { loadFromDisk } from '../../src/app.js';
 import { readEnvFile, referenceDigest } from '../../src/adapters/reference-files.js';
+import { initialState } from '../../src/reconcile/initial-state.js';
 import { reconcileTick } from '../../src/reconcile/reconcile-tick.js';
 import type { ManifestView, TickResult } from '../../src/reconcile/reconcile-tick.js';
 import { FakeClock, FakeDocker } from './fake-docker.js';
 
+/** A fresh state, as a controller that has not ticked yet has. */
 export function emptyState(now: Date): ControllerState {
-  return {
-    apiVersion: 'tinyforge.dev/v1',
-    kind: 'ControllerState',
-    controller: {
-      name: 'default',
-      pid: 1,
-      startedAt: now.toISOString(),
-      heartbeatAt: now.toISOString(),
-      manifestDir: 'manifests',
-      revision: null,
-      docker: { reachable: true, lastError: null },
-      lastTick: null,
-    },
-    workloads: {},
-    invalid: [],
-    foreign: [],
-    events: [],
-  };
+  return initialState({ name: 'default', manifestDir: 'manifests', pid: 1 }, now);
 }
 
 /**
