@@ -14,6 +14,8 @@ import { Reason } from './reconcile/reasons.js';
 import { reconcileTick } from './reconcile/reconcile-tick.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
 import { RestartBudget } from './reconcile/restart-budget.js';
+import { executionLimits } from './reconcile/execute-plan.js';
+import { mergeScoped } from './reconcile/merge-state.js';
 import path from 'node:path';
 import type { Policy } from './api/policy.js';
 import { createFsFileAccess } from './adapters/fs-file-access.js';
@@ -128,16 +130,28 @@ export interface ControllerConfig {
   settleTimeoutMs: number;
 }
 
+export interface TickRequest {
+  /** Skip a write that would change only the heartbeat, unless the last one is older than this. */
+  heartbeatEveryMs?: number;
+  /** Act on these workloads only; the others keep their status. */
+  scope?: ReadonlySet<string>;
+  /** The manifests as last read; default: read them now. */
+  view?: DirectoryLoad;
+  /** The git revision of that read; default: ask git now. */
+  revision?: string | null;
+}
+
 export interface Controller {
-  /**
-   * One full reconcile: load manifests, tick, write the state (never in `plan` mode).
-   * `heartbeatEveryMs`: skip a write that would change only the heartbeat, unless it is older.
-   */
-  tick(options?: { heartbeatEveryMs?: number }): Promise<TickResult>;
+  /** One reconcile: tick, then write the state (never in `plan` mode). */
+  tick(request?: TickRequest): Promise<TickResult>;
   /** Releases the state lock. */
   close(): void;
   readonly stateFile: string;
   readonly notices: string[];
+  /** The state as last written (run) or read (plan). */
+  readonly state: ControllerState;
+  /** Changes the controller section of the state (watch mode, resync interval); written with the next tick. */
+  annotate(change: Partial<ControllerState['controller']>): void;
 }
 
 /**
@@ -171,17 +185,25 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
     const { DockerodePort } = await import('./adapters/dockerode-port.js');
     const docker = overrides.docker ?? new DockerodePort({ host: config.dockerHost, timeoutMs: config.dockerTimeoutMs, scope: { policy: config.policy, manifestDir: realRoot } });
     const budget = new RestartBudget(clock);
+    const limits = executionLimits(config.concurrency);
+    let saving: Promise<unknown> = Promise.resolve();
     return {
       stateFile,
       notices,
       close: release,
-      async tick(options = {}) {
-        const load = loadFromDisk({ dir: config.manifests }, config.policy);
-        const revision = gitRevision(path.resolve(config.manifests));
-        state.controller.revision = revision;
+      get state() {
+        return state;
+      },
+      annotate(change) {
+        state = { ...state, controller: { ...state.controller, ...change } };
+      },
+      async tick(request = {}) {
+        const view = request.view ?? loadFromDisk({ dir: config.manifests }, config.policy);
+        const revision = request.revision !== undefined ? request.revision : gitRevision(path.resolve(config.manifests));
+        const before = { ...state, controller: { ...state.controller, revision } };
         const result = await reconcileTick(
-          state,
-          load,
+          before,
+          view,
           {
             docker,
             key,
@@ -192,12 +214,16 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
             concurrency: config.concurrency,
             settle: { timeoutMs: config.settleTimeoutMs, pollMs: 100 },
             mayHeal: (rowId) => budget.take(rowId),
+            limits,
           },
-          { dryRun: mode === 'plan', allowEmpty: config.allowEmpty, revision },
+          { dryRun: mode === 'plan', allowEmpty: config.allowEmpty, revision, ...(request.scope ? { scope: request.scope } : {}) },
         );
         if (mode === 'run') {
-          state = result.state;
-          await store.save(state, { ...options, now: clock.now() });
+          // Ticks of other workloads may have finished meanwhile: fold this one in.
+          state = request.scope ? mergeScoped(state, result.state, result.events, request.scope) : { ...result.state, controller: { ...result.state.controller, watch: state.controller.watch, resyncSeconds: state.controller.resyncSeconds } };
+          const snapshot = state;
+          saving = saving.then(() => store.save(snapshot, { heartbeatEveryMs: request.heartbeatEveryMs, now: clock.now() }));
+          await saving;
         }
         return result;
       },

@@ -115,6 +115,10 @@ export interface ControllerInfo {
   revision: string | null;
   docker: { reachable: boolean; lastError: string | null };
   lastTick: { at: string; durationMs: number; dockerCalls: number } | null;
+  /** The long-running controller's resync interval; `status` warns when the heartbeat is older than that allows. */
+  resyncSeconds?: number;
+  /** How the manifest directory is watched (long-running controller only). */
+  watch?: { mode: 'events' | 'polling' | 'resync-only'; lastError: string | null };
 }
 
 /** The whole state file (schemas/state.schema.json). */

@@ -13,6 +13,8 @@ export const CONTROLLER_OPTIONS = {
   'docker-host': { type: 'string' },
   'docker-timeout': { type: 'string' },
   resync: { type: 'string' },
+  debounce: { type: 'string' },
+  'health-addr': { type: 'string' },
   concurrency: { type: 'string' },
   routes: { type: 'string' },
   'caddy-admin': { type: 'string' },
@@ -28,6 +30,8 @@ export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest director
   --docker-host URL      unix:///path or tcp://host:port (default $DOCKER_HOST or /var/run/docker.sock)
   --docker-timeout DUR   deadline of one Docker call (default 10s)
   --resync DUR           periodic full reconcile (default 30s)
+  --debounce DUR         quiet period after file changes before a rescan (default 150ms)
+  --health-addr ADDR     serve /healthz and /readyz, e.g. 127.0.0.1:9090 (run only)
   --concurrency N        workloads reconciled at once (default 4)
   --routes none|caddy    route provider (default none: routes recorded in status only)
   --allow-empty          allow pruning everything when the directory holds no manifests
@@ -38,6 +42,8 @@ export interface ParsedControllerFlags {
   config: ControllerConfig;
   once: boolean;
   resyncMs: number;
+  debounceMs: number;
+  healthAddr: string | undefined;
   help: boolean;
 }
 
@@ -72,6 +78,8 @@ export function parseControllerFlags(argv: string[], usage: string): ParsedContr
     },
     once: values.once ?? false,
     resyncMs: duration(values.resync ?? '30s', '--resync'),
+    debounceMs: duration(values.debounce ?? '150ms', '--debounce'),
+    healthAddr: values['health-addr'],
     help: values.help ?? false,
   };
 }

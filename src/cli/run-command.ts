@@ -1,7 +1,9 @@
+import { startDaemon } from '../app-daemon.js';
 import { openController } from '../app.js';
 import { formatProblem } from '../api/problem.js';
 import type { TickResult } from '../reconcile/reconcile-tick.js';
 import { CONTROLLER_FLAGS_HELP, parseControllerFlags } from './controller-flags.js';
+import type { ParsedControllerFlags } from './controller-flags.js';
 import { UsageError } from './errors.js';
 import type { Output } from './output.js';
 
@@ -21,48 +23,36 @@ export async function runCommand(argv: string[], output: Output): Promise<number
     output.out(RUN_USAGE);
     return 0;
   }
-  const controller = await openController(flags.config, 'run').catch((error: unknown) => {
+  const locked = (error: unknown) => {
     if ((error as { code?: string }).code === 'STATE_LOCKED') throw new UsageError((error as Error).message);
     throw error;
-  });
+  };
+  if (!flags.once) return daemon(flags, output, locked);
+  const controller = await openController(flags.config, 'run').catch(locked);
   for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
   try {
-    if (flags.once) return report(await controller.tick(), output);
-    return await loop(() => controller.tick({ heartbeatEveryMs: flags.resyncMs }), flags.resyncMs, output);
+    return report(await controller.tick(), output);
   } finally {
     controller.close();
   }
 }
 
-/** Until a signal: tick, then wait for the resync interval (the daemon's safety net). */
-async function loop(tick: () => Promise<TickResult>, resyncMs: number, output: Output): Promise<number> {
-  let stopping = false;
-  let wake: (() => void) | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const stop = () => {
-    stopping = true;
-    clearTimeout(timer);
-    wake?.();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  try {
-    while (!stopping) {
-      const result = await tick();
-      // A quiet tick is not news: print only what changed something or went wrong.
-      if (result.planLines.length > 0 || result.outcome.failed.length > 0 || !result.outcome.dockerReachable) report(result, output);
-      if (stopping) break;
-      // A referenced timer: it is what keeps the process alive between ticks.
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        timer = setTimeout(resolve, resyncMs);
-      });
-    }
-    return 0;
-  } finally {
-    process.removeListener('SIGTERM', stop);
-    process.removeListener('SIGINT', stop);
-  }
+/** Until SIGTERM/SIGINT: then the reconcile in flight finishes, the state is written, exit 0. */
+async function daemon(flags: ParsedControllerFlags, output: Output, locked: (error: unknown) => never): Promise<number> {
+  const config = { ...flags.config, resyncMs: flags.resyncMs, debounceMs: flags.debounceMs, ...(flags.healthAddr ? { healthAddr: flags.healthAddr } : {}) };
+  // Listen first: a signal during start-up must still end in an orderly stop.
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  const running = await startDaemon(config, output).catch(locked);
+  for (const notice of running.notices) output.err(`tinyforge: ${notice}`);
+  output.err(`tinyforge: controller ${config.name} running on ${config.manifests} (pid ${process.pid}); resync every ${flags.resyncMs / 1000}s`);
+  const signal = await stopped;
+  output.err(`tinyforge: ${signal}: finishing the reconcile in flight`);
+  await running.stop();
+  output.err('tinyforge: stopped');
+  return 0;
 }
 
 /** Prints what a tick did and decides `run --once`'s exit code. */

@@ -25,6 +25,19 @@ export interface ExecuteDeps {
   concurrency: number;
   /** Specs by hash, for the stop grace period of containers being replaced. */
   specs: ReadonlyMap<string, ContainerSpec>;
+  /** Limits shared by ticks that run at once (the daemon's workers); per execution otherwise. */
+  limits?: ExecutionLimits;
+}
+
+/** How many creates/starts, and how many stops/removals, may run at once. */
+export interface ExecutionLimits {
+  creates: Semaphore;
+  removals: Semaphore;
+}
+
+/** Stops and removals two at a time at most: Docker 20.10 deadlocks under more (moby#42545). */
+export function executionLimits(concurrency: number): ExecutionLimits {
+  return { creates: new Semaphore(concurrency), removals: new Semaphore(2) };
 }
 
 export interface ExecuteResult {
@@ -50,8 +63,7 @@ export async function executePlan(actions: readonly Action[], snapshot: readonly
   const byWorkload = new Map<string, Action[]>();
   for (const action of actions) byWorkload.set(action.workloadId, [...(byWorkload.get(action.workloadId) ?? []), action]);
   const workloads = new Semaphore(deps.concurrency);
-  const creates = new Semaphore(deps.concurrency);
-  const removals = new Semaphore(2);
+  const { creates, removals } = deps.limits ?? executionLimits(deps.concurrency);
   const images = new Map<string, Promise<void>>();
   const context: Context = { deps, result, snapshot, creates, removals, images };
   await Promise.all([...byWorkload].map(([workloadId, list]) => workloads.run(() => runWorkload(workloadId, list, context))));

@@ -14,7 +14,7 @@ import type { DesiredContainer } from './desired.js';
 import { DockerUnreachableError } from './docker-port.js';
 import type { DockerPort } from './docker-port.js';
 import { executePlan } from './execute-plan.js';
-import type { ExecuteResult } from './execute-plan.js';
+import type { ExecuteResult, ExecutionLimits } from './execute-plan.js';
 import { observeRows } from './observe.js';
 import { describeAction, planActions } from './plan.js';
 import type { Plan } from './plan.js';
@@ -45,17 +45,26 @@ export interface TickDeps {
   settle: { timeoutMs: number; pollMs: number };
   /** Whether self-heal may restart this row now (the restart budget). */
   mayHeal: (rowId: string) => boolean;
+  /** Limits shared with ticks running at the same time. */
+  limits?: ExecutionLimits;
 }
 
 export interface TickOptions {
   /** `plan`: decide, change nothing. */
   dryRun: boolean;
+  /**
+   * Only these workloads are acted on and have their status rebuilt (a watch event or a
+   * Docker event names them); the others keep the status they had. Default: all.
+   */
+  scope?: ReadonlySet<string>;
   allowEmpty: boolean;
   revision: string | null;
 }
 
 export interface TickResult {
   state: ControllerState;
+  /** The events this tick added (also in `state.events`). */
+  events: StateEvent[];
   /** The plan lines, in order (what was applied, or would be). */
   planLines: string[];
   outcome: {
@@ -82,6 +91,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   state.invalid = view.problems.map((p) => ({ file: p.file, line: p.line, column: p.column, path: p.path, message: p.message }));
   const events: StateEvent[] = [];
   const valid = new Map(view.workloads.map((w) => [w.id, w]));
+  const inScope = (id: string) => options.scope === undefined || options.scope.has(id);
 
   let snapshot;
   try {
@@ -90,7 +100,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     if (!(error instanceof DockerUnreachableError)) throw error;
     state.controller.docker = { reachable: false, lastError: error.message };
     finish(state, events, started, deps.clock, docker.total);
-    return { state, planLines: [], outcome: { dockerReachable: false, failed: [], pruneRefused: [], actions: 0, dockerCalls: docker.total, mutations: 0 } };
+    return { state, events, planLines: [], outcome: { dockerReachable: false, failed: [], pruneRefused: [], actions: 0, dockerCalls: docker.total, mutations: 0 } };
   }
   state.controller.docker = { reachable: true, lastError: null };
 
@@ -108,12 +118,12 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   // Desired containers of the workloads this tick converges.
   const desired = new Map<string, DesiredContainer[]>();
   for (const workload of view.workloads) {
-    if (protectedIds.has(workload.id) || !RECONCILED_KINDS.has(workload.kind) || isSuspended(workload)) continue;
+    if (!inScope(workload.id) || protectedIds.has(workload.id) || !RECONCILED_KINDS.has(workload.kind) || isSuspended(workload)) continue;
     desired.set(workload.id, desiredContainers(workload, { controller: deps.controller, digest: deps.digest }));
   }
 
   // Prune by set difference, unless the directory gives no grounds to (DESIGN.md guarantee 3).
-  const orphans = [...classified.owned.keys()].filter((id) => !valid.has(id) && !protectedIds.has(id)).sort();
+  const orphans = [...classified.owned.keys()].filter((id) => inScope(id) && !valid.has(id) && !protectedIds.has(id)).sort();
   const pruneRefusal = pruneRefusalReason(view, options.allowEmpty, orphans, previous);
   const prune = new Set(pruneRefusal === null ? orphans : []);
   if (pruneRefusal !== null) {
@@ -128,14 +138,23 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   const plan = planActions({ desired, owned: classified.owned, prune, snapshot, specs, hadContainer, mayHeal: deps.mayHeal });
   const planLines = plan.actions.map(describeAction);
   if (options.dryRun) {
-    return { state, planLines, outcome: { dockerReachable: true, failed: [...plan.blocked.keys()], pruneRefused: pruneRefusal ? orphans : [], actions: plan.actions.length, dockerCalls: docker.total, mutations: 0 } };
+    return { state, events, planLines, outcome: { dockerReachable: true, failed: [...plan.blocked.keys()], pruneRefused: pruneRefusal ? orphans : [], actions: plan.actions.length, dockerCalls: docker.total, mutations: 0 } };
   }
 
   let execution: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), unreachable: null };
   let final: Classified = classified;
   if (plan.actions.length > 0) {
     if (!deps.key) throw new Error('no controller key: cannot sign containers');
-    execution = await executePlan(plan.actions, snapshot, { docker, key: deps.key, controller: deps.controller, clock: deps.clock, readEnvFile: deps.readEnvFile, concurrency: deps.concurrency, specs });
+    execution = await executePlan(plan.actions, snapshot, {
+      docker,
+      key: deps.key,
+      controller: deps.controller,
+      clock: deps.clock,
+      readEnvFile: deps.readEnvFile,
+      concurrency: deps.concurrency,
+      specs,
+      ...(deps.limits ? { limits: deps.limits } : {}),
+    });
     events.push(...execution.events);
     const settled = await settle(docker, execution.started, deps);
     if (settled) final = classify(settled, deps.controller, deps.key, known);
@@ -155,6 +174,10 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   const workloads: Record<string, WorkloadStatus> = {};
   const failed: string[] = [];
   for (const id of [...kinds.keys()].sort()) {
+    if (!inScope(id)) {
+      if (previous.workloads[id]) workloads[id] = previous.workloads[id]!;
+      continue;
+    }
     const workload = valid.get(id);
     const before = previous.workloads[id];
     const wanted = desired.get(id) ?? [];
@@ -198,12 +221,15 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       events.push(event(deps.clock, status.phase === 'Ready' ? 'Normal' : 'Warning', id, status.phase, `phase ${before.phase} -> ${status.phase}`));
     }
   }
+  // Workloads outside the scope keep their status as it was, whatever their manifest did.
+  for (const [id, status] of Object.entries(previous.workloads)) if (!inScope(id) && !workloads[id]) workloads[id] = status;
   // Orphans whose prune was refused stay visible, so nobody wonders where they went.
   for (const id of prune.size === 0 ? orphans : []) if (previous.workloads[id] && !workloads[id]) workloads[id] = previous.workloads[id]!;
   state.workloads = workloads;
   finish(state, events, started, deps.clock, docker.total);
   return {
     state,
+    events,
     planLines,
     outcome: {
       dockerReachable: state.controller.docker.reachable,

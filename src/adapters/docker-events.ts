@@ -1,0 +1,102 @@
+import Docker from 'dockerode';
+import { Label, MANAGED_FILTER } from '../api/labels.js';
+import { dockerConnection } from './dockerode-port.js';
+
+/** The container events that can mean a workload is no longer as desired. */
+const ACTIONS = ['die', 'stop', 'destroy', 'start', 'oom', 'kill', 'health_status'];
+
+export interface DockerEventHandlers {
+  /** A managed container of this workload changed (`action`: Docker's event, e.g. `die`). */
+  workload(id: string, action: string): void;
+  /** The stream was (re)connected after a gap: events may have been missed; relist. */
+  reconnected(): void;
+  /** The stream broke; it is being reconnected. */
+  lost(reason: string): void;
+}
+
+/**
+ * Follows Docker's event stream for managed containers. Its own client has no
+ * timeout: a client timeout also kills idle streams. When the stream ends or errors
+ * (a daemon restart), it reconnects with backoff (1 s doubling to 30 s) and resumes
+ * with `since`; since the engine keeps only 256 events, a reconnect also asks for a
+ * relist so nothing missed stays missed.
+ */
+export class DockerEventSource {
+  readonly #docker: Docker;
+  #stream: NodeJS.ReadableStream | undefined;
+  #since: number | undefined;
+  #delayMs = 1000;
+  #stopped = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    host: string,
+    private readonly handlers: DockerEventHandlers,
+  ) {
+    this.#docker = new Docker(dockerConnection(host));
+  }
+
+  start(): void {
+    void this.#connect(false);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    const stream = this.#stream as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
+    stream?.destroy?.();
+    this.#stream = undefined;
+  }
+
+  async #connect(isReconnect: boolean): Promise<void> {
+    if (this.#stopped) return;
+    try {
+      const filters = { type: ['container' as const], event: ACTIONS, label: [MANAGED_FILTER] };
+      const stream = (await this.#docker.getEvents({ filters, ...(this.#since !== undefined ? { since: this.#since } : {}) })) as NodeJS.ReadableStream;
+      if (this.#stopped) {
+        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        return;
+      }
+      this.#stream = stream;
+      this.#delayMs = 1000;
+      if (isReconnect) this.handlers.reconnected();
+      let buffer = '';
+      stream.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        let newline: number;
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, newline).trim();
+          buffer = buffer.slice(newline + 1);
+          if (line !== '') this.#handle(line);
+        }
+      });
+      stream.once('end', () => this.#broken('event stream ended'));
+      stream.once('error', (error: Error) => this.#broken(`event stream failed: ${error.message}`));
+    } catch (error) {
+      this.#broken(`cannot follow Docker events: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  #handle(line: string): void {
+    try {
+      const event = JSON.parse(line) as { time?: number; Action?: string; Actor?: { Attributes?: Record<string, string> } };
+      if (typeof event.time === 'number') this.#since = event.time;
+      const id = event.Actor?.Attributes?.[Label.workloadId];
+      if (id) this.handlers.workload(id, (event.Action ?? '').split(':')[0]!);
+    } catch {
+      // Not JSON: ignore the line, the relist on the next resync covers it.
+    }
+  }
+
+  #broken(reason: string): void {
+    if (this.#stopped || this.#timer !== undefined) return;
+    this.#stream = undefined;
+    this.handlers.lost(reason);
+    const delay = this.#delayMs;
+    this.#delayMs = Math.min(this.#delayMs * 2, 30_000);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#connect(true);
+    }, delay);
+  }
+}

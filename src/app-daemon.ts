@@ -1,0 +1,174 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type http from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DockerEventSource } from './adapters/docker-events.js';
+import { loadControllerKey } from './adapters/controller-key.js';
+import { gitRevision } from './adapters/git-revision.js';
+import { startHealthServer } from './adapters/health-server.js';
+import { ManifestWatcher } from './adapters/manifest-watcher.js';
+import { referenceDigest } from './adapters/reference-files.js';
+import { loadFromDisk, openController } from './app.js';
+import type { ControllerConfig, DirectoryLoad } from './app.js';
+import { canonicalJson } from './reconcile/canonical-json.js';
+import { ALL, Daemon } from './controller/daemon.js';
+import type { TickResult } from './reconcile/reconcile-tick.js';
+
+export interface DaemonConfig extends ControllerConfig {
+  resyncMs: number;
+  /** Quiet period after file events before a rescan (default 150 ms). */
+  debounceMs: number;
+  /** `127.0.0.1:PORT` for /healthz and /readyz. */
+  healthAddr?: string;
+}
+
+export interface RunningDaemon {
+  /** Finishes the reconcile in flight, writes the state, releases the lock. */
+  stop(): Promise<void>;
+  readonly notices: string[];
+}
+
+/**
+ * The long-running controller, wired: the manifest watcher and Docker's event stream
+ * feed the daemon's queue, a resync ticker is the safety net, and every reconcile
+ * writes the state file. `log` receives what a person watching would want to see.
+ */
+export async function startDaemon(config: DaemonConfig, log: { out(line: string): void; err(line: string): void }): Promise<RunningDaemon> {
+  const controller = await openController(config, 'run');
+  const root = path.resolve(config.manifests);
+  const gitDir = findGitDir(root);
+  const digest = referenceDigest(loadControllerKey(controller.stateFile, false));
+  let view: DirectoryLoad | undefined;
+  let revision: string | null = null;
+  let fingerprints = new Map<string, string>();
+  let firstFullTick = false;
+  let lastActivity = Date.now();
+  controller.annotate({ resyncSeconds: config.resyncMs / 1000, watch: { mode: 'events', lastError: null } });
+
+  let reachable = true;
+  const report = (result: TickResult) => {
+    lastActivity = Date.now();
+    for (const line of result.planLines) log.out(line);
+    // Said once when it goes, once when it comes back: not on every retry.
+    if (result.outcome.dockerReachable !== reachable) {
+      reachable = result.outcome.dockerReachable;
+      log.err(reachable ? 'tinyforge: Docker is reachable again' : `tinyforge: Docker is unreachable: ${result.state.controller.docker.lastError}`);
+    }
+    for (const event of result.events) if (event.type === 'Warning') log.err(`tinyforge: ${event.workload ?? 'controller'}: ${event.reason}: ${event.message}`);
+  };
+
+  const daemon = new Daemon(
+    {
+      async rescan() {
+        await waitForGit(gitDir);
+        const next = loadFromDisk({ dir: config.manifests }, config.policy);
+        revision = gitRevision(root);
+        const nextPrints = fingerprint(next, digest);
+        const changed = [...new Set([...fingerprints.keys(), ...nextPrints.keys()])].filter((id) => fingerprints.get(id) !== nextPrints.get(id));
+        // Problems come and go with the files: a rescan that changes them is news too.
+        if (view && canonicalJson(view.problems) !== canonicalJson(next.problems)) for (const p of next.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
+        view = next;
+        fingerprints = nextPrints;
+        return changed;
+      },
+      async reconcile(keys) {
+        const result = await controller.tick({
+          heartbeatEveryMs: config.resyncMs,
+          ...(view ? { view } : {}),
+          revision,
+          ...(keys === ALL ? {} : { scope: new Set(keys) }),
+        });
+        report(result);
+        if (keys === ALL) firstFullTick = true;
+        if (!result.outcome.dockerReachable) throw Object.assign(new Error('Docker is unreachable'), { code: 'DOCKER_UNREACHABLE' });
+        const retry = result.outcome.failed.filter((id) => result.state.workloads[id]?.phase !== 'Invalid');
+        return { failed: retry };
+      },
+      onError(error, where) {
+        if ((error as { code?: string }).code === 'DOCKER_UNREACHABLE') return; // reported by the tick
+        log.err(`tinyforge: ${where}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    },
+    { concurrency: config.concurrency, debounceMs: config.debounceMs, resyncMs: config.resyncMs },
+  );
+
+  const watcher = new ManifestWatcher(root, {
+    changed: () => daemon.fileChanged(),
+    status: (mode, error) => {
+      controller.annotate({ watch: { mode, lastError: error } });
+      log.err(`tinyforge: watching ${config.manifests}: ${mode}${error ? ` (${error})` : ''}`);
+    },
+  });
+  const events = new DockerEventSource(config.dockerHost, {
+    // Docker lists a container as running for some 15 ms after its `die` event: look again.
+    workload: (id, action) => daemon.workloadChanged(id, ['die', 'kill', 'stop', 'oom'].includes(action) ? 100 : undefined),
+    reconnected: () => {
+      log.err('tinyforge: Docker event stream reconnected; relisting');
+      daemon.resyncNow();
+    },
+    lost: (reason) => log.err(`tinyforge: ${reason}; reconnecting`),
+  });
+
+  let health: http.Server | undefined;
+  try {
+    if (fs.existsSync(root)) await watcher.start();
+    else controller.annotate({ watch: { mode: 'resync-only', lastError: `${config.manifests} does not exist` } });
+    events.start();
+    daemon.start();
+    if (config.healthAddr) {
+      health = await startHealthServer(config.healthAddr, {
+        live: () => Date.now() - lastActivity < 2 * config.resyncMs + 60_000,
+        ready: () => firstFullTick && controller.state.controller.docker.reachable,
+      });
+    }
+  } catch (error) {
+    events.stop();
+    await watcher.close();
+    await daemon.stop();
+    controller.close();
+    throw error;
+  }
+
+  return {
+    notices: controller.notices,
+    async stop() {
+      events.stop();
+      await watcher.close();
+      await daemon.stop();
+      health?.close();
+      controller.close();
+    },
+  };
+}
+
+/**
+ * What a workload is, for noticing change: its manifest, its Compose application, and
+ * the content of the files it refers to (keyed digests). Invalid ids change with their
+ * problems, so their status follows.
+ */
+function fingerprint(load: DirectoryLoad, digest: (r: DirectoryLoad['workloads'][number]['references'][number]) => string): Map<string, string> {
+  const prints = new Map<string, string>();
+  for (const w of load.workloads) {
+    const files = w.references.filter((r) => r.kind === 'envFile' || r.kind === 'composeFile').map((r) => [r.path, digest(r)]);
+    prints.set(w.id, createHash('sha256').update(canonicalJson({ m: w.manifest, c: w.compose ?? null, f: files, s: w.source })).digest('hex'));
+  }
+  for (const id of load.invalidIds) prints.set(id, `invalid:${createHash('sha256').update(canonicalJson(load.problems)).digest('hex')}`);
+  return prints;
+}
+
+/** The git dir of the manifest directory's work tree (a `.git` folder, or a `.git` file naming one), if any. */
+function findGitDir(root: string): string | undefined {
+  try {
+    return execFileSync('git', ['-C', root, 'rev-parse', '--absolute-git-dir'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** While git holds its index lock (a checkout or pull under way), the directory is half-written: wait (10 s at most). */
+async function waitForGit(gitDir: string | undefined): Promise<void> {
+  if (!gitDir) return;
+  for (let waited = 0; waited < 10_000 && fs.existsSync(path.join(gitDir, 'index.lock')); waited += 50) await delay(50);
+}

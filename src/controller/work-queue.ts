@@ -1,0 +1,123 @@
+import { Backoff } from './backoff.js';
+import { realTimers } from './timers.js';
+import type { Timers } from './timers.js';
+
+/**
+ * A queue of keys, as in client-go's workqueue: a key is queued at most once; a key
+ * being processed is never handed out twice, and if it is added meanwhile it is queued
+ * again when `done`; failed keys come back after an exponential backoff. The loop owns
+ * retries: reconcilers only say how it went.
+ */
+export class WorkQueue {
+  readonly #queue: string[] = [];
+  readonly #queued = new Set<string>();
+  readonly #processing = new Set<string>();
+  readonly #dirty = new Set<string>();
+  readonly #delayed = new Map<string, unknown>();
+  readonly #later = new Set<unknown>();
+  readonly #waiters: ((key: string | undefined) => void)[] = [];
+  readonly #backoff: Backoff;
+  readonly #timers: Timers;
+  #closed = false;
+
+  constructor(options: { backoff?: Backoff; timers?: Timers } = {}) {
+    this.#backoff = options.backoff ?? new Backoff();
+    this.#timers = options.timers ?? realTimers;
+  }
+
+  /** Queues `key` now (once, however often it is added). */
+  add(key: string): void {
+    if (this.#closed) return;
+    const timer = this.#delayed.get(key);
+    if (timer !== undefined) {
+      this.#timers.clearTimeout(timer);
+      this.#delayed.delete(key);
+    }
+    if (this.#processing.has(key)) {
+      this.#dirty.add(key);
+      return;
+    }
+    if (this.#queued.has(key)) return;
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      this.#processing.add(key);
+      waiter(key);
+      return;
+    }
+    this.#queued.add(key);
+    this.#queue.push(key);
+  }
+
+  /** Queues `key` after `ms`, unless it is added sooner. */
+  addAfter(key: string, ms: number): void {
+    if (this.#closed || this.#queued.has(key) || this.#delayed.has(key)) return;
+    this.#delayed.set(
+      key,
+      this.#timers.setTimeout(() => {
+        this.#delayed.delete(key);
+        this.add(key);
+      }, ms),
+    );
+  }
+
+  /**
+   * Adds `key` once more after `ms`, whatever happens meanwhile: a second look, for
+   * news that arrives before the state it announces (Docker reports a container
+   * `running` for a few ms after its `die` event).
+   */
+  addLater(key: string, ms: number): void {
+    if (this.#closed) return;
+    const timer = this.#timers.setTimeout(() => {
+      this.#later.delete(timer);
+      this.add(key);
+    }, ms);
+    this.#later.add(timer);
+  }
+
+  /** The next key to process; undefined once the queue is shut down. */
+  get(): Promise<string | undefined> {
+    const key = this.#queue.shift();
+    if (key !== undefined) {
+      this.#queued.delete(key);
+      this.#processing.add(key);
+      return Promise.resolve(key);
+    }
+    if (this.#closed) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Processing of `key` ended; a key added meanwhile is queued again. */
+  done(key: string): void {
+    this.#processing.delete(key);
+    if (this.#dirty.delete(key)) this.add(key);
+  }
+
+  /** `key` failed: queue it again after its backoff (1 s doubling, 5 min cap). Answers the delay. */
+  retry(key: string): number {
+    const delay = this.#backoff.next(key);
+    this.addAfter(key, delay);
+    return delay;
+  }
+
+  /** `key` succeeded: its backoff starts over. */
+  forget(key: string): void {
+    this.#backoff.reset(key);
+  }
+
+  get length(): number {
+    return this.#queue.length;
+  }
+
+  get busy(): number {
+    return this.#processing.size;
+  }
+
+  /** Hands out nothing more; waiting workers get undefined. */
+  shutdown(): void {
+    this.#closed = true;
+    for (const timer of [...this.#delayed.values(), ...this.#later]) this.#timers.clearTimeout(timer);
+    this.#delayed.clear();
+    this.#later.clear();
+    for (const waiter of this.#waiters.splice(0)) waiter(undefined);
+  }
+}

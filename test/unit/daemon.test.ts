@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { ALL, Daemon } from '../../src/controller/daemon.js';
+import type { DaemonHooks } from '../../src/controller/daemon.js';
+import { FakeTimers, flush } from '../support/fake-timers.js';
+
+function harness(options: { changed?: string[]; failing?: Set<string>; slow?: Set<string> } = {}) {
+  const timers = new FakeTimers();
+  const calls: string[] = [];
+  const finishSlow: (() => void)[] = [];
+  let rescans = 0;
+  const hooks: DaemonHooks = {
+    async rescan() {
+      rescans++;
+      return options.changed ?? [];
+    },
+    async reconcile(keys) {
+      const label = keys === ALL ? ALL : keys.join(',');
+      calls.push(label);
+      if (keys !== ALL && keys.some((k) => options.slow?.has(k))) await new Promise<void>((r) => finishSlow.push(r));
+      return { failed: keys === ALL ? [...(options.failing ?? [])] : keys.filter((k) => options.failing?.has(k)) };
+    },
+    onError() {},
+  };
+  const daemon = new Daemon(hooks, { concurrency: 4, debounceMs: 150, resyncMs: 30_000, timers });
+  return { daemon, timers, calls, finishSlow, rescans: () => rescans };
+}
+
+describe('the daemon', () => {
+  it('starts with a rescan and one full reconcile', async () => {
+    const h = harness();
+    h.daemon.start();
+    await flush();
+    expect(h.calls).toEqual([ALL]);
+    expect(h.rescans()).toBe(1);
+    await h.daemon.stop();
+  });
+
+  it('treats file events as hints: one rescan after the quiet period, then only the changed workloads', async () => {
+    const h = harness({ changed: ['image/web', 'stack/app'] });
+    h.daemon.start();
+    await flush();
+    for (let i = 0; i < 5; i++) h.daemon.fileChanged();
+    await h.timers.advance(149);
+    expect(h.rescans()).toBe(1);
+    await h.timers.advance(1);
+    expect(h.rescans()).toBe(2);
+    expect(h.calls.slice(1).sort()).toEqual(['image/web', 'stack/app']);
+    await h.daemon.stop();
+  });
+
+  it('de-duplicates Docker events of one workload', async () => {
+    const h = harness({ slow: new Set(['image/web']) });
+    h.daemon.start();
+    await flush();
+    for (let i = 0; i < 5; i++) h.daemon.workloadChanged('image/web');
+    await flush();
+    expect(h.calls).toEqual([ALL, 'image/web']);
+    h.finishSlow.shift()!();
+    await flush();
+    // Added while in flight: looked at once more, not five times.
+    expect(h.calls).toEqual([ALL, 'image/web', 'image/web']);
+    h.finishSlow.shift()!();
+    await h.daemon.stop();
+  });
+
+  it('a slow workload never delays the others', async () => {
+    const h = harness({ slow: new Set(['image/slow']) });
+    h.daemon.start();
+    await flush();
+    h.daemon.workloadChanged('image/slow');
+    h.daemon.workloadChanged('image/fast');
+    await flush();
+    expect(h.calls).toEqual([ALL, 'image/slow', 'image/fast']);
+    for (const finish of h.finishSlow) finish();
+    await h.daemon.stop();
+  });
+
+  it('backs a failing workload off (1 s, then 2 s, ...) while others go on at once', async () => {
+    const h = harness({ failing: new Set(['image/bad']) });
+    h.daemon.start();
+    await flush();
+    const bad = () => h.calls.filter((c) => c === 'image/bad').length;
+    h.daemon.workloadChanged('image/good');
+    await flush();
+    expect(h.calls).toEqual([ALL, 'image/good']);
+    await h.timers.advance(999);
+    expect(bad()).toBe(0);
+    await h.timers.advance(1);
+    expect(bad()).toBe(1);
+    await h.timers.advance(1999);
+    expect(bad()).toBe(1);
+    await h.timers.advance(1);
+    expect(bad()).toBe(2);
+    await h.daemon.stop();
+  });
+
+  it('resyncs everything every resync interval', async () => {
+    const h = harness();
+    h.daemon.start();
+    await flush();
+    await h.timers.advance(30_000);
+    await h.timers.advance(30_000);
+    expect(h.calls).toEqual([ALL, ALL, ALL]);
+    await h.daemon.stop();
+  });
+
+  it('looks at a workload again shortly after an event that runs ahead of the state', async () => {
+    const h = harness();
+    h.daemon.start();
+    await flush();
+    h.daemon.workloadChanged('image/web', 100);
+    await flush();
+    await h.timers.advance(100);
+    expect(h.calls).toEqual([ALL, 'image/web', 'image/web']);
+    await h.daemon.stop();
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { Backoff } from '../../src/controller/backoff.js';
+import { Debouncer } from '../../src/controller/debouncer.js';
+import { ExclusiveLock } from '../../src/controller/exclusive-lock.js';
+import { WorkQueue } from '../../src/controller/work-queue.js';
+import { FakeTimers, flush } from '../support/fake-timers.js';
+
+describe('the work queue', () => {
+  it('hands out each key once however often it is added', async () => {
+    const queue = new WorkQueue({ timers: new FakeTimers() });
+    queue.add('image/web');
+    queue.add('image/web');
+    queue.add('image/api');
+    expect(await queue.get()).toBe('image/web');
+    expect(await queue.get()).toBe('image/api');
+    expect(queue.length).toBe(0);
+  });
+
+  it('never hands out a key being processed; one added meanwhile comes back after done', async () => {
+    const queue = new WorkQueue({ timers: new FakeTimers() });
+    queue.add('image/web');
+    const key = await queue.get();
+    queue.add('image/web');
+    expect(queue.length).toBe(0);
+    queue.done(key!);
+    expect(queue.length).toBe(1);
+    expect(await queue.get()).toBe('image/web');
+  });
+
+  it('retries a failing key after 1 s, doubling to a 5 min cap, and starts over after a success', async () => {
+    const timers = new FakeTimers();
+    const queue = new WorkQueue({ timers });
+    const delays = Array.from({ length: 11 }, () => {
+      const d = queue.retry('image/bad');
+      queue.add('image/bad');
+      return d;
+    });
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 256000, 300000, 300000]);
+    queue.forget('image/bad');
+    expect(new Backoff().next('x')).toBe(1000);
+    expect(queue.retry('image/bad')).toBe(1000);
+  });
+
+  it('brings a retried key back only after its delay', async () => {
+    const timers = new FakeTimers();
+    const queue = new WorkQueue({ timers });
+    queue.retry('image/bad');
+    expect(queue.length).toBe(0);
+    await timers.advance(999);
+    expect(queue.length).toBe(0);
+    await timers.advance(1);
+    expect(queue.length).toBe(1);
+  });
+
+  it('answers waiting workers undefined on shutdown', async () => {
+    const queue = new WorkQueue({ timers: new FakeTimers() });
+    const waiting = queue.get();
+    queue.shutdown();
+    expect(await waiting).toBeUndefined();
+  });
+});
+
+describe('the debouncer', () => {
+  it('fires once after a quiet period, however long the burst', async () => {
+    const timers = new FakeTimers();
+    let fired = 0;
+    const debouncer = new Debouncer(() => fired++, 150, timers);
+    for (let i = 0; i < 10; i++) {
+      debouncer.trigger();
+      await timers.advance(100);
+    }
+    expect(fired).toBe(0);
+    await timers.advance(150);
+    expect(fired).toBe(1);
+  });
+});
+
+describe('the exclusive lock', () => {
+  it('lets shared holders run together and an exclusive one alone', async () => {
+    const lock = new ExclusiveLock();
+    const log: string[] = [];
+    let releaseA!: () => void;
+    const a = lock.shared(() => new Promise<void>((r) => ((releaseA = r), log.push('a'))));
+    const b = lock.shared(async () => void log.push('b'));
+    const all = lock.exclusive(async () => void log.push('all'));
+    const c = lock.shared(async () => void log.push('c'));
+    await flush();
+    expect(log).toEqual(['a', 'b']);
+    releaseA();
+    await Promise.all([a, b, all, c]);
+    expect(log).toEqual(['a', 'b', 'all', 'c']);
+  });
+});
