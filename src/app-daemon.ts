@@ -64,6 +64,7 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
       async rescan() {
         await waitForGit(gitDir);
         const next = loadFromDisk({ dir: config.manifests }, config.policy);
+        const previousRevision = revision;
         revision = gitRevision(root);
         const nextPrints = fingerprint(next, digest);
         const changed = [...new Set([...fingerprints.keys(), ...nextPrints.keys()])].filter((id) => fingerprints.get(id) !== nextPrints.get(id));
@@ -71,7 +72,8 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
         if (view && canonicalJson(view.problems) !== canonicalJson(next.problems)) for (const p of next.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
         view = next;
         fingerprints = nextPrints;
-        return changed;
+        // A new commit is news for every workload, changed or not: each records the revision it runs.
+        return revision !== previousRevision && previousRevision !== null ? [...changed, ALL] : changed;
       },
       async reconcile(keys) {
         const result = await controller.tick({
@@ -113,8 +115,7 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
 
   let health: http.Server | undefined;
   try {
-    if (fs.existsSync(root)) await watcher.start();
-    else controller.annotate({ watch: { mode: 'resync-only', lastError: `${config.manifests} does not exist` } });
+    await watcher.start();
     events.start();
     daemon.start();
     if (config.healthAddr) {

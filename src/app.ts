@@ -213,7 +213,8 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
             readEnvFile,
             concurrency: config.concurrency,
             settle: { timeoutMs: config.settleTimeoutMs, pollMs: 100 },
-            mayHeal: (rowId) => budget.take(rowId),
+            mayHeal: (rowId) => budget.allows(rowId),
+            healed: (rowId) => budget.record(rowId),
             limits,
           },
           { dryRun: mode === 'plan', allowEmpty: config.allowEmpty, revision, ...(request.scope ? { scope: request.scope } : {}) },
@@ -232,6 +233,11 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
     release();
     throw error;
   }
+}
+
+/** The git commit checked out in the manifest directory, or null. */
+export function currentRevision(dir: string): string | null {
+  return gitRevision(dir);
 }
 
 /** The state file, for `status` and `wait`: read only, never locked. */

@@ -7,6 +7,7 @@ commands:
   run [--once]         the controller: reconcile the manifest directory with Docker
   plan                 what 'run --once' would do, read-only
   status [NAME]        workloads from the state file (-o table|json)
+  wait NAME...         wait until workloads are Ready at their current generation
   validate [PATH...]   check manifests (file:line:col: message per problem)
   schema [KIND]        print the JSON Schema of manifests or of one kind
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run-command.js')).runCommand,
   plan: async () => (await import('./plan-command.js')).planCommand,
   status: async () => (await import('./status-command.js')).statusCommand,
+  wait: async () => (await import('./wait-command.js')).waitCommand,
   validate: async () => (await import('./validate-command.js')).validateCommand,
   schema: async () => (await import('./schema-command.js')).schemaCommand,
 };

@@ -42,6 +42,8 @@ export async function statusCommand(argv: string[], output: Output, now: Date = 
     output.err(`tinyforge: no state file at ${file} (has 'tinyforge run' run here?)`);
     return 1;
   }
+  const stale = staleness(state, now);
+  if (stale) output.err(`tinyforge: warning: ${stale}`);
   const name = positionals[0];
   let entries = Object.entries(state.workloads);
   if (name !== undefined) {
@@ -59,6 +61,15 @@ export async function statusCommand(argv: string[], output: Output, now: Date = 
   if (state.invalid.length > 0) output.out(`\n${state.invalid.length} manifest problem${state.invalid.length === 1 ? '' : 's'}: run 'tinyforge validate'`);
   if (!state.controller.docker.reachable) output.out(`\nDocker unreachable: ${state.controller.docker.lastError}`);
   return 0;
+}
+
+/** A long-running controller refreshes its heartbeat every resync: an old one means it is gone. */
+export function staleness(state: ControllerState, now: Date): string | undefined {
+  const resync = state.controller.resyncSeconds;
+  if (resync === undefined) return undefined;
+  const age = now.getTime() - Date.parse(state.controller.heartbeatAt);
+  if (age <= (2 * resync + 30) * 1000) return undefined;
+  return `controller not running since ${state.controller.heartbeatAt} (pid ${state.controller.pid}; heartbeat every ${resync}s): this status may be out of date`;
 }
 
 function table(entries: [string, WorkloadStatus][], now: Date): string {

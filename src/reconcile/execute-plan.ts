@@ -27,6 +27,8 @@ export interface ExecuteDeps {
   specs: ReadonlyMap<string, ContainerSpec>;
   /** Limits shared by ticks that run at once (the daemon's workers); per execution otherwise. */
   limits?: ExecutionLimits;
+  /** Called when self-heal restarted or recreated a row, for the restart budget. */
+  healed?: (rowId: string) => void;
 }
 
 /** How many creates/starts, and how many stops/removals, may run at once. */
@@ -108,6 +110,7 @@ async function apply(action: Action, context: Context): Promise<void> {
     case 'start':
       await context.creates.run(() => docker.start(action.container.id));
       context.result.started.add(action.container.id);
+      context.deps.healed?.(action.rowId);
       event(context, 'Normal', action.workloadId, Reason.Started, `${describeAction(action)}`);
       return;
     case 'remove':
@@ -117,6 +120,7 @@ async function apply(action: Action, context: Context): Promise<void> {
     case 'create':
       await ensureImage(action.desired, context);
       await createAndStart(action.desired, context);
+      if (action.selfHeal) context.deps.healed?.(action.desired.rowId);
       event(context, 'Normal', action.workloadId, Reason.Created, describeAction(action));
       return;
     case 'recreate': {

@@ -45,6 +45,8 @@ export interface TickDeps {
   settle: { timeoutMs: number; pollMs: number };
   /** Whether self-heal may restart this row now (the restart budget). */
   mayHeal: (rowId: string) => boolean;
+  /** Self-heal restarted this row (it counts against the budget). */
+  healed?: (rowId: string) => void;
   /** Limits shared with ticks running at the same time. */
   limits?: ExecutionLimits;
 }
@@ -154,6 +156,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       concurrency: deps.concurrency,
       specs,
       ...(deps.limits ? { limits: deps.limits } : {}),
+      ...(deps.healed ? { healed: deps.healed } : {}),
     });
     events.push(...execution.events);
     const settled = await settle(docker, execution.started, deps);

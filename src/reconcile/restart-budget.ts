@@ -14,17 +14,31 @@ export class RestartBudget {
     private readonly windowMs = 5 * 60_000,
   ) {}
 
-  /** Records a restart of `rowId` and answers true, or answers false when the budget is spent. */
-  take(rowId: string): boolean {
-    const now = this.clock.now().getTime();
-    const recent = (this.#history.get(rowId) ?? []).filter((t) => now - t < this.windowMs);
-    if (recent.length >= this.limit) {
-      this.#history.set(rowId, recent);
-      return false;
-    }
-    recent.push(now);
+  /** Whether `rowId` may be restarted now. */
+  allows(rowId: string): boolean {
+    return this.#recent(rowId).length < this.limit;
+  }
+
+  /**
+   * Records a restart that happened. Only successful restarts count: a start that
+   * failed (an engine shutting down, say) is the work queue's backoff's business.
+   */
+  record(rowId: string): void {
+    const recent = this.#recent(rowId);
+    recent.push(this.clock.now().getTime());
     this.#history.set(rowId, recent);
+  }
+
+  /** Records a restart and answers true, or answers false when the budget is spent. */
+  take(rowId: string): boolean {
+    if (!this.allows(rowId)) return false;
+    this.record(rowId);
     return true;
+  }
+
+  #recent(rowId: string): number[] {
+    const now = this.clock.now().getTime();
+    return (this.#history.get(rowId) ?? []).filter((t) => now - t < this.windowMs);
   }
 
   /** Forgets a row's restarts (its spec changed: a new container deserves a new budget). */

@@ -16,6 +16,14 @@ describe('the restart budget', () => {
     expect(budget.take('image/web:image:1')).toBe(true);
   });
 
+  it('counts only restarts that happened, not ones that were merely allowed', () => {
+    const budget = new RestartBudget(new FakeClock(), 2);
+    for (let i = 0; i < 10; i++) expect(budget.allows('r')).toBe(true);
+    budget.record('r');
+    budget.record('r');
+    expect(budget.allows('r')).toBe(false);
+  });
+
   it('starts afresh when reset (a new spec)', () => {
     const budget = new RestartBudget(new FakeClock(), 1);
     expect(budget.take('r')).toBe(true);

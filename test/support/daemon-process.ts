@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type { E2eProject } from './e2e-project.js';
+import { BIN } from './run-cli.js';
+
+/** `tinyforge run` (no --once) as a child process of a test, with its output kept. */
+export class DaemonProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(project: E2eProject, args: string[] = []) {
+    this.child = spawn(process.execPath, [BIN, 'run', '--name', project.name, '--resync', '60s', ...args], {
+      cwd: project.dir,
+      env: { ...process.env, DOCKER_HOST: project.host },
+    });
+    this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
+    this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  /** SIGTERM, then the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+}
+
+/** Polls `check` until it holds (answers how long that took) or `timeoutMs` passes (throws with `what`). */
+export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000, everyMs = 25): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
