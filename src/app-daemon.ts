@@ -105,7 +105,7 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
   });
   const events = new DockerEventSource(config.dockerHost, {
     // Docker lists a container as running for some 15 ms after its `die` event: look again.
-    workload: (id, action) => daemon.workloadChanged(id, ['die', 'kill', 'stop', 'oom'].includes(action) ? 100 : undefined),
+    workload: (id, action) => daemon.workloadChanged(id, ['die', 'kill', 'stop', 'oom'].includes(action) ? 50 : undefined),
     reconnected: () => {
       log.err('tinyforge: Docker event stream reconnected; relisting');
       daemon.resyncNow();

@@ -1,0 +1,93 @@
+// Benchmark: change latency of the long-running controller on the real test engine:
+// file save -> container running, env edit -> recreated container running, and
+// `docker kill` -> running again. Needs the engine (DOCKER_HOST or engine.sh start).
+//   node test/bench/latency.mjs [runs]   (default 7)
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'dist/main.js');
+const host = process.env.DOCKER_HOST ?? execFileSync('bash', [path.join(root, 'test/support/engine.sh'), 'host'], { encoding: 'utf8' }).trim();
+const docker = new Docker({ socketPath: host.replace('unix://', '') });
+const runs = Number(process.argv[2] ?? 7);
+const name = `latency-${process.pid}`;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-bench-'));
+const manifests = path.join(dir, 'manifests');
+fs.mkdirSync(manifests);
+
+const manifest = (n, env = 'A') => `apiVersion: tinyforge.dev/v1
+kind: Image
+metadata: {name: ${n}}
+spec:
+  image: tinyforge-test/busybox:1
+  pullPolicy: Never
+  command: [sleep, "3600"]
+  network: none
+  init: true
+  stopTimeout: 1s
+  restart: "no"
+  env: {V: "${env}"}
+`;
+const list = (n) => docker.listContainers({ all: true, filters: { label: [`tinyforge.controller=${name}`, `tinyforge.workload.name=${n}`] } });
+async function until(check) {
+  for (;;) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+fs.writeFileSync(path.join(manifests, 'anchor.yaml'), manifest('anchor'));
+const daemon = spawn(process.execPath, [bin, 'run', '--name', name, '--resync', '60s'], { cwd: dir, env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore' });
+await until(async () => (await list('anchor')).some((c) => c.State === 'running'));
+
+const samples = { create: [], recreate: [], kill: [] };
+for (let i = 0; i < runs; i++) {
+  const n = `w${i}`;
+  let t = performance.now();
+  fs.writeFileSync(path.join(manifests, `${n}.yaml`), manifest(n));
+  await until(async () => (await list(n)).some((c) => c.State === 'running'));
+  samples.create.push(performance.now() - t);
+
+  const before = (await list(n))[0].Id;
+  t = performance.now();
+  fs.writeFileSync(path.join(manifests, `${n}.yaml`), manifest(n, 'B'));
+  await until(async () => (await list(n)).some((c) => c.State === 'running' && c.Id !== before));
+  samples.recreate.push(performance.now() - t);
+
+  await new Promise((r) => setTimeout(r, 300));
+  const id = (await list(n)).find((c) => c.State === 'running').Id;
+  const handle = docker.getContainer(id);
+  const killedAt = Date.now();
+  t = performance.now();
+  await handle.kill();
+  await until(async () => {
+    const { State } = await handle.inspect();
+    return State.Running && Date.parse(State.StartedAt) > killedAt;
+  });
+  samples.kill.push(performance.now() - t);
+}
+
+daemon.kill('SIGTERM');
+await new Promise((r) => daemon.on('exit', r));
+for (const c of await docker.listContainers({ all: true, filters: { label: [`tinyforge.controller=${name}`] } })) await docker.getContainer(c.Id).remove({ force: true });
+fs.rmSync(dir, { recursive: true, force: true });
+
+const stats = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return { medianMs: Math.round(s[Math.floor(s.length / 2)]), minMs: Math.round(s[0]), maxMs: Math.round(s[s.length - 1]) };
+};
+const rows = [
+  { change: 'new manifest saved -> container running', ...stats(samples.create) },
+  { change: 'env edited -> recreated container running', ...stats(samples.recreate) },
+  { change: 'docker kill -> running again', ...stats(samples.kill) },
+];
+console.log(`change latency of the long-running controller (debounce 150 ms; ${runs} runs)`);
+console.log('| change | median ms | min ms | max ms |');
+console.log('|---|---:|---:|---:|');
+for (const r of rows) console.log(`| ${r.change} | ${r.medianMs} | ${r.minMs} | ${r.maxMs} |`);
+const out = path.join(import.meta.dirname, 'results', 'latency.json');
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, runs, rows }, null, 2));
