@@ -183,7 +183,9 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     }
     const workload = valid.get(id);
     const before = previous.workloads[id];
-    const wanted = desired.get(id) ?? [];
+    // A suspended workload is not acted on, but its counts still say how far it is from its spec.
+    const suspended = workload !== undefined && isSuspended(workload);
+    const wanted = desired.get(id) ?? (suspended && RECONCILED_KINDS.has(workload.kind) ? desiredContainers(workload, { controller: deps.controller, digest: deps.digest }) : []);
     const owned = final.owned.get(id) ?? [];
     const wantedRows = new Set(wanted.map((d) => d.rowId));
     const liveRows = new Set(owned.map((o) => `${id}:${o.identity.role}:${o.identity.replica}`));
@@ -198,12 +200,12 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       name: workload?.name ?? before!.name,
       source: workload?.source ?? before!.source,
       specHash: workload ? workloadHash(workload, wanted) : (before?.specHash ?? ''),
-      desired: reconciled ? wanted : [],
+      desired: reconciled || suspended ? wanted : [],
       rows: rowsNow,
       owned,
       error,
       invalid: invalidMessage,
-      suspended: workload !== undefined && isSuspended(workload),
+      suspended,
       notReconciled: workload !== undefined && !RECONCILED_KINDS.has(workload.kind),
       crashLoop,
       progressing: false,

@@ -136,6 +136,28 @@ describe('what the reconciler never does', () => {
   });
 });
 
+describe('suspend', () => {
+  let dir = '';
+  afterEach(() => removeFixtureDir(dir));
+
+  it('freezes a workload: no change is applied, nothing is healed or pruned, phase Suspended', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...SLEEP, 'replicas: 2']) });
+    const h = new TickHarness(dir);
+    await h.tick();
+    const suspended = imageManifest('web', [...SLEEP, 'replicas: 3']).replace('  name: web\n', '  name: web\n  annotations: {tinyforge.dev/suspend: "true"}\n');
+    fs.writeFileSync(path.join(dir, 'web.yaml'), suspended);
+    [...h.docker.containers.values()][0]!.state = 'exited';
+    h.docker.calls = [];
+    const result = await h.tick();
+    expect(result.planLines).toEqual([]);
+    expect(h.docker.mutations()).toEqual([]);
+    expect(h.state.workloads['image/web']).toMatchObject({ phase: 'Suspended', replicas: { desired: 3, running: 1, updated: 1 }, conditions: [expect.objectContaining({ type: 'Ready', status: 'Unknown', reason: 'Suspended' })] });
+    fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', [...SLEEP, 'replicas: 3']));
+    const resumed = await h.tick();
+    expect(resumed.planLines).toEqual(['~ start image/web#1: container stopped (exited)', '+ create image/web#3: new replica']);
+  });
+});
+
 describe('preflight before disruption', () => {
   let dir = '';
   afterEach(() => removeFixtureDir(dir));
