@@ -70,6 +70,11 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
         const changed = [...new Set([...fingerprints.keys(), ...nextPrints.keys()])].filter((id) => fingerprints.get(id) !== nextPrints.get(id));
         // Problems come and go with the files: a rescan that changes them is news too.
         if (view && canonicalJson(view.problems) !== canonicalJson(next.problems)) for (const p of next.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
+        // Unchanged workloads keep their objects, so what was computed for them is reused.
+        if (view) {
+          const before = new Map(view.workloads.map((w) => [w.id, w]));
+          next.workloads = next.workloads.map((w) => (fingerprints.get(w.id) === nextPrints.get(w.id) ? (before.get(w.id) ?? w) : w));
+        }
         view = next;
         fingerprints = nextPrints;
         // A new commit is news for every workload, changed or not: each records the revision it runs.

@@ -186,6 +186,7 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
     const docker = overrides.docker ?? new DockerodePort({ host: config.dockerHost, timeoutMs: config.dockerTimeoutMs, scope: { policy: config.policy, manifestDir: realRoot } });
     const budget = new RestartBudget(clock);
     const limits = executionLimits(config.concurrency);
+    const digest = referenceDigest(key);
     let saving: Promise<unknown> = Promise.resolve();
     return {
       stateFile,
@@ -209,7 +210,7 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
             key,
             controller: config.name,
             clock,
-            digest: referenceDigest(key),
+            digest,
             readEnvFile,
             concurrency: config.concurrency,
             settle: { timeoutMs: config.settleTimeoutMs, pollMs: 100 },

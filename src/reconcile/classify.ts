@@ -23,12 +23,13 @@ export interface Classified {
  * a forged label.
  */
 export function classify(snapshot: readonly ObservedContainer[], controller: string, key: Buffer | undefined, knownWorkloads: ReadonlySet<string>): Classified {
+  const verified = verifiedFor(key);
   const owned = new Map<string, OwnedContainer[]>();
   const foreign: ForeignEntry[] = [];
   for (const container of snapshot) {
     const claimed = container.labels[Label.workloadId] ?? null;
     const identity = readIdentity(container.labels);
-    const reason = foreignReason(container, identity, controller, key, claimed, knownWorkloads);
+    const reason = foreignReason(container, identity, controller, key, claimed, knownWorkloads, verified);
     if (reason !== undefined || !identity) {
       foreign.push({ containerId: container.id, name: container.name, workloadId: claimed, reason: reason ?? 'incomplete labels' });
       continue;
@@ -48,13 +49,33 @@ function foreignReason(
   key: Buffer | undefined,
   claimed: string | null,
   known: ReadonlySet<string>,
+  verified: Map<string, boolean>,
 ): string | undefined {
   const theirs = container.labels[Label.controller];
   if (theirs !== undefined && theirs !== controller) return `another controller (${theirs})`;
   if (claimed === null) return 'no workload label';
   if (!identity) return 'incomplete labels';
   if (key === undefined) return 'no controller key to verify with';
-  if (verifySignature(container, key)) return undefined;
+  // A container's labels never change: its verdict is computed once per container and signature.
+  const cacheKey = `${container.id}:${container.name}:${container.labels[Label.signature] ?? ''}`;
+  let ok = verified.get(cacheKey);
+  if (ok === undefined) {
+    ok = verifySignature(container, key);
+    verified.set(cacheKey, ok);
+  }
+  if (ok) return undefined;
   if (!known.has(claimed)) return 'unknown workload';
   return container.labels[Label.signature] === undefined ? 'missing signature' : 'bad signature';
+}
+
+/** Verdicts by controller key, kept for the containers of the last snapshots only. */
+const verdicts = new WeakMap<Buffer, Map<string, boolean>>();
+function verifiedFor(key: Buffer | undefined): Map<string, boolean> {
+  if (!key) return new Map();
+  let map = verdicts.get(key);
+  if (!map || map.size > 100_000) {
+    map = new Map();
+    verdicts.set(key, map);
+  }
+  return map;
 }

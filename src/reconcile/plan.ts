@@ -42,8 +42,11 @@ export interface Plan {
  */
 export function planActions(input: PlanInput): Plan {
   const plan: Plan = { actions: [], blocked: new Map(), crashLooping: new Set() };
+  // Indexed once: looking names up per desired container would make a tick quadratic.
+  const byName = new Map<string, ObservedContainer[]>();
+  for (const c of input.snapshot) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
   for (const [workloadId, desired] of input.desired) {
-    planWorkload(workloadId, desired, input.owned.get(workloadId) ?? [], input, plan);
+    planWorkload(workloadId, desired, input.owned.get(workloadId) ?? [], input, byName, plan);
   }
   for (const workloadId of [...input.prune].sort()) {
     for (const { container, identity } of sortForRemoval(input.owned.get(workloadId) ?? [])) {
@@ -60,7 +63,14 @@ export function planActions(input: PlanInput): Plan {
   return plan;
 }
 
-function planWorkload(workloadId: string, desired: readonly DesiredContainer[], owned: readonly OwnedContainer[], input: PlanInput, plan: Plan): void {
+function planWorkload(
+  workloadId: string,
+  desired: readonly DesiredContainer[],
+  owned: readonly OwnedContainer[],
+  input: PlanInput,
+  byName: ReadonlyMap<string, readonly ObservedContainer[]>,
+  plan: Plan,
+): void {
   const desiredIds = new Set(desired.map((d) => d.rowId));
   const byRow = new Map<string, OwnedContainer[]>();
   for (const item of owned) {
@@ -82,7 +92,7 @@ function planWorkload(workloadId: string, desired: readonly DesiredContainer[], 
     const mine = byRow.get(d.rowId) ?? [];
     const current = mine.filter((o) => o.identity.specHash === d.hash).sort(newestFirst);
     const stale = mine.filter((o) => o.identity.specHash !== d.hash);
-    const holder = input.snapshot.find((c) => c.name === d.name && !mine.some((o) => o.container.id === c.id));
+    const holder = (byName.get(d.name) ?? []).find((c) => !mine.some((o) => o.container.id === c.id));
     if (current.length > 0) {
       const [keep, ...duplicates] = preferRunning(current);
       for (const dup of duplicates) removals.push(removeAction(workloadId, d.rowId, dup.container, `duplicate of ${keep!.container.name}`));

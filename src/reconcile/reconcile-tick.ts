@@ -89,7 +89,8 @@ export interface TickResult {
 export async function reconcileTick(previous: ControllerState, view: ManifestView, deps: TickDeps, options: TickOptions): Promise<TickResult> {
   const started = deps.clock.now();
   const docker = new CountingPort(deps.docker);
-  const state: ControllerState = structuredClone(previous);
+  // Shallow: this tick replaces what it changes and never mutates what it keeps.
+  const state: ControllerState = { ...previous, controller: { ...previous.controller }, events: [...previous.events] };
   state.invalid = view.problems.map((p) => ({ file: p.file, line: p.line, column: p.column, path: p.path, message: p.message }));
   const events: StateEvent[] = [];
   const valid = new Map(view.workloads.map((w) => [w.id, w]));
@@ -121,7 +122,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   const desired = new Map<string, DesiredContainer[]>();
   for (const workload of view.workloads) {
     if (!inScope(workload.id) || protectedIds.has(workload.id) || !RECONCILED_KINDS.has(workload.kind) || isSuspended(workload)) continue;
-    desired.set(workload.id, desiredContainers(workload, { controller: deps.controller, digest: deps.digest }));
+    desired.set(workload.id, cachedDesired(workload, deps));
   }
 
   // Prune by set difference, unless the directory gives no grounds to (DESIGN.md guarantee 3).
@@ -176,6 +177,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
 
   const workloads: Record<string, WorkloadStatus> = {};
   const failed: string[] = [];
+  const actedOn = new Set(plan.actions.map((a) => a.workloadId));
   for (const id of [...kinds.keys()].sort()) {
     if (!inScope(id)) {
       if (previous.workloads[id]) workloads[id] = previous.workloads[id]!;
@@ -185,11 +187,13 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     const before = previous.workloads[id];
     // A suspended workload is not acted on, but its counts still say how far it is from its spec.
     const suspended = workload !== undefined && isSuspended(workload);
-    const wanted = desired.get(id) ?? (suspended && RECONCILED_KINDS.has(workload.kind) ? desiredContainers(workload, { controller: deps.controller, digest: deps.digest }) : []);
+    const wanted = desired.get(id) ?? (suspended && RECONCILED_KINDS.has(workload.kind) ? cachedDesired(workload, deps) : []);
     const owned = final.owned.get(id) ?? [];
     const wantedRows = new Set(wanted.map((d) => d.rowId));
     const liveRows = new Set(owned.map((o) => `${id}:${o.identity.role}:${o.identity.replica}`));
     const reconciled = workload !== undefined && desired.has(id);
+    // Stamped when something was done (or first seen): a quiet tick leaves the state file as it is.
+    const touched = reconciled && (actedOn.has(id) || before?.lastReconciledAt == null);
     const rowsNow = (observed.get(id) ?? []).filter((r) => !reconciled || wantedRows.has(r.id) || liveRows.has(r.id));
     const error = execution.errors.get(id) ?? plan.blocked.get(id) ?? null;
     const crashLoop = wanted.some((d) => plan.crashLooping.has(d.rowId));
@@ -199,7 +203,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       kind: workload?.kind ?? before!.kind,
       name: workload?.name ?? before!.name,
       source: workload?.source ?? before!.source,
-      specHash: workload ? workloadHash(workload, wanted) : (before?.specHash ?? ''),
+      specHash: workload ? (RECONCILED_KINDS.has(workload.kind) ? cachedEntry(workload, deps).hash : workloadHash(workload, [])) : (before?.specHash ?? ''),
       desired: reconciled || suspended ? wanted : [],
       rows: rowsNow,
       owned,
@@ -211,7 +215,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       progressing: false,
       now: deps.clock.now(),
       revision: options.revision,
-      reconciled,
+      reconciled: touched,
     });
     if (invalidMessage !== null && before) {
       // The last good spec keeps running: its counts and hash stay what they were.
@@ -245,6 +249,25 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       mutations: docker.mutations,
     },
   };
+}
+
+/**
+ * Desired containers, computed once per loaded workload: the daemon reconciles the same
+ * loaded manifests many times, and a rescan brings new workload objects when anything
+ * (a manifest or a file it refers to) changed.
+ */
+const desiredCache = new WeakMap<Workload, { controller: string; digest: TickDeps['digest']; desired: DesiredContainer[]; hash: string }>();
+function cachedDesired(workload: Workload, deps: TickDeps): DesiredContainer[] {
+  return cachedEntry(workload, deps).desired;
+}
+
+function cachedEntry(workload: Workload, deps: TickDeps) {
+  const hit = desiredCache.get(workload);
+  if (hit && hit.controller === deps.controller && hit.digest === deps.digest) return hit;
+  const desired = desiredContainers(workload, { controller: deps.controller, digest: deps.digest });
+  const entry = { controller: deps.controller, digest: deps.digest, desired, hash: workloadHash(workload, desired) };
+  desiredCache.set(workload, entry);
+  return entry;
 }
 
 function pruneRefusalReason(view: ManifestView, allowEmpty: boolean, orphans: readonly string[], previous: ControllerState): string | null {

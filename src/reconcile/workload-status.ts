@@ -27,6 +27,7 @@ export interface StatusInput {
   progressing: boolean;
   now: Date;
   revision: string | null;
+  /** Something was done for it this tick: `lastReconciledAt` moves. */
   reconciled: boolean;
 }
 

@@ -1,65 +1,85 @@
-// Benchmark: the steady-state (no-op) pass of `run --once` over N workloads on the real
-// test engine: the tick's own time and Docker calls (from the state file), and the
-// whole process. Needs the engine: DOCKER_HOST or test/support/engine.sh start.
-//   node test/bench/noop.mjs [N...]   (default 10 50)
-import { execFileSync, spawnSync } from 'node:child_process';
+// Benchmark: the steady-state (no-op) pass. With N workloads running, a second
+// `run --once` changes nothing: its tick's time and Docker calls (from the state file)
+// against the bare cost of one filtered list call, and `docker-compose up -d` with
+// nothing changed. 10 and 100 on the real engine; 1,000 on the simulated engine
+// (test/bench/stub-engine.mjs), beyond what this machine runs.
+//   node test/bench/noop.mjs [--runs R]   (default 7)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import Docker from 'dockerode';
+import { startStubEngine } from './stub-engine.mjs';
+import { dockerClient, engineHost, fmt, projectWith, readState, removeByLabel, stats, table, tinyforge, writeResult } from './support.mjs';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'dist/main.js');
-const host = process.env.DOCKER_HOST ?? execFileSync('bash', [path.join(root, 'test/support/engine.sh'), 'host'], { encoding: 'utf8' }).trim();
-const docker = new Docker({ socketPath: host.replace('unix://', '') });
-const runs = 7;
+const args = process.argv.slice(2);
+const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : 7);
 
-const manifest = (i) => `apiVersion: tinyforge.dev/v1
-kind: Image
-metadata: {name: app-${i}}
-spec:
-  image: tinyforge-test/busybox:1
-  pullPolicy: Never
-  command: [sleep, "3600"]
-  network: none
-  init: true
-`;
-
-async function measure(n) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-bench-'));
-  const name = `bench-${process.pid}`;
-  fs.mkdirSync(path.join(dir, 'manifests'));
-  for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, 'manifests', `app-${i}.yaml`), manifest(i));
-  const run = () => spawnSync(process.execPath, [bin, 'run', '--once', '--name', name], { cwd: dir, env: { ...process.env, DOCKER_HOST: host }, encoding: 'utf8' });
-  const first = run();
-  if (first.status !== 0) throw new Error(first.stderr);
-  const ticks = [];
+async function measure(n, host, docker) {
+  const dir = projectWith(n);
+  const name = `noop${n}`;
+  const first = await tinyforge(['run', '--once', '--name', name, '--concurrency', '8'], dir, host);
+  if (first.code !== 0) throw new Error(first.stderr);
+  const tick = [];
   const wall = [];
   let calls = 0;
   for (let r = 0; r < runs; r++) {
-    const t = process.hrtime.bigint();
-    const result = run();
-    wall.push(Number(process.hrtime.bigint() - t) / 1e6);
-    if (!result.stdout.includes('in sync')) throw new Error(`not a no-op: ${result.stdout}`);
-    const state = JSON.parse(fs.readFileSync(path.join(dir, '.tinyforge/state.json'), 'utf8'));
-    ticks.push(state.controller.lastTick.durationMs);
+    const again = await tinyforge(['run', '--once', '--name', name], dir, host);
+    if (!again.stdout.includes('in sync')) throw new Error(`not a no-op: ${again.stdout}`);
+    const state = readState(dir);
+    tick.push(state.controller.lastTick.durationMs);
     calls = state.controller.lastTick.dockerCalls;
+    wall.push(again.ms);
   }
-  for (const c of await docker.listContainers({ all: true, filters: { label: [`tinyforge.controller=${name}`] } })) {
-    await docker.getContainer(c.Id).remove({ force: true });
+  const list = [];
+  for (let r = 0; r < 21; r++) {
+    const t = performance.now();
+    await docker.listContainers({ all: true, filters: { label: ['tinyforge.managed=true'] } });
+    list.push(performance.now() - t);
   }
-  fs.rmSync(dir, { recursive: true, force: true });
-  const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  return { workloads: n, dockerCalls: calls, tickMedianMs: med(ticks), tickMinMs: Math.min(...ticks), tickMaxMs: Math.max(...ticks), processMedianMs: med(wall) };
+  return { dir, name, row: { workloads: n, dockerCalls: calls, tick: stats(tick), process: stats(wall), bareList: stats(list) } };
 }
 
-const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+async function composeNoop(n, host, docker) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-bench-compose-'));
+  const services = Array.from({ length: n }, (_, i) => `  s${i}:\n    image: tinyforge-test/busybox:1\n    command: ["sleep", "3600"]\n    network_mode: none\n    init: true\n`).join('');
+  fs.writeFileSync(path.join(dir, 'docker-compose.yml'), `services:\n${services}`);
+  const run = () => {
+    const t = performance.now();
+    const r = spawnSync('docker-compose', ['-p', `noop${n}`, 'up', '-d'], { cwd: dir, env: { ...process.env, DOCKER_HOST: host }, encoding: 'utf8', timeout: 300_000 });
+    if (r.status !== 0) throw new Error(`docker-compose up -d: ${r.error?.message ?? r.stderr}`);
+    return performance.now() - t;
+  };
+  run();
+  const samples = [];
+  for (let r = 0; r < Math.min(runs, 5); r++) samples.push(run());
+  await removeByLabel(docker, `com.docker.compose.project=noop${n}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return stats(samples);
+}
+
 const rows = [];
-for (const n of sizes.length ? sizes : [10, 50]) rows.push(await measure(n));
-console.log(`steady-state run --once on the real engine (median of ${runs})`);
-console.log('| workloads | Docker calls | tick median ms | tick min | tick max | process median ms |');
-console.log('|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.workloads} | ${r.dockerCalls} | ${r.tickMedianMs} | ${r.tickMinMs} | ${r.tickMaxMs} | ${r.processMedianMs.toFixed(0)} |`);
-const out = path.join(import.meta.dirname, 'results', 'noop.json');
-fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2));
+const host = engineHost();
+const docker = dockerClient(host);
+for (const n of [10, 100]) {
+  const { dir, name, row } = await measure(n, host, docker);
+  await removeByLabel(docker, `tinyforge.controller=${name}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  // Side by side, one at a time: compose's containers only once tinyforge's are gone.
+  rows.push({ ...row, engine: 'real', compose: await composeNoop(n, host, docker) });
+}
+const stub = await startStubEngine();
+const stubDocker = new Docker({ socketPath: stub.host.replace('unix://', '') });
+const { dir, row } = await measure(1000, stub.host, stubDocker);
+rows.push({ ...row, engine: 'simulated' });
+fs.rmSync(dir, { recursive: true, force: true });
+await stub.close();
+
+console.log(
+  table(
+    `steady-state pass (median [min-max] ms of ${runs}): the tick of a second run --once, its Docker calls, and one bare list call`,
+    ['workloads', 'engine', 'Docker calls', 'tick', 'bare list call', 'tick/list', 'whole process', 'docker-compose up -d (no change)'],
+    rows.map((r) => [r.workloads, r.engine, r.dockerCalls, `${fmt(r.tick.median)} [${fmt(r.tick.min)}-${fmt(r.tick.max)}]`, fmt(r.bareList.median), (r.tick.median / r.bareList.median).toFixed(1), fmt(r.process.median), r.compose ? fmt(r.compose.median) : '-']),
+  ),
+);
+writeResult('noop', { runs, rows });

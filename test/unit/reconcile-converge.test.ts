@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StateStore } from '../../src/adapters/state-store.js';
 import { Label } from '../../src/api/labels.js';
 import { verifySignature } from '../../src/reconcile/ownership.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
@@ -41,6 +42,17 @@ describe('reconciling Image and Stack workloads', () => {
     expect(second.planLines).toEqual([]);
     expect(h.docker.calls).toEqual(['list']);
     expect(second.state.controller.lastTick?.dockerCalls).toBe(1);
+  });
+
+  it('leaves the state file alone in steady state: a quiet tick changes nothing but the heartbeat', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...SLEEP, 'replicas: 2']) });
+    const h = new TickHarness(dir);
+    await h.tick();
+    const store = new StateStore(path.join(dir, 'state.json'), h.state);
+    await store.save(h.state);
+    h.clock.advance(60_000);
+    await h.tick();
+    expect(await store.save(h.state, { heartbeatEveryMs: 120_000, now: h.clock.now() })).toBe(false);
   });
 
   it('starts Stack services in dependsOn order', async () => {

@@ -1,0 +1,96 @@
+// Benchmark: convergence from an empty host to N running containers (busybox sleep,
+// network none), side by side: `tinyforge run --once`, the raw-API ceiling (dockerode
+// creating and starting the same containers at the best concurrency found here), and
+// `docker-compose up -d` (Debian's docker-compose, installed when missing).
+//   node test/bench/convergence.mjs [N...] [--runs R]   (default 10 50 200, 3 runs)
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dockerClient, engineHost, fmt, projectWith, removeByLabel, stats, table, tinyforge, writeResult } from './support.mjs';
+
+const args = process.argv.slice(2);
+const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : 3);
+const sizes = args.filter((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--runs').map(Number);
+const host = engineHost();
+const docker = dockerClient(host);
+
+function ensureCompose() {
+  try {
+    execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'docker-compose'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+}
+
+async function raw(n, concurrency, tag) {
+  const started = performance.now();
+  let index = 0;
+  const worker = async () => {
+    while (index < n) {
+      const i = index++;
+      const c = await docker.createContainer({ name: `raw-${tag}-${i}`, Image: 'tinyforge-test/busybox:1', Cmd: ['sleep', '3600'], Labels: { 'tinyforge-bench.raw': tag }, HostConfig: { NetworkMode: 'none', Init: true } });
+      await c.start();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const ms = performance.now() - started;
+  await removeByLabel(docker, `tinyforge-bench.raw=${tag}`);
+  return ms;
+}
+
+function composeRun(n, tag) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-bench-compose-'));
+  const services = Array.from({ length: n }, (_, i) => `  s${i}:\n    image: tinyforge-test/busybox:1\n    command: ["sleep", "3600"]\n    network_mode: none\n    init: true\n`).join('');
+  fs.writeFileSync(path.join(dir, 'docker-compose.yml'), `services:\n${services}`);
+  const started = performance.now();
+  const r = spawnSync('docker-compose', ['-p', `bench${tag}`, 'up', '-d'], { cwd: dir, env: { ...process.env, DOCKER_HOST: host }, encoding: 'utf8' });
+  const ms = performance.now() - started;
+  if (r.status !== 0) throw new Error(`docker-compose failed: ${r.stderr}`);
+  return { ms, dir, project: `bench${tag}` };
+}
+
+async function tinyforgeRun(n, tag, concurrency) {
+  const dir = projectWith(n);
+  const name = `conv${tag}`;
+  const r = await tinyforge(['run', '--once', '--name', name, '--concurrency', String(concurrency)], dir, host);
+  if (r.code !== 0) throw new Error(`tinyforge failed: ${r.stderr}`);
+  const running = (await docker.listContainers({ filters: { label: [`tinyforge.controller=${name}`], status: ['running'] } })).length;
+  if (running !== n) throw new Error(`tinyforge: ${running}/${n} running`);
+  await removeByLabel(docker, `tinyforge.controller=${name}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return r.ms;
+}
+
+ensureCompose();
+// The raw ceiling at its best concurrency on this machine.
+let best = { concurrency: 4, ms: Infinity };
+for (const concurrency of [2, 4, 8, 16]) {
+  const ms = await raw(40, concurrency, `cal${concurrency}`);
+  if (ms < best.ms) best = { concurrency, ms };
+}
+const rows = [];
+for (const n of sizes.length ? sizes : [10, 50, 200]) {
+  const samples = { tinyforge: [], raw: [], compose: [] };
+  for (let r = 0; r < runs; r++) {
+    const tag = `${n}x${r}`;
+    samples.raw.push(await raw(n, best.concurrency, tag));
+    samples.tinyforge.push(await tinyforgeRun(n, tag, best.concurrency));
+    const compose = composeRun(n, tag);
+    samples.compose.push(compose.ms);
+    await removeByLabel(docker, `com.docker.compose.project=${compose.project}`);
+    fs.rmSync(compose.dir, { recursive: true, force: true });
+  }
+  const t = stats(samples.tinyforge);
+  const w = stats(samples.raw);
+  const c = stats(samples.compose);
+  rows.push({ n, tinyforge: t, raw: w, compose: c, tinyforgeOverRaw: t.median / w.median, tinyforgeOverCompose: t.median / c.median });
+}
+console.log(
+  table(
+    `convergence: empty host -> N containers running (median [min-max] ms of ${runs}; raw at concurrency ${best.concurrency}, tinyforge --concurrency ${best.concurrency}; process start included for tinyforge and docker-compose)`,
+    ['N', 'tinyforge run --once', 'raw dockerode', 'docker-compose up -d', 'tinyforge/raw', 'tinyforge/compose'],
+    rows.map((r) => [r.n, `${fmt(r.tinyforge.median)} [${fmt(r.tinyforge.min)}-${fmt(r.tinyforge.max)}]`, `${fmt(r.raw.median)} [${fmt(r.raw.min)}-${fmt(r.raw.max)}]`, `${fmt(r.compose.median)} [${fmt(r.compose.min)}-${fmt(r.compose.max)}]`, r.tinyforgeOverRaw.toFixed(2), r.tinyforgeOverCompose.toFixed(2)]),
+  ),
+);
+writeResult('convergence', { runs, rawConcurrency: best.concurrency, rows });

@@ -1,0 +1,90 @@
+// Shared helpers of the benchmarks: statistics, tables, the engine, manifests, cleanup.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const BIN = path.join(ROOT, 'dist/main.js');
+export const RESULTS = path.join(import.meta.dirname, 'results');
+
+/** The real test engine: DOCKER_HOST, or the one test/support/engine.sh runs. */
+export function engineHost() {
+  return process.env.DOCKER_HOST ?? execFileSync('bash', [path.join(ROOT, 'test/support/engine.sh'), 'host'], { encoding: 'utf8' }).trim();
+}
+
+export function dockerClient(host) {
+  return new Docker({ socketPath: host.replace('unix://', '') });
+}
+
+export function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], runs: s.length };
+}
+
+export const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+
+export function table(title, header, rows) {
+  const lines = [`${title}`, `| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+export function writeResult(name, data) {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const file = path.join(RESULTS, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...data }, null, 2));
+  return file;
+}
+
+/** A sleeping busybox Image manifest on network none, quick to stop. */
+export function sleeper(name) {
+  return `apiVersion: tinyforge.dev/v1
+kind: Image
+metadata: {name: ${name}}
+spec:
+  image: tinyforge-test/busybox:1
+  pullPolicy: Never
+  command: [sleep, "3600"]
+  network: none
+  init: true
+  stopTimeout: 1s
+`;
+}
+
+/** A project folder with N sleeper manifests. */
+export function projectWith(n, prefix = 'w') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-bench-'));
+  fs.mkdirSync(path.join(dir, 'manifests'));
+  for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, 'manifests', `${prefix}${i}.yaml`), sleeper(`${prefix}${i}`));
+  return dir;
+}
+
+/**
+ * `tinyforge ARGS` in `cwd` against `host`, answering exit code, output and wall time.
+ * Asynchronous: the simulated engine answers from this very process.
+ */
+export function tinyforge(args, cwd, host) {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, DOCKER_HOST: host } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started })));
+}
+
+export function readState(dir) {
+  return JSON.parse(fs.readFileSync(path.join(dir, '.tinyforge/state.json'), 'utf8'));
+}
+
+/** Removes the containers carrying `label`, two at a time (Docker 20.10 deadlocks under more). */
+export async function removeByLabel(docker, label) {
+  const list = await docker.listContainers({ all: true, filters: { label: [label] } });
+  for (let i = 0; i < list.length; i += 2) {
+    await Promise.all(list.slice(i, i + 2).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  }
+}
+
+export { spawn, spawnSync };
