@@ -41,7 +41,7 @@ export class StateStore {
 
   /**
    * Writes the state atomically when its content changed, answering whether it wrote.
-   * The heartbeat and the last tick's timing change every tick: alone, they are written
+   * The heartbeat and the last tick's figures change every tick: alone, they are written
    * only when the last write is older than `heartbeatEveryMs`.
    */
   async save(state: ControllerState, options: { heartbeatEveryMs?: number; now?: Date } = {}): Promise<boolean> {
@@ -65,7 +65,7 @@ export async function readStateFile(file: string): Promise<ControllerState | und
   return data ?? undefined;
 }
 
-/** The state without what changes every tick (heartbeat, tick timing). */
+/** The state without what changes every tick (the heartbeat, and the last tick's figures). */
 function steady(state: ControllerState): string {
-  return JSON.stringify({ ...state, controller: { ...state.controller, heartbeatAt: null, lastTick: state.controller.lastTick ? { ...state.controller.lastTick, at: null, durationMs: null } : null } });
+  return JSON.stringify({ ...state, controller: { ...state.controller, heartbeatAt: null, lastTick: null } });
 }
