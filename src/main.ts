@@ -10,6 +10,6 @@ runCli(process.argv.slice(2), processOutput).then(
   },
   (error: unknown) => {
     process.stderr.write(`tinyforge: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 70;
+    process.exit(70);
   },
 );

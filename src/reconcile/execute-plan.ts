@@ -150,7 +150,8 @@ async function removeContainer(container: ObservedContainer, context: Context): 
 
 async function createAndStart(desired: DesiredContainer, context: Context): Promise<void> {
   const { deps } = context;
-  const row = { ...emptyRow(desired.rowId, desired.role, desired.replica), name: desired.name, image: desired.spec.image, placedAt: deps.clock.now().toISOString() };
+  // The deploy path writes the deployer-owned fields it knows: the route's domain.
+  const row = { ...emptyRow(desired.rowId, desired.role, desired.replica), name: desired.name, image: desired.spec.image, domain: desired.spec.domain, placedAt: deps.clock.now().toISOString() };
   const placed = context.result.placed.get(desired.workloadId) ?? [];
   placed.push(row);
   context.result.placed.set(desired.workloadId, placed);

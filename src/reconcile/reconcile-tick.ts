@@ -301,8 +301,13 @@ function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRo
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const row of placed) {
     const before = byId.get(row.id);
-    // The deploy path owns these fields; keep what an earlier deploy wrote.
-    byId.set(row.id, before ? { ...row, stage: before.stage, slot: before.slot, imageTag: before.imageTag, domain: before.domain, routeId: before.routeId, restarts: before.restarts } : row);
+    // The deploy path owns these fields: what it knows now wins, what it does not know is kept.
+    byId.set(
+      row.id,
+      before
+        ? { ...row, stage: row.stage ?? before.stage, slot: row.slot ?? before.slot, imageTag: row.imageTag ?? before.imageTag, domain: row.domain ?? before.domain, routeId: row.routeId ?? before.routeId, restarts: before.restarts }
+        : row,
+    );
   }
   return [...byId.values()];
 }

@@ -13,7 +13,7 @@ const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const { StateStore } = await import('../../dist/adapters/state-store.js');
 
 async function rssOfDaemon(dir, host, n) {
-  const child = spawn(process.execPath, [BIN, 'run', '--resync', '1s'], { cwd: dir, env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [BIN, 'run'], { cwd: dir, env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore' });
   // Converged, and a few resyncs later: the steady-state footprint.
   const deadline = Date.now() + 120_000;
   for (;;) {

@@ -55,6 +55,13 @@ describe('reconciling Image and Stack workloads', () => {
     expect(await store.save(h.state, { heartbeatEveryMs: 120_000, now: h.clock.now() })).toBe(false);
   });
 
+  it('records the route of a domain in the container rows (route provider none)', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...SLEEP, 'domain: web.localhost']) });
+    const h = new TickHarness(dir);
+    await h.tick();
+    expect(h.state.workloads['image/web']?.containers.map((r) => [r.id, r.domain, r.routeId])).toEqual([['image/web:image:1', 'web.localhost', null]]);
+  });
+
   it('starts Stack services in dependsOn order', async () => {
     dir = makeFixtureDir({
       'app.yaml': `apiVersion: tinyforge.dev/v1
