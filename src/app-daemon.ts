@@ -10,6 +10,7 @@ import { gitRevision } from './adapters/git-revision.js';
 import { startHealthServer } from './adapters/health-server.js';
 import { ManifestWatcher } from './adapters/manifest-watcher.js';
 import { referenceDigest } from './adapters/reference-files.js';
+import { releaseMemory } from './adapters/release-memory.js';
 import { loadFromDisk, openController } from './app.js';
 import type { ControllerConfig, DirectoryLoad } from './app.js';
 import { canonicalJson } from './reconcile/canonical-json.js';
@@ -88,7 +89,11 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
           ...(keys === ALL ? {} : { scope: new Set(keys) }),
         });
         report(result);
-        if (keys === ALL) firstFullTick = true;
+        if (keys === ALL) {
+          firstFullTick = true;
+          // A full pass over every manifest is the burst: give its garbage back.
+          releaseMemory();
+        }
         if (!result.outcome.dockerReachable) throw Object.assign(new Error('Docker is unreachable'), { code: 'DOCKER_UNREACHABLE' });
         const retry = result.outcome.failed.filter((id) => result.state.workloads[id]?.phase !== 'Invalid');
         return { failed: retry };
