@@ -213,7 +213,7 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
             digest,
             readEnvFile,
             concurrency: config.concurrency,
-            settle: { timeoutMs: config.settleTimeoutMs, pollMs: 100 },
+            settle: { timeoutMs: config.settleTimeoutMs, pollMs: 100, graceMs: 250 },
             mayHeal: (rowId) => budget.allows(rowId),
             healed: (rowId) => budget.record(rowId),
             limits,

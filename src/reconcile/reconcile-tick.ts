@@ -41,8 +41,12 @@ export interface TickDeps {
   digest: (reference: Reference) => string;
   readEnvFile: (reference: Reference) => Map<string, string>;
   concurrency: number;
-  /** How long `run --once` waits for started containers to settle, and how often it looks. */
-  settle: { timeoutMs: number; pollMs: number };
+  /**
+   * How long `run --once` waits for started containers to settle, how often it looks,
+   * and how long it watches them once running, so that a program that dies at once is
+   * seen failing rather than reported running.
+   */
+  settle: { timeoutMs: number; pollMs: number; graceMs?: number };
   /** Whether self-heal may restart this row now (the restart budget). */
   mayHeal: (rowId: string) => boolean;
   /** Self-heal restarted this row (it counts against the budget). */
@@ -283,6 +287,7 @@ function pruneRefusalReason(view: ManifestView, allowEmpty: boolean, orphans: re
 /** Waits until every container started this tick runs or has failed; answers the last snapshot. */
 async function settle(docker: DockerPort, started: ReadonlySet<string>, deps: TickDeps) {
   const deadline = deps.clock.now().getTime() + deps.settle.timeoutMs;
+  let graced = false;
   for (;;) {
     let snapshot;
     try {
@@ -292,7 +297,12 @@ async function settle(docker: DockerPort, started: ReadonlySet<string>, deps: Ti
       throw error;
     }
     const pending = snapshot.filter((c) => started.has(c.id) && c.state === 'created');
-    if (pending.length === 0 || deps.clock.now().getTime() >= deadline) return snapshot;
+    if (pending.length === 0 || deps.clock.now().getTime() >= deadline) {
+      if (graced || !deps.settle.graceMs) return snapshot;
+      graced = true;
+      await deps.clock.sleep(deps.settle.graceMs);
+      continue;
+    }
     await deps.clock.sleep(deps.settle.pollMs);
   }
 }
