@@ -3,13 +3,12 @@ import type { Problem } from '../api/problem.js';
 import { MAX_EVENTS } from '../api/state-types.js';
 import type { ContainerRow, ControllerState, StateEvent, WorkloadStatus } from '../api/state-types.js';
 import type { Reference, Workload } from '../api/workload.js';
-import { specHash } from './canonical-json.js';
 import { classify } from './classify.js';
 import type { Classified, OwnedContainer } from './classify.js';
 import type { Clock } from './clock.js';
 import type { ContainerSpec } from './container-spec.js';
 import { CountingPort } from './counting-port.js';
-import { desiredContainers, RECONCILED_KINDS } from './desired.js';
+import { RECONCILED_KINDS } from './desired.js';
 import type { DesiredContainer } from './desired.js';
 import { DockerUnreachableError } from './docker-port.js';
 import type { DockerPort } from './docker-port.js';
@@ -17,8 +16,10 @@ import { executePlan } from './execute-plan.js';
 import type { ExecuteResult, ExecutionLimits } from './execute-plan.js';
 import { observeRows } from './observe.js';
 import { describeAction, planActions } from './plan.js';
-import type { Plan } from './plan.js';
+import { cachedDesired, cachedEntry, workloadHash } from './desired-cache.js';
+import { pruneRefusalReason } from './prune-refusal.js';
 import { Reason } from './reasons.js';
+import { settle } from './settle.js';
 import { workloadStatus } from './workload-status.js';
 
 /** What the manifest directory held at the start of the tick. */
@@ -255,58 +256,6 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   };
 }
 
-/**
- * Desired containers, computed once per loaded workload: the daemon reconciles the same
- * loaded manifests many times, and a rescan brings new workload objects when anything
- * (a manifest or a file it refers to) changed.
- */
-const desiredCache = new WeakMap<Workload, { controller: string; digest: TickDeps['digest']; desired: DesiredContainer[]; hash: string }>();
-function cachedDesired(workload: Workload, deps: TickDeps): DesiredContainer[] {
-  return cachedEntry(workload, deps).desired;
-}
-
-function cachedEntry(workload: Workload, deps: TickDeps) {
-  const hit = desiredCache.get(workload);
-  if (hit && hit.controller === deps.controller && hit.digest === deps.digest) return hit;
-  const desired = desiredContainers(workload, { controller: deps.controller, digest: deps.digest });
-  const entry = { controller: deps.controller, digest: deps.digest, desired, hash: workloadHash(workload, desired) };
-  desiredCache.set(workload, entry);
-  return entry;
-}
-
-function pruneRefusalReason(view: ManifestView, allowEmpty: boolean, orphans: readonly string[], previous: ControllerState): string | null {
-  if (orphans.length === 0) return null;
-  if (view.unreadable !== undefined) return `the manifest directory cannot be read (${view.unreadable})`;
-  if (view.fileCount === 0 && !allowEmpty) return 'the manifest directory holds no manifests (run with --allow-empty to prune everything)';
-  // A broken file may have held these workloads: without the state file's word, keep them.
-  const unknownOrigin = orphans.filter((id) => previous.workloads[id] === undefined);
-  if (view.invalidFiles.length > 0 && unknownOrigin.length > 0) return `a manifest file is invalid and may have declared ${unknownOrigin.join(', ')}`;
-  return null;
-}
-
-/** Waits until every container started this tick runs or has failed; answers the last snapshot. */
-async function settle(docker: DockerPort, started: ReadonlySet<string>, deps: TickDeps) {
-  const deadline = deps.clock.now().getTime() + deps.settle.timeoutMs;
-  let graced = false;
-  for (;;) {
-    let snapshot;
-    try {
-      snapshot = await docker.list();
-    } catch (error) {
-      if (error instanceof DockerUnreachableError) return undefined;
-      throw error;
-    }
-    const pending = snapshot.filter((c) => started.has(c.id) && c.state === 'created');
-    if (pending.length === 0 || deps.clock.now().getTime() >= deadline) {
-      if (graced || !deps.settle.graceMs) return snapshot;
-      graced = true;
-      await deps.clock.sleep(deps.settle.graceMs);
-      continue;
-    }
-    await deps.clock.sleep(deps.settle.pollMs);
-  }
-}
-
 function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRow[]): ContainerRow[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const row of placed) {
@@ -320,10 +269,6 @@ function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRo
     );
   }
   return [...byId.values()];
-}
-
-function workloadHash(workload: Workload, desired: readonly DesiredContainer[]): string {
-  return desired.length > 0 ? specHash(desired.map((d) => d.hash)) : specHash(workload.manifest);
 }
 
 function appliedSpecs(owned: readonly OwnedContainer[], desired: readonly DesiredContainer[], specs: ReadonlyMap<string, ContainerSpec>, before: WorkloadStatus | undefined): Record<string, ContainerSpec> | undefined {
