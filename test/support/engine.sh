@@ -4,6 +4,7 @@
 # busybox images since nothing can be pulled.
 #
 #   test/support/engine.sh start   install what is missing, start, build images
+#   test/support/engine.sh start --fresh   the same, from an empty data root
 #   test/support/engine.sh stop    stop the engine this script started
 #   test/support/engine.sh host    print the DOCKER_HOST of the engine
 #
@@ -58,6 +59,12 @@ start() {
     log "starting dockerd at $host"
     # A stale pidfile from a killed run makes dockerd refuse to start.
     rm -f "$dir/docker.pid" "$sock"
+    if [ "$fresh" = 1 ]; then
+      # Containers left by an earlier run would come back with their restart policies:
+      # a test run starts from an empty engine (ENGINE.md); the images take a second.
+      pkill -f "containerd-shim.*$dir/exec" 2>/dev/null || true
+      rm -rf "$dir/data" "$dir/exec"
+    fi
     setsid dockerd --host "$host" \
       --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/docker.pid" \
       --bridge=none --iptables=false --ip6tables=false \
@@ -87,6 +94,8 @@ stop() {
   log "stopped"
 }
 
+fresh=0
+[ "${2:-}" = --fresh ] && fresh=1
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
