@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { sleeper } from './support.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'dist/main.js');
@@ -18,19 +19,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-bench-'));
 const manifests = path.join(dir, 'manifests');
 fs.mkdirSync(manifests);
 
-const manifest = (n, env = 'A') => `apiVersion: tinyforge.dev/v1
-kind: Image
-metadata: {name: ${n}}
-spec:
-  image: tinyforge-test/busybox:1
-  pullPolicy: Never
-  command: [sleep, "3600"]
-  network: none
-  init: true
-  stopTimeout: 1s
-  restart: "no"
-  env: {V: "${env}"}
-`;
+// restart: "no", so that Docker's own restart policy cannot be what brings a killed container back.
+const manifest = (n, env = 'A') => sleeper(n, ['restart: "no"', `env: {V: "${env}"}`]);
 const list = (n) => docker.listContainers({ all: true, filters: { label: [`tinyforge.controller=${name}`, `tinyforge.workload.name=${n}`] } });
 async function until(check) {
   for (;;) {

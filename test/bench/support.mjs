@@ -38,19 +38,22 @@ export function writeResult(name, data) {
   return file;
 }
 
-/** A sleeping busybox Image manifest on network none, quick to stop. */
-export function sleeper(name) {
-  return `apiVersion: tinyforge.dev/v1
-kind: Image
-metadata: {name: ${name}}
-spec:
-  image: tinyforge-test/busybox:1
-  pullPolicy: Never
-  command: [sleep, "3600"]
-  network: none
-  init: true
-  stopTimeout: 1s
-`;
+/** A sleeping busybox Image manifest on network none, quick to stop; `extra` spec lines appended. */
+export function sleeper(name, extra = []) {
+  return [
+    'apiVersion: tinyforge.dev/v1',
+    'kind: Image',
+    `metadata: {name: ${name}}`,
+    'spec:',
+    '  image: tinyforge-test/busybox:1',
+    '  pullPolicy: Never',
+    '  command: [sleep, "3600"]',
+    '  network: none',
+    '  init: true',
+    '  stopTimeout: 1s',
+    ...extra.map((line) => `  ${line}`),
+    '',
+  ].join('\n');
 }
 
 /** A project folder with N sleeper manifests. */

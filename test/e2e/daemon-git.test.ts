@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DaemonProcess, eventually } from '../support/daemon-process.js';
+import { DaemonProcess, eventually, finishDaemonTest } from '../support/daemon-process.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
 import { git } from '../support/git.js';
 import { runCli } from '../support/run-cli.js';
@@ -9,11 +9,7 @@ import { runCli } from '../support/run-cli.js';
 describe('the long-running controller and git', () => {
   let project: E2eProject;
   let daemon: DaemonProcess | undefined;
-  afterEach(async () => {
-    await daemon?.stop();
-    daemon = undefined;
-    await project.cleanup();
-  });
+  afterEach(() => finishDaemonTest(daemon, project).finally(() => (daemon = undefined)));
 
   it('converges a checkout that switches 20 manifests at once, never pruning what both commits hold', async () => {
     const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);

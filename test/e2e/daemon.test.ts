@@ -2,7 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DaemonProcess, eventually } from '../support/daemon-process.js';
+import { DaemonProcess, eventually, finishDaemonTest } from '../support/daemon-process.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
 
 const stateSchema = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../schemas/state.schema.json'), 'utf8'));
@@ -11,11 +11,7 @@ const validateState = new Ajv2020({ allErrors: true, strict: true, allowUnionTyp
 describe('the long-running controller against the real engine', () => {
   let project: E2eProject;
   let daemon: DaemonProcess | undefined;
-  afterEach(async () => {
-    await daemon?.stop();
-    daemon = undefined;
-    await project.cleanup();
-  });
+  afterEach(() => finishDaemonTest(daemon, project).finally(() => (daemon = undefined)));
 
   const running = async (fragment: string) => (await project.containers()).filter((c) => c.Names[0]!.includes(fragment) && c.State === 'running');
 

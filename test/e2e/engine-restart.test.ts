@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DaemonProcess, eventually } from '../support/daemon-process.js';
+import { DaemonProcess, eventually, finishDaemonTest } from '../support/daemon-process.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
 
 const ENGINE = path.resolve(import.meta.dirname, '../support/engine.sh');
@@ -9,11 +9,7 @@ const ENGINE = path.resolve(import.meta.dirname, '../support/engine.sh');
 describe('a Docker daemon restart under the controller', () => {
   let project: E2eProject;
   let daemon: DaemonProcess | undefined;
-  afterEach(async () => {
-    await daemon?.stop();
-    daemon = undefined;
-    await project.cleanup();
-  });
+  afterEach(() => finishDaemonTest(daemon, project).finally(() => (daemon = undefined)));
 
   it('is survived: the controller reconnects, relists and converges', { timeout: 180_000 }, async () => {
     project = new E2eProject({ 'web.yaml': sleeper('web', ['replicas: 2']) });

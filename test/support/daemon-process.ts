@@ -36,3 +36,9 @@ export async function eventually(what: string, check: () => Promise<boolean> | b
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** After a daemon test: stop its daemon (if one was started), then remove its containers and folder. */
+export async function finishDaemonTest(daemon: DaemonProcess | undefined, project: E2eProject): Promise<void> {
+  await daemon?.stop();
+  await project.cleanup();
+}
