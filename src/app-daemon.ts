@@ -5,14 +5,13 @@ import path from 'node:path';
 import type http from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DockerEventSource } from './adapters/docker-events.js';
-import { loadControllerKey } from './adapters/controller-key.js';
 import { gitRevision } from './adapters/git-revision.js';
 import { startHealthServer } from './adapters/health-server.js';
 import { ManifestWatcher } from './adapters/manifest-watcher.js';
-import { referenceDigest } from './adapters/reference-files.js';
 import { releaseMemory } from './adapters/release-memory.js';
 import { loadFromDisk, openController } from './app.js';
 import type { ControllerConfig, DirectoryLoad } from './app.js';
+import type { Reference } from './api/workload.js';
 import { canonicalJson } from './reconcile/canonical-json.js';
 import { ALL, Daemon } from './controller/daemon.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
@@ -40,7 +39,6 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
   const controller = await openController(config, 'run');
   const root = path.resolve(config.manifests);
   const gitDir = findGitDir(root);
-  const digest = referenceDigest(loadControllerKey(controller.stateFile, false));
   let view: DirectoryLoad | undefined;
   let revision: string | null = null;
   let fingerprints = new Map<string, string>();
@@ -67,7 +65,7 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
         const next = loadFromDisk({ dir: config.manifests }, config.policy);
         const previousRevision = revision;
         revision = gitRevision(root);
-        const nextPrints = fingerprint(next, digest);
+        const nextPrints = fingerprint(next, controller.digest);
         const changed = [...new Set([...fingerprints.keys(), ...nextPrints.keys()])].filter((id) => fingerprints.get(id) !== nextPrints.get(id));
         // Problems come and go with the files: a rescan that changes them is news too.
         if (view && canonicalJson(view.problems) !== canonicalJson(next.problems)) for (const p of next.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
@@ -159,13 +157,14 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
  * the content of the files it refers to (keyed digests). Invalid ids change with their
  * problems, so their status follows.
  */
-function fingerprint(load: DirectoryLoad, digest: (r: DirectoryLoad['workloads'][number]['references'][number]) => string): Map<string, string> {
+function fingerprint(load: DirectoryLoad, digest: (reference: Reference) => string): Map<string, string> {
   const prints = new Map<string, string>();
   for (const w of load.workloads) {
     const files = w.references.filter((r) => r.kind === 'envFile' || r.kind === 'composeFile').map((r) => [r.path, digest(r)]);
     prints.set(w.id, createHash('sha256').update(canonicalJson({ m: w.manifest, c: w.compose ?? null, f: files, s: w.source })).digest('hex'));
   }
-  for (const id of load.invalidIds) prints.set(id, `invalid:${createHash('sha256').update(canonicalJson(load.problems)).digest('hex')}`);
+  const problems = `invalid:${createHash('sha256').update(canonicalJson(load.problems)).digest('hex')}`;
+  for (const id of load.invalidIds) prints.set(id, problems);
   return prints;
 }
 

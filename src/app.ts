@@ -7,6 +7,7 @@ import { acquireStateLock } from './adapters/state-lock.js';
 import { readStateFile, StateStore } from './adapters/state-store.js';
 import { systemClock } from './adapters/system-clock.js';
 import type { ControllerState } from './api/state-types.js';
+import type { Reference } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
 import { initialState } from './reconcile/initial-state.js';
@@ -152,6 +153,8 @@ export interface Controller {
   readonly state: ControllerState;
   /** Changes the controller section of the state (watch mode, resync interval); written with the next tick. */
   annotate(change: Partial<ControllerState['controller']>): void;
+  /** The keyed digest of a referenced file's bytes that spec hashes use. */
+  readonly digest: (reference: Reference) => string;
 }
 
 /**
@@ -191,6 +194,7 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
     return {
       stateFile,
       notices,
+      digest,
       close: release,
       get state() {
         return state;
@@ -221,8 +225,10 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
           { dryRun: mode === 'plan', allowEmpty: config.allowEmpty, revision, ...(request.scope ? { scope: request.scope } : {}) },
         );
         if (mode === 'run') {
-          // Ticks of other workloads may have finished meanwhile: fold this one in.
-          state = request.scope ? mergeScoped(state, result.state, result.events, request.scope) : { ...result.state, controller: { ...result.state.controller, watch: state.controller.watch, resyncSeconds: state.controller.resyncSeconds } };
+          // Ticks of other workloads may have finished meanwhile: fold this one in. What was
+          // annotated during the tick (the watch mode) is the newest word on it.
+          const merged = request.scope ? mergeScoped(state, result.state, result.events, request.scope) : result.state;
+          state = { ...merged, controller: { ...merged.controller, watch: state.controller.watch, resyncSeconds: state.controller.resyncSeconds } };
           const snapshot = state;
           saving = saving.then(() => store.save(snapshot, { heartbeatEveryMs: request.heartbeatEveryMs, now: clock.now() }));
           await saving;
