@@ -8,6 +8,8 @@ import { DockerEventSource } from './adapters/docker-events.js';
 import { gitRevision } from './adapters/git-revision.js';
 import { startHealthServer } from './adapters/health-server.js';
 import { ManifestWatcher } from './adapters/manifest-watcher.js';
+import { ControllerMetrics } from './adapters/metrics.js';
+import type { PassScope } from './adapters/metrics.js';
 import { releaseMemory } from './adapters/release-memory.js';
 import { loadFromDisk, openController } from './app.js';
 import type { ControllerConfig, DirectoryLoad } from './app.js';
@@ -20,7 +22,7 @@ export interface DaemonConfig extends ControllerConfig {
   resyncMs: number;
   /** Quiet period after file events before a rescan (default 150 ms). */
   debounceMs: number;
-  /** `127.0.0.1:PORT` for /healthz and /readyz. */
+  /** `127.0.0.1:PORT` for /healthz, /readyz and /metrics. */
   healthAddr?: string;
 }
 
@@ -47,8 +49,10 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
   controller.annotate({ resyncSeconds: config.resyncMs / 1000, watch: { mode: 'events', lastError: null } });
 
   let reachable = true;
-  const report = (result: TickResult) => {
+  const metrics = new ControllerMetrics();
+  const report = (result: TickResult, scope: PassScope) => {
     lastActivity = Date.now();
+    metrics.recordPass(scope, result.state.controller.lastTick?.durationMs ?? 0, result.outcome.dockerCalls);
     for (const line of result.planLines) log.out(line);
     // Said once when it goes, once when it comes back: not on every retry.
     if (result.outcome.dockerReachable !== reachable) {
@@ -62,9 +66,11 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
     {
       async rescan() {
         await waitForGit(gitDir);
-        const next = loadFromDisk({ dir: config.manifests }, config.policy);
+        const next = loadFromDisk({ dir: config.manifests }, config.policy, view ? { previous: view } : {});
         const previousRevision = revision;
         revision = gitRevision(root);
+        // Nothing it was made from changed: the last load stands (a resync's usual case).
+        if (next === view) return revision !== previousRevision && previousRevision !== null ? [ALL] : [];
         const nextPrints = fingerprint(next, controller.digest);
         const changed = [...new Set([...fingerprints.keys(), ...nextPrints.keys()])].filter((id) => fingerprints.get(id) !== nextPrints.get(id));
         // Problems come and go with the files: a rescan that changes them is news too.
@@ -86,7 +92,7 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
           revision,
           ...(keys === ALL ? {} : { scope: new Set(keys) }),
         });
-        report(result);
+        report(result, keys === ALL ? 'full' : 'scoped');
         if (keys === ALL) {
           firstFullTick = true;
           // A full pass over every manifest is the burst: give its garbage back.
@@ -94,7 +100,7 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
         }
         if (!result.outcome.dockerReachable) throw Object.assign(new Error('Docker is unreachable'), { code: 'DOCKER_UNREACHABLE' });
         const retry = result.outcome.failed.filter((id) => result.state.workloads[id]?.phase !== 'Invalid');
-        return { failed: retry };
+        return { failed: retry, recheck: result.outcome.rolling };
       },
       onError(error, where) {
         if ((error as { code?: string }).code === 'DOCKER_UNREACHABLE') return; // reported by the tick
@@ -130,6 +136,7 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
       health = await startHealthServer(config.healthAddr, {
         live: () => Date.now() - lastActivity < 2 * config.resyncMs + 60_000,
         ready: () => firstFullTick && controller.state.controller.docker.reachable,
+        metrics: () => metrics.render(controller.state),
       });
     }
   } catch (error) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadControllerKey } from './adapters/controller-key.js';
@@ -7,7 +8,7 @@ import { acquireStateLock } from './adapters/state-lock.js';
 import { readStateFile, StateStore } from './adapters/state-store.js';
 import { systemClock } from './adapters/system-clock.js';
 import type { ControllerState } from './api/state-types.js';
-import type { Reference } from './api/workload.js';
+import type { Reference, Workload } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
 import { initialState } from './reconcile/initial-state.js';
@@ -30,6 +31,11 @@ import type { CompiledSchemas } from './manifest/schema-validator.js';
 import { schemaFingerprint } from './manifest/schema-set.js';
 import type { SchemaSet } from './manifest/schema-set.js';
 import type { Problem } from './api/problem.js';
+import { CaddyRoutes } from './adapters/caddy-routes.js';
+import { isLoopbackPortFree } from './adapters/host-ports.js';
+import { portAllocator } from './reconcile/port-allocator.js';
+import type { PortRange } from './reconcile/port-allocator.js';
+import { recordOnlyRoutes } from './reconcile/route-provider.js';
 
 /** What loading a manifest directory (or a few files) found, plus whether the directory was readable at all. */
 export interface DirectoryLoad extends LoadResult {
@@ -38,6 +44,11 @@ export interface DirectoryLoad extends LoadResult {
   unreadable?: string;
   /** How many manifest files were found. */
   fileCount: number;
+  /**
+   * What the load was made from: the manifest texts and what they refer to. A load
+   * with the same key would find the same; absent when the load had problems.
+   */
+  contentKey?: string;
 }
 
 /** The JSON Schemas shipped in schemas/. */
@@ -70,12 +81,14 @@ function precompiledValidators(fingerprint: string): CompiledSchemas | undefined
 /**
  * Loads manifests from the file system: a directory (recursively), or explicit files with
  * `root` as their manifest directory. Paths in problems are shown relative to `cwd`
- * (default: the current folder) when they lie below it.
+ * (default: the current folder) when they lie below it. `previous` is answered as it is
+ * when nothing it was made from changed (the long-running controller's resync): the
+ * texts are read again, but not parsed and validated again.
  */
 export function loadFromDisk(
   target: { dir: string } | { files: string[]; root: string },
   policy: Policy,
-  options: { cwd?: string } = {},
+  options: { cwd?: string; previous?: DirectoryLoad } = {},
 ): DirectoryLoad {
   const access = createFsFileAccess(options.cwd);
   const scanProblems: Problem[] = [];
@@ -98,6 +111,9 @@ export function loadFromDisk(
       else files.push({ path: absolute, text: read.text });
     }
   }
+  const texts = unreadable === undefined && scanProblems.length === 0 ? textsKey(files) : undefined;
+  const { previous } = options;
+  if (texts !== undefined && previous?.contentKey !== undefined && previous.contentKey === contentKey(texts, previous.workloads)) return previous;
   const result = loadManifests({ root, realRoot, files, access, policy, validator: schemaValidator() });
   const problems = [...scanProblems, ...result.problems];
   return {
@@ -107,7 +123,33 @@ export function loadFromDisk(
     root,
     fileCount: files.length + scanProblems.length,
     ...(unreadable !== undefined ? { unreadable } : {}),
+    // Only a clean load is reused: a problem may go away with a file no manifest names yet.
+    ...(texts !== undefined && problems.length === 0 ? { contentKey: contentKey(texts, result.workloads) } : {}),
   };
+}
+
+function textsKey(files: readonly ManifestText[]): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(`${file.path}\0${file.text.length}\0`).update(file.text);
+  return hash.digest('hex');
+}
+
+/** The manifest texts, and where the files they refer to lead and what those hold. */
+function contentKey(texts: string, workloads: readonly Workload[]): string {
+  const hash = createHash('sha256').update(texts);
+  for (const w of workloads) {
+    for (const r of w.references) {
+      let real: string;
+      try {
+        real = fs.realpathSync(r.path);
+      } catch {
+        real = 'missing';
+      }
+      const read = r.kind === 'envFile' || r.kind === 'composeFile' ? safeReadText(r.path) : undefined;
+      hash.update(`\0${r.path}\0${real}\0${read === undefined ? '' : 'text' in read ? createHash('sha256').update(read.text).digest('hex') : read.error}`);
+    }
+  }
+  return hash.digest('hex');
 }
 
 function safeRealpath(dir: string): string {
@@ -129,6 +171,12 @@ export interface ControllerConfig {
   allowEmpty: boolean;
   policy: Policy;
   settleTimeoutMs: number;
+  /** Host ports for Project slots. */
+  portRange: PortRange;
+  /** The route provider: `none` records routes in the state file only. */
+  routes: 'none' | 'caddy';
+  /** `--routes caddy`: its admin API, the server that gets the routes, where that server listens. */
+  caddy: { admin: string; server: string; listen: string };
 }
 
 export interface TickRequest {
@@ -190,6 +238,8 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
     const budget = new RestartBudget(clock);
     const limits = executionLimits(config.concurrency);
     const digest = referenceDigest(key);
+    const ports = portAllocator(config.portRange, isLoopbackPortFree);
+    const routes = config.routes === 'caddy' ? new CaddyRoutes({ ...config.caddy, timeoutMs: config.dockerTimeoutMs }) : recordOnlyRoutes;
     let saving: Promise<unknown> = Promise.resolve();
     return {
       stateFile,
@@ -221,6 +271,8 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
             mayHeal: (rowId) => budget.allows(rowId),
             healed: (rowId) => budget.record(rowId),
             limits,
+            routes,
+            ports,
           },
           { dryRun: mode === 'plan', allowEmpty: config.allowEmpty, revision, ...(request.scope ? { scope: request.scope } : {}) },
         );

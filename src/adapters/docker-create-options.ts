@@ -33,7 +33,8 @@ export function toCreateOptions(request: CreateRequest, scope: PolicyScope): Doc
     ...(hc
       ? {
           Healthcheck: {
-            Test: ['CMD', ...hc.test],
+            // Already in Docker's form: CMD or CMD-SHELL first.
+            Test: hc.test,
             ...(hc.intervalMs !== null ? { Interval: hc.intervalMs * NS_PER_MS } : {}),
             ...(hc.timeoutMs !== null ? { Timeout: hc.timeoutMs * NS_PER_MS } : {}),
             ...(hc.retries !== null ? { Retries: hc.retries } : {}),

@@ -5,14 +5,20 @@ export interface Health {
   live(): boolean;
   /** The first full reconcile is done and Docker answered the last one. */
   ready(): boolean;
+  /** `/metrics`: the Prometheus text format. */
+  metrics(): string;
 }
 
-/** `--health-addr 127.0.0.1:PORT`: `/healthz` and `/readyz`, 200 or 503, on loopback by default. */
+/** `--health-addr 127.0.0.1:PORT`: `/healthz` and `/readyz`, 200 or 503, and `/metrics`, on loopback by default. */
 export async function startHealthServer(address: string, health: Health): Promise<http.Server> {
   const match = /^(?:\[?([^\]]*)\]?:)?(\d{1,5})$/.exec(address);
   if (!match) throw new Error(`--health-addr must be HOST:PORT such as 127.0.0.1:9090 (got ${address})`);
   const host = match[1] || '127.0.0.1';
   const server = http.createServer((req, res) => {
+    if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(health.metrics());
+      return;
+    }
     const check = req.url === '/healthz' ? health.live() : req.url === '/readyz' ? health.ready() : undefined;
     if (check === undefined) {
       res.writeHead(404).end('not found\n');

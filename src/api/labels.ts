@@ -9,6 +9,8 @@ export const Label = {
   replica: 'tinyforge.replica',
   specHash: 'tinyforge.spec-hash',
   slot: 'tinyforge.slot',
+  /** Project slots: the host port the slot was given (its $PORT on network host, else where `port` is published). */
+  port: 'tinyforge.port',
   signature: 'tinyforge.signature',
 } as const;
 export type LabelKey = (typeof Label)[keyof typeof Label];

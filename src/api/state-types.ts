@@ -81,6 +81,23 @@ export interface WorkloadStatus {
   lastAppliedRevision: string | null;
   /** Per role, the last applied container spec without secrets, to say what changed. */
   applied?: Record<string, unknown>;
+  /** Project only: each stage's rollout, by stage name. */
+  rollouts?: Record<string, StageRolloutStatus>;
+}
+
+/** Where a Project stage's blue-green rollout is. */
+export interface StageRolloutStatus {
+  /** Progressing: a new slot is starting; Complete: one slot serves the spec; Failed: the new slot never became healthy. */
+  phase: 'Progressing' | 'Complete' | 'Failed';
+  /** The slot the stage's route points at (null before any slot was healthy). */
+  serving: 'blue' | 'green' | null;
+  /** The slot being rolled out to. */
+  next: 'blue' | 'green' | null;
+  /** The spec this record is about. */
+  specHash: string;
+  /** A spec whose rollout failed: not tried again until the spec changes. */
+  failedSpecHash: string | null;
+  message: string;
 }
 
 export interface InvalidEntry {

@@ -17,7 +17,11 @@ type Command = (argv: string[], output: Output) => number | Promise<number>;
 
 /** Loaded on demand: `status` need not pay for ajv, nor `validate` for dockerode. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => (await import('./run-command.js')).runCommand,
+  run: async () => {
+    // Before the controller's modules load: they are the first burst that would grow it.
+    (await import('../adapters/release-memory.js')).keepYoungGenerationSmall();
+    return (await import('./run-command.js')).runCommand;
+  },
   plan: async () => (await import('./plan-command.js')).planCommand,
   status: async () => (await import('./status-command.js')).statusCommand,
   wait: async () => (await import('./wait-command.js')).waitCommand,

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { startDaemon } from '../app-daemon.js';
 import { openController } from '../app.js';
 import { formatProblem } from '../api/problem.js';
@@ -10,7 +11,8 @@ import type { Output } from './output.js';
 export const RUN_USAGE = `usage: tinyforge run [options] [--once]
 
 Runs the controller on the manifest directory. --once: one full reconcile (waiting for
-started containers to settle), write the state file, exit.
+started containers to settle, and for Project rollouts to finish), write the state
+file, exit.
 Exit codes: 0 converged; 1 a workload failed, a manifest is invalid, or a prune was
 refused; 2 usage or configuration error; 3 Docker unreachable.
 
@@ -31,11 +33,28 @@ export async function runCommand(argv: string[], output: Output): Promise<number
   const controller = await openController(flags.config, 'run').catch(locked);
   for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
   try {
-    return report(await controller.tick(), output);
+    let result = await controller.tick();
+    const planLines = [...result.planLines];
+    let actions = result.outcome.actions;
+    // A Project rollout waits for its new slot to become healthy (at most its healthTimeout,
+    // then it fails and rolls back): `--once` waits for the whole rollout.
+    const cap = Date.now() + ROLLOUT_WAIT_CAP_MS;
+    while (result.outcome.rolling.length > 0 && result.outcome.dockerReachable && Date.now() < cap) {
+      await delay(ROLLOUT_POLL_MS);
+      result = await controller.tick();
+      planLines.push(...result.planLines);
+      actions += result.outcome.actions;
+    }
+    return report({ ...result, planLines, outcome: { ...result.outcome, actions } }, output);
   } finally {
     controller.close();
   }
 }
+
+/** How often `run --once` looks at a rollout in progress. */
+const ROLLOUT_POLL_MS = 500;
+/** A bound on waiting for rollouts, whatever their health timeouts say. */
+const ROLLOUT_WAIT_CAP_MS = 60 * 60_000;
 
 /** Until SIGTERM/SIGINT: then the reconcile in flight finishes, the state is written, exit 0. */
 async function daemon(flags: ParsedControllerFlags, output: Output, locked: (error: unknown) => never): Promise<number> {

@@ -10,8 +10,12 @@ export const ALL = '*';
 export interface DaemonHooks {
   /** Re-reads the manifest directory; answers the workload ids whose spec or presence changed. */
   rescan(): Promise<string[]>;
-  /** Reconciles these workloads (or all); answers those that failed and should be retried. Throwing fails them all. */
-  reconcile(keys: readonly string[] | typeof ALL): Promise<{ failed: string[] }>;
+  /**
+   * Reconciles these workloads (or all); answers those that failed and should be retried,
+   * and those to look at again soon (a rollout waiting for a new slot to become healthy).
+   * Throwing fails them all.
+   */
+  reconcile(keys: readonly string[] | typeof ALL): Promise<{ failed: string[]; recheck?: string[] }>;
   /** Something went wrong outside a reconcile (a rescan, a hook): reported, never fatal. */
   onError(error: unknown, where: string): void;
 }
@@ -23,6 +27,8 @@ export interface DaemonOptions {
   debounceMs: number;
   /** Full resync interval: the safety net for missed events. */
   resyncMs: number;
+  /** How soon a workload asked to be looked at again is (default 1 s). */
+  recheckMs?: number;
   timers?: Timers;
 }
 
@@ -130,6 +136,7 @@ export class Daemon {
       try {
         const result = key === ALL ? await this.#lock.exclusive(() => this.#hooks.reconcile(ALL)) : await this.#lock.shared(() => this.#hooks.reconcile([key]));
         for (const id of result.failed) if (!this.#stopped) this.#queue.retry(id);
+        for (const id of result.recheck ?? []) if (!this.#stopped) this.#queue.addLater(id, this.#options.recheckMs ?? 1000);
         if (key !== ALL && !result.failed.includes(key)) this.#queue.forget(key);
         if (key === ALL) this.#queue.forget(ALL);
       } catch (error) {

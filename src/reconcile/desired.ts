@@ -3,7 +3,9 @@ import type { ContainerFields } from '../api/manifest-types.js';
 import type { Reference, Workload } from '../api/workload.js';
 import { specHash } from './canonical-json.js';
 import { composeServices } from './compose-services.js';
+import { parseDuration } from '../api/units.js';
 import { containerSpec } from './container-spec.js';
+import { rowIdOf } from './ownership.js';
 import type { ContainerSpec } from './container-spec.js';
 
 /** The web server a Static workload runs when its manifest names no image. */
@@ -32,7 +34,36 @@ export interface DesiredContainer {
   /** Grace period of a stop, seconds. */
   stopTimeoutSeconds: number;
   strategy: 'recreate' | 'start-first';
+  /** Project stages: how the stage rolls out; null for other kinds. */
+  rollout: StageRollout | null;
+  /** Project stages: the slot the container goes in, chosen when the rollout is planned. */
+  slot: Slot | null;
 }
+
+export type Slot = 'blue' | 'green';
+
+/** How a Project stage is deployed (DESIGN.md section 1, Project). */
+export interface StageRollout {
+  stage: string;
+  tag: string;
+  /** Replicas of the stage. */
+  replicas: number;
+  /** Where the application listens. */
+  port: number;
+  /** On network host each slot gets its own port, passed as $PORT; elsewhere `port` is published on 127.0.0.1. */
+  hostNetwork: boolean;
+  /** Whether the slot gets a host port at all (not on network none). */
+  reachable: boolean;
+  strategy: 'blue-green' | 'recreate';
+  healthTimeoutMs: number;
+  /** Without a healthcheck, a slot is healthy after running this long. */
+  minReadyMs: number;
+  healthchecked: boolean;
+}
+
+/** DESIGN.md's defaults for `rollout`. */
+export const DEFAULT_HEALTH_TIMEOUT_MS = 120_000;
+export const DEFAULT_MIN_READY_SECONDS = 5;
 
 export interface DesiredContext {
   controller: string;
@@ -41,7 +72,7 @@ export interface DesiredContext {
 }
 
 /** The kinds this version reconciles into containers. */
-export const RECONCILED_KINDS = new Set(['Image', 'Stack', 'Compose', 'Static']);
+export const RECONCILED_KINDS = new Set(['Image', 'Stack', 'Compose', 'Static', 'Project']);
 
 interface Site {
   role: string;
@@ -51,9 +82,13 @@ interface Site {
   dir: string;
   healthTest?: string[];
   extraMounts?: ContainerSpec['mounts'];
+  rollout?: StageRollout;
 }
 
-/** Every container a workload should have, in start order. Project workloads have none here. */
+/**
+ * Every container a workload should have, in start order. A Project's containers come
+ * without a slot: its rollout planner picks one.
+ */
 export function desiredContainers(workload: Workload, context: DesiredContext): DesiredContainer[] {
   const { manifest } = workload;
   let sites: Site[] = [];
@@ -100,8 +135,39 @@ export function desiredContainers(workload: Workload, context: DesiredContext): 
       ];
       break;
     }
-    case 'Project':
-      return [];
+    case 'Project': {
+      const { spec } = manifest;
+      const network = spec.network ?? 'bridge';
+      const hostNetwork = network === 'host';
+      const { port, stages, strategy, rollout, image, ...fields } = spec;
+      sites = stages.map((stage) => ({
+        role: stage.name,
+        fields: {
+          ...fields,
+          image: `${image}:${stage.tag}`,
+          // On network host the port is the slot's own, set when it is created.
+          env: { ...(hostNetwork ? {} : { PORT: String(port) }), ...(fields.env ?? {}), ...(stage.env ?? {}) },
+          // Routes are per stage: a project-wide domain would route two stages to one name.
+          domain: stage.domain,
+        },
+        replicas: stage.replicas ?? 1,
+        dependsOn: [],
+        dir: workload.dir,
+        rollout: {
+          stage: stage.name,
+          tag: stage.tag,
+          replicas: stage.replicas ?? 1,
+          port,
+          hostNetwork,
+          reachable: network !== 'none',
+          strategy: strategy ?? 'blue-green',
+          healthTimeoutMs: rollout?.healthTimeout ? parseDuration(rollout.healthTimeout) : DEFAULT_HEALTH_TIMEOUT_MS,
+          minReadyMs: (rollout?.minReadySeconds ?? DEFAULT_MIN_READY_SECONDS) * 1000,
+          healthchecked: fields.healthcheck !== undefined,
+        },
+      }));
+      break;
+    }
   }
   const levels = startLevels(sites);
   const kind = manifest.kind.toLowerCase();
@@ -122,7 +188,7 @@ export function desiredContainers(workload: Workload, context: DesiredContext): 
       .filter((r): r is Reference => r !== undefined);
     for (let replica = 1; replica <= site.replicas; replica++) {
       desired.push({
-        rowId: `${workload.id}:${site.role}:${replica}`,
+        rowId: rowIdOf({ workloadId: workload.id, role: site.role, replica, slot: null }),
         workloadId: workload.id,
         kind,
         workloadName: workload.name,
@@ -136,6 +202,8 @@ export function desiredContainers(workload: Workload, context: DesiredContext): 
         level: levels.get(site.role) ?? 0,
         stopTimeoutSeconds: spec.stopTimeoutSeconds ?? 10,
         strategy,
+        rollout: site.rollout ?? null,
+        slot: null,
       });
     }
   }

@@ -13,6 +13,10 @@ import { describeAction, targetName } from './plan.js';
 import type { Action } from './plan.js';
 import { Reason } from './reasons.js';
 import { Semaphore } from './semaphore.js';
+import { DEFAULT_PORT_RANGE, portAllocator } from './port-allocator.js';
+import { recordOnlyRoutes } from './route-provider.js';
+import type { PortAllocator, RouteProvider } from './route-provider.js';
+import { DEFAULT_HOST_IP } from '../api/defaults.js';
 
 export interface ExecuteDeps {
   docker: DockerPort;
@@ -29,6 +33,10 @@ export interface ExecuteDeps {
   limits?: ExecutionLimits;
   /** Called when self-heal restarted or recreated a row, for the restart budget. */
   healed?: (rowId: string) => void;
+  /** The reverse proxy (`--routes`); default: routes are only recorded. */
+  routes?: RouteProvider;
+  /** Host ports for Project slots; default: the lowest of the default range that no container holds. */
+  ports?: PortAllocator;
 }
 
 /** How many creates/starts, and how many stops/removals, may run at once. */
@@ -52,6 +60,8 @@ export interface ExecuteResult {
   started: Set<string>;
   /** The engine stopped answering part-way. */
   unreachable: string | null;
+  /** Routes switched this tick: the rows now behind each. */
+  routed: { workloadId: string; routeId: string; rowIds: string[] }[];
 }
 
 /**
@@ -61,13 +71,15 @@ export interface ExecuteResult {
  * run two at a time at most (Docker 20.10 deadlocks under more, moby#42545).
  */
 export async function executePlan(actions: readonly Action[], snapshot: readonly ObservedContainer[], deps: ExecuteDeps): Promise<ExecuteResult> {
-  const result: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), unreachable: null };
+  const result: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), unreachable: null, routed: [] };
   const byWorkload = new Map<string, Action[]>();
   for (const action of actions) byWorkload.set(action.workloadId, [...(byWorkload.get(action.workloadId) ?? []), action]);
   const workloads = new Semaphore(deps.concurrency);
   const { creates, removals } = deps.limits ?? executionLimits(deps.concurrency);
   const images = new Map<string, Promise<void>>();
-  const context: Context = { deps, result, snapshot, creates, removals, images };
+  // Ports held by any container the engine lists, published or given to a slot.
+  const takenPorts = new Set(snapshot.flatMap((c) => [...c.ports, ...(c.labels[Label.port] ? [Number(c.labels[Label.port])] : [])]));
+  const context: Context = { deps, result, snapshot, creates, removals, images, takenPorts, portLock: new Semaphore(1) };
   await Promise.all([...byWorkload].map(([workloadId, list]) => workloads.run(() => runWorkload(workloadId, list, context))));
   return result;
 }
@@ -79,6 +91,9 @@ interface Context {
   creates: Semaphore;
   removals: Semaphore;
   images: Map<string, Promise<void>>;
+  takenPorts: Set<number>;
+  /** Ports are given out one at a time, so two slots never get the same one. */
+  portLock: Semaphore;
 }
 
 async function runWorkload(workloadId: string, actions: Action[], context: Context): Promise<void> {
@@ -137,6 +152,15 @@ async function apply(action: Action, context: Context): Promise<void> {
       event(context, 'Normal', action.workloadId, Reason.Recreated, describeAction(action));
       return;
     }
+    case 'route':
+      await (context.deps.routes ?? recordOnlyRoutes).apply(action.route);
+      context.result.routed.push({ workloadId: action.workloadId, routeId: action.route.id, rowIds: action.rowIds });
+      event(context, 'Normal', action.workloadId, Reason.RouteSet, describeAction(action));
+      return;
+    case 'unroute':
+      await (context.deps.routes ?? recordOnlyRoutes).remove(action.routeId);
+      event(context, 'Normal', action.workloadId, Reason.RouteRemoved, describeAction(action));
+      return;
   }
 }
 
@@ -150,8 +174,16 @@ async function removeContainer(container: ObservedContainer, context: Context): 
 
 async function createAndStart(desired: DesiredContainer, context: Context): Promise<void> {
   const { deps } = context;
-  // The deploy path writes the deployer-owned fields it knows: the route's domain.
-  const row = { ...emptyRow(desired.rowId, desired.role, desired.replica), name: desired.name, image: desired.spec.image, domain: desired.spec.domain, placedAt: deps.clock.now().toISOString() };
+  const { rollout } = desired;
+  // The deploy path writes the deployer-owned fields it knows: the route's domain, and a Project's stage, slot and tag.
+  const row = {
+    ...emptyRow(desired.rowId, desired.role, desired.replica),
+    name: desired.name,
+    image: desired.spec.image,
+    domain: desired.spec.domain,
+    placedAt: deps.clock.now().toISOString(),
+    ...(rollout ? { stage: rollout.stage, slot: desired.slot, imageTag: rollout.tag } : {}),
+  };
   const placed = context.result.placed.get(desired.workloadId) ?? [];
   placed.push(row);
   context.result.placed.set(desired.workloadId, placed);
@@ -159,17 +191,28 @@ async function createAndStart(desired: DesiredContainer, context: Context): Prom
   const env = new Map<string, string>();
   for (const file of desired.envFiles) for (const [k, v] of deps.readEnvFile(file)) env.set(k, v);
   for (const [k, v] of Object.entries(desired.spec.env)) env.set(k, v);
+  // A Project slot gets its own host port: its $PORT on network host, else where `port` is published.
+  let spec = desired.spec;
+  const extra: Record<string, string> = {};
+  if (rollout?.reachable) {
+    const port = await slotPort(context);
+    extra[Label.port] = String(port);
+    row.ports = [port];
+    if (rollout.hostNetwork) env.set('PORT', String(port));
+    else spec = { ...spec, ports: [...spec.ports, { container: rollout.port, host: port, hostIP: DEFAULT_HOST_IP, protocol: 'tcp' }] };
+  }
   const labels = {
     ...desired.spec.labels,
     ...ownershipLabels(
-      { controller: deps.controller, workloadId: desired.workloadId, kind: desired.kind, name: desired.workloadName, role: desired.role, replica: desired.replica, specHash: desired.hash, slot: null },
+      { controller: deps.controller, workloadId: desired.workloadId, kind: desired.kind, name: desired.workloadName, role: desired.role, replica: desired.replica, specHash: desired.hash, slot: desired.slot },
       desired.name,
       deps.key,
+      extra,
     ),
   };
   const id = await context.creates.run(async () => {
     try {
-      return await deps.docker.create({ name: desired.name, spec: desired.spec, labels, env: [...env].map(([k, v]) => `${k}=${v}`) });
+      return await deps.docker.create({ name: desired.name, spec, labels, env: [...env].map(([k, v]) => `${k}=${v}`) });
     } catch (error) {
       if (error instanceof NameConflictError) {
         throw new NameConflictError(`container name ${desired.name} is taken by a container tinyforge does not own; remove or rename it`);
@@ -181,6 +224,15 @@ async function createAndStart(desired: DesiredContainer, context: Context): Prom
   row.state = 'created';
   await context.creates.run(() => deps.docker.start(id));
   context.result.started.add(id);
+}
+
+async function slotPort(context: Context): Promise<number> {
+  const allocator = context.deps.ports ?? portAllocator(DEFAULT_PORT_RANGE);
+  return context.portLock.run(async () => {
+    const port = await allocator.allocate(context.takenPorts);
+    context.takenPorts.add(port);
+    return port;
+  });
 }
 
 async function ensureImage(desired: DesiredContainer, context: Context): Promise<void> {

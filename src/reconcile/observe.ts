@@ -1,7 +1,9 @@
 import type { Kind } from '../api/kinds.js';
-import type { DockerState } from '../api/observed-container.js';
+import type { DockerState, ObservedContainer } from '../api/observed-container.js';
 import type { ContainerRow, RowState } from '../api/state-types.js';
+import { Label } from '../api/labels.js';
 import type { OwnedContainer } from './classify.js';
+import { rowIdOf } from './ownership.js';
 
 /** A placeholder that has not turned into a container after this long is given up. */
 export const PLACEHOLDER_TTL_MS = 5 * 60_000;
@@ -36,7 +38,7 @@ export function observeRows(input: ObserveInput): Map<string, ContainerRow[]> {
     const kind = input.known.get(workloadId);
     if (kind === undefined) continue;
     const rows = (input.rows.get(workloadId) ?? []).map((row) => ({ ...row }));
-    const byRow = newestPerRow(workloadId, input.owned.get(workloadId) ?? []);
+    const byRow = newestPerRow(input.owned.get(workloadId) ?? []);
     const seen = new Set<string>();
     for (const [rowId, { container, identity }] of byRow) {
       let row = rows.find((r) => r.id === rowId);
@@ -52,7 +54,7 @@ export function observeRows(input: ObserveInput): Map<string, ContainerRow[]> {
       row.state = state;
       row.health = container.health;
       row.image = container.image;
-      row.ports = container.ports;
+      row.ports = rowPorts(container);
       if (state === 'running' && !wasRunning) row.startedAt = input.now.toISOString();
       delete row.placedAt;
       delete row.reason;
@@ -74,6 +76,11 @@ export function observeRows(input: ObserveInput): Map<string, ContainerRow[]> {
     result.set(workloadId, rows);
   }
   return result;
+}
+
+/** The host ports a row shows: those published, or a Project slot's own port on network host (which publishes nothing). */
+export function rowPorts(container: ObservedContainer): number[] {
+  return container.ports.length > 0 || container.labels[Label.port] === undefined ? container.ports : [Number(container.labels[Label.port])];
 }
 
 export function normalizeState(state: DockerState): RowState {
@@ -101,10 +108,10 @@ export function emptyRow(id: string, role: string, replica: number): ContainerRo
   };
 }
 
-function newestPerRow(workloadId: string, owned: readonly OwnedContainer[]): Map<string, OwnedContainer> {
+function newestPerRow(owned: readonly OwnedContainer[]): Map<string, OwnedContainer> {
   const byRow = new Map<string, OwnedContainer>();
   for (const item of owned) {
-    const rowId = `${workloadId}:${item.identity.role}:${item.identity.replica}`;
+    const rowId = rowIdOf(item.identity);
     const held = byRow.get(rowId);
     if (!held || item.container.created > held.container.created) byRow.set(rowId, item);
   }

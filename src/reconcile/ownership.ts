@@ -18,9 +18,9 @@ export interface ContainerIdentity {
  * The full tinyforge label set of a container (DESIGN.md section 2), signed: the
  * signature is an HMAC-SHA256, keyed by the controller key, over the other tinyforge
  * labels and the container name, so a label copied onto another container, or edited,
- * no longer verifies.
+ * no longer verifies. `extra` holds further `tinyforge.*` labels to sign along.
  */
-export function ownershipLabels(identity: ContainerIdentity, containerName: string, key: Buffer): Record<string, string> {
+export function ownershipLabels(identity: ContainerIdentity, containerName: string, key: Buffer, extra: Record<string, string> = {}): Record<string, string> {
   const labels: Record<string, string> = {
     [Label.managed]: 'true',
     [Label.controller]: identity.controller,
@@ -32,6 +32,8 @@ export function ownershipLabels(identity: ContainerIdentity, containerName: stri
     [Label.specHash]: identity.specHash,
   };
   if (identity.slot !== null) labels[Label.slot] = identity.slot;
+  // Deploy-time facts (a Project slot's port) are signed with the rest.
+  Object.assign(labels, extra);
   labels[Label.signature] = signature(labels, containerName, key);
   return labels;
 }
@@ -51,6 +53,15 @@ export function verifySignature(container: ObservedContainer, key: Buffer): bool
   if (claimed === undefined || !/^[0-9a-f]{64}$/.test(claimed)) return false;
   const expected = Buffer.from(signature(container.labels, container.name, key), 'hex');
   return timingSafeEqual(expected, Buffer.from(claimed, 'hex'));
+}
+
+/**
+ * The state file row a container fills: `<workload id>:<role>:<replica>`, and for a
+ * Project's slots `…:<slot>` (during a rollout both slots of a stage have containers).
+ */
+export function rowIdOf(identity: Pick<ContainerIdentity, 'workloadId' | 'role' | 'replica' | 'slot'>): string {
+  const row = `${identity.workloadId}:${identity.role}:${identity.replica}`;
+  return identity.slot === null ? row : `${row}:${identity.slot}`;
 }
 
 /** The identity a container's labels claim, or undefined when they are incomplete. */

@@ -1,14 +1,18 @@
 import type { ObservedContainer } from '../api/observed-container.js';
 import type { OwnedContainer } from './classify.js';
 import type { ContainerSpec } from './container-spec.js';
-import type { DesiredContainer } from './desired.js';
+import type { DesiredContainer, Slot } from './desired.js';
+import type { Route } from './route-provider.js';
+import { rowIdOf } from './ownership.js';
 import { specChanges } from './spec-changes.js';
 
 export type Action =
   | { type: 'create'; workloadId: string; desired: DesiredContainer; cause: string; selfHeal: boolean }
   | { type: 'start'; workloadId: string; rowId: string; container: ObservedContainer; cause: string }
   | { type: 'recreate'; workloadId: string; desired: DesiredContainer; old: ObservedContainer[]; startFirst: boolean; cause: string }
-  | { type: 'remove'; workloadId: string; rowId: string; container: ObservedContainer; cause: string; prune: boolean };
+  | { type: 'remove'; workloadId: string; rowId: string; container: ObservedContainer; cause: string; prune: boolean }
+  | { type: 'route'; workloadId: string; stage: string; route: Route; rowIds: string[]; slot: Slot; cause: string }
+  | { type: 'unroute'; workloadId: string; routeId: string; cause: string };
 
 export interface PlanInput {
   /** Desired containers of the workloads to converge, by workload id. */
@@ -42,18 +46,25 @@ export interface Plan {
  */
 export function planActions(input: PlanInput): Plan {
   const plan: Plan = { actions: [], blocked: new Map(), crashLooping: new Set() };
-  // Indexed once: looking names up per desired container would make a tick quadratic.
-  const byName = new Map<string, ObservedContainer[]>();
-  for (const c of input.snapshot) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+  // Indexed once, when first needed: looking names up per desired container would make a tick quadratic.
+  let index: Map<string, ObservedContainer[]> | undefined;
+  const byName = () => {
+    if (!index) {
+      index = new Map();
+      for (const c of input.snapshot) index.set(c.name, [...(index.get(c.name) ?? []), c]);
+    }
+    return index;
+  };
   for (const [workloadId, desired] of input.desired) {
-    planWorkload(workloadId, desired, input.owned.get(workloadId) ?? [], input, byName, plan);
+    const owned = input.owned.get(workloadId) ?? [];
+    if (!inSync(desired, owned)) planWorkload(workloadId, desired, owned, input, byName(), plan);
   }
   for (const workloadId of [...input.prune].sort()) {
     for (const { container, identity } of sortForRemoval(input.owned.get(workloadId) ?? [])) {
       plan.actions.push({
         type: 'remove',
         workloadId,
-        rowId: `${workloadId}:${identity.role}:${identity.replica}`,
+        rowId: rowIdOf(identity),
         container,
         cause: 'manifest deleted',
         prune: true,
@@ -74,18 +85,18 @@ function planWorkload(
   const desiredIds = new Set(desired.map((d) => d.rowId));
   const byRow = new Map<string, OwnedContainer[]>();
   for (const item of owned) {
-    const rowId = `${workloadId}:${item.identity.role}:${item.identity.replica}`;
+    const rowId = rowIdOf(item.identity);
     byRow.set(rowId, [...(byRow.get(rowId) ?? []), item]);
   }
   const removals: Action[] = [];
   const rest: Action[] = [];
 
   // Surplus: replicas scaled away and services removed, highest replica first.
-  const surplus = owned.filter((o) => !desiredIds.has(`${workloadId}:${o.identity.role}:${o.identity.replica}`));
+  const surplus = owned.filter((o) => !desiredIds.has(rowIdOf(o.identity)));
   const desiredRoles = new Set(desired.map((d) => d.role));
   for (const { container, identity } of sortForRemoval(surplus)) {
     const cause = desiredRoles.has(identity.role) ? `scaled down to ${desired.filter((d) => d.role === identity.role).length}` : `service ${identity.role} removed`;
-    removals.push(removeAction(workloadId, `${workloadId}:${identity.role}:${identity.replica}`, container, cause));
+    removals.push(removeAction(workloadId, rowIdOf(identity), container, cause));
   }
 
   for (const d of desired) {
@@ -127,6 +138,11 @@ function planWorkload(
   plan.actions.push(...removals, ...rest);
 }
 
+/** Exactly one running container per desired one, at its spec: nothing to do (the quiet tick's usual case). */
+function inSync(desired: readonly DesiredContainer[], owned: readonly OwnedContainer[]): boolean {
+  return owned.length === desired.length && desired.every((d) => owned.some((o) => o.container.state === 'running' && o.identity.specHash === d.hash && rowIdOf(o.identity) === d.rowId));
+}
+
 function removeAction(workloadId: string, rowId: string, container: ObservedContainer, cause: string): Action {
   return { type: 'remove', workloadId, rowId, container, cause, prune: false };
 }
@@ -150,11 +166,12 @@ function sortForRemoval(list: readonly OwnedContainer[]): OwnedContainer[] {
   return [...list].sort((a, b) => b.identity.replica - a.identity.replica || (a.identity.role < b.identity.role ? -1 : 1));
 }
 
-/** `image/web#2`, `stack/app:worker#1`: how an action's target reads. */
+/** `image/web#2`, `stack/app:worker#1`, `project/shop:production#1 (green)`: how an action's target reads. */
 export function targetName(workloadId: string, rowId: string): string {
-  const [role, replica] = rowId.slice(workloadId.length + 1).split(':');
+  const [role, replica, slot] = rowId.slice(workloadId.length + 1).split(':');
   const kind = workloadId.split('/')[0];
-  return role === kind ? `${workloadId}#${replica}` : `${workloadId}:${role}#${replica}`;
+  const target = role === kind ? `${workloadId}#${replica}` : `${workloadId}:${role}#${replica}`;
+  return slot ? `${target} (${slot})` : target;
 }
 
 /** One plan line: `+ create image/web#1: new replica`, `~ recreate image/web#2: env.FOO changed`. */
@@ -168,5 +185,9 @@ export function describeAction(action: Action): string {
       return `~ recreate ${targetName(action.workloadId, action.desired.rowId)}: ${action.cause}`;
     case 'remove':
       return `- remove ${targetName(action.workloadId, action.rowId)}: ${action.cause}`;
+    case 'route':
+      return `~ route ${action.route.domain} -> ${action.workloadId}:${action.stage} (${action.slot}): ${action.cause}`;
+    case 'unroute':
+      return `- route ${action.routeId} of ${action.workloadId}: ${action.cause}`;
   }
 }

@@ -18,5 +18,10 @@ export const Reason = {
   Failed: 'Failed',
   CreateNeverObserved: 'CreateNeverObserved',
   StateRecovered: 'StateRecovered',
+  RollingOut: 'RollingOut',
+  RolledOut: 'RolledOut',
+  RolloutFailed: 'RolloutFailed',
+  RouteSet: 'RouteSet',
+  RouteRemoved: 'RouteRemoved',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];

@@ -15,11 +15,17 @@ import type { DockerPort } from './docker-port.js';
 import { executePlan } from './execute-plan.js';
 import type { ExecuteResult, ExecutionLimits } from './execute-plan.js';
 import { observeRows } from './observe.js';
+import { quietWorkloads } from './quiet-workloads.js';
+import { withProjectRows } from './project-rows.js';
+import { planProject, routesOf } from './project-rollout.js';
+import type { ProjectPlan } from './project-rollout.js';
+import { rowIdOf } from './ownership.js';
 import { describeAction, planActions } from './plan.js';
 import { cachedDesired, cachedEntry, workloadHash } from './desired-cache.js';
 import { pruneRefusalReason } from './prune-refusal.js';
 import { Reason } from './reasons.js';
 import { settle } from './settle.js';
+import type { PortAllocator, RouteProvider } from './route-provider.js';
 import { workloadStatus } from './workload-status.js';
 
 /** What the manifest directory held at the start of the tick. */
@@ -54,6 +60,10 @@ export interface TickDeps {
   healed?: (rowId: string) => void;
   /** Limits shared with ticks running at the same time. */
   limits?: ExecutionLimits;
+  /** The reverse proxy for Project routes (`--routes`); default: routes are only recorded. */
+  routes?: RouteProvider;
+  /** Host ports for Project slots (`--port-range`). */
+  ports?: PortAllocator;
 }
 
 export interface TickOptions {
@@ -79,6 +89,8 @@ export interface TickResult {
     /** Workloads that failed this tick (an action failed or was blocked, or replicas do not run). */
     failed: string[];
     pruneRefused: string[];
+    /** Project workloads waiting for a new slot to become healthy: look again soon. */
+    rolling: string[];
     actions: number;
     dockerCalls: number;
     mutations: number;
@@ -108,7 +120,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     if (!(error instanceof DockerUnreachableError)) throw error;
     state.controller.docker = { reachable: false, lastError: error.message };
     finish(state, events, started, deps.clock, docker.total);
-    return { state, events, planLines: [], outcome: { dockerReachable: false, failed: [], pruneRefused: [], actions: 0, dockerCalls: docker.total, mutations: 0 } };
+    return { state, events, planLines: [], outcome: { dockerReachable: false, failed: [], pruneRefused: [], rolling: [], actions: 0, dockerCalls: docker.total, mutations: 0 } };
   }
   state.controller.docker = { reachable: true, lastError: null };
 
@@ -143,13 +155,35 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   for (const list of desired.values()) for (const d of list) specs.set(d.hash, d.spec);
   const hadContainer = new Set(Object.values(previous.workloads).flatMap((w) => w.containers.filter((r) => r.containerId !== null).map((r) => r.id)));
 
-  const plan = planActions({ desired, owned: classified.owned, prune, snapshot, specs, hadContainer, mayHeal: deps.mayHeal });
+  // Project stages roll out blue-green; every other kind converges container by container.
+  const projects = new Map<string, ProjectPlan>();
+  const containerwise = new Map<string, DesiredContainer[]>();
+  for (const [id, list] of desired) {
+    if (valid.get(id)?.kind !== 'Project') {
+      containerwise.set(id, list);
+      continue;
+    }
+    const before = previous.workloads[id];
+    projects.set(
+      id,
+      planProject({ workloadId: id, controller: deps.controller, desired: list, owned: classified.owned.get(id) ?? [], rows: before?.containers ?? [], rollouts: before?.rollouts, now: deps.clock.now(), hadContainer, mayHeal: deps.mayHeal, specs }),
+    );
+  }
+  const plan = planActions({ desired: containerwise, owned: classified.owned, prune, snapshot, specs, hadContainer, mayHeal: deps.mayHeal });
+  // A pruned Project's routes go before its containers.
+  for (const id of prune) for (const routeId of routesOf(previous.workloads[id]?.containers ?? [])) plan.actions.unshift({ type: 'unroute', workloadId: id, routeId, cause: 'manifest deleted' });
+  for (const [id, project] of projects) {
+    plan.actions.push(...project.actions);
+    for (const rowId of project.crashLooping) plan.crashLooping.add(rowId);
+    // From here on a Project's desired containers are those of the slots its stages serve or roll out to.
+    desired.set(id, project.target);
+  }
   const planLines = plan.actions.map(describeAction);
   if (options.dryRun) {
-    return { state, events, planLines, outcome: { dockerReachable: true, failed: [...plan.blocked.keys()], pruneRefused: pruneRefusal ? orphans : [], actions: plan.actions.length, dockerCalls: docker.total, mutations: 0 } };
+    return { state, events, planLines, outcome: { dockerReachable: true, failed: [...plan.blocked.keys()], pruneRefused: pruneRefusal ? orphans : [], rolling: [], actions: plan.actions.length, dockerCalls: docker.total, mutations: 0 } };
   }
 
-  let execution: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), unreachable: null };
+  let execution: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), unreachable: null, routed: [] };
   let final: Classified = classified;
   if (plan.actions.length > 0) {
     if (!deps.key) throw new Error('no controller key: cannot sign containers');
@@ -163,6 +197,8 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       specs,
       ...(deps.limits ? { limits: deps.limits } : {}),
       ...(deps.healed ? { healed: deps.healed } : {}),
+      ...(deps.routes ? { routes: deps.routes } : {}),
+      ...(deps.ports ? { ports: deps.ports } : {}),
     });
     events.push(...execution.events);
     const settled = await settle(docker, execution.started, deps);
@@ -171,6 +207,9 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     state.foreign = final.foreign;
   }
 
+  const actedOn = new Set(plan.actions.map((a) => a.workloadId));
+  const quiet = quietWorkloads(previous, desired, final.owned, { actedOn, blocked: plan.blocked, projects, revision: options.revision, hashOf: (id) => cachedEntry(valid.get(id)!, deps).hash });
+
   // Observe from the last snapshot; rows start from the state file plus the deployer's placeholders.
   const kinds = new Map<string, Kind>();
   for (const w of view.workloads) kinds.set(w.id, w.kind);
@@ -178,13 +217,17 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   const rows = new Map<string, ContainerRow[]>();
   for (const [id, status] of Object.entries(previous.workloads)) rows.set(id, status.containers);
   for (const [id, placed] of execution.placed) rows.set(id, mergePlaced(rows.get(id) ?? [], placed));
-  const observed = observeRows({ rows, owned: final.owned, known: kinds, now: deps.clock.now() });
+  for (const id of projects.keys()) rows.set(id, withProjectRows(rows.get(id) ?? [], final.owned.get(id) ?? [], desired.get(id) ?? []));
+  for (const id of quiet) rows.delete(id);
+  const observed = observeRows({ rows, owned: quiet.size === 0 ? final.owned : new Map([...final.owned].filter(([id]) => !quiet.has(id))), known: kinds, now: deps.clock.now() });
+  for (const { workloadId, routeId, rowIds } of execution.routed) {
+    for (const row of observed.get(workloadId) ?? []) if (rowIds.includes(row.id)) row.routeId = routeId;
+  }
 
   const workloads: Record<string, WorkloadStatus> = {};
   const failed: string[] = [];
-  const actedOn = new Set(plan.actions.map((a) => a.workloadId));
   for (const id of [...kinds.keys()].sort()) {
-    if (!inScope(id)) {
+    if (!inScope(id) || quiet.has(id)) {
       if (previous.workloads[id]) workloads[id] = previous.workloads[id]!;
       continue;
     }
@@ -195,13 +238,14 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     const wanted = desired.get(id) ?? (suspended && RECONCILED_KINDS.has(workload.kind) ? cachedDesired(workload, deps) : []);
     const owned = final.owned.get(id) ?? [];
     const wantedRows = new Set(wanted.map((d) => d.rowId));
-    const liveRows = new Set(owned.map((o) => `${id}:${o.identity.role}:${o.identity.replica}`));
+    const liveRows = new Set(owned.map((o) => rowIdOf(o.identity)));
     const reconciled = workload !== undefined && desired.has(id);
     // Stamped when something was done (or first seen): a quiet tick leaves the state file as it is.
     const touched = reconciled && (actedOn.has(id) || before?.lastReconciledAt == null);
     const rowsNow = (observed.get(id) ?? []).filter((r) => !reconciled || wantedRows.has(r.id) || liveRows.has(r.id));
     const error = execution.errors.get(id) ?? plan.blocked.get(id) ?? null;
     const crashLoop = wanted.some((d) => plan.crashLooping.has(d.rowId));
+    const project = projects.get(id);
     const invalidMessage = invalidIds.has(id) || keptFromBrokenFiles.includes(id) ? invalidReason(id, before, view.problems) : null;
     const status = workloadStatus({
       previous: before,
@@ -218,6 +262,8 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       notReconciled: workload !== undefined && !RECONCILED_KINDS.has(workload.kind),
       crashLoop,
       progressing: false,
+      rolloutFailed: project && project.failed.length > 0 ? project.failed.join('; ') : null,
+      rollingOut: project && project.rolling.length > 0 && execution.errors.get(id) === undefined ? project.rolling.map((stage) => `${stage}: ${project.rollouts[stage]?.message}`).join('; ') : null,
       now: deps.clock.now(),
       revision: options.revision,
       reconciled: touched,
@@ -229,6 +275,8 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       status.replicas = before.replicas;
     }
     status.applied = appliedSpecs(owned, wanted, specs, before);
+    if (project) status.rollouts = project.rollouts;
+    else if (before?.rollouts && !reconciled) status.rollouts = before.rollouts;
     workloads[id] = status;
     if (status.phase === 'Failed' || status.phase === 'Degraded' || status.phase === 'Invalid') failed.push(id);
     if (before && before.phase !== status.phase) {
@@ -249,6 +297,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       dockerReachable: state.controller.docker.reachable,
       failed,
       pruneRefused: pruneRefusal ? orphans : [],
+      rolling: [...projects].filter(([id, p]) => p.rolling.length > 0 && !failed.includes(id)).map(([id]) => id),
       actions: plan.actions.length,
       dockerCalls: docker.total,
       mutations: docker.mutations,

@@ -1,6 +1,7 @@
 import type { Kind } from '../api/kinds.js';
 import type { ContainerRow, Phase, WorkloadStatus } from '../api/state-types.js';
 import type { OwnedContainer } from './classify.js';
+import { rowIdOf } from './ownership.js';
 import { removeCondition, setCondition } from './conditions.js';
 import type { DesiredContainer } from './desired.js';
 import { Reason } from './reasons.js';
@@ -25,6 +26,10 @@ export interface StatusInput {
   crashLoop: boolean;
   /** Actions are still under way (the daemon will look again). */
   progressing: boolean;
+  /** Project: why a stage's rollout failed (its old slot keeps serving). */
+  rolloutFailed?: string | null;
+  /** Project: which stages wait for a new slot to become healthy. */
+  rollingOut?: string | null;
   now: Date;
   revision: string | null;
   /** Something was done for it this tick: `lastReconciledAt` moves. */
@@ -40,10 +45,8 @@ export function workloadStatus(input: StatusInput): WorkloadStatus {
   const generation = !previous ? 1 : previous.specHash === input.specHash ? previous.generation : previous.generation + 1;
   const desiredHash = new Map(input.desired.map((d) => [d.rowId, d.hash]));
   const running = input.owned.filter((o) => o.container.state === 'running');
-  const runningRows = new Set(running.map((o) => `${o.identity.workloadId}:${o.identity.role}:${o.identity.replica}`));
-  const updatedRows = new Set(
-    running.filter((o) => desiredHash.get(`${o.identity.workloadId}:${o.identity.role}:${o.identity.replica}`) === o.identity.specHash).map((o) => `${o.identity.workloadId}:${o.identity.role}:${o.identity.replica}`),
-  );
+  const runningRows = new Set(running.map((o) => rowIdOf(o.identity)));
+  const updatedRows = new Set(running.filter((o) => desiredHash.get(rowIdOf(o.identity)) === o.identity.specHash).map((o) => rowIdOf(o.identity)));
   const replicas = {
     desired: input.desired.length,
     running: [...runningRows].filter((r) => desiredHash.has(r)).length,
@@ -67,15 +70,22 @@ export function workloadStatus(input: StatusInput): WorkloadStatus {
     phase = 'Pending';
     conditions = setCondition(conditions, 'Ready', 'Unknown', Reason.KindNotReconciled, `${input.kind} workloads are validated but not yet run by this version`, now);
     conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
-  } else if (input.error !== null) {
+  } else if (input.error !== null || input.rolloutFailed) {
+    // An action failed, or a rollout did (its old slot keeps serving): stalled until something changes.
+    const [reason, why] = input.error !== null ? [Reason.ReconcileFailed, input.error] : [Reason.RolloutFailed, input.rolloutFailed!];
     phase = replicas.running === 0 && replicas.desired > 0 ? 'Failed' : 'Degraded';
-    conditions = setCondition(conditions, 'Ready', 'False', Reason.ReconcileFailed, input.error, now);
+    conditions = setCondition(conditions, 'Ready', 'False', reason, why, now);
     conditions = removeCondition(conditions, 'Reconciling');
-    conditions = setCondition(conditions, 'Stalled', 'True', Reason.ReconcileFailed, input.error, now);
+    conditions = setCondition(conditions, 'Stalled', 'True', reason, why, now);
   } else if (input.crashLoop) {
     phase = 'Degraded';
     conditions = setCondition(conditions, 'Ready', 'False', Reason.CrashLoop, `restart budget used up (5 restarts in 5 minutes); ${message}`, now);
     conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
+  } else if (input.rollingOut) {
+    phase = 'Progressing';
+    conditions = setCondition(conditions, 'Ready', 'False', Reason.RollingOut, input.rollingOut, now);
+    conditions = setCondition(conditions, 'Reconciling', 'True', Reason.RollingOut, input.rollingOut, now);
+    conditions = removeCondition(conditions, 'Stalled');
   } else if (converged) {
     phase = 'Ready';
     conditions = setCondition(conditions, 'Ready', 'True', Reason.AllReplicasRunning, message, now);

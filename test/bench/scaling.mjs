@@ -1,36 +1,15 @@
 // Benchmark: how a steady-state tick grows with the number of workloads, 10 -> 10,000,
 // on the simulated engine (test/bench/stub-engine.mjs): the tick must grow linearly,
-// not quadratically. Also the front-end costs: the state file write, and the
-// long-running controller's memory (RSS) once converged.
+// not quadratically. Also a front-end cost: the state file write. (The controller's
+// memory is measured on the real engine, by noop.mjs.)
 //   node test/bench/scaling.mjs [N...]   (default 10 100 1000 10000)
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { startStubEngine } from './stub-engine.mjs';
-import { BIN, fmt, projectWith, readState, stats, table, tinyforge, writeResult } from './support.mjs';
+import { fmt, projectWith, readState, stats, table, tinyforge, writeResult } from './support.mjs';
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const { StateStore } = await import('../../dist/adapters/state-store.js');
-
-async function rssOfDaemon(dir, host, n) {
-  const child = spawn(process.execPath, [BIN, 'run'], { cwd: dir, env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore' });
-  // Converged, and a few resyncs later: the steady-state footprint.
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 1000));
-    try {
-      const state = readState(dir);
-      if (Object.values(state.workloads).filter((w) => w.phase === 'Ready').length === n) break;
-    } catch {}
-    if (Date.now() > deadline) break;
-  }
-  await new Promise((r) => setTimeout(r, 3000));
-  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-  child.kill('SIGTERM');
-  await new Promise((r) => child.on('exit', r));
-  return rssKb / 1024;
-}
 
 const rows = [];
 for (const n of sizes.length ? sizes : [10, 100, 1000, 10000]) {
@@ -55,18 +34,17 @@ for (const n of sizes.length ? sizes : [10, 100, 1000, 10000]) {
     await store.save(state);
     writes.push(performance.now() - t);
   }
-  const rssMb = n <= 1000 ? await rssOfDaemon(dir, stub.host, n) : undefined;
   const tick = stats(ticks);
-  rows.push({ workloads: n, tick, perWorkloadUs: (tick.median * 1000) / n, stateBytes, stateWrite: stats(writes), rssMb });
+  rows.push({ workloads: n, tick, perWorkloadUs: (tick.median * 1000) / n, stateBytes, stateWrite: stats(writes) });
   fs.rmSync(dir, { recursive: true, force: true });
   await stub.close();
 }
 const base = rows[0];
 console.log(
   table(
-    'scaling on the simulated engine (median of 5): steady-state tick, per workload, state file size and write, controller RSS',
-    ['workloads', 'tick ms', 'µs per workload', 'growth vs linear', 'state file', 'state write ms', 'daemon RSS'],
-    rows.map((r) => [r.workloads, fmt(r.tick.median), r.perWorkloadUs.toFixed(0), ((r.tick.median / base.tick.median) / (r.workloads / base.workloads)).toFixed(2), `${(r.stateBytes / 1024).toFixed(0)} KiB`, fmt(r.stateWrite.median), r.rssMb ? `${r.rssMb.toFixed(0)} MB` : '-']),
+    'scaling on the simulated engine (median of 5): steady-state tick of run --once, per workload, state file size and write',
+    ['workloads', 'tick ms', 'µs per workload', 'growth vs linear', 'state file', 'state write ms'],
+    rows.map((r) => [r.workloads, fmt(r.tick.median), r.perWorkloadUs.toFixed(0), ((r.tick.median / base.tick.median) / (r.workloads / base.workloads)).toFixed(2), `${(r.stateBytes / 1024).toFixed(0)} KiB`, fmt(r.stateWrite.median)]),
   ),
 );
 writeResult('scaling', { rows });

@@ -3,6 +3,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import net from 'node:net';
 import Docker from 'dockerode';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -88,6 +89,58 @@ export async function removeByLabel(docker, label) {
   for (let i = 0; i < list.length; i += 2) {
     await Promise.all(list.slice(i, i + 2).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   }
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sampleOf = (text, series) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.slice(series.length + 1));
+
+/**
+ * The long-running controller on `dir`, watched from outside for `windowMs` once it is
+ * ready: every full pass (duration and Docker calls, from its /metrics) and its resident
+ * memory (from /proc) every 250 ms, with how long after the last pass each was taken.
+ */
+export async function watchDaemon(dir, host, args, windowMs) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'run', '--health-addr', `127.0.0.1:${port}`, ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore' });
+  const metrics = () => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()).catch(() => undefined);
+  const ready = () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200).catch(() => false);
+  const deadline = Date.now() + 300_000;
+  while (!(await ready())) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('the controller did not become ready');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const passes = [];
+  const rss = [];
+  let seen = sampleOf((await metrics()) ?? '', 'tinyforge_reconcile_passes_total{scope="full"}');
+  let lastPassAt = Date.now();
+  const end = Date.now() + windowMs;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 250));
+    const text = await metrics();
+    if (text === undefined) continue;
+    const count = sampleOf(text, 'tinyforge_reconcile_passes_total{scope="full"}');
+    if (count > seen) {
+      seen = count;
+      lastPassAt = Date.now();
+      passes.push({ durationMs: sampleOf(text, 'tinyforge_reconcile_last_duration_seconds{scope="full"}') * 1000, dockerCalls: sampleOf(text, 'tinyforge_reconcile_last_docker_calls{scope="full"}') });
+    }
+    const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    rss.push({ mb: Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024, sinceLastPassMs: Date.now() - lastPassAt });
+  }
+  const peakMb = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  return { passes, rss, peakMb };
 }
 
 export { spawn, spawnSync };

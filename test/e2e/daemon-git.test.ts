@@ -53,10 +53,7 @@ describe('the long-running controller and git', () => {
     for (const n of [...stable, ...modified]) expect(lines.filter((l) => l.startsWith(`- remove image/${n}#`))).toEqual([]);
     for (const n of modified) expect(lines).toContain(`~ recreate image/${n}#1: env.VERSION added`);
     for (const n of removed) expect(lines).toContain(`- remove image/${n}#1: manifest deleted`);
-    const stream = (await project.docker.getEvents({ since: since as unknown as number, until: (Date.now() / 1000).toFixed(3) as unknown as number, filters: { type: ['container'], event: ['destroy'], label: [`tinyforge.controller=${project.name}`] } })) as NodeJS.ReadableStream;
-    let text = '';
-    for await (const chunk of stream) text += chunk.toString();
-    const destroyed = text.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { Actor: { Attributes: Record<string, string> } }).Actor.Attributes['tinyforge.workload.name']);
+    const destroyed = (await project.events(since, ['destroy'])).map((e) => e.attributes['tinyforge.workload.name']);
     expect(destroyed.filter((n) => stable.includes(n!))).toEqual([]);
     const state = project.state();
     expect(state.workloads['image/s1']?.lastAppliedRevision).toBe(second);

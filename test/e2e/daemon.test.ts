@@ -79,14 +79,26 @@ describe('the long-running controller against the real engine', () => {
     expect((await running('-web-')).map((c) => c.Id)).toEqual([id]);
   });
 
-  it('serves /healthz and /readyz on --health-addr', async () => {
+  it('serves /healthz, /readyz and /metrics on --health-addr', async () => {
     project = new E2eProject({ 'web.yaml': sleeper('web') });
     const port = 20000 + Math.floor(Math.random() * 9000);
-    daemon = new DaemonProcess(project, ['--health-addr', `127.0.0.1:${port}`]);
+    daemon = new DaemonProcess(project, ['--health-addr', `127.0.0.1:${port}`, '--resync', '1s']);
     const get = async (route: string) => (await fetch(`http://127.0.0.1:${port}${route}`).catch(() => undefined))?.status;
     await eventually('ready', async () => (await get('/readyz')) === 200, 15_000, 100);
     expect(await get('/healthz')).toBe(200);
     expect(await get('/nope')).toBe(404);
+
+    // A resync after the container runs is a steady-state pass: one Docker call.
+    const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const sample = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    await eventually('two more full passes', async () => sample(await metrics(), 'tinyforge_reconcile_passes_total{scope="full"}') >= 3, 15_000, 100);
+    const text = await metrics();
+    expect(sample(text, 'tinyforge_reconcile_last_docker_calls{scope="full"}')).toBe(1);
+    expect(sample(text, 'tinyforge_reconcile_last_duration_seconds{scope="full"}')).toBeGreaterThan(0);
+    expect(sample(text, 'tinyforge_workloads{phase="Ready"}')).toBe(1);
+    expect(sample(text, 'tinyforge_docker_reachable')).toBe(1);
+    expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(10 * 2 ** 20);
+    expect(text).toContain('# TYPE tinyforge_reconcile_passes_total counter');
   });
 
   it('exits 0 on SIGTERM with a valid state file and the lock released', async () => {

@@ -81,6 +81,24 @@ export class E2eProject {
     return (await this.containers()).map((c) => c.Names[0]!.slice(1));
   }
 
+  /**
+   * Docker's events for this project's containers from `since` (seconds since the epoch,
+   * fractions allowed) until now, oldest first; only `actions` when given.
+   */
+  async events(since: number | string, actions?: readonly string[]): Promise<{ action: string; id: string; attributes: Record<string, string> }[]> {
+    const until = (Date.now() / 1000).toFixed(3);
+    const filters = { type: ['container' as const], label: [`tinyforge.controller=${this.name}`] };
+    const stream = await this.docker.getEvents({ since: since as number, until: until as unknown as number, filters });
+    let text = '';
+    for await (const chunk of stream) text += chunk.toString();
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { Action: string; Actor: { ID: string; Attributes: Record<string, string> } })
+      .map((e) => ({ action: e.Action, id: e.Actor.ID, attributes: e.Actor.Attributes }))
+      .filter((e) => !actions || actions.includes(e.action));
+  }
+
   /** Removes this project's containers (two at a time at most) and its folder. */
   async cleanup(extraLabel?: string): Promise<void> {
     const filters = [`tinyforge.controller=${this.name}`, ...(extraLabel ? [extraLabel] : [])];

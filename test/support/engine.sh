@@ -28,6 +28,8 @@ install_missing() {
   command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
   # The image needs the static busybox: it has no libc to link against.
   dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+  # A real reverse proxy for the route tests (test/support/caddy.ts runs its own on loopback).
+  command -v caddy >/dev/null 2>&1 || need+=(caddy)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then log "missing ${need[*]} and not root: install them first"; exit 1; fi
     log "installing ${need[*]}"
@@ -63,6 +65,8 @@ start() {
       # Containers left by an earlier run would come back with their restart policies:
       # a test run starts from an empty engine (ENGINE.md); the images take a second.
       pkill -f "containerd-shim.*$dir/exec" 2>/dev/null || true
+      # A stopped engine can leave its network namespace mounted: unmount what it left.
+      grep -o " $dir/[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
       rm -rf "$dir/data" "$dir/exec"
     fi
     setsid dockerd --host "$host" \

@@ -16,7 +16,12 @@ export class FakeDocker implements DockerPort {
   /** Images whose containers exit right after start. */
   crashing = new Set<string>();
   #next = 1;
-  #clock = 1_700_000_000;
+  /** Creation times in seconds: from the test's clock when there is one, one second apart. */
+  #clock: number;
+
+  constructor(clock?: Clock) {
+    this.#clock = clock ? Math.floor(clock.now().getTime() / 1000) : 1_700_000_000;
+  }
 
   async list(): Promise<ObservedContainer[]> {
     this.calls.push('list');

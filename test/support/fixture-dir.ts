@@ -24,3 +24,27 @@ export function removeFixtureDir(dir: string): void {
 export function imageManifest(name: string, specLines: string[] = []): string {
   return ['apiVersion: tinyforge.dev/v1', 'kind: Image', 'metadata:', `  name: ${name}`, 'spec:', '  image: tinyforge-test/busybox:1', ...specLines.map((l) => `  ${l}`), ''].join('\n');
 }
+
+/**
+ * A Project `shop` on network host with one stage, `production` at `tag`, routed from
+ * `shop.localhost`; `spec` lines are appended to its spec, `stage` lines to the stage.
+ */
+export function projectManifest(tag: string, spec: string[] = [], stage: string[] = []): string {
+  return [
+    'apiVersion: tinyforge.dev/v1',
+    'kind: Project',
+    'metadata: {name: shop}',
+    'spec:',
+    '  image: tinyforge-test/busybox',
+    '  port: 8080',
+    '  network: host',
+    '  init: true',
+    ...spec.map((line) => `  ${line}`),
+    '  stages:',
+    '    - name: production',
+    `      tag: "${tag}"`,
+    '      domain: shop.localhost',
+    ...stage.map((line) => `      ${line}`),
+    '',
+  ].join('\n');
+}

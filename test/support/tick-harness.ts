@@ -18,8 +18,8 @@ export function emptyState(now: Date): ControllerState {
  * loads the folder, runs one tick, and keeps the state for the next one.
  */
 export class TickHarness {
-  readonly docker = new FakeDocker();
   readonly clock = new FakeClock();
+  readonly docker = new FakeDocker(this.clock);
   readonly key = randomBytes(32);
   state: ControllerState;
   mayHeal: (rowId: string) => boolean = () => true;

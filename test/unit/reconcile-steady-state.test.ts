@@ -23,4 +23,25 @@ describe('steady state over 50 workloads', () => {
     // Reported, not asserted: timing belongs to benchmarks.
     process.stderr.write(`steady-state tick over 50 workloads (fake engine, manifests loaded from disk): ${ms.toFixed(1)} ms, ${second.outcome.dockerCalls} Docker call\n`);
   });
+
+  it('keeps the status of a workload nothing happened to, and rebuilds the one whose container changed', async () => {
+    dir = makeFixtureDir({ 'a.yaml': imageManifest('a', ['command: [sleep, "3600"]']), 'b.yaml': imageManifest('b', ['command: [sleep, "3600"]']) });
+    const h = new TickHarness(dir);
+    await h.tick();
+    const view = h.view();
+    await h.tick({ view });
+    const before = h.state.workloads;
+    const b = [...h.docker.containers.values()].find((c) => c.name.startsWith('tf-b-'))!;
+    b.health = 'unhealthy';
+    h.clock.advance(1000);
+    await h.tick({ view });
+    expect(h.state.workloads['image/a']).toBe(before['image/a']);
+    expect(h.state.workloads['image/b']).not.toBe(before['image/b']);
+    expect(h.state.workloads['image/b']!.containers[0]!.health).toBe('unhealthy');
+
+    // A container that stopped is no longer quiet either: it is seen, and started again.
+    b.state = 'exited';
+    const heal = await h.tick({ view });
+    expect(heal.planLines).toEqual(['~ start image/b#1: container stopped (exited)']);
+  });
 });

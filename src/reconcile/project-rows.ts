@@ -1,0 +1,31 @@
+import { Label } from '../api/labels.js';
+import type { ContainerRow } from '../api/state-types.js';
+import type { OwnedContainer } from './classify.js';
+import type { DesiredContainer } from './desired.js';
+import { emptyRow } from './observe.js';
+import { rowIdOf } from './ownership.js';
+
+/**
+ * A Project container without a row (its state file was lost, or its row was removed by
+ * hand) gets one from what its labels and the stage say: only the deploy path writes
+ * Project rows, and this is it.
+ */
+export function withProjectRows(rows: readonly ContainerRow[], owned: readonly OwnedContainer[], target: readonly DesiredContainer[]): ContainerRow[] {
+  const out = [...rows];
+  for (const { container, identity } of owned) {
+    const rowId = rowIdOf(identity);
+    if (out.some((r) => r.id === rowId)) continue;
+    const stage = target.find((d) => d.role === identity.role && d.hash === identity.specHash);
+    const port = Number(container.labels[Label.port]);
+    out.push({
+      ...emptyRow(rowId, identity.role, identity.replica),
+      containerId: container.id,
+      stage: identity.role,
+      slot: identity.slot === 'blue' || identity.slot === 'green' ? identity.slot : null,
+      imageTag: stage?.rollout?.tag ?? /:([^:/]+)$/.exec(container.image)?.[1] ?? null,
+      domain: stage?.spec.domain ?? null,
+      ports: Number.isInteger(port) ? [port] : [],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A real Caddy (Debian's package; test/support/engine.sh installs it) on loopback: its
+ * admin API on a free port, no configuration beyond that, nothing saved to disk.
+ */
+export class CaddyProcess {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-caddy-'));
+  #child: ChildProcess | undefined;
+  adminPort = 0;
+
+  get admin(): string {
+    return `http://127.0.0.1:${this.adminPort}`;
+  }
+
+  async start(): Promise<void> {
+    this.adminPort = await freePort();
+    const config = path.join(this.dir, 'caddy.json');
+    fs.writeFileSync(config, JSON.stringify({ admin: { listen: `127.0.0.1:${this.adminPort}`, config: { persist: false } } }));
+    const env = { ...process.env, HOME: this.dir, XDG_DATA_HOME: this.dir, XDG_CONFIG_HOME: this.dir };
+    this.#child = spawn('caddy', ['run', '--config', config], { env, stdio: 'ignore' });
+    for (let waited = 0; ; waited += 100) {
+      if ((await this.adminGet('/config/').catch(() => undefined)) !== undefined) return;
+      if (waited > 10_000 || this.#child.exitCode !== null) throw new Error('caddy did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** GET on the admin API: status and body. */
+  async adminGet(route: string): Promise<{ status: number; body: string }> {
+    const response = await fetch(`${this.admin}${route}`, { signal: AbortSignal.timeout(2000) });
+    return { status: response.status, body: await response.text() };
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** An HTTP GET to 127.0.0.1:`port` for `host` (fetch may not set Host): status and body. */
+export function getVia(port: number, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    // A connection of its own: Caddy closes idle ones when its configuration changes.
+    const request = http.get({ host: '127.0.0.1', port, path: '/', headers: { host }, timeout: 2000, agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+  });
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/api/policy.js';
+import { loadFromDisk } from '../../src/app.js';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+
+describe('reloading a manifest directory (the resync)', () => {
+  let dir = '';
+  afterEach(() => removeFixtureDir(dir));
+  const load = (previous?: ReturnType<typeof loadFromDisk>) => loadFromDisk({ dir }, DEFAULT_POLICY, previous ? { previous } : {});
+
+  it('answers the last load when no manifest and no file they refer to changed', () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', ['envFiles: [web.env]']), 'web.env': 'A=1\n', 'apps/api.yaml': imageManifest('api') });
+    const first = load();
+    expect(first.problems).toEqual([]);
+    expect(load(first)).toBe(first);
+  });
+
+  it('loads again when a manifest, a referenced file, or the set of files changed', () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', ['envFiles: [web.env]']), 'web.env': 'A=1\n' });
+    let last = load();
+    const changes: [string, () => void][] = [
+      ['a manifest edited', () => fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', ['envFiles: [web.env]', 'replicas: 2']))],
+      ['an env file edited', () => fs.writeFileSync(path.join(dir, 'web.env'), 'A=2\n')],
+      ['a manifest added', () => fs.writeFileSync(path.join(dir, 'api.yaml'), imageManifest('api'))],
+      ['a manifest removed', () => fs.rmSync(path.join(dir, 'api.yaml'))],
+      ['an env file replaced by a symlink to the same bytes', () => {
+        fs.writeFileSync(path.join(dir, 'other.env'), 'A=2\n');
+        fs.rmSync(path.join(dir, 'web.env'));
+        fs.symlinkSync(path.join(dir, 'other.env'), path.join(dir, 'web.env'));
+      }],
+    ];
+    for (const [what, change] of changes) {
+      change();
+      const next = load(last);
+      expect(next, what).not.toBe(last);
+      expect(load(next), `${what}, then nothing`).toBe(next);
+      last = next;
+    }
+    expect(last.workloads.find((w) => w.id === 'image/web')?.manifest.spec).toMatchObject({ replicas: 2 });
+  });
+
+  it('never reuses a load that found problems: a missing file may appear without any manifest changing', () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', ['envFiles: [web.env]']) });
+    const broken = load();
+    expect(broken.problems.map((p) => p.message).join()).toMatch(/web\.env/);
+    fs.writeFileSync(path.join(dir, 'web.env'), 'A=1\n');
+    const fixed = load(broken);
+    expect(fixed).not.toBe(broken);
+    expect(fixed.problems).toEqual([]);
+    expect(fixed.workloads.map((w) => w.id)).toEqual(['image/web']);
+  });
+});
