@@ -42,6 +42,24 @@ export class CaddyRoutes implements RouteProvider {
     if (!removed.ok && removed.status !== 404) throw new Error(`caddy: removing route ${id} failed: ${removed.status} ${removed.text}`);
   }
 
+  async list(): Promise<ReadonlyMap<string, Route> | undefined> {
+    const listed = await this.#request('GET', `/config/apps/http/servers/${this.#options.server}/routes`);
+    // No such server (yet), or a Caddy started afresh: it holds no routes of ours.
+    if (!listed.ok || listed.text.trim() === 'null') {
+      this.#serverReady = false;
+      return new Map();
+    }
+    const routes = new Map<string, Route>();
+    for (const r of JSON.parse(listed.text) as CaddyRouteJson[]) {
+      const id = r['@id'];
+      const domain = r.match?.[0]?.host?.[0];
+      if (id === undefined || domain === undefined) continue;
+      const upstreams = (r.handle?.[0]?.upstreams ?? []).map((u) => u.dial ?? '').sort();
+      routes.set(id, { id, domain, upstreams });
+    }
+    return routes;
+  }
+
   /** Creates the server when the configuration has none of that name: at the deepest level that exists. */
   async #ensureServer(): Promise<void> {
     if (this.#serverReady) return;
@@ -100,6 +118,12 @@ function send(url: string, method: string, body: string | undefined, timeoutMs: 
     request.on('error', reject);
     request.end(body);
   });
+}
+
+interface CaddyRouteJson {
+  '@id'?: string;
+  match?: { host?: string[] }[];
+  handle?: { upstreams?: { dial?: string }[] }[];
 }
 
 /** A Caddy route: requests for the domain, proxied to the slot's upstreams. */

@@ -6,6 +6,7 @@ import type { DesiredContainer, Slot } from './desired.js';
 import { rowIdOf } from './ownership.js';
 import type { Action } from './plan.js';
 import { routeIdOf } from './route-provider.js';
+import type { Route } from './route-provider.js';
 import { specChanges } from './spec-changes.js';
 
 export interface ProjectPlanInput {
@@ -24,6 +25,8 @@ export interface ProjectPlanInput {
   mayHeal: (rowId: string) => boolean;
   /** Specs known by hash, to say what changed. */
   specs: ReadonlyMap<string, ContainerSpec>;
+  /** The routes the proxy holds, when it can say: one missing or pointing elsewhere is set again. */
+  routes?: ReadonlyMap<string, Route> | undefined;
 }
 
 export interface ProjectPlan {
@@ -140,13 +143,15 @@ function planStage(stage: string, wanted: readonly DesiredContainer[], input: Pr
   const old = inSlot(other(next));
   const startedMs = Math.min(...current.map((o) => o.container.created * 1000), now.getTime());
   const timedOut = now.getTime() - startedMs >= rollout.healthTimeoutMs;
-  const routeNeeded = wanted[0]!.spec.domain !== null && targets.some((d) => !input.rows.some((r) => r.id === d.rowId && r.routeId !== null));
+  const route = allReady ? routeAction(input, stage, next, targets, current, old.length > 0 ? `${next} is healthy: switching from ${other(next)}` : `${next} is healthy`) : undefined;
+  const unrecorded = targets.some((d) => !input.rows.some((r) => r.id === d.rowId && r.routeId !== null));
+  // Level-triggered like the containers: a route the proxy lost (it restarted) is set again.
+  const held = route ? input.routes?.get(route.route.id) : undefined;
+  const lost = route !== undefined && input.routes !== undefined && (held === undefined || held.domain !== route.route.domain || held.upstreams.join() !== route.route.upstreams.join());
 
   if (allReady) {
-    if (old.length > 0 || routeNeeded) {
-      const route = routeAction(input, stage, next, targets, current, old.length > 0 ? `${next} is healthy: switching from ${other(next)}` : `${next} is healthy`);
-      if (route) rest.push(route);
-    }
+    if (route && (old.length > 0 || unrecorded)) rest.push(route);
+    else if (route && lost) rest.push({ ...route, cause: 'the proxy does not hold it' });
     // The stage lost its domain: the route it had goes.
     if (wanted[0]!.spec.domain === null) for (const routeId of routesOf(input.rows.filter((r) => r.role === stage))) rest.push({ type: 'unroute', workloadId, routeId, cause: 'domain removed' });
     for (const o of old) rest.push(remove(workloadId, o, `rolled out to ${next}`));
@@ -225,7 +230,7 @@ export function upForMs(status: string): number {
   return match[2] ? UNIT_MS[match[2]]! : Number(match[3]) * UNIT_MS[match[4]!]!;
 }
 
-function routeAction(input: ProjectPlanInput, stage: string, slot: Slot, targets: readonly DesiredContainer[], containers: readonly OwnedContainer[], cause: string): Action | undefined {
+function routeAction(input: ProjectPlanInput, stage: string, slot: Slot, targets: readonly DesiredContainer[], containers: readonly OwnedContainer[], cause: string): Extract<Action, { type: 'route' }> | undefined {
   const domain = targets[0]!.spec.domain;
   if (domain === null) return undefined;
   const upstreams = containers

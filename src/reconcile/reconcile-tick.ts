@@ -25,6 +25,7 @@ import { cachedDesired, cachedEntry, workloadHash } from './desired-cache.js';
 import { pruneRefusalReason } from './prune-refusal.js';
 import { Reason } from './reasons.js';
 import { settle } from './settle.js';
+import { recordOnlyRoutes } from './route-provider.js';
 import type { PortAllocator, RouteProvider } from './route-provider.js';
 import { workloadStatus } from './workload-status.js';
 
@@ -158,6 +159,9 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   // Project stages roll out blue-green; every other kind converges container by container.
   const projects = new Map<string, ProjectPlan>();
   const containerwise = new Map<string, DesiredContainer[]>();
+  const routed = [...desired].some(([id, list]) => valid.get(id)?.kind === 'Project' && list.some((d) => d.spec.domain !== null));
+  // What the proxy holds, read once (not a Docker call); a proxy that does not answer now is left for the actions to find.
+  const heldRoutes = routed ? await (deps.routes ?? recordOnlyRoutes).list().catch(() => undefined) : undefined;
   for (const [id, list] of desired) {
     if (valid.get(id)?.kind !== 'Project') {
       containerwise.set(id, list);
@@ -166,7 +170,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     const before = previous.workloads[id];
     projects.set(
       id,
-      planProject({ workloadId: id, controller: deps.controller, desired: list, owned: classified.owned.get(id) ?? [], rows: before?.containers ?? [], rollouts: before?.rollouts, now: deps.clock.now(), hadContainer, mayHeal: deps.mayHeal, specs }),
+      planProject({ workloadId: id, controller: deps.controller, desired: list, owned: classified.owned.get(id) ?? [], rows: before?.containers ?? [], rollouts: before?.rollouts, now: deps.clock.now(), hadContainer, mayHeal: deps.mayHeal, specs, routes: heldRoutes }),
     );
   }
   const plan = planActions({ desired: containerwise, owned: classified.owned, prune, snapshot, specs, hadContainer, mayHeal: deps.mayHeal });

@@ -15,12 +15,20 @@ export interface RouteProvider {
   apply(route: Route): Promise<void>;
   /** Removes the route; an unknown id counts as removed. */
   remove(id: string): Promise<void>;
+  /**
+   * The routes the proxy holds now, by id, so that one it lost (a restarted proxy) is set
+   * again; undefined when the provider cannot say (routes only recorded).
+   */
+  list(): Promise<ReadonlyMap<string, Route> | undefined>;
 }
 
 /** `--routes none`: routes are only recorded in the state file. */
 export const recordOnlyRoutes: RouteProvider = {
   async apply() {},
   async remove() {},
+  async list() {
+    return undefined;
+  },
 };
 
 /** `tf-shop-production`: one route per Project stage (another controller's name prefixes it). */

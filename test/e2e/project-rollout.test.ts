@@ -116,6 +116,14 @@ describe('Project blue-green rollouts against the real engine', () => {
     const routes = JSON.parse((await caddy.adminGet('/config/apps/http/servers/tinyforge/routes')).body) as unknown[];
     expect(routes).toHaveLength(1);
 
+    // Caddy restarts with an empty configuration: the next pass sets the route again.
+    await caddy.restart();
+    await expect(getVia(listen, 'shop.localhost')).rejects.toThrow();
+    const again = project.runOnce(flags);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('~ route shop.localhost -> project/shop:production (green): the proxy does not hold it');
+    expect(await getVia(listen, 'shop.localhost')).toEqual({ status: 200, body: 'tag-2\n' });
+
     project.remove('shop.yaml');
     project.write('other.yaml', sleeper('other'));
     const pruned = project.runOnce(flags);

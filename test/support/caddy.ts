@@ -31,7 +31,7 @@ export class CaddyProcess {
   }
 
   async start(): Promise<void> {
-    this.adminPort = await freePort();
+    this.adminPort ||= await freePort();
     const config = path.join(this.dir, 'caddy.json');
     fs.writeFileSync(config, JSON.stringify({ admin: { listen: `127.0.0.1:${this.adminPort}`, config: { persist: false } } }));
     const env = { ...process.env, HOME: this.dir, XDG_DATA_HOME: this.dir, XDG_CONFIG_HOME: this.dir };
@@ -49,14 +49,24 @@ export class CaddyProcess {
     return { status: response.status, body: await response.text() };
   }
 
+  /** Stops Caddy and starts it again on the same admin port, with nothing configured: what it was given is gone. */
+  async restart(): Promise<void> {
+    await this.#kill();
+    await this.start();
+  }
+
   async stop(): Promise<void> {
+    await this.#kill();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async #kill(): Promise<void> {
     const child = this.#child;
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
     }
-    fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

@@ -5,6 +5,7 @@ import { loadFromDisk } from '../../src/app.js';
 import { readEnvFile, referenceDigest } from '../../src/adapters/reference-files.js';
 import { initialState } from '../../src/reconcile/initial-state.js';
 import { reconcileTick } from '../../src/reconcile/reconcile-tick.js';
+import type { RouteProvider } from '../../src/reconcile/route-provider.js';
 import type { ManifestView, TickResult } from '../../src/reconcile/reconcile-tick.js';
 import { FakeClock, FakeDocker } from './fake-docker.js';
 
@@ -23,6 +24,8 @@ export class TickHarness {
   readonly key = randomBytes(32);
   state: ControllerState;
   mayHeal: (rowId: string) => boolean = () => true;
+  /** The reverse proxy; default: routes only recorded. */
+  routes: RouteProvider | undefined;
 
   constructor(readonly dir: string) {
     this.state = emptyState(this.clock.now());
@@ -46,6 +49,7 @@ export class TickHarness {
         concurrency: 4,
         settle: { timeoutMs: 1000, pollMs: 100 },
         mayHeal: (rowId) => this.mayHeal(rowId),
+        ...(this.routes ? { routes: this.routes } : {}),
       },
       { dryRun: options.dryRun ?? false, allowEmpty: options.allowEmpty ?? false, revision: null },
     );

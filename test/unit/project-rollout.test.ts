@@ -6,6 +6,21 @@ import { verifySignature } from '../../src/reconcile/ownership.js';
 import { upForMs } from '../../src/reconcile/project-rollout.js';
 import { makeFixtureDir, projectManifest, removeFixtureDir } from '../support/fixture-dir.js';
 import { emptyState, TickHarness } from '../support/tick-harness.js';
+import type { Route, RouteProvider } from '../../src/reconcile/route-provider.js';
+
+/** A reverse proxy in memory. */
+class MemoryRoutes implements RouteProvider {
+  held = new Map<string, Route>();
+  async apply(route: Route): Promise<void> {
+    this.held.set(route.id, route);
+  }
+  async remove(id: string): Promise<void> {
+    this.held.delete(id);
+  }
+  async list(): Promise<ReadonlyMap<string, Route>> {
+    return new Map(this.held);
+  }
+}
 
 /** The Project of these tests: sleeping, healthy after running 5 s, rolled back after 30 s. */
 function project(tag: string, extra: string[] = [], stageExtra: string[] = []): string {
@@ -183,6 +198,30 @@ describe('Project rollouts (blue-green)', () => {
     const shop = h.state.workloads['project/shop']!;
     expect(shop.phase).toBe('Ready');
     expect(shop.containers).toEqual([expect.objectContaining({ id: 'project/shop:production:1:blue', slot: 'blue', stage: 'production', imageTag: '1', domain: 'shop.localhost', ports: [20000], routeId: 'tf-shop-production' })]);
+  });
+
+  it('sets a route again when the proxy lost it, and removes it with the manifest', async () => {
+    dir = makeFixtureDir({ 'shop.yaml': project('1') });
+    const h = new TickHarness(dir);
+    const proxy = new MemoryRoutes();
+    h.routes = proxy;
+    await h.tick();
+    h.clock.advance(5000);
+    await h.tick();
+    expect([...proxy.held.values()]).toEqual([{ id: 'tf-shop-production', domain: 'shop.localhost', upstreams: ['127.0.0.1:20000'] }]);
+    expect((await h.tick()).planLines).toEqual([]);
+
+    proxy.held.clear(); // the proxy restarted with an empty configuration
+    expect((await h.tick()).planLines).toEqual(['~ route shop.localhost -> project/shop:production (blue): the proxy does not hold it']);
+    expect(proxy.held.get('tf-shop-production')?.upstreams).toEqual(['127.0.0.1:20000']);
+    expect(h.docker.mutations().filter((c) => !c.startsWith('create') && !c.startsWith('start'))).toEqual([]);
+
+    fs.rmSync(path.join(dir, 'shop.yaml'));
+    fs.writeFileSync(path.join(dir, 'other.yaml'), 'apiVersion: tinyforge.dev/v1\nkind: Image\nmetadata: {name: other}\nspec: {image: tinyforge-test/busybox:1, command: [sleep, "3600"]}\n');
+    const pruned = await h.tick();
+    const lines = pruned.planLines.filter((l) => l.includes('project/shop'));
+    expect(lines).toEqual(['- route tf-shop-production of project/shop: manifest deleted', '- remove project/shop:production#1 (blue): manifest deleted']);
+    expect(proxy.held.size).toBe(0);
   });
 
   it('reads how long Docker says a container has been up', () => {
