@@ -71,9 +71,6 @@ export interface DesiredContext {
   digest: (reference: Reference) => string;
 }
 
-/** The kinds this version reconciles into containers. */
-export const RECONCILED_KINDS = new Set(['Image', 'Stack', 'Compose', 'Static', 'Project']);
-
 interface Site {
   role: string;
   fields: ContainerFields;

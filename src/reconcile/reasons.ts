@@ -7,7 +7,6 @@ export const Reason = {
   ManifestInvalid: 'ManifestInvalid',
   Suspended: 'Suspended',
   CrashLoop: 'CrashLoop',
-  KindNotReconciled: 'KindNotReconciled',
   DockerUnreachable: 'DockerUnreachable',
   Created: 'Created',
   Started: 'Started',

@@ -8,7 +8,6 @@ import type { Classified, OwnedContainer } from './classify.js';
 import type { Clock } from './clock.js';
 import type { ContainerSpec } from './container-spec.js';
 import { CountingPort } from './counting-port.js';
-import { RECONCILED_KINDS } from './desired.js';
 import type { DesiredContainer } from './desired.js';
 import { DockerUnreachableError } from './docker-port.js';
 import type { DockerPort } from './docker-port.js';
@@ -21,7 +20,7 @@ import { planProject, routesOf } from './project-rollout.js';
 import type { ProjectPlan } from './project-rollout.js';
 import { rowIdOf } from './ownership.js';
 import { describeAction, planActions } from './plan.js';
-import { cachedDesired, cachedEntry, workloadHash } from './desired-cache.js';
+import { cachedDesired, cachedEntry } from './desired-cache.js';
 import { pruneRefusalReason } from './prune-refusal.js';
 import { Reason } from './reasons.js';
 import { settle } from './settle.js';
@@ -139,7 +138,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   // Desired containers of the workloads this tick converges.
   const desired = new Map<string, DesiredContainer[]>();
   for (const workload of view.workloads) {
-    if (!inScope(workload.id) || protectedIds.has(workload.id) || !RECONCILED_KINDS.has(workload.kind) || isSuspended(workload)) continue;
+    if (!inScope(workload.id) || protectedIds.has(workload.id) || isSuspended(workload)) continue;
     desired.set(workload.id, cachedDesired(workload, deps));
   }
 
@@ -239,7 +238,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     const before = previous.workloads[id];
     // A suspended workload is not acted on, but its counts still say how far it is from its spec.
     const suspended = workload !== undefined && isSuspended(workload);
-    const wanted = desired.get(id) ?? (suspended && RECONCILED_KINDS.has(workload.kind) ? cachedDesired(workload, deps) : []);
+    const wanted = desired.get(id) ?? (suspended ? suspendedDesired(cachedDesired(workload, deps), before) : []);
     const owned = final.owned.get(id) ?? [];
     const wantedRows = new Set(wanted.map((d) => d.rowId));
     const liveRows = new Set(owned.map((o) => rowIdOf(o.identity)));
@@ -256,14 +255,13 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       kind: workload?.kind ?? before!.kind,
       name: workload?.name ?? before!.name,
       source: workload?.source ?? before!.source,
-      specHash: workload ? (RECONCILED_KINDS.has(workload.kind) ? cachedEntry(workload, deps).hash : workloadHash(workload, [])) : (before?.specHash ?? ''),
+      specHash: workload ? cachedEntry(workload, deps).hash : (before?.specHash ?? ''),
       desired: reconciled || suspended ? wanted : [],
       rows: rowsNow,
       owned,
       error,
       invalid: invalidMessage,
       suspended,
-      notReconciled: workload !== undefined && !RECONCILED_KINDS.has(workload.kind),
       crashLoop,
       progressing: false,
       rolloutFailed: project && project.failed.length > 0 ? project.failed.join('; ') : null,
@@ -307,6 +305,15 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       mutations: docker.mutations,
     },
   };
+}
+
+/** A suspended workload's containers, counted where they are: a Project's stages in the slots that served last. */
+function suspendedDesired(desired: readonly DesiredContainer[], before: WorkloadStatus | undefined): readonly DesiredContainer[] {
+  return desired.map((d) => {
+    if (!d.rollout) return d;
+    const slot = before?.rollouts?.[d.role]?.serving ?? 'blue';
+    return { ...d, slot, rowId: rowIdOf({ workloadId: d.workloadId, role: d.role, replica: d.replica, slot }) };
+  });
 }
 
 function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRow[]): ContainerRow[] {

@@ -21,8 +21,6 @@ export interface StatusInput {
   /** The manifest is invalid now: the last good spec keeps running. */
   invalid: string | null;
   suspended: boolean;
-  /** The kind is loaded and validated but not reconciled by this version. */
-  notReconciled: boolean;
   crashLoop: boolean;
   /** Actions are still under way (the daemon will look again). */
   progressing: boolean;
@@ -65,10 +63,6 @@ export function workloadStatus(input: StatusInput): WorkloadStatus {
   } else if (input.suspended) {
     phase = 'Suspended';
     conditions = setCondition(conditions, 'Ready', 'Unknown', Reason.Suspended, 'suspended by annotation tinyforge.dev/suspend', now);
-    conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
-  } else if (input.notReconciled) {
-    phase = 'Pending';
-    conditions = setCondition(conditions, 'Ready', 'Unknown', Reason.KindNotReconciled, `${input.kind} workloads are validated but not yet run by this version`, now);
     conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
   } else if (input.error !== null || input.rolloutFailed) {
     // An action failed, or a rollout did (its old slot keeps serving): stalled until something changes.

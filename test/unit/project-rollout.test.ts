@@ -224,6 +224,15 @@ describe('Project rollouts (blue-green)', () => {
     expect(proxy.held.size).toBe(0);
   });
 
+  it('when suspended, changes nothing and still counts the serving slot', async () => {
+    const h = await deployed();
+    write(project('2').replace('metadata: {name: shop}', 'metadata: {name: shop, annotations: {tinyforge.dev/suspend: "true"}}'));
+    h.docker.calls = [];
+    expect((await h.tick()).planLines).toEqual([]);
+    expect(h.docker.mutations()).toEqual([]);
+    expect(h.state.workloads['project/shop']).toMatchObject({ phase: 'Suspended', replicas: { desired: 1, running: 1, updated: 0 } });
+  });
+
   it('reads how long Docker says a container has been up', () => {
     expect(upForMs('Up Less than a second')).toBe(0);
     expect(upForMs('Up 7 seconds (healthy)')).toBe(7000);
