@@ -14,7 +14,15 @@ export function quietWorkloads(
   previous: ControllerState,
   desired: ReadonlyMap<string, readonly DesiredContainer[]>,
   owned: ReadonlyMap<string, readonly OwnedContainer[]>,
-  context: { actedOn: ReadonlySet<string>; blocked: ReadonlyMap<string, string>; projects: ReadonlyMap<string, ProjectPlan>; revision: string | null; hashOf: (id: string) => string },
+  context: {
+    actedOn: ReadonlySet<string>;
+    blocked: ReadonlyMap<string, string>;
+    projects: ReadonlyMap<string, ProjectPlan>;
+    revision: string | null;
+    hashOf: (id: string) => string;
+    /** Where the manifest declares it now: a workload moved to another file is news. */
+    sourceOf: (id: string) => { file: string; document: number };
+  },
 ): Set<string> {
   const quiet = new Set<string>();
   for (const [id, wanted] of desired) {
@@ -23,6 +31,8 @@ export function quietWorkloads(
     if (context.actedOn.has(id) || context.blocked.has(id)) continue;
     const project = context.projects.get(id);
     if (project && (project.rolling.length > 0 || project.failed.length > 0)) continue;
+    const source = context.sourceOf(id);
+    if (before.source.file !== source.file || before.source.document !== source.document) continue;
     if (before.specHash !== context.hashOf(id) || !rowsShow(before.containers, owned.get(id) ?? [], wanted)) continue;
     quiet.add(id);
   }

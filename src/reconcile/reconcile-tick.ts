@@ -211,7 +211,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   }
 
   const actedOn = new Set(plan.actions.map((a) => a.workloadId));
-  const quiet = quietWorkloads(previous, desired, final.owned, { actedOn, blocked: plan.blocked, projects, revision: options.revision, hashOf: (id) => cachedEntry(valid.get(id)!, deps).hash });
+  const quiet = quietWorkloads(previous, desired, final.owned, { actedOn, blocked: plan.blocked, projects, revision: options.revision, hashOf: (id) => cachedEntry(valid.get(id)!, deps).hash, sourceOf: (id) => valid.get(id)!.source });
 
   // Observe from the last snapshot; rows start from the state file plus the deployer's placeholders.
   const kinds = new Map<string, Kind>();

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 import { TickHarness } from '../support/tick-harness.js';
@@ -38,6 +40,11 @@ describe('steady state over 50 workloads', () => {
     expect(h.state.workloads['image/a']).toBe(before['image/a']);
     expect(h.state.workloads['image/b']).not.toBe(before['image/b']);
     expect(h.state.workloads['image/b']!.containers[0]!.health).toBe('unhealthy');
+
+    // A manifest moved to another file, unchanged: the status says where it is declared now.
+    fs.renameSync(path.join(dir, 'a.yaml'), path.join(dir, 'moved.yaml'));
+    await h.tick();
+    expect(h.state.workloads['image/a']!.source.file).toBe('moved.yaml');
 
     // A container that stopped is no longer quiet either: it is seen, and started again.
     b.state = 'exited';
