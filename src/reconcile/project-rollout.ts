@@ -105,11 +105,12 @@ function planStage(stage: string, wanted: readonly DesiredContainer[], input: Pr
     // A rollout still under way for an older spec is superseded by this one.
     for (const slot of occupied) if (slot !== serving) for (const o of inSlot(slot)) removals.push(remove(workloadId, o, 'superseded by a newer spec'));
     next = serving ? other(serving) : 'blue';
+    const targets = inTarget(wanted, next);
     if (rollout.strategy === 'recreate' && serving) for (const o of inSlot(serving)) removals.push(remove(workloadId, o, 'replaced (strategy recreate)'));
-    for (const d of inTarget(wanted, next)) rest.push({ type: 'create', workloadId, desired: d, cause: serving ? `rollout to ${next}: ${rolloutCause(inSlot(serving), d, input.specs)}` : 'new replica', selfHeal: false });
+    for (const d of targets) rest.push({ type: 'create', workloadId, desired: d, cause: serving ? `rollout to ${next}: ${rolloutCause(inSlot(serving), d, input.specs)}` : 'new replica', selfHeal: false });
     status('Progressing', rollout.strategy === 'recreate' ? null : serving, next, `starting ${next} (${rollout.tag})`);
     plan.rolling.push(stage);
-    plan.target.push(...inTarget(wanted, next));
+    plan.target.push(...targets);
     plan.actions.push(...removals, ...rest);
     return;
   }
@@ -244,7 +245,12 @@ function routeAction(input: ProjectPlanInput, stage: string, slot: Slot, targets
 }
 
 function inTarget(wanted: readonly DesiredContainer[], slot: Slot): DesiredContainer[] {
-  return wanted.map((d) => ({ ...d, slot, rowId: rowIdOf({ workloadId: d.workloadId, role: d.role, replica: d.replica, slot }) }));
+  return wanted.map((d) => placeInSlot(d, slot));
+}
+
+/** A stage's container placed in a slot: its row id says which. */
+export function placeInSlot(d: DesiredContainer, slot: Slot): DesiredContainer {
+  return { ...d, slot, rowId: rowIdOf({ workloadId: d.workloadId, role: d.role, replica: d.replica, slot }) };
 }
 
 function remove(workloadId: string, o: OwnedContainer, cause: string): Action {

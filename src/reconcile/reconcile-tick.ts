@@ -16,7 +16,7 @@ import type { ExecuteResult, ExecutionLimits } from './execute-plan.js';
 import { observeRows } from './observe.js';
 import { quietWorkloads } from './quiet-workloads.js';
 import { withProjectRows } from './project-rows.js';
-import { planProject, routesOf } from './project-rollout.js';
+import { placeInSlot, planProject, routesOf } from './project-rollout.js';
 import type { ProjectPlan } from './project-rollout.js';
 import { rowIdOf } from './ownership.js';
 import { describeAction, planActions } from './plan.js';
@@ -309,11 +309,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
 
 /** A suspended workload's containers, counted where they are: a Project's stages in the slots that served last. */
 function suspendedDesired(desired: readonly DesiredContainer[], before: WorkloadStatus | undefined): readonly DesiredContainer[] {
-  return desired.map((d) => {
-    if (!d.rollout) return d;
-    const slot = before?.rollouts?.[d.role]?.serving ?? 'blue';
-    return { ...d, slot, rowId: rowIdOf({ workloadId: d.workloadId, role: d.role, replica: d.replica, slot }) };
-  });
+  return desired.map((d) => (d.rollout ? placeInSlot(d, before?.rollouts?.[d.role]?.serving ?? 'blue') : d));
 }
 
 function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRow[]): ContainerRow[] {
