@@ -7,6 +7,7 @@
 #   test/support/engine.sh start --fresh   the same, from an empty data root
 #   test/support/engine.sh stop    stop the engine this script started
 #   test/support/engine.sh host    print the DOCKER_HOST of the engine
+#   test/support/engine.sh remove  stop the engine, unmount and delete its folder
 #
 # TINYFORGE_ENGINE_DIR moves the engine's folder (default /tmp/tinyforge-engine).
 set -euo pipefail
@@ -52,6 +53,14 @@ build_images() {
   log "built tinyforge-test/busybox:1 and :2"
 }
 
+# A stopped engine can leave its network namespaces mounted under its folder: unmount
+# them. On a machine no engine ever ran on, grep finds nothing, which is no error.
+unmount_leftovers() {
+  { grep -o " $dir/[^ ]*" /proc/mounts 2>/dev/null || true; } | sort -r | while read -r m; do
+    umount -l "$m" 2>/dev/null || true
+  done
+}
+
 start() {
   install_missing
   mkdir -p "$dir"
@@ -65,8 +74,7 @@ start() {
       # Containers left by an earlier run would come back with their restart policies:
       # a test run starts from an empty engine (ENGINE.md); the images take a second.
       pkill -f "containerd-shim.*$dir/exec" 2>/dev/null || true
-      # A stopped engine can leave its network namespace mounted: unmount what it left.
-      grep -o " $dir/[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+      unmount_leftovers
       rm -rf "$dir/data" "$dir/exec"
     fi
     setsid dockerd --host "$host" \
@@ -98,11 +106,19 @@ stop() {
   log "stopped"
 }
 
+remove() {
+  stop
+  unmount_leftovers
+  rm -rf "$dir"
+  log "removed $dir"
+}
+
 fresh=0
 [ "${2:-}" = --fresh ] && fresh=1
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   host) echo "$host" ;;
-  *) echo "usage: $0 start|stop|host" >&2; exit 2 ;;
+  remove) remove ;;
+  *) echo "usage: $0 start [--fresh]|stop|remove|host" >&2; exit 2 ;;
 esac
