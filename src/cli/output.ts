@@ -8,3 +8,25 @@ export const processOutput: Output = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 };
+
+/**
+ * Ends the process once stdout and stderr have handed everything to the OS. A pipe whose
+ * reader is slower than us holds 64 KiB; the rest waits in Node's buffers, and a bare
+ * `process.exit()` would drop it (`status -o json | jq` would read torn JSON). Exiting
+ * explicitly still matters: a handle some library left open must not keep a stopped
+ * controller alive.
+ */
+export async function exitAfterOutput(code: number): Promise<never> {
+  process.exitCode = code;
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+}
+
+/** Resolves when everything written to `stream` before now is flushed (or the stream broke). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || !stream.writable) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('error', () => resolve());
+    stream.write('', () => resolve());
+  });
+}
