@@ -7,14 +7,24 @@ export function parseDuration(text: string): number {
   return Math.round(parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0));
 }
 
+/**
+ * Size suffixes, one meaning everywhere (manifests and Compose files alike): Kubernetes
+ * quantities in upper case (`K M G T` decimal, `Ki Mi Gi Ti` binary) and Docker's in lower
+ * case, binary as `docker run -m` reads them (`b k m g`, also written `kb mb gb`).
+ */
 const SIZE_UNITS: Record<string, number> = {
-  '': 1, b: 1, k: 1e3, m: 1e6, g: 1e9, K: 1e3, M: 1e6, G: 1e9, T: 1e12,
+  '': 1, b: 1,
+  k: 1024, m: 1024 ** 2, g: 1024 ** 3, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3,
+  K: 1e3, M: 1e6, G: 1e9, T: 1e12,
   Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
 };
 
-/** `256Mi`, `1Gi`, `512M` -> bytes. */
+/** The sizes `parseSize` reads; the schemas' `pattern` for sizes is this source (a test keeps them equal). */
+export const SIZE_PATTERN = /^[0-9]+(\.[0-9]+)?([KMGT]i?|[kmg]b?|b)?$/;
+
+/** `256Mi`, `1Gi`, `512M`, `256m` -> bytes (see SIZE_UNITS). Throws on anything else. */
 export function parseSize(text: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)([KMGT]i?|[kmgb])?$/.exec(text);
-  if (!match) throw new Error(`not a size: ${text}`);
-  return Math.round(Number(match[1]) * SIZE_UNITS[match[2] ?? '']!);
+  if (!SIZE_PATTERN.test(text)) throw new Error(`not a size: ${text}`);
+  const [, number, unit = ''] = /^([0-9.]+)(.*)$/.exec(text)!;
+  return Math.round(Number(number) * SIZE_UNITS[unit]!);
 }

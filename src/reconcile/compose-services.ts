@@ -45,7 +45,7 @@ export function composeServices(app: ComposeApp, composeDir: string): ComposeSer
     const cpus = limits?.cpus ?? (s['cpus'] as string | number | undefined);
     if (memory !== undefined || cpus !== undefined) {
       fields.resources = {
-        ...(memory !== undefined ? { memory: composeSize(memory) } : {}),
+        ...(memory !== undefined ? { memory: String(memory) } : {}),
         ...(cpus !== undefined ? { cpus: Number(cpus) } : {}),
       };
     }
@@ -130,13 +130,4 @@ function volume(value: unknown, composeDir: string): VolumeMount {
   return long.type === 'bind'
     ? { hostPath: path.resolve(composeDir, long.source), target: long.target, readOnly: long.read_only ?? false }
     : { name: long.source, target: long.target, readOnly: long.read_only ?? false };
-}
-
-/** Compose sizes (`256m`, `1g`, `512M`, bytes as a number) in tinyforge's form. */
-function composeSize(value: string | number): string {
-  if (typeof value === 'number') return String(value);
-  const m = /^([0-9.]+)\s*([kmgt]?)b?$/i.exec(value);
-  if (!m) return value;
-  const unit = (m[2] ?? '').toLowerCase();
-  return unit === '' ? m[1]! : `${m[1]}${unit.toUpperCase()}i`;
 }
