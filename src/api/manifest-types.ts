@@ -80,7 +80,8 @@ export interface ProjectStage {
 
 export interface ProjectSpec extends ContainerFields {
   image: string;
-  port: number;
+  /** Where the app listens; absent on network host, where each slot gets $PORT. */
+  port?: number;
   stages: ProjectStage[];
   strategy?: 'blue-green' | 'recreate';
   rollout?: { healthTimeout?: string; minReadySeconds?: number };

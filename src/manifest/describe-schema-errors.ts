@@ -89,7 +89,8 @@ function describeError(error: ErrorObject, context: Context): Finding | undefine
       const missing = (params['missingProperties'] as string[] | undefined) ?? [String(params['missingProperty'])];
       const names = missing.map((m) => `"${m}"`).join(', ');
       const fields = `required field${missing.length > 1 ? 's' : ''} ${names}`;
-      if (field !== '') return { path, anchor: 'key', message: `${field} is missing ${fields}` };
+      const why = typeof parent['errorMessage'] === 'string' ? ` (${parent['errorMessage']})` : '';
+      if (field !== '') return { path, anchor: 'key', message: `${field} is missing ${fields}${why}` };
       const notManifest = missing.includes('apiVersion') && missing.includes('kind');
       return { path, anchor: 'key', message: notManifest ? `not a tinyforge manifest: missing ${fields}` : `missing ${fields}` };
     }

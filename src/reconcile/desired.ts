@@ -48,8 +48,8 @@ export interface StageRollout {
   tag: string;
   /** Replicas of the stage. */
   replicas: number;
-  /** Where the application listens. */
-  port: number;
+  /** Where the application listens; null on network host (the schema requires it elsewhere). */
+  port: number | null;
   /** On network host each slot gets its own port, passed as $PORT; elsewhere `port` is published on 127.0.0.1. */
   hostNetwork: boolean;
   /** Whether the slot gets a host port at all (not on network none). */
@@ -143,7 +143,7 @@ export function desiredContainers(workload: Workload, context: DesiredContext): 
           ...fields,
           image: `${image}:${stage.tag}`,
           // On network host the port is the slot's own, set when it is created.
-          env: { ...(hostNetwork ? {} : { PORT: String(port) }), ...(fields.env ?? {}), ...(stage.env ?? {}) },
+          env: { ...(hostNetwork || port === undefined ? {} : { PORT: String(port) }), ...(fields.env ?? {}), ...(stage.env ?? {}) },
           // Routes are per stage: a project-wide domain would route two stages to one name.
           domain: stage.domain,
         },
@@ -154,7 +154,7 @@ export function desiredContainers(workload: Workload, context: DesiredContext): 
           stage: stage.name,
           tag: stage.tag,
           replicas: stage.replicas ?? 1,
-          port,
+          port: hostNetwork ? null : (port ?? null),
           hostNetwork,
           reachable: network !== 'none',
           strategy: strategy ?? 'blue-green',

@@ -199,7 +199,7 @@ async function createAndStart(desired: DesiredContainer, context: Context): Prom
     extra[Label.port] = String(port);
     row.ports = [port];
     if (rollout.hostNetwork) env.set('PORT', String(port));
-    else spec = { ...spec, ports: [...spec.ports, { container: rollout.port, host: port, hostIP: DEFAULT_HOST_IP, protocol: 'tcp' }] };
+    else if (rollout.port !== null) spec = { ...spec, ports: [...spec.ports, { container: rollout.port, host: port, hostIP: DEFAULT_HOST_IP, protocol: 'tcp' }] };
   }
   const labels = {
     ...desired.spec.labels,

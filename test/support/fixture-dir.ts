@@ -26,8 +26,9 @@ export function imageManifest(name: string, specLines: string[] = []): string {
 }
 
 /**
- * A Project `shop` on network host with one stage, `production` at `tag`, routed from
- * `shop.localhost`; `spec` lines are appended to its spec, `stage` lines to the stage.
+ * A Project `shop` on network host (no `port`: each slot listens on its own $PORT) with one
+ * stage, `production` at `tag`, routed from `shop.localhost`; `spec` lines are appended to
+ * its spec, `stage` lines to the stage.
  */
 export function projectManifest(tag: string, spec: string[] = [], stage: string[] = []): string {
   return [
@@ -36,7 +37,6 @@ export function projectManifest(tag: string, spec: string[] = [], stage: string[
     'metadata: {name: shop}',
     'spec:',
     '  image: tinyforge-test/busybox',
-    '  port: 8080',
     '  network: host',
     '  init: true',
     ...spec.map((line) => `  ${line}`),

@@ -81,6 +81,23 @@ spec:
     expected: ['shop.yaml:10:12: spec.stages[0].tag must be a string (got 1.10, which YAML reads as 1.1; quote it: "1.10")'],
   },
   {
+    name: 'a Project off network host without the port its app listens on',
+    files: {
+      'shop.yaml': `apiVersion: tinyforge.dev/v1
+kind: Project
+metadata:
+  name: shop
+spec:
+  image: tinyforge-test/busybox
+  network: none
+  stages:
+    - name: production
+      tag: "1"
+`,
+    },
+    expected: ['shop.yaml:5:1: spec is missing required field "port" (port is where the app listens; only network: host needs none, its app listens on $PORT)'],
+  },
+  {
     name: 'replicas above the limit',
     files: { 'web.yaml': imageManifest('web', ['replicas: 500']) },
     expected: ['web.yaml:7:13: spec.replicas must be at most 100 (got 500)'],
