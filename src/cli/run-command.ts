@@ -29,6 +29,7 @@ export async function runCommand(argv: string[], output: Output): Promise<number
     if ((error as { code?: string }).code === 'STATE_LOCKED') throw new UsageError((error as Error).message);
     throw error;
   };
+  output.err(`tinyforge: ${announce(flags)}`);
   if (!flags.once) return daemon(flags, output, locked);
   const controller = await openController(flags.config, 'run').catch(locked);
   for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
@@ -49,6 +50,12 @@ export async function runCommand(argv: string[], output: Output): Promise<number
   } finally {
     controller.close();
   }
+}
+
+/** What is about to start, against which engine: said before anything is touched. */
+function announce({ config, once }: ParsedControllerFlags): string {
+  const what = once ? 'one reconcile pass' : `controller ${config.name}`;
+  return `${what} on ${config.manifests} with Docker at ${config.dockerHost}; state ${config.state}`;
 }
 
 /** How often `run --once` looks at a rollout in progress. */
