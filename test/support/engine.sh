@@ -102,6 +102,9 @@ stop() {
   fi
   # containerd-shims outlive a killed dockerd; end those of this engine only.
   pkill -f "containerd-shim.*$dir/exec" 2>/dev/null || true
+  # A shim ended that way leaves its task folder, and the next start could not start that
+  # container again ("file exists"): with no shim left, no task is alive to keep.
+  rm -rf "$dir/exec/containerd/daemon/io.containerd.runtime.v2.task"
   rm -f "$dir/docker.pid"
   log "stopped"
 }
