@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import standalone from 'ajv/dist/standalone/index.js';
 import { readSchemaFiles } from '../adapters/schema-files.js';
 import { schemaFingerprint } from '../manifest/schema-set.js';
-import { createAjv, ENTRY_POINTS } from '../manifest/schema-validator.js';
+import { bundleEntryPoints, createAjv, ENTRY_POINTS } from '../manifest/schema-validator.js';
 
 /**
  * Build step: compiles the manifest schemas ahead of time with ajv's standalone code,
@@ -13,7 +13,7 @@ import { createAjv, ENTRY_POINTS } from '../manifest/schema-validator.js';
  * time (schemas edited after the build) falls back to compiling them live.
  */
 const schemas = readSchemaFiles();
-const ajv = createAjv(schemas, { source: true });
+const ajv = createAjv(bundleEntryPoints(schemas), { source: true });
 // ajv ships CommonJS: under NodeNext its default export is the module object.
 const code = standalone.default(ajv, ENTRY_POINTS);
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../generated/schema-validators.cjs');

@@ -6,7 +6,6 @@ import type { FieldPath } from './field-path.js';
 import { locate, sourceText } from './locate.js';
 import type { Anchor } from './locate.js';
 import { declaredProperties } from './schema-set.js';
-import type { SchemaSet } from './schema-set.js';
 import type { SourceDocument } from './source-document.js';
 
 interface Finding {
@@ -24,16 +23,14 @@ interface Finding {
 export function describeSchemaErrors(
   source: SourceDocument,
   errors: readonly ErrorObject[],
-  schemas: SchemaSet,
-  options: { basePath?: FieldPath; schemaFile?: string } = {},
+  schema: Record<string, unknown>,
+  basePath: FieldPath = [],
 ): Problem[] {
-  const basePath = options.basePath ?? [];
   const findings: Finding[] = [];
   for (const error of mergeRequired(pruneAnyOf(errors))) {
     const finding = describeError(error, {
       data: valueAt(source.value, basePath),
-      schemas,
-      schemaFile: options.schemaFile ?? 'manifest.schema.json',
+      schema,
       quote: (path) => sourceText(source, [...basePath, ...path]),
     });
     if (finding) findings.push({ ...finding, path: [...basePath, ...finding.path] });
@@ -54,14 +51,14 @@ export function describeSchemaErrors(
 interface Context {
   /** The data the schema was applied to. */
   data: unknown;
-  schemas: SchemaSet;
-  schemaFile: string;
+  /** The bundled schema the errors came from: the one document its `$ref`s point into. */
+  schema: Record<string, unknown>;
   /** The YAML text of the scalar at a path, to show what the user wrote (`1.10`, not `1.1`). */
   quote: (path: FieldPath) => string | undefined;
 }
 
 function describeError(error: ErrorObject, context: Context): Finding | undefined {
-  const { data, schemas, schemaFile, quote } = context;
+  const { data, schema, quote } = context;
   const path = fromPointer(error.instancePath, data);
   const field = displayPath(path);
   const subject = field === '' ? 'the document' : field;
@@ -97,7 +94,7 @@ function describeError(error: ErrorObject, context: Context): Finding | undefine
     case 'additionalProperties':
     case 'unevaluatedProperties': {
       const name = String(params['additionalProperty'] ?? params['unevaluatedProperty']);
-      const known = declaredProperties(schemas, parent, schemaFile).filter((k) => !/^x-/.test(k));
+      const known = declaredProperties(schema, parent).filter((k) => !/^x-/.test(k));
       const hint = suggest(name, known);
       const fieldPath = [...path, name];
       return {

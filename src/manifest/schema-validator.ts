@@ -1,9 +1,9 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import type { Problem } from '../api/problem.js';
+import { bundleSchema } from './bundle-schema.js';
 import { describeSchemaErrors } from './describe-schema-errors.js';
 import type { FieldPath } from './field-path.js';
-import { SCHEMA_BASE } from './schema-set.js';
 import type { SchemaSet } from './schema-set.js';
 import type { SourceDocument } from './source-document.js';
 
@@ -13,37 +13,46 @@ export interface CompiledSchemas {
   composeFile: ValidateFunction;
 }
 
+/** The two entry points: the name ajv's standalone code exports each under, and its schema file. */
+export const ENTRY_POINTS = { manifest: 'manifest.schema.json', composeFile: 'compose-file.schema.json' } as const;
+
+/** Each entry point bundled: what ajv compiles, and the document its errors are explained against. */
+export type EntryBundles = Record<keyof typeof ENTRY_POINTS, Record<string, unknown>>;
+
+/** The entry points through bundleSchema, the same rule `tinyforge schema` prints with. */
+export function bundleEntryPoints(schemas: SchemaSet): EntryBundles {
+  return { manifest: bundleSchema(schemas, ENTRY_POINTS.manifest), composeFile: bundleSchema(schemas, ENTRY_POINTS.composeFile) };
+}
+
 /**
  * The ajv instance every validator comes from, live or precompiled (`source` keeps the
- * generated code for ajv's standalone output): strict mode catches mistakes in the
- * schemas themselves; `required` inside `if` and union types are deliberate there.
+ * generated code for ajv's standalone output), holding each bundle under its file name:
+ * strict mode catches mistakes in the schemas themselves; `required` inside `if` and
+ * union types are deliberate there.
  */
-export function createAjv(schemas: SchemaSet, options: { source?: boolean } = {}): Ajv2020 {
+export function createAjv(bundles: EntryBundles, options: { source?: boolean } = {}): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, ...(options.source ? { code: { source: true } } : {}) });
   // Editors (VS Code's JSON and YAML support) show these; ajv only has to accept them.
   ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
   ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-  for (const [file, schema] of schemas) ajv.addSchema(schema, SCHEMA_BASE + file);
+  for (const name of Object.keys(ENTRY_POINTS) as (keyof typeof ENTRY_POINTS)[]) ajv.addSchema(bundles[name], ENTRY_POINTS[name]);
   return ajv;
 }
 
-/** The ids of the entry points, for compiling and for ajv's standalone code. */
-export const ENTRY_POINTS = { manifest: SCHEMA_BASE + 'manifest.schema.json', composeFile: SCHEMA_BASE + 'compose-file.schema.json' } as const;
-
 /** Applies tinyforge's JSON Schemas to parsed documents and reports located problems. */
 export class SchemaValidator {
-  readonly #schemas: SchemaSet;
+  readonly #bundles: EntryBundles;
   readonly #manifest: ValidateFunction;
   readonly #composeFile: ValidateFunction;
 
   /** Compiles `schemas`, unless `compiled` brings the same schemas compiled ahead of time. */
   constructor(schemas: SchemaSet, compiled?: CompiledSchemas) {
-    this.#schemas = schemas;
+    this.#bundles = bundleEntryPoints(schemas);
     if (compiled) {
       this.#manifest = compiled.manifest;
       this.#composeFile = compiled.composeFile;
     } else {
-      const ajv = createAjv(schemas);
+      const ajv = createAjv(this.#bundles);
       this.#manifest = mustGet(ajv, ENTRY_POINTS.manifest);
       this.#composeFile = mustGet(ajv, ENTRY_POINTS.composeFile);
     }
@@ -52,7 +61,7 @@ export class SchemaValidator {
   /** Problems of one manifest document against manifest.schema.json; empty when valid. */
   validateManifest(source: SourceDocument): Problem[] {
     if (this.#manifest(source.value)) return [];
-    return describeSchemaErrors(source, this.#manifest.errors ?? [], this.#schemas);
+    return describeSchemaErrors(source, this.#manifest.errors ?? [], this.#bundles.manifest);
   }
 
   /** Problems of a compose application (a whole compose file, or the value at `basePath`). */
@@ -60,7 +69,7 @@ export class SchemaValidator {
     let value: unknown = source.value;
     for (const segment of basePath) value = (value as Record<string | number, unknown>)[segment];
     if (this.#composeFile(value)) return [];
-    return describeSchemaErrors(source, this.#composeFile.errors ?? [], this.#schemas, { basePath, schemaFile: 'compose-file.schema.json' });
+    return describeSchemaErrors(source, this.#composeFile.errors ?? [], this.#bundles.composeFile, basePath);
   }
 }
 

@@ -71,7 +71,7 @@ describe('tinyforge schema', () => {
   it('prints the manifest schema, or one kind, as self-contained JSON', () => {
     const all = runCli(['schema']);
     expect(all.code).toBe(0);
-    expect(JSON.parse(all.stdout)).toMatchObject({ title: 'tinyforge manifest', $id: 'https://tinyforge.dev/schemas/manifest.schema.json' });
+    expect(JSON.parse(all.stdout)).toMatchObject({ title: 'tinyforge manifest', $schema: 'https://json-schema.org/draft/2020-12/schema' });
     const image = runCli(['schema', 'Image']);
     expect(JSON.parse(image.stdout)).toMatchObject({ title: 'tinyforge Image' });
   });
