@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { loadControllerKey } from './adapters/controller-key.js';
 import { gitRevision } from './adapters/git-revision.js';
 import { readEnvFile, referenceDigest } from './adapters/reference-files.js';
@@ -24,9 +23,10 @@ import { createFsFileAccess } from './adapters/fs-file-access.js';
 import { safeReadText } from './adapters/safe-read.js';
 import { scanManifestDirectory } from './adapters/scan-manifest-directory.js';
 import { readSchemaFiles } from './adapters/schema-files.js';
+import { loadPrecompiled } from './adapters/precompiled.js';
 import { loadManifests } from './manifest/load-manifests.js';
 import type { LoadResult, ManifestText } from './manifest/load-manifests.js';
-import { SchemaValidator } from './manifest/schema-validator.js';
+import { MANIFEST_VALIDATORS, SchemaValidator } from './manifest/schema-validator.js';
 import type { CompiledSchemas } from './manifest/schema-validator.js';
 import { schemaFingerprint } from './manifest/schema-set.js';
 import type { SchemaSet } from './manifest/schema-set.js';
@@ -64,18 +64,8 @@ let validator: SchemaValidator | undefined;
 export function schemaValidator(): SchemaValidator {
   if (validator) return validator;
   const schemas = readSchemaFiles();
-  validator = new SchemaValidator(schemas, precompiledValidators(schemaFingerprint(schemas)));
+  validator = new SchemaValidator(schemas, loadPrecompiled<CompiledSchemas>(MANIFEST_VALIDATORS, schemaFingerprint(schemas)));
   return validator;
-}
-
-function precompiledValidators(fingerprint: string): CompiledSchemas | undefined {
-  try {
-    const compiled = createRequire(import.meta.url)('./generated/schema-validators.cjs') as CompiledSchemas & { fingerprint?: string };
-    return compiled.fingerprint === fingerprint ? compiled : undefined;
-  } catch {
-    // Not built (running from src/ under vitest): compile live.
-    return undefined;
-  }
 }
 
 /**

@@ -30,6 +30,9 @@ export function createAjv(schemas: SchemaSet, options: { source?: boolean } = {}
 /** The ids of the entry points, for compiling and for ajv's standalone code. */
 export const ENTRY_POINTS = { manifest: SCHEMA_BASE + 'manifest.schema.json', composeFile: SCHEMA_BASE + 'compose-file.schema.json' } as const;
 
+/** The build's module of those entry points, compiled (dist/generated/). */
+export const MANIFEST_VALIDATORS = 'schema-validators.cjs';
+
 /** Applies tinyforge's JSON Schemas to parsed documents and reports located problems. */
 export class SchemaValidator {
   readonly #schemas: SchemaSet;
