@@ -59,9 +59,10 @@ describe('the state file', () => {
     dir = makeFixtureDir({ 'state.json': '{"apiVersion": "tinyforge.dev/v1", "workl' });
     const store = new StateStore(path.join(dir, 'state.json'), emptyState(NOW));
     const loaded = await store.load(NOW);
-    expect(loaded.movedAside).toBe(path.join(dir, 'state.json.corrupt-2026-11-27T10-00-00-000Z'));
+    expect(loaded.movedAside?.file).toBe(path.join(dir, 'state.json.corrupt-2026-11-27T10-00-00-000Z'));
+    expect(loaded.movedAside?.why).toMatch(/^is not valid JSON: /);
     expect(loaded.state.workloads).toEqual({});
-    expect(fs.readFileSync(loaded.movedAside!, 'utf8')).toContain('"workl');
+    expect(fs.readFileSync(loaded.movedAside!.file, 'utf8')).toContain('"workl');
   });
 });
 
