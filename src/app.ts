@@ -1,18 +1,16 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { loadControllerKey } from './adapters/controller-key.js';
 import { gitRevision } from './adapters/git-revision.js';
 import { readEnvFile, referenceDigest } from './adapters/reference-files.js';
 import { acquireStateLock } from './adapters/state-lock.js';
-import { readStateFile, StateStore } from './adapters/state-store.js';
+import { StateStore } from './adapters/state-store.js';
 import { systemClock } from './adapters/system-clock.js';
 import type { ControllerState } from './api/state-types.js';
 import type { Reference, Workload } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
 import { initialState } from './reconcile/initial-state.js';
-import { Reason } from './reconcile/reasons.js';
 import { reconcileTick } from './reconcile/reconcile-tick.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
 import { RestartBudget } from './reconcile/restart-budget.js';
@@ -24,9 +22,10 @@ import { createFsFileAccess } from './adapters/fs-file-access.js';
 import { safeReadText } from './adapters/safe-read.js';
 import { scanManifestDirectory } from './adapters/scan-manifest-directory.js';
 import { readSchemaFiles } from './adapters/schema-files.js';
+import { loadPrecompiled } from './adapters/precompiled.js';
 import { loadManifests } from './manifest/load-manifests.js';
 import type { LoadResult, ManifestText } from './manifest/load-manifests.js';
-import { SchemaValidator } from './manifest/schema-validator.js';
+import { MANIFEST_VALIDATORS, SchemaValidator } from './manifest/schema-validator.js';
 import type { CompiledSchemas } from './manifest/schema-validator.js';
 import { schemaFingerprint } from './manifest/schema-set.js';
 import type { SchemaSet } from './manifest/schema-set.js';
@@ -36,6 +35,7 @@ import { isLoopbackPortFree } from './adapters/host-ports.js';
 import { portAllocator } from './reconcile/port-allocator.js';
 import type { PortRange } from './reconcile/port-allocator.js';
 import { recordOnlyRoutes } from './reconcile/route-provider.js';
+import { loadState, peekState } from './app-state.js';
 
 /** What loading a manifest directory (or a few files) found, plus whether the directory was readable at all. */
 export interface DirectoryLoad extends LoadResult {
@@ -64,18 +64,8 @@ let validator: SchemaValidator | undefined;
 export function schemaValidator(): SchemaValidator {
   if (validator) return validator;
   const schemas = readSchemaFiles();
-  validator = new SchemaValidator(schemas, precompiledValidators(schemaFingerprint(schemas)));
+  validator = new SchemaValidator(schemas, loadPrecompiled<CompiledSchemas>(MANIFEST_VALIDATORS, schemaFingerprint(schemas)));
   return validator;
-}
-
-function precompiledValidators(fingerprint: string): CompiledSchemas | undefined {
-  try {
-    const compiled = createRequire(import.meta.url)('./generated/schema-validators.cjs') as CompiledSchemas & { fingerprint?: string };
-    return compiled.fingerprint === fingerprint ? compiled : undefined;
-  } catch {
-    // Not built (running from src/ under vitest): compile live.
-    return undefined;
-  }
 }
 
 /**
@@ -219,17 +209,7 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
     const key = loadControllerKey(stateFile, mode === 'run', (file) => notices.push(`created the controller key ${file} (mode 0600); keep it with the state file`));
     const defaults = initialState({ name: config.name, manifestDir: config.manifests, pid: process.pid }, clock.now());
     const store = new StateStore(stateFile, defaults);
-    let state: ControllerState;
-    if (mode === 'run') {
-      const loaded = await store.load(clock.now());
-      state = loaded.state;
-      if (loaded.movedAside) {
-        notices.push(`state file was corrupt: moved to ${loaded.movedAside}, rebuilding from owned containers and manifests`);
-        state.events.push({ at: clock.now().toISOString(), type: 'Warning', workload: null, reason: Reason.StateRecovered, message: `corrupt state file moved to ${loaded.movedAside}` });
-      }
-    } else {
-      state = (await readStateFile(stateFile).catch(() => undefined)) ?? defaults;
-    }
+    let state = mode === 'run' ? await loadState(store, clock.now(), notices) : await peekState(stateFile, defaults, notices);
     state.controller = { ...state.controller, name: config.name, pid: process.pid, startedAt: defaults.controller.startedAt, manifestDir: config.manifests };
     const realRoot = safeRealpath(path.resolve(config.manifests));
     // Loaded on demand: dockerode pulls in gRPC and protobuf, which validate and status never need.
@@ -297,9 +277,4 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
 /** The git commit checked out in the manifest directory, or null. */
 export function currentRevision(dir: string): string | null {
   return gitRevision(dir);
-}
-
-/** The state file, for `status` and `wait`: read only, never locked. */
-export async function readState(file: string): Promise<ControllerState | undefined> {
-  return readStateFile(path.resolve(file));
 }

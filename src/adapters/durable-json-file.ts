@@ -3,9 +3,24 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 
-/** The state file holds JSON that does not parse: it is moved aside and rebuilt. */
+/**
+ * The state file cannot be used: JSON that does not parse, or JSON that is not a state.
+ * `run` moves it aside and rebuilds (DESIGN.md guarantee 6); `status` and `wait` say why.
+ */
 export class CorruptStateError extends Error {
   readonly code = 'STATE_CORRUPT';
+  /** What is wrong, completing "the state file …": `is not valid JSON: …`. */
+  readonly why: string;
+
+  constructor(file: string, why: string) {
+    super(`${file} ${why}`);
+    this.why = why;
+  }
+
+  /** The problem in words, naming the file as the reader knows it: `state file F is not valid JSON: …`. */
+  describeFor(file: string): string {
+    return `state file ${file} ${this.why}`;
+  }
 }
 
 /**
@@ -17,9 +32,16 @@ export class CorruptStateError extends Error {
  */
 export class DurableJsonFile<T> implements Adapter<T> {
   readonly #file: string;
+  readonly #check: ((data: unknown) => Promise<string | undefined>) | undefined;
 
-  constructor(file: string) {
+  /**
+   * `check` says what is wrong with JSON that parses but is no T (completing "the file
+   * …"), or undefined: such a file is as corrupt as one that does not parse. It sees the
+   * value `null` too, which is no absent file.
+   */
+  constructor(file: string, options: { check?: (data: unknown) => Promise<string | undefined> } = {}) {
     this.#file = file;
+    this.#check = options.check;
   }
 
   async read(): Promise<T | null> {
@@ -30,11 +52,15 @@ export class DurableJsonFile<T> implements Adapter<T> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
+    let data: unknown;
     try {
-      return JSON.parse(text) as T;
+      data = JSON.parse(text);
     } catch (error) {
-      throw new CorruptStateError(`${this.#file} is not valid JSON: ${(error as Error).message}`);
+      throw new CorruptStateError(this.#file, `is not valid JSON: ${(error as Error).message}`);
     }
+    const wrong = await this.#check?.(data);
+    if (wrong !== undefined) throw new CorruptStateError(this.#file, wrong);
+    return data as T;
   }
 
   async write(data: T): Promise<void> {

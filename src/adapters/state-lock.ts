@@ -1,5 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ownClaim, parseClaim, stillHeld } from './lock-claim.js';
+import type { LockClaim } from './lock-claim.js';
+import { procFacts } from './process-facts.js';
+import type { ProcessFacts } from './process-facts.js';
 
 /** Another controller holds the state file. */
 export class StateLockedError extends Error {
@@ -8,30 +12,24 @@ export class StateLockedError extends Error {
 
 /**
  * One controller per state file (DESIGN.md guarantee 11): `<state>.lock` holds the
- * holder's pid and command, created exclusively. A lock whose process is gone is stale
- * and taken over. Answers a release function.
+ * holder's claim (pid, command, host, boot, start time; see LockClaim), created
+ * exclusively. A lock whose holder is gone is stale and taken over, also when its pid now
+ * names another process. Answers a release function.
  */
-export function acquireStateLock(stateFile: string, holder: string): () => void {
+export function acquireStateLock(stateFile: string, holder: string, facts: ProcessFacts = procFacts()): () => void {
   const lock = `${stateFile}.lock`;
   fs.mkdirSync(path.dirname(lock), { recursive: true, mode: 0o700 });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(lock, 'wx', 0o600);
-      fs.writeSync(fd, JSON.stringify({ pid: process.pid, holder, since: new Date().toISOString() }));
+      fs.writeSync(fd, JSON.stringify(ownClaim(holder, new Date(), facts)));
       fs.closeSync(fd);
-      return () => {
-        try {
-          const info = JSON.parse(fs.readFileSync(lock, 'utf8')) as { pid?: number };
-          if (info.pid === process.pid) fs.rmSync(lock, { force: true });
-        } catch {
-          // Already gone: nothing to release.
-        }
-      };
+      return () => release(lock);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const info = readLock(lock);
-      if (info && info.pid !== process.pid && alive(info.pid)) {
-        throw new StateLockedError(`${stateFile} is in use by another controller: pid ${info.pid} (${info.holder ?? 'tinyforge'}, since ${info.since ?? 'unknown'}); lock file ${lock}`);
+      const claim = readClaim(lock);
+      if (claim && claim.pid !== process.pid && stillHeld(claim, facts)) {
+        throw new StateLockedError(`${stateFile} is in use by another controller: pid ${claim.pid} (${claim.holder ?? 'tinyforge'}, since ${claim.since ?? 'unknown'}); lock file ${lock}`);
       }
       fs.rmSync(lock, { force: true });
     }
@@ -39,20 +37,16 @@ export function acquireStateLock(stateFile: string, holder: string): () => void 
   throw new StateLockedError(`could not take the lock ${lock}`);
 }
 
-function readLock(lock: string): { pid: number; holder?: string; since?: string } | undefined {
-  try {
-    const info = JSON.parse(fs.readFileSync(lock, 'utf8')) as { pid?: unknown; holder?: string; since?: string };
-    return typeof info.pid === 'number' ? (info as { pid: number; holder?: string; since?: string }) : undefined;
-  } catch {
-    return undefined;
-  }
+/** Removes the lock if it is still this process's. */
+function release(lock: string): void {
+  if (readClaim(lock)?.pid === process.pid) fs.rmSync(lock, { force: true });
 }
 
-function alive(pid: number): boolean {
+function readClaim(lock: string): LockClaim | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return parseClaim(fs.readFileSync(lock, 'utf8'));
+  } catch {
+    // Gone meanwhile: nothing holds it.
+    return undefined;
   }
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { Low } from 'lowdb';
 import type { ControllerState } from '../api/state-types.js';
 import { CorruptStateError, DurableJsonFile } from './durable-json-file.js';
+import { notAState } from './state-validator.js';
 
 /**
  * The state file through lowdb, with tinyforge's durable adapter (never JSONFilePreset:
@@ -16,15 +17,15 @@ export class StateStore {
 
   constructor(file: string, defaults: ControllerState) {
     this.file = file;
-    this.#db = new Low<ControllerState>(new DurableJsonFile<ControllerState>(file), defaults);
+    this.#db = new Low<ControllerState>(stateFile(file), defaults);
   }
 
   /**
-   * Reads the state file. A corrupt one is moved aside (`state.json.corrupt-<time>`) and
-   * the defaults are used, to be rebuilt from owned containers and manifests; answers
-   * where it was moved.
+   * Reads the state file. A corrupt one (JSON that does not parse, or that is not a
+   * state) is moved aside (`state.json.corrupt-<time>`) and the defaults are used, to be
+   * rebuilt from owned containers and manifests; answers where it was moved and why.
    */
-  async load(now: Date): Promise<{ state: ControllerState; movedAside?: string }> {
+  async load(now: Date): Promise<{ state: ControllerState; movedAside?: { file: string; why: string } }> {
     try {
       const existed = await fs.stat(this.file).then(() => true, () => false);
       await this.#db.read();
@@ -36,7 +37,7 @@ export class StateStore {
       if (!(error instanceof CorruptStateError)) throw error;
       const aside = `${this.file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
       await fs.rename(this.file, aside);
-      return { state: this.#db.data, movedAside: aside };
+      return { state: this.#db.data, movedAside: { file: aside, why: error.why } };
     }
   }
 
@@ -60,10 +61,17 @@ export class StateStore {
   }
 }
 
-/** The state file read for display (status, wait): never moved, never written. */
+/**
+ * The state file read for display (status, wait) and for `plan`: never moved, never
+ * written. Throws CorruptStateError when it is not valid JSON or not a state.
+ */
 export async function readStateFile(file: string): Promise<ControllerState | undefined> {
-  const data = await new DurableJsonFile<ControllerState>(file).read();
-  return data ?? undefined;
+  return (await stateFile(file).read()) ?? undefined;
+}
+
+/** The state file's adapter: durable JSON that must be a state (schemas/state.schema.json). */
+function stateFile(file: string): DurableJsonFile<ControllerState> {
+  return new DurableJsonFile<ControllerState>(file, { check: notAState });
 }
 
 /**

@@ -1,22 +1,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import standalone from 'ajv/dist/standalone/index.js';
+import { GENERATED_DIR } from '../adapters/precompiled.js';
 import { readSchemaFiles } from '../adapters/schema-files.js';
+import { STATE_SCHEMA, stateDocuments, stateSchemaSet } from '../adapters/state-validator.js';
 import { schemaFingerprint } from '../manifest/schema-set.js';
-import { bundleEntryPoints, createAjv, ENTRY_POINTS } from '../manifest/schema-validator.js';
+import { bundleEntryPoints, createAjv, ENTRY_POINTS, entryDocuments, MANIFEST_VALIDATORS } from '../manifest/schema-validator.js';
+import type { SchemaDocuments } from '../manifest/schema-validator.js';
 
 /**
- * Build step: compiles the manifest schemas ahead of time with ajv's standalone code,
- * into dist/generated/schema-validators.cjs, so the CLI starts without ~130 ms of
- * schema compilation. The file carries the schemas' fingerprint; a mismatch at run
- * time (schemas edited after the build) falls back to compiling them live.
+ * Build step: compiles the schemas ahead of time with ajv's standalone code, into
+ * dist/generated/, so the CLI starts without ~130 ms of schema compilation: the manifest
+ * entry points in one module, the state file's schema alone in another (`status` needs
+ * nothing else). Each module carries its schemas' fingerprint; a mismatch at run time
+ * (schemas edited after the build) falls back to compiling them live.
  */
 const schemas = readSchemaFiles();
-const ajv = createAjv(bundleEntryPoints(schemas), { source: true });
-// ajv ships CommonJS: under NodeNext its default export is the module object.
-const code = standalone.default(ajv, ENTRY_POINTS);
-const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../generated/schema-validators.cjs');
-fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, `${code}\nmodule.exports.fingerprint = ${JSON.stringify(schemaFingerprint(schemas))};\n`);
-process.stdout.write(`precompiled schemas: ${path.relative(process.cwd(), out)} (${Math.round(code.length / 1024)} KiB)\n`);
+precompile(MANIFEST_VALIDATORS, entryDocuments(bundleEntryPoints(schemas)), ENTRY_POINTS, schemaFingerprint(schemas));
+const state = stateSchemaSet();
+precompile(STATE_SCHEMA.compiled, stateDocuments(state), { state: STATE_SCHEMA.id }, schemaFingerprint(state));
+
+function precompile(file: string, documents: SchemaDocuments, entryPoints: Record<string, string>, fingerprint: string): void {
+  const ajv = createAjv(documents, { source: true });
+  // ajv ships CommonJS: under NodeNext its default export is the module object.
+  const code = standalone.default(ajv, entryPoints);
+  const out = path.join(GENERATED_DIR, file);
+  fs.mkdirSync(GENERATED_DIR, { recursive: true });
+  fs.writeFileSync(out, `${code}\nmodule.exports.fingerprint = ${JSON.stringify(fingerprint)};\n`);
+  process.stdout.write(`precompiled schemas: ${path.relative(process.cwd(), out)} (${Math.round(code.length / 1024)} KiB)\n`);
+}

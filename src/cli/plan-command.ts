@@ -19,6 +19,7 @@ export async function planCommand(argv: string[], output: Output): Promise<numbe
     return 0;
   }
   const controller = await openController(flags.config, 'plan');
+  for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
   const result = await controller.tick();
   for (const problem of result.state.invalid) output.err(formatProblem(problem));
   if (!result.outcome.dockerReachable) {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readState } from '../app.js';
+import { CorruptStateError, readState } from '../app-state.js';
 import type { ControllerState, WorkloadStatus } from '../api/state-types.js';
 import { UsageError } from './errors.js';
 import type { Output } from './output.js';
@@ -8,7 +8,7 @@ export const STATUS_USAGE = `usage: tinyforge status [NAME] [-o table|json] [--s
 
 Reads the state file only (works with Docker down). NAME is a workload's name (web)
 or id (image/web). -o json prints the workloads object, or one workload with NAME.
-Exit codes: 0; 1 no such workload or no state file.`;
+Exit codes: 0; 1 no such workload, no state file, or one that is not a tinyforge state.`;
 
 /** `tinyforge status`: a kubectl-like table, or JSON, from the state file. */
 export async function statusCommand(argv: string[], output: Output, now: Date = new Date()): Promise<number> {
@@ -35,7 +35,7 @@ export async function statusCommand(argv: string[], output: Output, now: Date = 
   try {
     state = await readState(file);
   } catch (error) {
-    output.err(`tinyforge: cannot read ${file}: ${(error as Error).message}`);
+    output.err(`tinyforge: ${error instanceof CorruptStateError ? error.describeFor(file) : `cannot read ${file}: ${(error as Error).message}`}`);
     return 1;
   }
   if (!state) {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { currentRevision, readState } from '../app.js';
+import { currentRevision } from '../app.js';
+import { CorruptStateError, readState } from '../app-state.js';
 import { parseDuration } from '../api/units.js';
 import type { ControllerState, WorkloadStatus } from '../api/state-types.js';
 import { UsageError } from './errors.js';
@@ -12,7 +13,7 @@ Waits on the state file until the workloads are Ready at their current generatio
 'kubectl wait', for a CI job after 'git push'. When the manifest directory is a git
 work tree, "current" means applied from the commit checked out there now; otherwise,
 reconciled after the wait began.
-Exit codes: 0 ready; 1 failed or timed out; 2 usage.`;
+Exit codes: 0 ready; 1 failed, timed out, or the state file is not a tinyforge state; 2 usage.`;
 
 /** `tinyforge wait`: poll the state file (never Docker) until ready, failed or out of time. */
 export async function waitCommand(argv: string[], output: Output): Promise<number> {
@@ -48,8 +49,12 @@ export async function waitCommand(argv: string[], output: Output): Promise<numbe
 
   let verdicts: Verdict[] = [];
   for (;;) {
-    const state = await readState(file).catch(() => undefined);
-    verdicts = positionals.map((name) => judge(name, state, revision, started));
+    const read = await readWaitedState(file);
+    if ('unusable' in read) {
+      output.err(`tinyforge: ${read.unusable}`);
+      return 1;
+    }
+    verdicts = positionals.map((name) => judge(name, read.state, revision, started));
     if (verdicts.every((v) => v.kind === 'ready')) {
       for (const v of verdicts) output.out(`${v.id}: ${v.message}`);
       return 0;
@@ -64,6 +69,19 @@ export async function waitCommand(argv: string[], output: Output): Promise<numbe
   }
   for (const v of verdicts.filter((v) => v.kind !== 'ready')) output.err(`tinyforge: timed out after ${values.timeout ?? '2m'}: ${v.id}: ${v.message}`);
   return 1;
+}
+
+/**
+ * The state file as the wait sees it. One that is not valid JSON or not a state ends the
+ * wait: writes are atomic, so it is no write half-seen but a problem for a person to look
+ * at, not one to wait out. One that cannot be read yet (missing, a permission) is waited for.
+ */
+async function readWaitedState(file: string): Promise<{ state: ControllerState | undefined } | { unusable: string }> {
+  try {
+    return { state: await readState(file) };
+  } catch (error) {
+    return error instanceof CorruptStateError ? { unusable: error.describeFor(file) } : { state: undefined };
+  }
 }
 
 interface Verdict {

@@ -4,6 +4,7 @@ import { describeType, describeValue, suggest } from './describe-value.js';
 import { displayPath, fromPointer, toPointer } from './field-path.js';
 import type { FieldPath } from './field-path.js';
 import { locate, sourceText } from './locate.js';
+import { mergeRequired } from './merge-required.js';
 import type { Anchor } from './locate.js';
 import { declaredProperties } from './schema-set.js';
 import type { SourceDocument } from './source-document.js';
@@ -145,29 +146,6 @@ function describeError(error: ErrorObject, context: Context): Finding | undefine
     default:
       return { path, anchor: 'value', message: `${subject} ${error.message ?? 'is not valid'}` };
   }
-}
-
-/** One `required` error per object, listing every missing field. */
-function mergeRequired(errors: readonly ErrorObject[]): ErrorObject[] {
-  const first = new Map<string, ErrorObject & { params: { missingProperties?: string[] } }>();
-  const out: ErrorObject[] = [];
-  for (const error of errors) {
-    if (error.keyword !== 'required') {
-      out.push(error);
-      continue;
-    }
-    const key = `${error.instancePath}|${error.schemaPath}`;
-    const missing = String((error.params as { missingProperty: string }).missingProperty);
-    const seen = first.get(key);
-    if (seen) {
-      seen.params.missingProperties!.push(missing);
-    } else {
-      const merged = { ...error, params: { ...error.params, missingProperties: [missing] } };
-      first.set(key, merged);
-      out.push(merged);
-    }
-  }
-  return out;
 }
 
 /**

@@ -24,20 +24,31 @@ export function bundleEntryPoints(schemas: SchemaSet): EntryBundles {
   return { manifest: bundleSchema(schemas, ENTRY_POINTS.manifest), composeFile: bundleSchema(schemas, ENTRY_POINTS.composeFile) };
 }
 
+/** Self-contained schemas by the id ajv holds each under: its schema file's name. */
+export type SchemaDocuments = Record<string, Record<string, unknown>>;
+
+/** The bundled entry points by their ids, for createAjv. */
+export function entryDocuments(bundles: EntryBundles): SchemaDocuments {
+  return { [ENTRY_POINTS.manifest]: bundles.manifest, [ENTRY_POINTS.composeFile]: bundles.composeFile };
+}
+
 /**
  * The ajv instance every validator comes from, live or precompiled (`source` keeps the
- * generated code for ajv's standalone output), holding each bundle under its file name:
+ * generated code for ajv's standalone output), holding each document under its id:
  * strict mode catches mistakes in the schemas themselves; `required` inside `if` and
  * union types are deliberate there.
  */
-export function createAjv(bundles: EntryBundles, options: { source?: boolean } = {}): Ajv2020 {
+export function createAjv(documents: SchemaDocuments, options: { source?: boolean } = {}): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, ...(options.source ? { code: { source: true } } : {}) });
   // Editors (VS Code's JSON and YAML support) show these; ajv only has to accept them.
   ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
   ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
-  for (const name of Object.keys(ENTRY_POINTS) as (keyof typeof ENTRY_POINTS)[]) ajv.addSchema(bundles[name], ENTRY_POINTS[name]);
+  for (const [id, document] of Object.entries(documents)) ajv.addSchema(document, id);
   return ajv;
 }
+
+/** The build's module of the entry points, compiled (dist/generated/). */
+export const MANIFEST_VALIDATORS = 'schema-validators.cjs';
 
 /** Applies tinyforge's JSON Schemas to parsed documents and reports located problems. */
 export class SchemaValidator {
@@ -52,7 +63,7 @@ export class SchemaValidator {
       this.#manifest = compiled.manifest;
       this.#composeFile = compiled.composeFile;
     } else {
-      const ajv = createAjv(this.#bundles);
+      const ajv = createAjv(entryDocuments(this.#bundles));
       this.#manifest = mustGet(ajv, ENTRY_POINTS.manifest);
       this.#composeFile = mustGet(ajv, ENTRY_POINTS.composeFile);
     }

@@ -3,13 +3,16 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ValidateFunction } from 'ajv';
+import { describeStateErrors } from '../../src/adapters/describe-state-errors.js';
 import { readSchemaFiles } from '../../src/adapters/schema-files.js';
+import { STATE_SCHEMA, stateDocuments, stateSchemaSet } from '../../src/adapters/state-validator.js';
 import { DEFAULT_POLICY } from '../../src/api/policy.js';
 import { loadFromDisk } from '../../src/app.js';
 import { bundleSchema } from '../../src/manifest/bundle-schema.js';
 import { parseYamlFile } from '../../src/manifest/parse-yaml.js';
 import { schemaFingerprint } from '../../src/manifest/schema-set.js';
-import { SchemaValidator } from '../../src/manifest/schema-validator.js';
+import { createAjv, SchemaValidator } from '../../src/manifest/schema-validator.js';
 import type { CompiledSchemas } from '../../src/manifest/schema-validator.js';
 
 const schemas = readSchemaFiles();
@@ -86,6 +89,22 @@ describe('the precompiled validators of the build', () => {
       const [source] = parseYamlFile(text, 'x.yaml').documents;
       expect(ahead.validateManifest(source!)).toEqual(live.validateManifest(source!));
       expect(live.validateManifest(source!).length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('the precompiled state validator of the build', () => {
+  it('matches schemas/state.schema.json and reports exactly what live compilation reports', () => {
+    const generated = path.resolve(import.meta.dirname, '../../dist/generated', STATE_SCHEMA.compiled);
+    expect(fs.existsSync(generated), 'run npm run build first').toBe(true);
+    const compiled = createRequire(import.meta.url)(generated) as { state: ValidateFunction; fingerprint: string };
+    const set = stateSchemaSet();
+    expect(compiled.fingerprint).toBe(schemaFingerprint(set));
+    const live = createAjv(stateDocuments(set)).getSchema(STATE_SCHEMA.id)!;
+    for (const data of [{}, null, [], { apiVersion: 'tinyforge.dev/v1', kind: 'ControllerState', controller: { pid: 'x' }, workloads: [], invalid: {}, foreign: [], events: [] }]) {
+      expect(compiled.state(data)).toBe(false);
+      expect(live(data)).toBe(false);
+      expect(describeStateErrors(compiled.state.errors!, data)).toEqual(describeStateErrors(live.errors!, data));
     }
   });
 });

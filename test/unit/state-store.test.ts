@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DurableJsonFile } from '../../src/adapters/durable-json-file.js';
-import { acquireStateLock } from '../../src/adapters/state-lock.js';
 import { StateStore } from '../../src/adapters/state-store.js';
 import { loadControllerKey } from '../../src/adapters/controller-key.js';
 import { makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
@@ -59,31 +58,10 @@ describe('the state file', () => {
     dir = makeFixtureDir({ 'state.json': '{"apiVersion": "tinyforge.dev/v1", "workl' });
     const store = new StateStore(path.join(dir, 'state.json'), emptyState(NOW));
     const loaded = await store.load(NOW);
-    expect(loaded.movedAside).toBe(path.join(dir, 'state.json.corrupt-2026-11-27T10-00-00-000Z'));
+    expect(loaded.movedAside?.file).toBe(path.join(dir, 'state.json.corrupt-2026-11-27T10-00-00-000Z'));
+    expect(loaded.movedAside?.why).toMatch(/^is not valid JSON: /);
     expect(loaded.state.workloads).toEqual({});
-    expect(fs.readFileSync(loaded.movedAside!, 'utf8')).toContain('"workl');
-  });
-});
-
-describe('the state lock (guarantee 11)', () => {
-  let dir = '';
-  afterEach(() => removeFixtureDir(dir));
-
-  it('refuses a second controller on the same state file, naming the holder', () => {
-    dir = makeFixtureDir({});
-    const file = path.join(dir, 'state.json');
-    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.ppid, holder: 'tinyforge run --name default', since: '2026-11-27T09:00:00Z' }));
-    expect(() => acquireStateLock(file, 'test')).toThrow(`pid ${process.ppid} (tinyforge run --name default, since 2026-11-27T09:00:00Z)`);
-  });
-
-  it('takes over a lock whose process is gone, and releases its own', () => {
-    dir = makeFixtureDir({});
-    const file = path.join(dir, 'state.json');
-    fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 7, holder: 'gone' }));
-    const release = acquireStateLock(file, 'test');
-    expect(JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8')).pid).toBe(process.pid);
-    release();
-    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+    expect(fs.readFileSync(loaded.movedAside!.file, 'utf8')).toContain('"workl');
   });
 });
 
