@@ -12,7 +12,7 @@ export { CorruptStateError };
 
 /**
  * `run`: the state file, or, when it is corrupt, the defaults to rebuild from, with a
- * notice and an event saying where the file went and why (DESIGN.md guarantee 6).
+ * notice and an event saying where the file went and why (docs/guarantees.md #6).
  */
 export async function loadState(store: StateStore, now: Date, notices: string[]): Promise<ControllerState> {
   const { state, movedAside } = await store.load(now);

@@ -150,7 +150,7 @@ function safeRealpath(dir: string): string {
   }
 }
 
-/** Everything `run` and `plan` are configured with (DESIGN.md section 5). */
+/** Everything `run` and `plan` are configured with (README: Command line). */
 export interface ControllerConfig {
   manifests: string;
   state: string;

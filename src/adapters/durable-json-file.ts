@@ -5,7 +5,7 @@ import type { Adapter } from 'lowdb';
 
 /**
  * The state file cannot be used: JSON that does not parse, or JSON that is not a state.
- * `run` moves it aside and rebuilds (DESIGN.md guarantee 6); `status` and `wait` say why.
+ * `run` moves it aside and rebuilds (docs/guarantees.md #6); `status` and `wait` say why.
  */
 export class CorruptStateError extends Error {
   readonly code = 'STATE_CORRUPT';
@@ -24,7 +24,7 @@ export class CorruptStateError extends Error {
 }
 
 /**
- * lowdb's two-method adapter, made durable (DESIGN.md guarantee 12): each write goes to
+ * lowdb's two-method adapter, made durable (docs/guarantees.md #12): each write goes to
  * a temp file with a unique name in the same folder, is fsynced, renamed over the
  * target, and the folder is fsynced, so readers see the old file or the new one and a
  * power cut loses neither. steno's fixed temp name and missing fsync tear files under

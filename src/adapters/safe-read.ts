@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 
-/** The largest manifest or referenced file tinyforge reads (DESIGN.md guarantee 13). */
+/** The largest manifest or referenced file tinyforge reads (docs/guarantees.md #13). */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
 /**

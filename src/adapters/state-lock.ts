@@ -11,7 +11,7 @@ export class StateLockedError extends Error {
 }
 
 /**
- * One controller per state file (DESIGN.md guarantee 11): `<state>.lock` holds the
+ * One controller per state file (docs/guarantees.md #11): `<state>.lock` holds the
  * holder's claim (pid, command, host, boot, start time; see LockClaim), created
  * exclusively. A lock whose holder is gone is stale and taken over, also when its pid now
  * names another process. Answers a release function.

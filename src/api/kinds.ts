@@ -1,4 +1,4 @@
-/** The workload kinds of DESIGN.md section 1, as written in manifests. */
+/** The workload kinds (README: Kinds), as written in manifests. */
 export const Kind = {
   Image: 'Image',
   Stack: 'Stack',

@@ -1,4 +1,4 @@
-/** Every `tinyforge.*` container label (DESIGN.md section 2), in one place. */
+/** Every `tinyforge.*` container label (docs/how-it-works.md: Ownership labels), in one place. */
 export const Label = {
   managed: 'tinyforge.managed',
   controller: 'tinyforge.controller',

@@ -1,5 +1,5 @@
 /**
- * What the operator allows beyond the defaults (DESIGN.md guarantee 10). Manifests can
+ * What the operator allows beyond the defaults (docs/guarantees.md #10). Manifests can
  * never grant themselves any of this; only controller flags can.
  */
 export interface Policy {

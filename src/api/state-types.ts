@@ -1,6 +1,6 @@
 import type { Kind } from './kinds.js';
 
-/** Workload phases (DESIGN.md section 3). */
+/** Workload phases (docs/how-it-works.md: The state file). */
 export const Phase = {
   Pending: 'Pending',
   Progressing: 'Progressing',

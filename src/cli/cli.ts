@@ -30,7 +30,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 /**
- * Runs one command and decides the exit code; usage errors are 2 (DESIGN.md section 5).
+ * Runs one command and decides the exit code; usage errors are 2 (README: Command line).
  * Only this layer turns errors into exit codes.
  */
 export async function runCli(argv: string[], output: Output): Promise<number> {

@@ -7,7 +7,7 @@ import type { PortRange } from '../reconcile/port-allocator.js';
 import { UsageError } from './errors.js';
 import { POLICY_OPTIONS, policyFromFlags } from './policy-flags.js';
 
-/** The flags `run` and `plan` share (DESIGN.md section 5). */
+/** The flags `run` and `plan` share (README: Command line). */
 export const CONTROLLER_OPTIONS = {
   manifests: { type: 'string' },
   state: { type: 'string' },

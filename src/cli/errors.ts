@@ -1,4 +1,4 @@
-/** Wrong arguments or configuration: exit code 2 (DESIGN.md section 5). */
+/** Wrong arguments or configuration: exit code 2 (README: Command line). */
 export class UsageError extends Error {
   readonly code = 'USAGE';
 }

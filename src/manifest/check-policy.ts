@@ -7,7 +7,7 @@ import type { FieldPath } from './field-path.js';
 import { displayPath } from './field-path.js';
 
 /**
- * The policy-gated fields of DESIGN.md section 1 (host paths are checked with the other
+ * The policy-gated fields (README: Container fields; host paths are checked with the other
  * references, Compose services by checkComposePolicy). Each finding names the field and the flag that would allow it.
  */
 export function checkPolicy(manifest: Manifest, policy: Policy): Finding[] {

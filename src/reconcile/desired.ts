@@ -42,7 +42,7 @@ export interface DesiredContainer {
 
 export type Slot = 'blue' | 'green';
 
-/** How a Project stage is deployed (DESIGN.md section 1, Project). */
+/** How a Project stage is deployed (README: Kinds, Project). */
 export interface StageRollout {
   stage: string;
   tag: string;
@@ -61,7 +61,7 @@ export interface StageRollout {
   healthchecked: boolean;
 }
 
-/** DESIGN.md's defaults for `rollout`. */
+/** The defaults of `rollout` (README: Kinds, Project). */
 export const DEFAULT_HEALTH_TIMEOUT_MS = 120_000;
 export const DEFAULT_MIN_READY_SECONDS = 5;
 

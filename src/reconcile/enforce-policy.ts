@@ -11,8 +11,8 @@ export interface PolicyScope {
 }
 
 /**
- * The last check before a create request becomes a Docker call (DESIGN.md guarantee
- * 10): whatever path led here, a spec that asks for more than the operator allowed is
+ * The last check before a create request becomes a Docker call (docs/guarantees.md
+ * #10): whatever path led here, a spec that asks for more than the operator allowed is
  * refused. Validation rejects the same manifests earlier, with line and column.
  */
 export function enforcePolicy(spec: ContainerSpec, scope: PolicyScope): void {

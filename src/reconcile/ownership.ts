@@ -15,7 +15,7 @@ export interface ContainerIdentity {
 }
 
 /**
- * The full tinyforge label set of a container (DESIGN.md section 2), signed: the
+ * The full tinyforge label set of a container (docs/how-it-works.md: Ownership labels), signed: the
  * signature is an HMAC-SHA256, keyed by the controller key, over the other tinyforge
  * labels and the container name, so a label copied onto another container, or edited,
  * no longer verifies. `extra` holds further `tinyforge.*` labels to sign along.

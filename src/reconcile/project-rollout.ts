@@ -45,7 +45,7 @@ const SLOTS: readonly Slot[] = ['blue', 'green'];
 const other = (slot: Slot): Slot => (slot === 'blue' ? 'green' : 'blue');
 
 /**
- * A Project's stages, each rolled out blue-green (DESIGN.md section 1): the new spec
+ * A Project's stages, each rolled out blue-green (docs/how-it-works.md: Project rollouts): the new spec
  * starts in the other slot; once all its replicas are healthy (their healthcheck, or
  * running `minReadySeconds` without one) the stage's route switches to it and the old
  * slot is removed. A new slot that is not healthy within `healthTimeout` is removed and

@@ -4,7 +4,7 @@ import type { ManifestView } from './reconcile-tick.js';
 /**
  * Why the containers of workloads whose manifest is gone must not be pruned now, or null:
  * a directory that cannot be read or suddenly holds nothing, or a broken file that may
- * have declared them (DESIGN.md guarantee 3).
+ * have declared them (docs/guarantees.md #3).
  */
 export function pruneRefusalReason(view: ManifestView, allowEmpty: boolean, orphans: readonly string[], previous: ControllerState): string | null {
   if (orphans.length === 0) return null;

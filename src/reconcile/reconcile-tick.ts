@@ -142,7 +142,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     desired.set(workload.id, cachedDesired(workload, deps));
   }
 
-  // Prune by set difference, unless the directory gives no grounds to (DESIGN.md guarantee 3).
+  // Prune by set difference, unless the directory gives no grounds to (docs/guarantees.md #3).
   const orphans = [...classified.owned.keys()].filter((id) => inScope(id) && !valid.has(id) && !protectedIds.has(id)).sort();
   const pruneRefusal = pruneRefusalReason(view, options.allowEmpty, orphans, previous);
   const prune = new Set(pruneRefusal === null ? orphans : []);

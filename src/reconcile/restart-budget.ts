@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 
 /**
- * Self-heal's restart budget (DESIGN.md section 4): at most `limit` restarts of one
+ * Self-heal's restart budget (docs/how-it-works.md: The reconcile pass): at most `limit` restarts of one
  * container in `windowMs`; past it the row is left alone (CrashLoop) until the window
  * passes or its spec changes.
  */
