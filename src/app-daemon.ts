@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
-import { setTimeout as delay } from 'node:timers/promises';
 import { DockerEventSource } from './adapters/docker-events.js';
+import { findGitDir, waitForGit } from './adapters/git-checkout.js';
 import { gitRevision } from './adapters/git-revision.js';
 import { startHealthServer } from './adapters/health-server.js';
 import { ManifestWatcher } from './adapters/manifest-watcher.js';
@@ -22,8 +20,8 @@ export interface DaemonConfig extends ControllerConfig {
   resyncMs: number;
   /** Quiet period after file events before a rescan (default 150 ms). */
   debounceMs: number;
-  /** `127.0.0.1:PORT` for /healthz, /readyz and /metrics. */
-  healthAddr?: string;
+  /** Where /healthz, /readyz and /metrics listen. */
+  healthAddr?: { host: string; port: number };
 }
 
 export interface RunningDaemon {
@@ -127,22 +125,28 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
     lost: (reason) => log.err(`tinyforge: ${reason}; reconnecting`),
   });
 
+  // Listen before anything starts: an address that cannot be had ends start-up with
+  // nothing watched and nothing asked of Docker, and the state lock released.
   let health: http.Server | undefined;
+  if (config.healthAddr) {
+    health = await startHealthServer(config.healthAddr, {
+      live: () => Date.now() - lastActivity < 2 * config.resyncMs + 60_000,
+      ready: () => firstFullTick && controller.state.controller.docker.reachable,
+      metrics: () => metrics.render(controller.state),
+    }).catch((error: unknown) => {
+      controller.close();
+      throw error;
+    });
+  }
   try {
     await watcher.start();
     events.start();
     daemon.start();
-    if (config.healthAddr) {
-      health = await startHealthServer(config.healthAddr, {
-        live: () => Date.now() - lastActivity < 2 * config.resyncMs + 60_000,
-        ready: () => firstFullTick && controller.state.controller.docker.reachable,
-        metrics: () => metrics.render(controller.state),
-      });
-    }
   } catch (error) {
     events.stop();
     await watcher.close();
     await daemon.stop();
+    health?.close();
     controller.close();
     throw error;
   }
@@ -173,19 +177,4 @@ function fingerprint(load: DirectoryLoad, digest: (reference: Reference) => stri
   const problems = `invalid:${createHash('sha256').update(canonicalJson(load.problems)).digest('hex')}`;
   for (const id of load.invalidIds) prints.set(id, problems);
   return prints;
-}
-
-/** The git dir of the manifest directory's work tree (a `.git` folder, or a `.git` file naming one), if any. */
-function findGitDir(root: string): string | undefined {
-  try {
-    return execFileSync('git', ['-C', root, 'rev-parse', '--absolute-git-dir'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** While git holds its index lock (a checkout or pull under way), the directory is half-written: wait (10 s at most). */
-async function waitForGit(gitDir: string | undefined): Promise<void> {
-  if (!gitDir) return;
-  for (let waited = 0; waited < 10_000 && fs.existsSync(path.join(gitDir, 'index.lock')); waited += 50) await delay(50);
 }

@@ -9,11 +9,30 @@ export interface Health {
   metrics(): string;
 }
 
-/** `--health-addr 127.0.0.1:PORT`: `/healthz` and `/readyz`, 200 or 503, and `/metrics`, on loopback by default. */
-export async function startHealthServer(address: string, health: Health): Promise<http.Server> {
-  const match = /^(?:\[?([^\]]*)\]?:)?(\d{1,5})$/.exec(address);
-  if (!match) throw new Error(`--health-addr must be HOST:PORT such as 127.0.0.1:9090 (got ${address})`);
-  const host = match[1] || '127.0.0.1';
+/** The address cannot be listened on: taken, not this host's, or not allowed. A configuration error, not a crash. */
+export class AddressUnavailableError extends Error {
+  readonly code = 'ADDRESS_UNAVAILABLE';
+
+  constructor(
+    address: string,
+    /** What is wrong, for a person: `address already in use`. */
+    readonly reason: string,
+  ) {
+    super(`cannot listen on ${address}: ${reason}`);
+  }
+}
+
+/** Why listen(2) refused, for the errors an operator's choice of address causes. */
+const LISTEN_REFUSALS: Record<string, string> = {
+  EADDRINUSE: 'address already in use',
+  EADDRNOTAVAIL: 'address not available on this host',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name not found',
+};
+
+/** `/healthz` and `/readyz`, 200 or 503, and `/metrics` on `host:port` (checked by the caller). */
+export async function startHealthServer(listen: { host: string; port: number }, health: Health): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(health.metrics());
@@ -27,8 +46,11 @@ export async function startHealthServer(address: string, health: Health): Promis
     res.writeHead(check ? 200 : 503, { 'content-type': 'text/plain' }).end(check ? 'ok\n' : 'not ok\n');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(Number(match[2]), host, () => resolve());
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = LISTEN_REFUSALS[error.code ?? ''];
+      reject(reason ? new AddressUnavailableError(`${listen.host}:${listen.port}`, reason) : error);
+    });
+    server.listen(listen.port, listen.host, () => resolve());
   });
   return server;
 }

@@ -1,3 +1,4 @@
+import { closest } from './closest.js';
 import { UsageError } from './errors.js';
 import type { Output } from './output.js';
 
@@ -7,7 +8,7 @@ commands:
   run [--once]         the controller: reconcile the manifest directory with Docker
   plan                 what 'run --once' would do, read-only
   status [NAME]        workloads from the state file (-o table|json)
-  wait NAME...         wait until workloads are Ready at their current generation
+  wait NAME...         wait until workloads are Ready with the spec on disk
   validate [PATH...]   check manifests (file:line:col: message per problem)
   schema [KIND]        print the JSON Schema of manifests or of one kind
 
@@ -45,13 +46,18 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
   }
   const load = COMMANDS[command];
   try {
-    if (!load) throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+    if (!load) throw unknownCommand(command);
     return await (await load())(rest, output);
   } catch (error) {
     if (error instanceof UsageError) {
-      output.err(`tinyforge: ${error.message}`);
+      output.err(`tinyforge${error.command ? ` ${error.command}` : ''}: ${error.message}`);
       return 2;
     }
     throw error;
   }
+}
+
+function unknownCommand(command: string): UsageError {
+  const near = closest(command, Object.keys(COMMANDS));
+  return new UsageError(`unknown command ${JSON.stringify(command)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : "; see 'tinyforge --help'"}`);
 }

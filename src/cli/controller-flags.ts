@@ -1,13 +1,14 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_CONTROLLER_NAME } from '../api/defaults.js';
-import { parseDuration } from '../api/units.js';
 import type { ControllerConfig } from '../app.js';
 import { DEFAULT_PORT_RANGE } from '../reconcile/port-allocator.js';
 import type { PortRange } from '../reconcile/port-allocator.js';
 import { UsageError } from './errors.js';
+import { addressFlag, choiceFlag, durationFlag, formatHostPort, nonEmptyFlag, urlFlag, wholeNumberFlag } from './flag-values.js';
+import type { HostPort } from './flag-values.js';
 import { POLICY_OPTIONS, policyFromFlags } from './policy-flags.js';
+import type { PolicyFlagValues } from './policy-flags.js';
 
-/** The flags `run` and `plan` share (README: Command line). */
+/** The flags `run`, `plan` and `wait` share (README: Command line). */
 export const CONTROLLER_OPTIONS = {
   manifests: { type: 'string' },
   state: { type: 'string' },
@@ -37,7 +38,7 @@ export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest director
   --resync DUR           periodic full reconcile (default 30s)
   --debounce DUR         quiet period after file changes before a rescan (default 150ms)
   --health-addr ADDR     serve /healthz, /readyz and /metrics, e.g. 127.0.0.1:9090 (run only)
-  --concurrency N        workloads reconciled at once (default 4)
+  --concurrency N        workloads reconciled at once, 1 to 64 (default 4)
   --routes none|caddy    route provider (default none: routes recorded in status only)
   --caddy-admin URL      Caddy's admin API (default http://127.0.0.1:2019)
   --caddy-server NAME    the Caddy HTTP server that gets the routes (default tinyforge)
@@ -47,56 +48,62 @@ export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest director
   --allow-privileged, --allow-capabilities CAP,..., --allow-devices,
   --allow-host-namespaces, --allow-host-paths DIR,...   operator policy`;
 
+/** The values parseArgs gives for CONTROLLER_OPTIONS. */
+export type ControllerFlagValues = { [K in Exclude<keyof typeof CONTROLLER_OPTIONS, keyof PolicyFlagValues>]?: (typeof CONTROLLER_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string } & PolicyFlagValues;
+
 export interface ParsedControllerFlags {
   config: ControllerConfig;
   once: boolean;
   resyncMs: number;
   debounceMs: number;
-  healthAddr: string | undefined;
-  help: boolean;
+  /** Where /healthz listens; a bare port means 127.0.0.1. */
+  healthAddr: HostPort | undefined;
 }
 
-/** Parses run/plan flags into a ControllerConfig; bad values are usage errors (exit 2). */
-export function parseControllerFlags(argv: string[], usage: string): ParsedControllerFlags {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: CONTROLLER_OPTIONS, allowPositionals: false, strict: true });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${usage}`);
-  }
-  const { values } = parsed;
+/** Checks every controller flag's value, before anything is opened: a bad one is a usage error (exit 2). */
+export function controllerFlags(values: ControllerFlagValues): ParsedControllerFlags {
   const name = values.name ?? DEFAULT_CONTROLLER_NAME;
   if (!/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(name)) throw new UsageError(`--name must be a short DNS label (got ${JSON.stringify(name)})`);
-  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64 (got ${values.concurrency})`);
-  const routes = values.routes ?? 'none';
-  if (routes !== 'none' && routes !== 'caddy') throw new UsageError(`--routes must be none or caddy (got ${routes})`);
-  const caddyAdmin = values['caddy-admin'] ?? 'http://127.0.0.1:2019';
-  if (!/^https?:\/\/[^/]+\/?$/.test(caddyAdmin)) throw new UsageError(`--caddy-admin must be http://host:port (got ${caddyAdmin})`);
-  if (values['caddy-server'] !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(values['caddy-server'])) throw new UsageError(`--caddy-server must be a server name of letters, digits, - and _ (got ${values['caddy-server']})`);
-  const dockerHost = values['docker-host'] ?? process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock';
-  if (!/^(unix|tcp|http|https):\/\//.test(dockerHost)) throw new UsageError(`--docker-host must be unix:///path or tcp://host:port (got ${dockerHost})`);
+  const dockerHost = dockerHostFlag(values['docker-host']);
+  const caddyServer = values['caddy-server'] ?? 'tinyforge';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(caddyServer)) throw new UsageError(`--caddy-server must be a server name of letters, digits, - and _ (got ${JSON.stringify(caddyServer)})`);
+  const health = values['health-addr'] === undefined ? undefined : addressFlag(values['health-addr'], '--health-addr', '127.0.0.1:9090');
   return {
     config: {
-      manifests: values.manifests ?? 'manifests',
-      state: values.state ?? '.tinyforge/state.json',
+      manifests: nonEmptyFlag(values.manifests ?? 'manifests', '--manifests'),
+      state: nonEmptyFlag(values.state ?? '.tinyforge/state.json', '--state'),
       name,
       dockerHost,
-      dockerTimeoutMs: duration(values['docker-timeout'] ?? '10s', '--docker-timeout'),
-      concurrency,
+      dockerTimeoutMs: durationFlag(values['docker-timeout'] ?? '10s', '--docker-timeout'),
+      concurrency: wholeNumberFlag(values.concurrency ?? '4', '--concurrency', 1, 64),
       allowEmpty: values['allow-empty'] ?? false,
       policy: policyFromFlags(values, dockerHost),
       settleTimeoutMs: 30_000,
       portRange: portRange(values['port-range']),
-      routes,
-      caddy: { admin: caddyAdmin, server: values['caddy-server'] ?? 'tinyforge', listen: values['caddy-listen'] ?? ':80' },
+      routes: choiceFlag(values.routes ?? 'none', '--routes', ['none', 'caddy'] as const),
+      caddy: {
+        admin: urlFlag(values['caddy-admin'] ?? 'http://127.0.0.1:2019', '--caddy-admin', ['http', 'https'], 'http://127.0.0.1:2019').origin,
+        server: caddyServer,
+        listen: formatHostPort(addressFlag(values['caddy-listen'] ?? ':80', '--caddy-listen', ':80 or 127.0.0.1:8080')),
+      },
     },
     once: values.once ?? false,
-    resyncMs: duration(values.resync ?? '30s', '--resync'),
-    debounceMs: duration(values.debounce ?? '150ms', '--debounce'),
-    healthAddr: values['health-addr'],
-    help: values.help ?? false,
+    resyncMs: durationFlag(values.resync ?? '30s', '--resync'),
+    debounceMs: durationFlag(values.debounce ?? '150ms', '--debounce'),
+    healthAddr: health && { host: health.host || '127.0.0.1', port: health.port },
   };
+}
+
+/** `--docker-host`, else `$DOCKER_HOST` (named as such when it is the bad one), else the usual socket. */
+function dockerHostFlag(flag: string | undefined): string {
+  const env = process.env['DOCKER_HOST'];
+  const [text, source] = flag !== undefined ? [flag, '--docker-host'] : env ? [env, 'DOCKER_HOST'] : ['unix:///var/run/docker.sock', ''];
+  if (text.startsWith('unix://')) {
+    if (text.length > 'unix://'.length + 1 && text[7] === '/') return text;
+    throw new UsageError(`${source} must be unix:///absolute/path.sock or tcp://host:port (got ${JSON.stringify(text)})`);
+  }
+  urlFlag(text, source, ['tcp', 'http', 'https'], 'tcp://127.0.0.1:2375 or unix:///var/run/docker.sock');
+  return text;
 }
 
 function portRange(text: string | undefined): PortRange {
@@ -105,14 +112,4 @@ function portRange(text: string | undefined): PortRange {
   const [first, last] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
   if (!(first >= 1024 && last <= 65535 && first <= last)) throw new UsageError(`--port-range must be FIRST-LAST within 1024-65535, such as 20000-29999 (got ${JSON.stringify(text)})`);
   return { first, last };
-}
-
-function duration(text: string, flag: string): number {
-  try {
-    const ms = parseDuration(text);
-    if (ms <= 0) throw new Error('not positive');
-    return ms;
-  } catch {
-    throw new UsageError(`${flag} must be a duration such as 500ms, 10s or 1m (got ${JSON.stringify(text)})`);
-  }
 }

@@ -1,7 +1,9 @@
 import { openController } from '../app.js';
 import { formatProblem } from '../api/problem.js';
-import { CONTROLLER_FLAGS_HELP, parseControllerFlags } from './controller-flags.js';
+import { configurationError } from './configuration-error.js';
+import { CONTROLLER_FLAGS_HELP, CONTROLLER_OPTIONS, controllerFlags } from './controller-flags.js';
 import type { Output } from './output.js';
+import { parseCommandArgs } from './parse-command-args.js';
 
 export const PLAN_USAGE = `usage: tinyforge plan [options]
 
@@ -13,12 +15,13 @@ ${CONTROLLER_FLAGS_HELP}`;
 
 /** `tinyforge plan`: the same plan object `run` applies, printed, nothing changed. */
 export async function planCommand(argv: string[], output: Output): Promise<number> {
-  const flags = parseControllerFlags(argv, PLAN_USAGE);
-  if (flags.help) {
+  const { values } = parseCommandArgs('plan', argv, CONTROLLER_OPTIONS);
+  if (values.help) {
     output.out(PLAN_USAGE);
     return 0;
   }
-  const controller = await openController(flags.config, 'plan');
+  const flags = controllerFlags(values);
+  const controller = await openController(flags.config, 'plan').catch((error: unknown) => configurationError(error, flags));
   for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
   const result = await controller.tick();
   for (const problem of result.state.invalid) output.err(formatProblem(problem));

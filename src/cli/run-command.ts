@@ -3,10 +3,11 @@ import { startDaemon } from '../app-daemon.js';
 import { openController } from '../app.js';
 import { formatProblem } from '../api/problem.js';
 import type { TickResult } from '../reconcile/reconcile-tick.js';
-import { CONTROLLER_FLAGS_HELP, parseControllerFlags } from './controller-flags.js';
+import { CONTROLLER_FLAGS_HELP, CONTROLLER_OPTIONS, controllerFlags } from './controller-flags.js';
 import type { ParsedControllerFlags } from './controller-flags.js';
-import { UsageError } from './errors.js';
+import { configurationError } from './configuration-error.js';
 import type { Output } from './output.js';
+import { parseCommandArgs } from './parse-command-args.js';
 
 export const RUN_USAGE = `usage: tinyforge run [options] [--once]
 
@@ -20,18 +21,15 @@ ${CONTROLLER_FLAGS_HELP}`;
 
 /** `tinyforge run`: the controller, once or until SIGTERM/SIGINT. */
 export async function runCommand(argv: string[], output: Output): Promise<number> {
-  const flags = parseControllerFlags(argv, RUN_USAGE);
-  if (flags.help) {
+  const { values } = parseCommandArgs('run', argv, CONTROLLER_OPTIONS);
+  if (values.help) {
     output.out(RUN_USAGE);
     return 0;
   }
-  const locked = (error: unknown) => {
-    if ((error as { code?: string }).code === 'STATE_LOCKED') throw new UsageError((error as Error).message);
-    throw error;
-  };
+  const flags = controllerFlags(values);
   output.err(`tinyforge: ${announce(flags)}`);
-  if (!flags.once) return daemon(flags, output, locked);
-  const controller = await openController(flags.config, 'run').catch(locked);
+  if (!flags.once) return daemon(flags, output);
+  const controller = await openController(flags.config, 'run').catch((error: unknown) => configurationError(error, flags));
   for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
   try {
     let result = await controller.tick();
@@ -64,14 +62,14 @@ const ROLLOUT_POLL_MS = 500;
 const ROLLOUT_WAIT_CAP_MS = 60 * 60_000;
 
 /** Until SIGTERM/SIGINT: then the reconcile in flight finishes, the state is written, exit 0. */
-async function daemon(flags: ParsedControllerFlags, output: Output, locked: (error: unknown) => never): Promise<number> {
+async function daemon(flags: ParsedControllerFlags, output: Output): Promise<number> {
   const config = { ...flags.config, resyncMs: flags.resyncMs, debounceMs: flags.debounceMs, ...(flags.healthAddr ? { healthAddr: flags.healthAddr } : {}) };
   // Listen first: a signal during start-up must still end in an orderly stop.
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
-  const running = await startDaemon(config, output).catch(locked);
+  const running = await startDaemon(config, output).catch((error: unknown) => configurationError(error, flags));
   for (const notice of running.notices) output.err(`tinyforge: ${notice}`);
   output.err(`tinyforge: controller ${config.name} running on ${config.manifests} (pid ${process.pid}); resync every ${flags.resyncMs / 1000}s`);
   const signal = await stopped;

@@ -1,8 +1,10 @@
 import { readSchemas } from '../app.js';
 import { KINDS } from '../api/kinds.js';
 import { bundleSchema } from '../manifest/bundle-schema.js';
+import { closest } from './closest.js';
 import { UsageError } from './errors.js';
 import type { Output } from './output.js';
+import { helpPointer, parseCommandArgs } from './parse-command-args.js';
 
 export const SCHEMA_USAGE = `usage: tinyforge schema [KIND]
 
@@ -11,17 +13,19 @@ one KIND (${KINDS.join(', ')}, compose-file, or state for the state file).`;
 
 /** `tinyforge schema [KIND]`: always exit 0 for a known KIND. */
 export function schemaCommand(argv: string[], output: Output): number {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  const { values, positionals } = parseCommandArgs('schema', argv, { help: { type: 'boolean', short: 'h' } }, true);
+  if (values.help) {
     output.out(SCHEMA_USAGE);
     return 0;
   }
-  if (argv.length > 1) throw new UsageError(SCHEMA_USAGE);
+  if (positionals.length > 1) throw new UsageError(`takes at most one KIND (got ${positionals.length}); ${helpPointer('schema')}`, 'schema');
   const schemas = readSchemas();
-  const wanted = (argv[0] ?? 'manifest').toLowerCase();
-  const entry = `${wanted}.schema.json`;
-  if (!schemas.has(entry) || wanted === 'container') {
-    throw new UsageError(`unknown schema "${argv[0]}"\n${SCHEMA_USAGE}`);
+  const known = [...schemas.keys()].map((entry) => entry.replace(/\.schema\.json$/, '')).filter((name) => name !== 'container');
+  const wanted = (positionals[0] ?? 'manifest').toLowerCase();
+  if (!known.includes(wanted)) {
+    const near = closest(wanted, known);
+    throw new UsageError(`unknown schema ${JSON.stringify(positionals[0])}${near ? ` (did you mean ${JSON.stringify(near)}?)` : `; ${helpPointer('schema')}`}`, 'schema');
   }
-  output.out(JSON.stringify(bundleSchema(schemas, entry), null, 2));
+  output.out(JSON.stringify(bundleSchema(schemas, `${wanted}.schema.json`), null, 2));
   return 0;
 }

@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util';
 import { CorruptStateError, readState } from '../app-state.js';
 import type { ControllerState, WorkloadStatus } from '../api/state-types.js';
 import { UsageError } from './errors.js';
+import { choiceFlag, nonEmptyFlag } from './flag-values.js';
 import type { Output } from './output.js';
+import { helpPointer, parseCommandArgs } from './parse-command-args.js';
 
 export const STATUS_USAGE = `usage: tinyforge status [NAME] [-o table|json] [--state FILE]
 
@@ -12,25 +13,15 @@ Exit codes: 0; 1 no such workload, no state file, or one that is not a tinyforge
 
 /** `tinyforge status`: a kubectl-like table, or JSON, from the state file. */
 export async function statusCommand(argv: string[], output: Output, now: Date = new Date()): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { output: { type: 'string', short: 'o' }, state: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${STATUS_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const options = { output: { type: 'string', short: 'o' }, state: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+  const { values, positionals } = parseCommandArgs('status', argv, options, true);
   if (values.help) {
     output.out(STATUS_USAGE);
     return 0;
   }
-  const format = values.output ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`-o must be table or json (got ${format})`);
-  if (positionals.length > 1) throw new UsageError(STATUS_USAGE);
-  const file = values.state ?? '.tinyforge/state.json';
+  const format = choiceFlag(values.output ?? 'table', '-o', ['table', 'json'] as const);
+  if (positionals.length > 1) throw new UsageError(`takes at most one NAME (got ${positionals.length}); ${helpPointer('status')}`, 'status');
+  const file = nonEmptyFlag(values.state ?? '.tinyforge/state.json', '--state');
   let state: ControllerState | undefined;
   try {
     state = await readState(file);

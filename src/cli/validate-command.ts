@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { compareProblems, formatProblem } from '../api/problem.js';
 import type { Problem } from '../api/problem.js';
 import { loadFromDisk } from '../app.js';
-import { UsageError } from './errors.js';
+import { nonEmptyFlag } from './flag-values.js';
 import type { Output } from './output.js';
+import { parseCommandArgs } from './parse-command-args.js';
 import { POLICY_OPTIONS, policyFromFlags } from './policy-flags.js';
 
 export const VALIDATE_USAGE = `usage: tinyforge validate [PATH...] [--json] [--root DIR] [--allow-... policy flags]
@@ -16,13 +16,21 @@ together, with --root (default: their folder) as their manifest directory.
 Prints file:line:col: message per problem on stderr; --json prints
 {"valid": bool, "problems": [...]} on stdout. Exit 0 valid, 1 invalid, 2 usage error.`;
 
+const VALIDATE_OPTIONS = {
+  json: { type: 'boolean' },
+  root: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  ...POLICY_OPTIONS,
+} as const;
+
 /** `tinyforge validate`: exit 0 when every manifest is valid, 1 otherwise. */
 export function validateCommand(argv: string[], output: Output): number {
-  const { values, positionals } = parseOrUsage(argv);
+  const { values, positionals } = parseCommandArgs('validate', argv, VALIDATE_OPTIONS, true);
   if (values.help) {
     output.out(VALIDATE_USAGE);
     return 0;
   }
+  if (values.root !== undefined) nonEmptyFlag(values.root, '--root');
   const policy = policyFromFlags(values, process.env['DOCKER_HOST']);
   const targets = positionals.length > 0 ? positionals : ['manifests'];
   const problems: Problem[] = [];
@@ -63,24 +71,6 @@ export function validateCommand(argv: string[], output: Output): number {
     output.out(`valid: ${workloads} workload${workloads === 1 ? '' : 's'}`);
   }
   return problems.length === 0 ? 0 : 1;
-}
-
-function parseOrUsage(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: 'boolean' },
-        root: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        ...POLICY_OPTIONS,
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${VALIDATE_USAGE}`);
-  }
 }
 
 function isDirectory(target: string): boolean {

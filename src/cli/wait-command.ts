@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { currentRevision } from '../app.js';
 import { CorruptStateError, readState } from '../app-state.js';
-import { parseDuration } from '../api/units.js';
 import type { ControllerState, WorkloadStatus } from '../api/state-types.js';
 import { UsageError } from './errors.js';
+import { choiceFlag, durationFlag, nonEmptyFlag } from './flag-values.js';
 import type { Output } from './output.js';
+import { helpPointer, parseCommandArgs } from './parse-command-args.js';
 
 export const WAIT_USAGE = `usage: tinyforge wait NAME... [--for ready] [--timeout DUR] [--state FILE] [--manifests DIR]
 
@@ -17,34 +17,25 @@ Exit codes: 0 ready; 1 failed, timed out, or the state file is not a tinyforge s
 
 /** `tinyforge wait`: poll the state file (never Docker) until ready, failed or out of time. */
 export async function waitCommand(argv: string[], output: Output): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        for: { type: 'string' },
-        timeout: { type: 'string' },
-        state: { type: 'string' },
-        manifests: { type: 'string' },
-        interval: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${WAIT_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const options = {
+    for: { type: 'string' },
+    timeout: { type: 'string' },
+    state: { type: 'string' },
+    manifests: { type: 'string' },
+    interval: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
+  const { values, positionals } = parseCommandArgs('wait', argv, options, true);
   if (values.help) {
     output.out(WAIT_USAGE);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError(`name at least one workload\n${WAIT_USAGE}`);
-  if ((values.for ?? 'ready') !== 'ready') throw new UsageError(`--for must be ready (got ${values.for})`);
-  const timeoutMs = duration(values.timeout ?? '2m', '--timeout');
-  const intervalMs = duration(values.interval ?? '250ms', '--interval');
-  const file = values.state ?? '.tinyforge/state.json';
-  const revision = currentRevision(path.resolve(values.manifests ?? 'manifests'));
+  if (positionals.length === 0) throw new UsageError(`name at least one workload; ${helpPointer('wait')}`, 'wait');
+  choiceFlag(values.for ?? 'ready', '--for', ['ready'] as const);
+  const timeoutMs = durationFlag(values.timeout ?? '2m', '--timeout', { zero: true });
+  const intervalMs = durationFlag(values.interval ?? '250ms', '--interval');
+  const file = nonEmptyFlag(values.state ?? '.tinyforge/state.json', '--state');
+  const revision = currentRevision(path.resolve(nonEmptyFlag(values.manifests ?? 'manifests', '--manifests')));
   const started = Date.now();
 
   let verdicts: Verdict[] = [];
@@ -111,12 +102,4 @@ function isCurrent(w: WorkloadStatus, state: ControllerState, revision: string |
   }
   const tick = Date.parse(state.controller.lastTick?.at ?? '');
   return Number.isFinite(tick) && tick >= started - 1000 ? { ok: true, why: '' } : { ok: false, why: 'no reconcile since the wait began' };
-}
-
-function duration(text: string, flag: string): number {
-  try {
-    return parseDuration(text);
-  } catch {
-    throw new UsageError(`${flag} must be a duration such as 30s or 5m (got ${JSON.stringify(text)})`);
-  }
 }

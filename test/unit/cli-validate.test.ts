@@ -63,7 +63,7 @@ describe('tinyforge validate', () => {
   it('exits 2 on a usage error', () => {
     const result = runCli(['validate', '--no-such-flag']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("Unknown option '--no-such-flag'");
+    expect(result.stderr).toBe("tinyforge validate: unknown option --no-such-flag; see 'tinyforge validate --help'\n");
   });
 });
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseControllerFlags } from '../../src/cli/controller-flags.js';
+import { CONTROLLER_OPTIONS, controllerFlags } from '../../src/cli/controller-flags.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { parseCommandArgs } from '../../src/cli/parse-command-args.js';
 
 describe('run and plan flags', () => {
-  const parse = (...argv: string[]) => parseControllerFlags(argv, 'usage');
+  const parse = (...argv: string[]) => controllerFlags(parseCommandArgs('run', argv, CONTROLLER_OPTIONS).values);
 
   it('default to the documented values', () => {
     const { config } = parse();

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { runCli } from '../support/run-cli.js';
+import type { CliResult } from '../support/run-cli.js';
+
+/** Docker is nowhere: a command that reached it would exit 3, not 2. */
+const NO_DOCKER = ['--docker-host', 'unix:///nonexistent.sock'];
+
+/** Exit 2 with one stderr line, as `tinyforge[ command]: ...`, naming what was wrong; no stack. */
+function expectUsageError(result: CliResult, ...needles: string[]): void {
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^tinyforge( [a-z]+)?: /);
+  for (const needle of needles) expect(lines[0]).toContain(needle);
+}
+
+/** Past its flags, `run` first says what it starts, before it touches anything: that line, then the error. */
+function expectRunConfigurationError(result: CliResult, ...needles: string[]): void {
+  const [announced, ...rest] = result.stderr.split('\n');
+  expect(announced).toMatch(/^tinyforge: (controller \S+|one reconcile pass) on \S+ with Docker at unix:\/\/\/nonexistent\.sock; state /);
+  expectUsageError({ ...result, stderr: rest.join('\n') }, ...needles);
+}
+
+describe('usage and configuration errors: exit 2, one line naming the flag', () => {
+  let dir = '';
+  beforeAll(() => (dir = makeFixtureDir({ 'manifests/web.yaml': imageManifest('web') })));
+  afterAll(() => removeFixtureDir(dir));
+  const cli = (...args: string[]) => runCli(args, { cwd: dir, timeoutMs: 10_000 });
+
+  it.each([
+    ['run', '--once', '--resync', '10x'],
+    ['run', '--once', '--docker-timeout', '0'],
+    ['plan', '--debounce', '1000h'],
+  ].map((args) => [args.join(' '), args] as const))('a bad duration: %s', (_, args) => expectUsageError(cli(...args, ...NO_DOCKER), `${args.at(-2)} must be a duration`, `"${args.at(-1)}"`));
+
+  it('a bad duration of wait', () => expectUsageError(cli('wait', 'web', '--timeout', 'soon'), '--timeout must be a duration', '"soon"'));
+
+  it('a whole number out of range', () => {
+    expectUsageError(cli('run', '--once', '--concurrency', '0', ...NO_DOCKER), '--concurrency must be a whole number from 1 to 64 (got "0")');
+    expectUsageError(cli('plan', '--concurrency', '1.5', ...NO_DOCKER), '--concurrency');
+  });
+
+  it('a range the wrong way round', () => expectUsageError(cli('run', '--once', '--port-range', '5-1', ...NO_DOCKER), '--port-range', '"5-1"'));
+
+  it('a value not among the choices, with the near one named', () => {
+    expectUsageError(cli('run', '--once', '--routes', 'cady', ...NO_DOCKER), '--routes must be none or caddy (got "cady"; did you mean caddy?)');
+    expectUsageError(cli('status', '-o', 'jsno'), '-o must be table or json (got "jsno"; did you mean json?)');
+    expectUsageError(cli('wait', 'web', '--for', 'gone'), '--for must be ready');
+  });
+
+  it('an address that is no HOST:PORT', () => {
+    expectUsageError(cli('run', '--health-addr', 'nonsense', ...NO_DOCKER), '--health-addr must be HOST:PORT', '"nonsense"');
+    expectUsageError(cli('run', '--health-addr', '127.0.0.1:70000', ...NO_DOCKER), '--health-addr', '70000');
+    expectUsageError(cli('run', '--once', '--caddy-listen', 'a b:80', ...NO_DOCKER), '--caddy-listen');
+  });
+
+  it('a URL that is none', () => {
+    expectUsageError(cli('run', '--once', '--docker-host', 'tcp://'), '--docker-host', '"tcp://"');
+    expectUsageError(cli('run', '--once', '--caddy-admin', 'localhost:2019', ...NO_DOCKER), '--caddy-admin', '"localhost:2019"');
+    expectUsageError(runCli(['plan'], { cwd: dir, env: { DOCKER_HOST: 'bogus' } }), 'DOCKER_HOST', '"bogus"');
+  });
+
+  it('an unknown option, with the closest one suggested', () => {
+    expectUsageError(cli('run', '--manfests', 'manifests', ...NO_DOCKER), 'tinyforge run: unknown option --manfests (did you mean --manifests?)');
+    expectUsageError(cli('status', '--sate', 'x.json'), 'tinyforge status: unknown option --sate (did you mean --state?)');
+    expectUsageError(cli('validate', '--frobnicate'), "tinyforge validate: unknown option --frobnicate; see 'tinyforge validate --help'");
+    expectUsageError(cli('run', '--once', ...NO_DOCKER, '--state'), 'tinyforge run: --state needs a value');
+  });
+
+  it('an unknown command, with the closest one suggested', () => {
+    expectUsageError(cli('stauts'), 'tinyforge: unknown command "stauts" (did you mean "status"?)');
+    expectUsageError(cli('deploy'), `tinyforge: unknown command "deploy"; see 'tinyforge --help'`);
+    expectUsageError(cli('schema', 'imgae'), 'tinyforge schema: unknown schema "imgae" (did you mean "image"?)');
+  });
+
+  it('a state path that cannot be used', () => {
+    expectRunConfigurationError(cli('run', '--once', '--state', 'manifests/web.yaml/state.json', ...NO_DOCKER), '--state manifests/web.yaml/state.json: ', 'not a folder');
+    expectUsageError(cli('plan', '--state', 'manifests/web.yaml/state.json', ...NO_DOCKER), '--state manifests/web.yaml/state.json: ', 'not a folder');
+  });
+});
+
+describe('a health address that cannot be listened on', () => {
+  let dir = '';
+  let server: net.Server;
+  let port = 0;
+  beforeAll(async () => {
+    dir = makeFixtureDir({ 'manifests/web.yaml': imageManifest('web') });
+    server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+  });
+  afterAll(() => {
+    server.close();
+    removeFixtureDir(dir);
+  });
+
+  it('is exit 2 before Docker is asked anything, with the state lock released', () => {
+    const result = runCli(['run', '--health-addr', `127.0.0.1:${port}`, ...NO_DOCKER], { cwd: dir, timeoutMs: 10_000 });
+    expectRunConfigurationError(result);
+    expect(result.stderr.split('\n')[1]).toBe(`tinyforge: --health-addr 127.0.0.1:${port}: address already in use`);
+    expect(fs.existsSync(path.join(dir, '.tinyforge/state.json.lock'))).toBe(false);
+  });
+
+  it('names an address this host does not have', () => {
+    const result = runCli(['run', '--health-addr', '192.0.2.1:9090', ...NO_DOCKER], { cwd: dir, timeoutMs: 10_000 });
+    expectRunConfigurationError(result, '--health-addr 192.0.2.1:9090: address not available on this host');
+  });
+});
