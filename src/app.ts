@@ -273,8 +273,3 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
     throw error;
   }
 }
-
-/** The git commit checked out in the manifest directory, or null. */
-export function currentRevision(dir: string): string | null {
-  return gitRevision(dir);
-}

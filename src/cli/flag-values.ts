@@ -16,7 +16,8 @@ const MAX_DELAY_MS = 2_147_483_647;
 export function durationFlag(text: string, flag: string, options: { zero?: boolean } = {}): number {
   let ms: number;
   try {
-    ms = parseDuration(text);
+    // A bare 0 needs no unit, as in Go's durations.
+    ms = text === '0' ? 0 : parseDuration(text);
   } catch {
     ms = NaN;
   }

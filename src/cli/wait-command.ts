@@ -1,64 +1,94 @@
-import path from 'node:path';
-import { currentRevision } from '../app.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ControllerState } from '../api/state-types.js';
+import { specOnDiskReader } from '../app-spec-on-disk.js';
 import { CorruptStateError, readState } from '../app-state.js';
-import type { ControllerState, WorkloadStatus } from '../api/state-types.js';
+import { CONTROLLER_OPTIONS, controllerFlags } from './controller-flags.js';
 import { UsageError } from './errors.js';
-import { choiceFlag, durationFlag, nonEmptyFlag } from './flag-values.js';
+import { choiceFlag, durationFlag } from './flag-values.js';
 import type { Output } from './output.js';
 import { helpPointer, parseCommandArgs } from './parse-command-args.js';
+import { staleness } from './status-command.js';
+import { judge } from './wait-verdict.js';
+import type { Verdict } from './wait-verdict.js';
 
-export const WAIT_USAGE = `usage: tinyforge wait NAME... [--for ready] [--timeout DUR] [--state FILE] [--manifests DIR]
+export const WAIT_USAGE = `usage: tinyforge wait NAME... [--for ready] [--timeout DUR] [--interval DUR] [run's flags]
 
-Waits on the state file until the workloads are Ready at their current generation, like
-'kubectl wait', for a CI job after 'git push'. When the manifest directory is a git
-work tree, "current" means applied from the commit checked out there now; otherwise,
-reconciled after the wait began.
-Exit codes: 0 ready; 1 failed, timed out, or the state file is not a tinyforge state; 2 usage.`;
+Waits until the workloads are Ready with the spec now on disk, like 'kubectl rollout
+status', for a CI job after 'git push'. It loads the manifests as 'run' does, with the
+same flags (--manifests, --state, --name, --allow-...; see 'tinyforge run --help'),
+and compares each workload's spec hash with the one the state file says was applied,
+reading both again until they agree and the workload is Ready. NAME is a name (web)
+or an id (image/web). An invalid manifest, or a NAME the manifests lack, ends the wait
+at once.
 
-/** `tinyforge wait`: poll the state file (never Docker) until ready, failed or out of time. */
+  --for ready        the condition waited for (the only one)
+  --timeout DUR      how long to wait (default 2m; 0 looks once)
+  --interval DUR     how often to look (default 250ms)
+
+Exit codes: 0 ready; 1 failed, invalid, unknown, timed out, or the state file is not a
+tinyforge state; 2 usage.`;
+
+const WAIT_OPTIONS = {
+  ...CONTROLLER_OPTIONS,
+  for: { type: 'string' },
+  timeout: { type: 'string' },
+  interval: { type: 'string' },
+} as const;
+
+/** `tinyforge wait`: reads the manifests and the state file (never Docker) until ready, failed or out of time. */
 export async function waitCommand(argv: string[], output: Output): Promise<number> {
-  const options = {
-    for: { type: 'string' },
-    timeout: { type: 'string' },
-    state: { type: 'string' },
-    manifests: { type: 'string' },
-    interval: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  } as const;
-  const { values, positionals } = parseCommandArgs('wait', argv, options, true);
+  const { values, positionals: names } = parseCommandArgs('wait', argv, WAIT_OPTIONS, true);
   if (values.help) {
     output.out(WAIT_USAGE);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError(`name at least one workload; ${helpPointer('wait')}`, 'wait');
+  if (names.length === 0) throw new UsageError(`name at least one workload; ${helpPointer('wait')}`, 'wait');
   choiceFlag(values.for ?? 'ready', '--for', ['ready'] as const);
-  const timeoutMs = durationFlag(values.timeout ?? '2m', '--timeout', { zero: true });
+  const timeout = values.timeout ?? '2m';
+  const timeoutMs = durationFlag(timeout, '--timeout', { zero: true });
   const intervalMs = durationFlag(values.interval ?? '250ms', '--interval');
-  const file = nonEmptyFlag(values.state ?? '.tinyforge/state.json', '--state');
-  const revision = currentRevision(path.resolve(nonEmptyFlag(values.manifests ?? 'manifests', '--manifests')));
-  const started = Date.now();
-
-  let verdicts: Verdict[] = [];
+  const { config } = controllerFlags(values);
+  const places = { manifests: config.manifests, stateFile: config.state };
+  const readSpec = specOnDiskReader(config);
+  const deadline = Date.now() + timeoutMs;
+  let warned = false;
   for (;;) {
-    const read = await readWaitedState(file);
+    const spec = await readSpec();
+    const read = await readWaitedState(config.state);
     if ('unusable' in read) {
       output.err(`tinyforge: ${read.unusable}`);
       return 1;
     }
-    verdicts = positionals.map((name) => judge(name, read.state, revision, started));
+    const { state } = read;
+    const stale = state && staleness(state, new Date());
+    if (stale && !warned) output.err(`tinyforge: warning: ${stale}`);
+    warned ||= stale !== undefined;
+    let verdicts: Verdict[];
+    try {
+      verdicts = names.map((name) => judge(name, spec, state, places));
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'KEY_UNREADABLE') throw error;
+      output.err(`tinyforge: ${(error as Error).message}`);
+      return 1;
+    }
+    const failed = verdicts.filter((v) => v.kind === 'failed');
+    if (failed.length > 0) return report(failed, output);
     if (verdicts.every((v) => v.kind === 'ready')) {
       for (const v of verdicts) output.out(`${v.id}: ${v.message}`);
       return 0;
     }
-    const failed = verdicts.filter((v) => v.kind === 'failed');
-    if (failed.length > 0) {
-      for (const v of failed) output.err(`tinyforge: ${v.id}: ${v.message}`);
+    if (Date.now() >= deadline) {
+      for (const v of verdicts.filter((v) => v.kind !== 'ready')) output.err(`tinyforge: timed out after ${timeout}: ${v.id}: ${v.message}`);
       return 1;
     }
-    if (Date.now() - started >= timeoutMs) break;
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await delay(intervalMs);
   }
-  for (const v of verdicts.filter((v) => v.kind !== 'ready')) output.err(`tinyforge: timed out after ${values.timeout ?? '2m'}: ${v.id}: ${v.message}`);
+}
+
+/** The problems behind the failures, each once, then one line per failed workload. */
+function report(failed: readonly Verdict[], output: Output): number {
+  for (const line of new Set(failed.flatMap((v) => v.problems ?? []))) output.err(line);
+  for (const v of failed) output.err(`tinyforge: ${v.id}: ${v.message}`);
   return 1;
 }
 
@@ -73,33 +103,4 @@ async function readWaitedState(file: string): Promise<{ state: ControllerState |
   } catch (error) {
     return error instanceof CorruptStateError ? { unusable: error.describeFor(file) } : { state: undefined };
   }
-}
-
-interface Verdict {
-  id: string;
-  kind: 'ready' | 'waiting' | 'failed';
-  message: string;
-}
-
-function judge(name: string, state: ControllerState | undefined, revision: string | null, started: number): Verdict {
-  if (!state) return { id: name, kind: 'waiting', message: 'no state file yet' };
-  const entry = Object.entries(state.workloads).find(([id, w]) => id === name || w.name === name);
-  if (!entry) return { id: name, kind: 'waiting', message: 'not in the state file (yet)' };
-  const [id, w] = entry;
-  const current = isCurrent(w, state, revision, started);
-  if (!current.ok) return { id, kind: 'waiting', message: current.why };
-  if (w.phase === 'Ready' && w.observedGeneration === w.generation) return { id, kind: 'ready', message: `Ready at generation ${w.generation}${revision ? ` (revision ${revision.slice(0, 12)})` : ''}` };
-  const ready = w.conditions.find((c) => c.type === 'Ready');
-  const message = `${w.phase}: ${ready?.message ?? ''}`;
-  return { id, kind: w.phase === 'Failed' || w.phase === 'Invalid' ? 'failed' : 'waiting', message };
-}
-
-function isCurrent(w: WorkloadStatus, state: ControllerState, revision: string | null, started: number): { ok: boolean; why: string } {
-  if (revision) {
-    if (state.controller.revision !== revision) return { ok: false, why: `controller has not seen revision ${revision.slice(0, 12)} yet` };
-    if (w.phase === 'Ready' && w.lastAppliedRevision !== revision) return { ok: false, why: `applied from ${w.lastAppliedRevision?.slice(0, 12) ?? 'nothing'}, not ${revision.slice(0, 12)}` };
-    return { ok: true, why: '' };
-  }
-  const tick = Date.parse(state.controller.lastTick?.at ?? '');
-  return Number.isFinite(tick) && tick >= started - 1000 ? { ok: true, why: '' } : { ok: false, why: 'no reconcile since the wait began' };
 }
