@@ -1,4 +1,4 @@
-import { closest } from './closest.js';
+import { closest } from '../api/closest.js';
 import { UsageError } from './errors.js';
 import type { Output } from './output.js';
 

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { parseDuration } from '../api/units.js';
-import { closest } from './closest.js';
+import { closest } from '../api/closest.js';
 import { UsageError } from './errors.js';
 
 /**

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closest } from './closest.js';
+import { closest } from '../api/closest.js';
 import { UsageError } from './errors.js';
 
 type OptionsConfig = NonNullable<Parameters<typeof parseArgs>[0]>['options'] & object;

@@ -1,7 +1,7 @@
 import { readSchemas } from '../app.js';
 import { KINDS } from '../api/kinds.js';
 import { bundleSchema } from '../manifest/bundle-schema.js';
-import { closest } from './closest.js';
+import { closest } from '../api/closest.js';
 import { UsageError } from './errors.js';
 import type { Output } from './output.js';
 import { helpPointer, parseCommandArgs } from './parse-command-args.js';

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Problem } from '../api/problem.js';
-import { describeType, describeValue, suggest } from './describe-value.js';
+import { closest } from '../api/closest.js';
+import { describeType, describeValue } from './describe-value.js';
 import { displayPath, fromPointer, toPointer } from './field-path.js';
 import type { FieldPath } from './field-path.js';
 import { locate, sourceText } from './locate.js';
@@ -96,7 +97,7 @@ function describeError(error: ErrorObject, context: Context): Finding | undefine
     case 'unevaluatedProperties': {
       const name = String(params['additionalProperty'] ?? params['unevaluatedProperty']);
       const known = declaredProperties(schema, parent).filter((k) => !/^x-/.test(k));
-      const hint = suggest(name, known);
+      const hint = closest(name, known);
       const fieldPath = [...path, name];
       return {
         path: fieldPath,
@@ -106,7 +107,7 @@ function describeError(error: ErrorObject, context: Context): Finding | undefine
     }
     case 'enum': {
       const allowed = (params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v));
-      const hint = typeof error.data === 'string' ? suggest(error.data, (params['allowedValues'] as unknown[]).map(String)) : undefined;
+      const hint = typeof error.data === 'string' ? closest(error.data, (params['allowedValues'] as unknown[]).map(String)) : undefined;
       return { path, anchor: 'value', message: `${subject} must be one of ${allowed.join(', ')} (got ${got()}${hint ? `; did you mean "${hint}"?` : ''})` };
     }
     case 'const':

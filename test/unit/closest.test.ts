@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, editDistance } from '../../src/cli/closest.js';
+import { closest, editDistance } from '../../src/api/closest.js';
 
 describe('the closest name to a typo', () => {
   it('counts a swap of neighbours as one edit', () => {
