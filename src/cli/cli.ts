@@ -11,6 +11,7 @@ commands:
   wait NAME...         wait until workloads are Ready with the spec on disk
   validate [PATH...]   check manifests (file:line:col: message per problem)
   schema [KIND]        print the JSON Schema of manifests or of one kind
+  demo                 a throw-away sandbox engine with example workloads (Ctrl-C removes it)
 
 Run 'tinyforge <command> --help' for a command's options.`;
 
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   wait: async () => (await import('./wait-command.js')).waitCommand,
   validate: async () => (await import('./validate-command.js')).validateCommand,
   schema: async () => (await import('./schema-command.js')).schemaCommand,
+  demo: async () => (await import('./demo-command.js')).demoCommand,
 };
 
 /**

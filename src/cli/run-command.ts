@@ -28,7 +28,7 @@ export async function runCommand(argv: string[], output: Output): Promise<number
   }
   const flags = controllerFlags(values);
   output.err(`tinyforge: ${announce(flags)}`);
-  if (!flags.once) return daemon(flags, output);
+  if (!flags.once) return runDaemon(flags, output);
   const controller = await openController(flags.config, 'run').catch((error: unknown) => configurationError(error, flags));
   for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
   try {
@@ -61,8 +61,12 @@ const ROLLOUT_POLL_MS = 500;
 /** A bound on waiting for rollouts, whatever their health timeouts say. */
 const ROLLOUT_WAIT_CAP_MS = 60 * 60_000;
 
-/** Until SIGTERM/SIGINT: then the reconcile in flight finishes, the state is written, exit 0. */
-async function daemon(flags: ParsedControllerFlags, output: Output): Promise<number> {
+/**
+ * The long-running controller until SIGTERM/SIGINT: then the reconcile in flight
+ * finishes, the state is written, exit 0. `alongside` runs once it has started (the
+ * demo's guide), told through its signal when the controller is stopping.
+ */
+export async function runDaemon(flags: ParsedControllerFlags, output: Output, alongside?: (stopping: AbortSignal) => Promise<void>): Promise<number> {
   const config = { ...flags.config, resyncMs: flags.resyncMs, debounceMs: flags.debounceMs, ...(flags.healthAddr ? { healthAddr: flags.healthAddr } : {}) };
   // Listen first: a signal during start-up must still end in an orderly stop.
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
@@ -72,8 +76,12 @@ async function daemon(flags: ParsedControllerFlags, output: Output): Promise<num
   const running = await startDaemon(config, output).catch((error: unknown) => configurationError(error, flags));
   for (const notice of running.notices) output.err(`tinyforge: ${notice}`);
   output.err(`tinyforge: controller ${config.name} running on ${config.manifests} (pid ${process.pid}); resync every ${flags.resyncMs / 1000}s`);
+  const stopping = new AbortController();
+  const side = alongside?.(stopping.signal).catch((error: unknown) => output.err(`tinyforge: ${(error as Error).message}`));
   const signal = await stopped;
+  stopping.abort();
   output.err(`tinyforge: ${signal}: finishing the reconcile in flight`);
+  await side;
   await running.stop();
   output.err('tinyforge: stopped');
   return 0;

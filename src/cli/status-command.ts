@@ -48,7 +48,7 @@ export async function statusCommand(argv: string[], output: Output, now: Date = 
     output.out(JSON.stringify(name !== undefined && entries.length === 1 ? entries[0]![1] : Object.fromEntries(entries), null, 2));
     return 0;
   }
-  output.out(table(entries, now));
+  output.out(workloadTable(entries, now));
   if (state.invalid.length > 0) output.out(`\n${state.invalid.length} manifest problem${state.invalid.length === 1 ? '' : 's'}: run 'tinyforge validate'`);
   if (!state.controller.docker.reachable) output.out(`\nDocker unreachable: ${state.controller.docker.lastError}`);
   return 0;
@@ -63,7 +63,8 @@ export function staleness(state: ControllerState, now: Date): string | undefined
   return `controller not running since ${state.controller.heartbeatAt} (pid ${state.controller.pid}; heartbeat every ${resync}s): this status may be out of date`;
 }
 
-function table(entries: [string, WorkloadStatus][], now: Date): string {
+/** The `status` table: NAME KIND PHASE READY AGE MESSAGE, one workload a row, by id. */
+export function workloadTable(entries: [string, WorkloadStatus][], now: Date): string {
   const rows = [['NAME', 'KIND', 'PHASE', 'READY', 'AGE', 'MESSAGE']];
   for (const [, w] of entries.sort(([a], [b]) => (a < b ? -1 : 1))) {
     const ready = w.conditions.find((c) => c.type === 'Ready');

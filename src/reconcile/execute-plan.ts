@@ -191,6 +191,9 @@ async function createAndStart(desired: DesiredContainer, context: Context): Prom
   const env = new Map<string, string>();
   for (const file of desired.envFiles) for (const [k, v] of deps.readEnvFile(file)) env.set(k, v);
   for (const [k, v] of Object.entries(desired.spec.env)) env.set(k, v);
+  // A Project's program may say where it runs (as the demo's page does); not part of the spec hash.
+  if (rollout) env.set('TINYFORGE_STAGE', rollout.stage);
+  if (desired.slot) env.set('TINYFORGE_SLOT', desired.slot);
   // A Project slot gets its own host port: its $PORT on network host, else where `port` is published.
   let spec = desired.spec;
   const extra: Record<string, string> = {};

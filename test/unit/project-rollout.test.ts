@@ -55,7 +55,7 @@ describe('Project rollouts (blue-green)', () => {
     expect(blue!.name).toMatch(/^tf-shop-production-1-[0-9a-f]{8}$/);
     expect(blue!.labels).toMatchObject({ [Label.workloadKind]: 'project', [Label.role]: 'production', [Label.slot]: 'blue', [Label.port]: '20000' });
     expect(verifySignature(blue!, h.key)).toBe(true);
-    expect(blue!.request!.env).toContain('PORT=20000');
+    expect(blue!.request!.env).toEqual(expect.arrayContaining(['PORT=20000', 'TINYFORGE_STAGE=production', 'TINYFORGE_SLOT=blue']));
     let shop = h.state.workloads['project/shop']!;
     expect(shop.phase).toBe('Progressing');
     expect(shop.conditions.map((c) => [c.type, c.status, c.reason])).toEqual([

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isLoopbackPortFree } from '../../src/adapters/host-ports.js';
+import { eventually } from '../support/daemon-process.js';
+import { BIN } from '../support/run-cli.js';
+
+/** Anything of the sandbox engine still on the machine: processes naming its folder, mounts under it, the folder. */
+function leftovers(engineDir: string): string[] {
+  const processes = fs
+    .readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .flatMap((pid) => {
+      try {
+        const command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return command.includes(engineDir) ? [`process ${pid}: ${command}`] : [];
+      } catch {
+        return [];
+      }
+    });
+  const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').filter((line) => line.includes(engineDir));
+  return [...processes, ...mounts, ...(fs.existsSync(engineDir) ? [`folder ${engineDir}`] : [])];
+}
+
+async function freePort(): Promise<number> {
+  for (let port = 17070; port < 17170; port++) if (await isLoopbackPortFree(port)) return port;
+  throw new Error('no free port for the demo');
+}
+
+describe('tinyforge demo', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-demo-'));
+  const engineDir = path.join(root, 'engine');
+  const demoDir = path.join(root, 'demo');
+  // Whatever happened in the test, the sandbox goes: `demo --down` removes a running demo or what a dead one left.
+  afterEach(async () => {
+    const down = spawn(process.execPath, [BIN, 'demo', '--down', '--dir', demoDir], { env: { ...process.env, TINYFORGE_DEMO_ENGINE_DIR: engineDir }, stdio: 'ignore' });
+    await new Promise((resolve) => down.on('exit', resolve));
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('runs the examples on a sandbox engine, rolls out a tag edit, and leaves nothing behind on Ctrl-C', { timeout: 300_000 }, async () => {
+    const port = await freePort();
+    const demo = spawn(process.execPath, [BIN, 'demo', '--port', String(port), '--dir', demoDir], { cwd: root, env: { ...process.env, TINYFORGE_DEMO_ENGINE_DIR: engineDir } });
+    let stdout = '';
+    let stderr = '';
+    demo.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    demo.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => demo.on('exit', (code) => resolve(code)));
+    const output = () => `--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`;
+
+    await eventually('the guide', () => stdout.includes('Three things to try'), 180_000, 200).catch((error: Error) => {
+      throw new Error(`${error.message}\n${output()}`);
+    });
+    expect(stdout).toMatch(/^hello +Image +Ready +2\/2 /m);
+    expect(stdout).toMatch(/^shop +Project +Ready +1\/1 /m);
+    expect(stdout).toMatch(/^backend +Stack +Ready +2\/2 /m);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+
+    const shop = path.join(demoDir, 'manifests/shop.yaml');
+    fs.writeFileSync(shop, fs.readFileSync(shop, 'utf8').replace('tag: "1"', 'tag: "2"'));
+    const state = () => JSON.parse(fs.readFileSync(path.join(demoDir, '.tinyforge/state.json'), 'utf8'));
+    await eventually('the rollout to tag 2', () => {
+      const project = state().workloads['project/shop'];
+      return project?.rollouts?.production?.phase === 'Complete' && project.rollouts.production.serving === 'green' && project.phase === 'Ready';
+    }, 90_000, 250).catch((error: Error) => {
+      throw new Error(`${error.message}\n${output()}`);
+    });
+    const serving = state().workloads['project/shop'].containers;
+    expect(serving).toEqual([expect.objectContaining({ slot: 'green', imageTag: '2', state: 'running' })]);
+    const page = await (await fetch(`http://127.0.0.1:${serving[0].ports[0]}/`)).text();
+    expect(page).toContain('image tag <b>2</b>, stage <b>production</b>, slot <b>green</b>');
+
+    demo.kill('SIGINT');
+    expect(await exited, output()).toBe(0);
+    expect(leftovers(engineDir)).toEqual([]);
+    expect(fs.existsSync(demoDir)).toBe(false);
+  });
+});
