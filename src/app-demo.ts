@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { CaddyProcess, freePort } from './adapters/caddy-process.js';
 import { isLoopbackPortFree } from './adapters/host-ports.js';
 import { SANDBOX_DIR, SandboxEngine } from './adapters/sandbox-engine.js';
 import { readState } from './app-state.js';
@@ -53,6 +55,21 @@ export async function startSandbox(places: DemoPlaces, healthAddr: string, progr
   const record: DemoRecord = { pid: process.pid, dir: path.resolve(places.dir), dockerHost, healthAddr };
   fs.writeFileSync(recordFile(places.engineDir), JSON.stringify(record));
   return dockerHost;
+}
+
+/** A Caddy of the demo's own for its routes: its admin API, where it serves them, and how to stop it. */
+export interface DemoRoutes {
+  admin: string;
+  listen: string;
+  stop(): Promise<void>;
+}
+
+/** The demo's Caddy on loopback, when `caddy` is installed; undefined otherwise (routes are then only recorded). */
+export async function startDemoRoutes(): Promise<DemoRoutes | undefined> {
+  if (spawnSync('caddy', ['version'], { stdio: 'ignore' }).error) return undefined;
+  const caddy = new CaddyProcess();
+  await caddy.start();
+  return { admin: caddy.admin, listen: `127.0.0.1:${await freePort()}`, stop: () => caddy.stop() };
 }
 
 /** Stops the sandbox engine and deletes what the demo made: the engine's folder and the demo's. */

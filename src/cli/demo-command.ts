@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { demoPaths, DemoFolderError, isLoopbackPortFree, removeSandbox, runningDemo, startSandbox, stopDemo, waitAllReady } from '../app-demo.js';
-import type { DemoPlaces, DemoRecord } from '../app-demo.js';
+import { demoPaths, DemoFolderError, isLoopbackPortFree, removeSandbox, runningDemo, startDemoRoutes, startSandbox, stopDemo, waitAllReady } from '../app-demo.js';
+import type { DemoPlaces, DemoRecord, DemoRoutes } from '../app-demo.js';
 import type { ControllerState } from '../api/state-types.js';
 import { CONTROLLER_OPTIONS, controllerFlags } from './controller-flags.js';
 import { UsageError } from './errors.js';
@@ -55,12 +55,15 @@ async function up(places: DemoPlaces, port: number, output: Output): Promise<num
     if (!(error instanceof DemoFolderError)) await removeSandbox(places, progress);
     return 1;
   }
+  const routes = await startDemoRoutes().catch((error: unknown) => progress(`no Caddy for the routes (${(error as Error).message}): they are only recorded`));
   const { manifests, state } = demoPaths(places.dir);
   const args = ['--manifests', manifests, '--state', state, '--docker-host', dockerHost, '--health-addr', healthAddr];
+  if (routes) args.push('--routes', 'caddy', '--caddy-admin', routes.admin, '--caddy-listen', routes.listen);
   const flags = controllerFlags(parseCommandArgs('demo', args, CONTROLLER_OPTIONS).values);
   try {
-    return await runDaemon(flags, output, (stopping) => guide(places, dockerHost, healthAddr, stopping, output));
+    return await runDaemon(flags, output, (stopping) => guide(places, { dockerHost, healthAddr, routes: routes ?? undefined }, stopping, output));
   } finally {
+    await routes?.stop();
     await removeSandbox(places, progress);
     output.err(`tinyforge demo: removed the sandbox engine and ${places.dir}`);
   }
@@ -77,8 +80,15 @@ async function down(running: DemoRecord | undefined, places: DemoPlaces, output:
   return running ? 1 : 0;
 }
 
+/** Where the demo's parts answer, for its guide. */
+interface DemoEndpoints {
+  dockerHost: string;
+  healthAddr: string;
+  routes: DemoRoutes | undefined;
+}
+
 /** Once every demo workload is Ready: the status table and three things to try. */
-async function guide(places: DemoPlaces, dockerHost: string, healthAddr: string, stopping: AbortSignal, output: Output): Promise<void> {
+async function guide(places: DemoPlaces, at: DemoEndpoints, stopping: AbortSignal, output: Output): Promise<void> {
   const { manifests, state } = demoPaths(places.dir);
   const ready = await waitAllReady(state, stopping);
   if (!ready) {
@@ -86,24 +96,25 @@ async function guide(places: DemoPlaces, dockerHost: string, healthAddr: string,
     return;
   }
   output.out(`\n${workloadTable(Object.entries(ready.workloads), new Date())}\n`);
-  output.out(tryThis(ready, { manifests, state, dockerHost, healthAddr }).join('\n'));
+  output.out(tryThis(ready, { manifests, state }, at).join('\n'));
 }
 
-function tryThis(state: ControllerState, at: { manifests: string; state: string; dockerHost: string; healthAddr: string }): string[] {
+function tryThis(state: ControllerState, files: { manifests: string; state: string }, at: DemoEndpoints): string[] {
   const self = `node ${path.relative(process.cwd(), process.argv[1] ?? 'dist/main.js')}`;
-  const status = `${self} status --state ${at.state}`;
+  const status = `${self} status --state ${files.state}`;
   const victim = state.workloads['image/hello']?.containers[0]?.name ?? 'tf-hello-image-1-...';
   const shop = state.workloads['project/shop']?.containers.find((c) => c.ports.length > 0);
+  const page = at.routes ? `curl -H 'Host: shop.localhost' http://${at.routes.listen}/  (through Caddy)` : `curl http://127.0.0.1:${shop?.ports[0] ?? '...'}/`;
   return [
     'Ready. Three things to try, in another terminal:',
     '',
-    `1. Roll out a new version: in ${at.manifests}/shop.yaml set  tag: "2"  and save.`,
+    `1. Roll out a new version: in ${files.manifests}/shop.yaml set  tag: "2"  and save.`,
     `   Watch it with  watch -n1 ${status}  : a green slot starts, turns healthy,`,
-    `   takes over, and the blue one goes.${shop ? ` The page: curl http://127.0.0.1:${shop.ports[0]}/` : ''}`,
+    `   takes over, and the blue one goes. The page says which answers: ${page}`,
     `2. Kill a container:  DOCKER_HOST=${at.dockerHost} docker kill ${victim}`,
     `   The controller starts it again within a second (${status} hello).`,
-    `3. Break a file: in ${at.manifests}/hello.yaml set  replicas: two`,
-    `   ${self} validate ${at.manifests}  names the line; the running containers keep their last good spec.`,
+    `3. Break a file: in ${files.manifests}/hello.yaml set  replicas: two`,
+    `   ${self} validate ${files.manifests}  names the line; the running containers keep their last good spec.`,
     '',
     `Health and metrics: http://${at.healthAddr}/healthz, /metrics. Stop with Ctrl-C.`,
   ];

@@ -4,22 +4,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopbackPortFree } from '../../src/adapters/host-ports.js';
+import { getVia } from '../support/caddy.js';
 import { eventually } from '../support/daemon-process.js';
 import { BIN } from '../support/run-cli.js';
 
-/** Anything of the sandbox engine still on the machine: processes naming its folder, mounts under it, the folder. */
-function leftovers(engineDir: string): string[] {
-  const processes = fs
+/** The command lines of the processes whose command line contains `text`, by pid. */
+function processesWith(text: string): string[] {
+  return fs
     .readdirSync('/proc')
     .filter((pid) => /^\d+$/.test(pid))
     .flatMap((pid) => {
       try {
         const command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        return command.includes(engineDir) ? [`process ${pid}: ${command}`] : [];
+        return command.includes(text) ? [`process ${pid}: ${command}`] : [];
       } catch {
         return [];
       }
     });
+}
+
+/** Anything of the sandbox engine still on the machine: processes naming its folder, mounts under it, the folder. */
+function leftovers(engineDir: string): string[] {
+  const processes = processesWith(engineDir);
   const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').filter((line) => line.includes(engineDir));
   return [...processes, ...mounts, ...(fs.existsSync(engineDir) ? [`folder ${engineDir}`] : [])];
 }
@@ -42,6 +48,7 @@ describe('tinyforge demo', () => {
 
   it('runs the examples on a sandbox engine, rolls out a tag edit, and leaves nothing behind on Ctrl-C', { timeout: 300_000 }, async () => {
     const port = await freePort();
+    const caddiesBefore = processesWith('caddy run');
     const demo = spawn(process.execPath, [BIN, 'demo', '--port', String(port), '--dir', demoDir], { cwd: root, env: { ...process.env, TINYFORGE_DEMO_ENGINE_DIR: engineDir } });
     let stdout = '';
     let stderr = '';
@@ -71,10 +78,15 @@ describe('tinyforge demo', () => {
     expect(serving).toEqual([expect.objectContaining({ slot: 'green', imageTag: '2', state: 'running' })]);
     const page = await (await fetch(`http://127.0.0.1:${serving[0].ports[0]}/`)).text();
     expect(page).toContain('image tag <b>2</b>, stage <b>production</b>, slot <b>green</b>');
+    // The sandbox script installs caddy, so the demo routes shop.localhost through one of its own.
+    const caddy = /curl -H 'Host: shop\.localhost' http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
+    expect(caddy, output()).not.toBeNull();
+    await eventually('the route to the green slot', async () => (await getVia(Number(caddy![1]), 'shop.localhost').catch(() => ({ body: '' }))).body.includes('slot <b>green</b>'), 20_000, 250);
 
     demo.kill('SIGINT');
     expect(await exited, output()).toBe(0);
     expect(leftovers(engineDir)).toEqual([]);
+    expect(processesWith('caddy run')).toEqual(caddiesBefore);
     expect(fs.existsSync(demoDir)).toBe(false);
   });
 });
