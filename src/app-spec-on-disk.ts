@@ -27,8 +27,14 @@ export function specOnDiskReader(config: Pick<ControllerConfig, 'manifests' | 's
   const gitDir = findGitDir(path.resolve(config.manifests));
   let previous: DirectoryLoad | undefined;
   let keyed: ((reference: Reference) => string) | undefined;
-  // Read only when a workload refers to a file: the key is mode 0600, often not readable by whoever waits.
-  const digest = (reference: Reference) => (keyed ??= referenceDigest(readKey(config.state)))(reference);
+  // Read only when a workload refers to a file: the key is mode 0600, often not readable by whoever
+  // waits. Kept once read: until the first `run` makes it, each look tries again.
+  const digest = (reference: Reference) => {
+    if (keyed) return keyed(reference);
+    const key = readKey(config.state);
+    if (key) keyed = referenceDigest(key);
+    return referenceDigest(key)(reference);
+  };
   return async () => {
     await waitForGit(gitDir);
     const load = loadFromDisk({ dir: config.manifests }, config.policy, previous ? { previous } : {});

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { runCli } from './cli/cli.js';
-import { exitAfterOutput, processOutput } from './cli/output.js';
+import { exitAfterOutput, processOutput, quietOnClosedPipe } from './cli/output.js';
 
+quietOnClosedPipe();
 runCli(process.argv.slice(2), processOutput).then(
   (code) => exitAfterOutput(code),
   (error: unknown) => {

@@ -2,6 +2,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** The controller key file holds something else than a key: the operator must look. */
+export class ControllerKeyError extends Error {
+  readonly code = 'KEY_INVALID';
+}
+
 /** `controller.key` beside the state file. */
 export function controllerKeyPath(stateFile: string): string {
   return path.join(path.dirname(stateFile), 'controller.key');
@@ -15,7 +20,7 @@ export function loadControllerKey(stateFile: string, create: boolean, onCreate: 
   const file = controllerKeyPath(stateFile);
   try {
     const text = fs.readFileSync(file, 'utf8').trim();
-    if (!/^[0-9a-f]{64}$/.test(text)) throw new Error(`${file} is not a tinyforge controller key (64 hex digits)`);
+    if (!/^[0-9a-f]{64}$/.test(text)) throw new ControllerKeyError(`${file} is not a tinyforge controller key (64 hex digits): restore it from a backup, or remove it to make a new one (what the old key signed is then foreign)`);
     return Buffer.from(text, 'hex');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !create) {

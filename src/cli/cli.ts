@@ -53,7 +53,8 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       output.err(`tinyforge${error.command ? ` ${error.command}` : ''}: ${error.message}`);
-      return 2;
+      // plan's 2 means "changes pending" to CI: a mistake in its flags is its "error", 1.
+      return command === 'plan' ? 1 : 2;
     }
     throw error;
   }

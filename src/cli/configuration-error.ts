@@ -15,13 +15,13 @@ const STATE_PATH_REFUSALS: Record<string, string> = {
 
 /**
  * What opening the controller refuses for a reason the operator set is a configuration
- * error (exit 2), named after the flag: another controller holds the state file, the
- * state path cannot be used, the health address cannot be listened on. Anything else
+ * error (exit 2), named after the flag: another controller holds the state file, its
+ * controller.key is no key, the state path cannot be used, the health address cannot be listened on. Anything else
  * is thrown on as it is.
  */
 export function configurationError(error: unknown, flags: ParsedControllerFlags): never {
   const { code, message, path, reason } = error as { code?: string; message: string; path?: string; reason?: string };
-  if (code === 'STATE_LOCKED') throw new UsageError(message);
+  if (code === 'STATE_LOCKED' || code === 'KEY_INVALID') throw new UsageError(message);
   if (code === 'ADDRESS_UNAVAILABLE' && flags.healthAddr) throw new UsageError(`--health-addr ${formatHostPort(flags.healthAddr)}: ${reason}`);
   const refusal = STATE_PATH_REFUSALS[code ?? ''];
   // Only open() and mkdir() name the path they refused; a read of a folder does not.

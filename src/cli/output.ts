@@ -30,3 +30,16 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
     stream.write('', () => resolve());
   });
 }
+
+/**
+ * A reader that went away (`| head -1`, `grep -q`) is no error of ours: what is left to
+ * write goes nowhere and the command ends with its own exit code, never Node's trace of
+ * an unhandled EPIPE. Other stream errors still end the process.
+ */
+export function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+}

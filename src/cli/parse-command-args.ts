@@ -25,7 +25,8 @@ export function helpPointer(command: string): string {
 function usageError(command: string, error: unknown, options: OptionsConfig): unknown {
   const { code, message } = error as { code?: string; message: string };
   // node names the option first in its message: `Unknown option '--x'`, `Option '--x <value>' argument missing`.
-  const quoted = /'(-[^' ]*)/.exec(message)?.[1] ?? '';
+  // An option with a short alias is `'-o, --output <value>'`: name it by its long name.
+  const quoted = /'(?:-\w, )?(-[^' ]*)/.exec(message)?.[1] ?? '';
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
       const known = Object.keys(options).map((name) => `--${name}`);

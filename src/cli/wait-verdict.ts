@@ -1,6 +1,7 @@
 import { formatProblem } from '../api/problem.js';
 import type { ControllerState } from '../api/state-types.js';
 import type { SpecOnDisk } from '../app-spec-on-disk.js';
+import { Reason } from '../reconcile/reasons.js';
 
 /** Where one waited-for workload stands. `failed` ends the wait at once. */
 export interface Verdict {
@@ -21,6 +22,7 @@ export interface WaitPlaces {
  * NAME (a name or an id) is ready when the state file records, as applied, the spec
  * hash of its manifest on disk now, and says Ready at that generation. A status about
  * another spec says nothing about this one: waiting goes on, even if it says Failed.
+ * Failed, a rollout rolled back or a crash loop at this spec end the wait at once.
  */
 export function judge(name: string, spec: SpecOnDisk, state: ControllerState | undefined, places: WaitPlaces): Verdict {
   const { load } = spec;
@@ -39,8 +41,12 @@ export function judge(name: string, spec: SpecOnDisk, state: ControllerState | u
     return { id, kind: 'ready', message: `Ready at generation ${status.generation}${revision}` };
   }
   const ready = status.conditions.find((c) => c.type === 'Ready');
-  return { id, kind: status.phase === 'Failed' ? 'failed' : 'waiting', message: `spec ${hash} applied, not Ready: ${status.phase}: ${ready?.message ?? ''}` };
+  const stuck = status.phase === 'Failed' || GIVEN_UP.has(ready?.reason ?? '');
+  return { id, kind: stuck ? 'failed' : 'waiting', message: `spec ${hash} applied, not Ready: ${status.phase}: ${ready?.message ?? ''}` };
 }
+
+/** Reasons after which the controller leaves this spec alone until it changes: waiting longer cannot end Ready. */
+const GIVEN_UP = new Set<string>([Reason.RolloutFailed, Reason.CrashLoop]);
 
 /**
  * NAME is not among the valid workloads: invalid now (its document, or the file the

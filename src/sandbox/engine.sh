@@ -89,7 +89,7 @@ start() {
     rm -f "$dir/docker.pid" "$sock"
     if [ "$fresh" = 1 ]; then
       # Containers left by an earlier run would come back with their restart policies:
-      # a test run starts from an empty engine (ENGINE.md); the images take a second.
+      # a test run or a demo starts from an empty engine; the images take a second.
       pkill -f "containerd-shim.*$dir/exec" 2>/dev/null || true
       unmount_leftovers
       rm -rf "$dir/data" "$dir/exec"
@@ -119,6 +119,7 @@ stop() {
   fi
   # containerd-shims outlive a killed dockerd; end those of this engine only.
   pkill -f "containerd-shim.*$dir/exec" 2>/dev/null || true
+  for _ in $(seq 1 40); do pgrep -f "containerd-shim.*$dir/exec" >/dev/null || break; sleep 0.25; done
   # A shim ended that way leaves its task folder, and the next start could not start that
   # container again ("file exists"): with no shim left, no task is alive to keep.
   rm -rf "$dir/exec/containerd/daemon/io.containerd.runtime.v2.task"

@@ -53,6 +53,15 @@ describe('output through a slow pipe is whole', () => {
     expect(code).toBe('exit 0');
   });
 
+  it('a reader that goes away early is no error: the command keeps its exit code, no trace', () => {
+    for (const reader of ['(exec 0<&-; sleep 0.3)', 'head -c 10 >/dev/null']) {
+      const command = `"${process.execPath}" "${BIN}" validate --json broken | ${reader}; echo "exit \${PIPESTATUS[0]}"`;
+      const result = spawnSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+      expect(result.stdout.trim(), reader).toBe('exit 1');
+      expect(result.stderr, reader).not.toMatch(/EPIPE|Unhandled|internal error/);
+    }
+  });
+
   it('every command ends through the same exit: 300 KB written just before it arrive whole', () => {
     const output = pathToFileURL(path.join(PROJECT_ROOT, 'dist/cli/output.js')).href;
     const script = `import('${output}').then((m) => { process.stdout.write('x'.repeat(300000)); m.exitAfterOutput(3); })`;

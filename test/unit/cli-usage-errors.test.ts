@@ -11,7 +11,16 @@ const NO_DOCKER = ['--docker-host', 'unix:///nonexistent.sock'];
 
 /** Exit 2 with one stderr line, as `tinyforge[ command]: ...`, naming what was wrong; no stack. */
 function expectUsageError(result: CliResult, ...needles: string[]): void {
-  expect(result.code, result.stderr).toBe(2);
+  expectOneLineError(result, 2, needles);
+}
+
+/** The same for `plan`, whose exit 2 means "changes pending": its errors are exit 1. */
+function expectPlanError(result: CliResult, ...needles: string[]): void {
+  expectOneLineError(result, 1, needles);
+}
+
+function expectOneLineError(result: CliResult, code: number, needles: string[]): void {
+  expect(result.code, result.stderr).toBe(code);
   expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
   const lines = result.stderr.trimEnd().split('\n');
   expect(lines, result.stderr).toHaveLength(1);
@@ -36,13 +45,15 @@ describe('usage and configuration errors: exit 2, one line naming the flag', () 
     ['run', '--once', '--resync', '10x'],
     ['run', '--once', '--docker-timeout', '0'],
     ['plan', '--debounce', '1000h'],
-  ].map((args) => [args.join(' '), args] as const))('a bad duration: %s', (_, args) => expectUsageError(cli(...args, ...NO_DOCKER), `${args.at(-2)} must be a duration`, `"${args.at(-1)}"`));
+  ].map((args) => [args.join(' '), args] as const))('a bad duration: %s', (_, args) =>
+    (args[0] === 'plan' ? expectPlanError : expectUsageError)(cli(...args, ...NO_DOCKER), `${args.at(-2)} must be a duration`, `"${args.at(-1)}"`),
+  );
 
   it('a bad duration of wait', () => expectUsageError(cli('wait', 'web', '--timeout', 'soon'), '--timeout must be a duration', '"soon"'));
 
   it('a whole number out of range', () => {
     expectUsageError(cli('run', '--once', '--concurrency', '0', ...NO_DOCKER), '--concurrency must be a whole number from 1 to 64 (got "0")');
-    expectUsageError(cli('plan', '--concurrency', '1.5', ...NO_DOCKER), '--concurrency');
+    expectPlanError(cli('plan', '--concurrency', '1.5', ...NO_DOCKER), '--concurrency');
   });
 
   it('a range the wrong way round', () => expectUsageError(cli('run', '--once', '--port-range', '5-1', ...NO_DOCKER), '--port-range', '"5-1"'));
@@ -62,7 +73,7 @@ describe('usage and configuration errors: exit 2, one line naming the flag', () 
   it('a URL that is none', () => {
     expectUsageError(cli('run', '--once', '--docker-host', 'tcp://'), '--docker-host', '"tcp://"');
     expectUsageError(cli('run', '--once', '--caddy-admin', 'localhost:2019', ...NO_DOCKER), '--caddy-admin', '"localhost:2019"');
-    expectUsageError(runCli(['plan'], { cwd: dir, env: { DOCKER_HOST: 'bogus' } }), 'DOCKER_HOST', '"bogus"');
+    expectPlanError(runCli(['plan'], { cwd: dir, env: { DOCKER_HOST: 'bogus' } }), 'DOCKER_HOST', '"bogus"');
   });
 
   it('an unknown option, with the closest one suggested', () => {
@@ -70,6 +81,16 @@ describe('usage and configuration errors: exit 2, one line naming the flag', () 
     expectUsageError(cli('status', '--sate', 'x.json'), 'tinyforge status: unknown option --sate (did you mean --state?)');
     expectUsageError(cli('validate', '--frobnicate'), "tinyforge validate: unknown option --frobnicate; see 'tinyforge validate --help'");
     expectUsageError(cli('run', '--once', ...NO_DOCKER, '--state'), 'tinyforge run: --state needs a value');
+    expectUsageError(cli('status', '-o'), 'tinyforge status: --output needs a value');
+    expectPlanError(cli('plan', '--manfests', 'manifests', ...NO_DOCKER), 'tinyforge plan: unknown option --manfests (did you mean --manifests?)');
+  });
+
+  it('a controller.key that is no key', () => {
+    fs.mkdirSync(path.join(dir, 'broken-key'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'broken-key/controller.key'), 'not a key\n');
+    const state = ['--state', 'broken-key/state.json'];
+    expectRunConfigurationError(cli('run', '--once', ...state, ...NO_DOCKER), 'controller.key is not a tinyforge controller key');
+    expectPlanError(cli('plan', ...state, ...NO_DOCKER), 'controller.key is not a tinyforge controller key');
   });
 
   it('an unknown command, with the closest one suggested', () => {
@@ -80,7 +101,7 @@ describe('usage and configuration errors: exit 2, one line naming the flag', () 
 
   it('a state path that cannot be used', () => {
     expectRunConfigurationError(cli('run', '--once', '--state', 'manifests/web.yaml/state.json', ...NO_DOCKER), '--state manifests/web.yaml/state.json: ', 'not a folder');
-    expectUsageError(cli('plan', '--state', 'manifests/web.yaml/state.json', ...NO_DOCKER), '--state manifests/web.yaml/state.json: ', 'not a folder');
+    expectPlanError(cli('plan', '--state', 'manifests/web.yaml/state.json', ...NO_DOCKER), '--state manifests/web.yaml/state.json: ', 'not a folder');
   });
 });
 

@@ -159,6 +159,21 @@ describe('tinyforge wait: what ends it at once', () => {
     project.write('web.yaml', imageManifest('web', ['replicas: 2']));
     expect(project.wait('web', '--timeout', '300ms')).toMatchObject({ code: 1, stderr: expect.stringContaining('timed out after 300ms: image/web: spec on disk') });
   });
+
+  it('a rolled-back rollout or a crash loop of the spec on disk: the controller will not try it again', async () => {
+    for (const reason of ['RolloutFailed', 'CrashLoop']) {
+      project = new WaitProject({ 'web.yaml': imageManifest('web') });
+      await project.apply((state) => {
+        const web = state.workloads['image/web']!;
+        web.phase = 'Degraded';
+        web.conditions = [{ type: 'Ready', status: 'False', reason, message: 'given up', lastTransitionTime: new Date().toISOString() }];
+      });
+      const started = Date.now();
+      expect(project.wait('web', '--timeout', '30s')).toMatchObject({ code: 1, stderr: expect.stringContaining('not Ready: Degraded: given up') });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      removeFixtureDir(project.dir);
+    }
+  });
 });
 
 describe('status and a stale heartbeat', () => {

@@ -16,6 +16,9 @@ describe('sizes: one parser, one meaning', () => {
     ['1kb', 1024],
     ['256m', 256 * MiB],
     ['256mb', 256 * MiB],
+    ['256MB', 256 * MiB],
+    ['1GB', 1024 ** 3],
+    ['512B', 512],
     ['1g', 1024 ** 3],
     ['1.5g', 1.5 * 1024 ** 3],
     ['1K', 1000],
@@ -31,7 +34,7 @@ describe('sizes: one parser, one meaning', () => {
     expect(parseSize(text)).toBe(bytes);
   });
 
-  it.each(['', 'm', '256 m', '256MB', '256Kb', '256mi', '1.', '-1m', '1p'])('%j is not a size', (text) => {
+  it.each(['', 'm', '256 m', '256Mb', '256Kb', '256mi', '256TB', '1.', '-1m', '1p'])('%j is not a size', (text) => {
     expect(() => parseSize(text)).toThrow(/not a size/);
   });
 
