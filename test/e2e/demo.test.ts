@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,11 @@ describe('tinyforge demo', () => {
     expect(stdout).toMatch(/^shop +Project +Ready +1\/1 /m);
     expect(stdout).toMatch(/^backend +Stack +Ready +2\/2 /m);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+
+    // A second demo while this one runs says where it runs, and starts nothing.
+    const second = spawnSync(process.execPath, [BIN, 'demo', '--port', String(port), '--dir', demoDir], { env: { ...process.env, TINYFORGE_DEMO_ENGINE_DIR: engineDir }, encoding: 'utf8', timeout: 30_000 });
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain(`a demo already runs (pid ${demo.pid}): manifests in ${demoDir}/manifests`);
 
     const shop = path.join(demoDir, 'manifests/shop.yaml');
     fs.writeFileSync(shop, fs.readFileSync(shop, 'utf8').replace('tag: "1"', 'tag: "2"'));
