@@ -316,13 +316,14 @@ function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRo
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const row of placed) {
     const before = byId.get(row.id);
-    // The deploy path owns these fields: what it knows now wins, what it does not know is kept.
-    byId.set(
-      row.id,
-      before
-        ? { ...row, stage: row.stage ?? before.stage, slot: row.slot ?? before.slot, imageTag: row.imageTag ?? before.imageTag, domain: row.domain ?? before.domain, routeId: row.routeId ?? before.routeId, restarts: before.restarts }
-        : row,
-    );
+    if (!before) {
+      byId.set(row.id, row);
+      continue;
+    }
+    // The deploy path writes what it deployed, absence (null) included: a field removed from the
+    // manifest is cleared. Only the route is not the create's to know; it is set once routed.
+    const merged: ContainerRow = { ...row, routeId: row.routeId ?? before.routeId, restarts: before.restarts };
+    byId.set(row.id, merged);
   }
   return [...byId.values()];
 }
