@@ -63,8 +63,10 @@ export function observeRows(input: ObserveInput): Map<string, ContainerRow[]> {
     for (const row of rows) {
       if (seen.has(row.id)) continue;
       if (row.state === 'starting' && row.containerId === null) {
-        const placed = row.placedAt ? Date.parse(row.placedAt) : input.now.getTime();
-        if (input.now.getTime() - placed >= PLACEHOLDER_TTL_MS) {
+        // A placeholder with no (readable) time, as older state files have, starts its wait now rather than never expiring.
+        const placed = row.placedAt ? Date.parse(row.placedAt) : Number.NaN;
+        if (Number.isNaN(placed)) row.placedAt = input.now.toISOString();
+        if (!Number.isNaN(placed) && input.now.getTime() - placed >= PLACEHOLDER_TTL_MS) {
           row.state = 'missing';
           row.reason = 'CreateNeverObserved';
         }

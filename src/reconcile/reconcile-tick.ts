@@ -323,6 +323,8 @@ function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRo
     // The deploy path writes what it deployed, absence (null) included: a field removed from the
     // manifest is cleared. Only the route is not the create's to know; it is set once routed.
     const merged: ContainerRow = { ...row, routeId: row.routeId ?? before.routeId, restarts: before.restarts };
+    // A placeholder placed again (its create failed) keeps its first time, so it can expire.
+    if (row.containerId === null && before.containerId === null && before.placedAt !== undefined) merged.placedAt = before.placedAt;
     byId.set(row.id, merged);
   }
   return [...byId.values()];

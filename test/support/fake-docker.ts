@@ -13,6 +13,8 @@ export class FakeDocker implements DockerPort {
   calls: string[] = [];
   /** When set, list() throws this. */
   listError: Error | undefined;
+  /** When set, create() throws this (after logging the call) and makes nothing. */
+  createError: Error | undefined;
   /** Images whose containers exit right after start. */
   crashing = new Set<string>();
   #next = 1;
@@ -41,6 +43,7 @@ export class FakeDocker implements DockerPort {
 
   async create(request: CreateRequest): Promise<string> {
     this.calls.push(`create ${request.name}`);
+    if (this.createError) throw this.createError;
     if ([...this.containers.values()].some((c) => c.name === request.name)) throw new NameConflictError(`name ${request.name} in use`);
     const id = `c${String(this.#next++).padStart(63, '0')}`;
     this.containers.set(id, {
