@@ -13,6 +13,8 @@ export class FakeDocker implements DockerPort {
   calls: string[] = [];
   /** When set, list() throws this. */
   listError: Error | undefined;
+  /** With `listError`: this many more lists answer before it is thrown (one tick's second list fails with 1). */
+  failListAfter: number | undefined;
   /** Images whose containers exit right after start. */
   crashing = new Set<string>();
   #next = 1;
@@ -25,7 +27,10 @@ export class FakeDocker implements DockerPort {
 
   async list(): Promise<ObservedContainer[]> {
     this.calls.push('list');
-    if (this.listError) throw this.listError;
+    if (this.listError) {
+      if (this.failListAfter === undefined || this.failListAfter <= 0) throw this.listError;
+      this.failListAfter--;
+    }
     return [...this.containers.values()].map(({ request: _r, ...c }) => structuredClone(c));
   }
 
