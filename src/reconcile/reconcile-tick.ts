@@ -9,7 +9,6 @@ import type { Clock } from './clock.js';
 import type { ContainerSpec } from './container-spec.js';
 import { CountingPort } from './counting-port.js';
 import type { DesiredContainer } from './desired.js';
-import { DockerUnreachableError } from './docker-port.js';
 import type { DockerPort } from './docker-port.js';
 import { executePlan } from './execute-plan.js';
 import type { ExecuteResult, ExecutionLimits } from './execute-plan.js';
@@ -100,9 +99,9 @@ export interface TickResult {
 /**
  * One reconcile tick: one list of managed containers, observe, plan, act, wait for what
  * was started, observe again, and build the whole state. Workloads are independent: one
- * that fails is reported and the others go on. When a list fails nothing is swept,
- * pruned or recreated: the state keeps every row as it was, or as this tick's actions
- * wrote it, and says Docker is down.
+ * that fails is reported and the others go on. When a list fails (any error) nothing is
+ * swept, pruned or recreated: the state keeps every row as it was, or as this tick's
+ * actions wrote it, and says Docker is down.
  */
 export async function reconcileTick(previous: ControllerState, view: ManifestView, deps: TickDeps, options: TickOptions): Promise<TickResult> {
   const started = deps.clock.now();
@@ -118,8 +117,8 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   try {
     snapshot = await docker.list();
   } catch (error) {
-    if (!(error instanceof DockerUnreachableError)) throw error;
-    state.controller.docker = { reachable: false, lastError: error.message };
+    // Whatever the port threw, a failed list is a failed read (guarantee 1).
+    state.controller.docker = { reachable: false, lastError: messageOf(error) };
     finish(state, events, started, deps.clock, docker.total);
     return { state, events, planLines: [], outcome: { dockerReachable: false, failed: [], pruneRefused: [], rolling: [], actions: 0, dockerCalls: docker.total, mutations: 0 } };
   }
@@ -334,6 +333,10 @@ function unobserved(rows: ReadonlyMap<string, readonly ContainerRow[]>, known: R
   const result = new Map<string, ContainerRow[]>();
   for (const [id, list] of rows) if (known.has(id)) result.set(id, list.map((row) => ({ ...row })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   return result;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRow[]): ContainerRow[] {
