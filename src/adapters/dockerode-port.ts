@@ -32,11 +32,17 @@ export class DockerodePort implements DockerPort {
     this.#docker = new Docker(dockerConnection(options.host));
   }
 
-  list(): Promise<ObservedContainer[]> {
-    return this.#call('list containers', this.#options.timeoutMs, async (abortSignal) => {
-      const infos = await this.#docker.listContainers({ all: true, filters: { label: [MANAGED_FILTER] }, abortSignal } as Docker.ContainerListOptions);
-      return infos.map(toObserved);
-    });
+  async list(): Promise<ObservedContainer[]> {
+    try {
+      return await this.#call('list containers', this.#options.timeoutMs, async (abortSignal) => {
+        const infos = await this.#docker.listContainers({ all: true, filters: { label: [MANAGED_FILTER] }, abortSignal } as Docker.ContainerListOptions);
+        return infos.map(toObserved);
+      });
+    } catch (error) {
+      // A list the engine answers with an error (an HTTP 500) tells as little as no answer: the tick must sweep nothing.
+      if (error instanceof DockerUnreachableError) throw error;
+      throw new DockerUnreachableError(messageOf(error));
+    }
   }
 
   imagePresent(image: string): Promise<boolean> {

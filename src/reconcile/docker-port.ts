@@ -17,7 +17,11 @@ export interface CreateRequest {
  * `docker.reachable: false`), any other throw is that one call failing.
  */
 export interface DockerPort {
-  /** Every container with the `tinyforge.managed=true` label, in one call. */
+  /**
+   * Every container with the `tinyforge.managed=true` label, in one call. Any throw is a
+   * failed read: the tick sweeps, prunes and recreates nothing on it (adapters throw
+   * DockerUnreachableError for every failed list, whatever the engine answered).
+   */
   list(): Promise<ObservedContainer[]>;
   /** Whether the image is on the host. */
   imagePresent(image: string): Promise<boolean>;
@@ -33,7 +37,7 @@ export interface DockerPort {
   remove(id: string): Promise<void>;
 }
 
-/** The engine did not answer (refused, no socket, timed out). */
+/** The engine did not answer (refused, no socket, timed out), or answered a list with an error. */
 export class DockerUnreachableError extends Error {
   readonly code = 'DOCKER_UNREACHABLE';
 }

@@ -58,6 +58,8 @@ export interface ExecuteResult {
   placed: Map<string, ContainerRow[]>;
   /** Containers started (or created) this tick, to wait for. */
   started: Set<string>;
+  /** Containers this tick removed. */
+  removed: Set<string>;
   /** The engine stopped answering part-way. */
   unreachable: string | null;
   /** Routes switched this tick: the rows now behind each. */
@@ -71,7 +73,7 @@ export interface ExecuteResult {
  * run two at a time at most (Docker 20.10 deadlocks under more, moby#42545).
  */
 export async function executePlan(actions: readonly Action[], snapshot: readonly ObservedContainer[], deps: ExecuteDeps): Promise<ExecuteResult> {
-  const result: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), unreachable: null, routed: [] };
+  const result: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), removed: new Set(), unreachable: null, routed: [] };
   const byWorkload = new Map<string, Action[]>();
   for (const action of actions) byWorkload.set(action.workloadId, [...(byWorkload.get(action.workloadId) ?? []), action]);
   const workloads = new Semaphore(deps.concurrency);
@@ -170,6 +172,7 @@ async function removeContainer(container: ObservedContainer, context: Context): 
     if (container.state === 'running' || container.state === 'restarting' || container.state === 'paused') await context.deps.docker.stop(container.id, grace);
     await context.deps.docker.remove(container.id);
   });
+  context.result.removed.add(container.id);
 }
 
 async function createAndStart(desired: DesiredContainer, context: Context): Promise<void> {

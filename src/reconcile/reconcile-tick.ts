@@ -9,7 +9,6 @@ import type { Clock } from './clock.js';
 import type { ContainerSpec } from './container-spec.js';
 import { CountingPort } from './counting-port.js';
 import type { DesiredContainer } from './desired.js';
-import { DockerUnreachableError } from './docker-port.js';
 import type { DockerPort } from './docker-port.js';
 import { executePlan } from './execute-plan.js';
 import type { ExecuteResult, ExecutionLimits } from './execute-plan.js';
@@ -100,8 +99,9 @@ export interface TickResult {
 /**
  * One reconcile tick: one list of managed containers, observe, plan, act, wait for what
  * was started, observe again, and build the whole state. Workloads are independent: one
- * that fails is reported and the others go on. When the list fails nothing is swept,
- * pruned or recreated: the state keeps every row as it was and says Docker is down.
+ * that fails is reported and the others go on. When a list fails (any error) nothing is
+ * swept, pruned or recreated: the state keeps every row as it was, or as this tick's
+ * actions wrote it, and says Docker is down.
  */
 export async function reconcileTick(previous: ControllerState, view: ManifestView, deps: TickDeps, options: TickOptions): Promise<TickResult> {
   const started = deps.clock.now();
@@ -117,8 +117,8 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   try {
     snapshot = await docker.list();
   } catch (error) {
-    if (!(error instanceof DockerUnreachableError)) throw error;
-    state.controller.docker = { reachable: false, lastError: error.message };
+    // Whatever the port threw, a failed list is a failed read (guarantee 1).
+    state.controller.docker = { reachable: false, lastError: messageOf(error) };
     finish(state, events, started, deps.clock, docker.total);
     return { state, events, planLines: [], outcome: { dockerReachable: false, failed: [], pruneRefused: [], rolling: [], actions: 0, dockerCalls: docker.total, mutations: 0 } };
   }
@@ -186,8 +186,10 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     return { state, events, planLines, outcome: { dockerReachable: true, failed: [...plan.blocked.keys()], pruneRefused: pruneRefusal ? orphans : [], rolling: [], actions: plan.actions.length, dockerCalls: docker.total, mutations: 0 } };
   }
 
-  let execution: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), unreachable: null, routed: [] };
+  let execution: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), removed: new Set(), unreachable: null, routed: [] };
   let final: Classified = classified;
+  // The list after the actions failed: the rows are not observed, they keep what they said and what the deploy path wrote.
+  let readFailed = false;
   if (plan.actions.length > 0) {
     if (!deps.key) throw new Error('no controller key: cannot sign containers');
     execution = await executePlan(plan.actions, snapshot, {
@@ -205,8 +207,13 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     });
     events.push(...execution.events);
     const settled = await settle(docker, execution.started, deps);
-    if (settled) final = classify(settled, deps.controller, deps.key, known);
-    else state.controller.docker = { reachable: false, lastError: execution.unreachable ?? 'Docker stopped answering during the tick' };
+    if ('snapshot' in settled) final = classify(settled.snapshot, deps.controller, deps.key, known);
+    else {
+      // The first snapshot is out of date: observed with it, new rows would read missing and removed containers running.
+      readFailed = true;
+      final = withoutRemoved(classified, execution.removed);
+      state.controller.docker = { reachable: false, lastError: settled.error };
+    }
     state.foreign = final.foreign;
   }
 
@@ -222,7 +229,9 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   for (const [id, placed] of execution.placed) rows.set(id, mergePlaced(rows.get(id) ?? [], placed));
   for (const id of projects.keys()) rows.set(id, withProjectRows(rows.get(id) ?? [], final.owned.get(id) ?? [], desired.get(id) ?? []));
   for (const id of quiet) rows.delete(id);
-  const observed = observeRows({ rows, owned: quiet.size === 0 ? final.owned : new Map([...final.owned].filter(([id]) => !quiet.has(id))), known: kinds, now: deps.clock.now() });
+  const observed = readFailed
+    ? unobserved(rows, kinds)
+    : observeRows({ rows, owned: quiet.size === 0 ? final.owned : new Map([...final.owned].filter(([id]) => !quiet.has(id))), known: kinds, now: deps.clock.now() });
   for (const { workloadId, routeId, rowIds } of execution.routed) {
     for (const row of observed.get(workloadId) ?? []) if (rowIds.includes(row.id)) row.routeId = routeId;
   }
@@ -310,6 +319,24 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
 /** A suspended workload's containers, counted where they are: a Project's stages in the slots that served last. */
 function suspendedDesired(desired: readonly DesiredContainer[], before: WorkloadStatus | undefined): readonly DesiredContainer[] {
   return desired.map((d) => (d.rollout ? placeInSlot(d, before?.rollouts?.[d.role]?.serving ?? 'blue') : d));
+}
+
+/** What a snapshot held, less the containers this tick removed since. */
+function withoutRemoved(classified: Classified, removed: ReadonlySet<string>): Classified {
+  if (removed.size === 0) return classified;
+  const owned = new Map([...classified.owned].map(([id, list]) => [id, list.filter((o) => !removed.has(o.container.id))] as const));
+  return { owned: new Map([...owned].filter(([, list]) => list.length > 0)), foreign: classified.foreign };
+}
+
+/** The rows as they stand, unobserved: for known workloads, copied and in row order, none swept. */
+function unobserved(rows: ReadonlyMap<string, readonly ContainerRow[]>, known: ReadonlyMap<string, Kind>): Map<string, ContainerRow[]> {
+  const result = new Map<string, ContainerRow[]>();
+  for (const [id, list] of rows) if (known.has(id)) result.set(id, list.map((row) => ({ ...row })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  return result;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRow[]): ContainerRow[] {

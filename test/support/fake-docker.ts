@@ -13,6 +13,8 @@ export class FakeDocker implements DockerPort {
   calls: string[] = [];
   /** When set, list() throws this. */
   listError: Error | undefined;
+  /** With `listError`: this many more lists answer before it is thrown (one tick's second list fails with 1). */
+  failListAfter: number | undefined;
   /** When set, create() throws this (after logging the call) and makes nothing. */
   createError: Error | undefined;
   /** Images whose containers exit right after start. */
@@ -27,7 +29,10 @@ export class FakeDocker implements DockerPort {
 
   async list(): Promise<ObservedContainer[]> {
     this.calls.push('list');
-    if (this.listError) throw this.listError;
+    if (this.listError) {
+      if (this.failListAfter === undefined || this.failListAfter <= 0) throw this.listError;
+      this.failListAfter--;
+    }
     return [...this.containers.values()].map(({ request: _r, ...c }) => structuredClone(c));
   }
 

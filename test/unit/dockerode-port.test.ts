@@ -104,6 +104,14 @@ describe('the dockerode adapter', () => {
     await expect(stub.port.list()).rejects.toThrow(new DockerUnreachableError('Docker did not answer within 1s (list containers)'));
   });
 
+  it('reports a list the engine answers with an error (HTTP 500) as a failed list, like no answer', async () => {
+    const stub = await stubEngine((_req, res) => json(res, 500, { message: 'Something went wrong.' }));
+    close = stub.close;
+    const failed = await stub.port.list().catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(DockerUnreachableError);
+    expect((failed as Error).message).toContain('Something went wrong.');
+  });
+
   it('says unreachable when there is no socket at all', async () => {
     const port = new DockerodePort({ host: 'unix:///nonexistent/docker.sock', timeoutMs: 1000, scope: { policy: DEFAULT_POLICY, manifestDir: '/srv' } });
     await expect(port.list()).rejects.toBeInstanceOf(DockerUnreachableError);

@@ -27,6 +27,21 @@ describe('what the reconciler never does', () => {
     expect(h.state.controller.docker).toEqual({ reachable: false, lastError: 'cannot reach Docker: ECONNREFUSED' });
   });
 
+  it('a list that fails with any error, not only unreachable, is a failed list (guarantee 1)', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...SLEEP, 'replicas: 2']) });
+    const h = new TickHarness(dir);
+    await h.tick();
+    const before = structuredClone(h.state.workloads);
+    fs.rmSync(path.join(dir, 'web.yaml'));
+    h.docker.listError = new Error('list containers: (HTTP code 500) server error - boom');
+    h.docker.calls = [];
+    const result = await h.tick();
+    expect(result.outcome.dockerReachable).toBe(false);
+    expect(h.docker.calls).toEqual(['list']);
+    expect(h.state.workloads).toEqual(before);
+    expect(h.state.controller.docker).toEqual({ reachable: false, lastError: 'list containers: (HTTP code 500) server error - boom' });
+  });
+
   it('an invalid manifest changes no container: the last good spec stays, the error has file:line:col (guarantee 2)', async () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', SLEEP) });
     const h = new TickHarness(dir);
