@@ -250,6 +250,8 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     const crashLoop = wanted.some((d) => plan.crashLooping.has(d.rowId));
     const project = projects.get(id);
     const invalidMessage = invalidIds.has(id) || keptFromBrokenFiles.includes(id) ? invalidReason(id, before, view.problems) : null;
+    // Started this pass but not yet running when settling stopped waiting: under way, not broken.
+    const progressing = owned.some((o) => execution.started.has(o.container.id) && o.container.state === 'created');
     const status = workloadStatus({
       previous: before,
       kind: workload?.kind ?? before!.kind,
@@ -263,7 +265,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       invalid: invalidMessage,
       suspended,
       crashLoop,
-      progressing: false,
+      progressing,
       rolloutFailed: project && project.failed.length > 0 ? project.failed.join('; ') : null,
       rollingOut: project && project.rolling.length > 0 && execution.errors.get(id) === undefined ? project.rolling.map((stage) => `${stage}: ${project.rollouts[stage]?.message}`).join('; ') : null,
       now: deps.clock.now(),
