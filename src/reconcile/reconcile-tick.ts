@@ -279,8 +279,12 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       status.replicas = before.replicas;
     }
     status.applied = appliedSpecs(owned, wanted, specs, before);
-    if (project) status.rollouts = project.rollouts;
-    else if (before?.rollouts && !reconciled) status.rollouts = before.rollouts;
+    if (project) {
+      status.rollouts = project.rollouts;
+      for (const [stage, rollout] of Object.entries(project.rollouts)) {
+        if (rollout.phase === 'Complete' && before?.rollouts?.[stage]?.phase === 'Progressing') events.push(event(deps.clock, 'Normal', id, Reason.RolledOut, `${stage}: ${rollout.message}`));
+      }
+    } else if (before?.rollouts && !reconciled) status.rollouts = before.rollouts;
     workloads[id] = status;
     if (status.phase === 'Failed' || status.phase === 'Degraded' || status.phase === 'Invalid') failed.push(id);
     if (before && before.phase !== status.phase) {
