@@ -5,12 +5,13 @@ import { DockerEventSource } from './adapters/docker-events.js';
 import { findGitDir, waitForGit } from './adapters/git-checkout.js';
 import { gitRevision } from './adapters/git-revision.js';
 import { startHealthServer } from './adapters/health-server.js';
+import type { Health } from './adapters/health-server.js';
 import { ManifestWatcher } from './adapters/manifest-watcher.js';
 import { ControllerMetrics } from './adapters/metrics.js';
 import type { PassScope } from './adapters/metrics.js';
 import { releaseMemory } from './adapters/release-memory.js';
-import { loadFromDisk, openController } from './app.js';
-import type { ControllerConfig, DirectoryLoad } from './app.js';
+import { loadFromDisk, openController, StateWriteError } from './app.js';
+import type { ControllerConfig, ControllerOverrides, DirectoryLoad } from './app.js';
 import type { Reference } from './api/workload.js';
 import { canonicalJson } from './reconcile/canonical-json.js';
 import { ALL, Daemon } from './controller/daemon.js';
@@ -28,6 +29,8 @@ export interface RunningDaemon {
   /** Finishes the reconcile in flight, writes the state, releases the lock. */
   stop(): Promise<void>;
   readonly notices: string[];
+  /** What `/healthz`, `/readyz` and `/metrics` answer. */
+  readonly health: Health;
 }
 
 /**
@@ -35,8 +38,8 @@ export interface RunningDaemon {
  * feed the daemon's queue, a resync ticker is the safety net, and every reconcile
  * writes the state file. `log` receives what a person watching would want to see.
  */
-export async function startDaemon(config: DaemonConfig, log: { out(line: string): void; err(line: string): void }): Promise<RunningDaemon> {
-  const controller = await openController(config, 'run');
+export async function startDaemon(config: DaemonConfig, log: { out(line: string): void; err(line: string): void }, overrides: ControllerOverrides = {}): Promise<RunningDaemon> {
+  const controller = await openController(config, 'run', overrides);
   const root = path.resolve(config.manifests);
   const gitDir = findGitDir(root);
   let view: DirectoryLoad | undefined;
@@ -47,6 +50,8 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
   controller.annotate({ resyncSeconds: config.resyncMs / 1000, watch: { mode: 'events', lastError: null } });
 
   let reachable = true;
+  /** Why the last state write failed, or null when it succeeded. */
+  let writeError: string | null = null;
   const metrics = new ControllerMetrics();
   const report = (result: TickResult, scope: PassScope) => {
     lastActivity = Date.now();
@@ -58,6 +63,13 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
       log.err(reachable ? 'tinyforge: Docker is reachable again' : `tinyforge: Docker is unreachable: ${result.state.controller.docker.lastError}`);
     }
     for (const event of result.events) if (event.type === 'Warning') log.err(`tinyforge: ${event.workload ?? 'controller'}: ${event.reason}: ${event.message}`);
+  };
+  const reportWrite = (error: StateWriteError | undefined) => {
+    if (error) metrics.recordStateWriteFailure();
+    const now = error ? error.message : null;
+    // Said when it fails (again, if the reason changes) and once when it recovers: not on every retry.
+    if (now !== writeError) log.err(now ? `tinyforge: ${now}; retrying` : 'tinyforge: the state file is written again');
+    writeError = now;
   };
 
   const daemon = new Daemon(
@@ -84,24 +96,35 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
         return revision !== previousRevision && previousRevision !== null ? [...changed, ALL] : changed;
       },
       async reconcile(keys) {
-        const result = await controller.tick({
-          heartbeatEveryMs: config.resyncMs,
-          ...(view ? { view } : {}),
-          revision,
-          ...(keys === ALL ? {} : { scope: new Set(keys) }),
-        });
+        let result: TickResult;
+        let failedWrite: StateWriteError | undefined;
+        try {
+          result = await controller.tick({
+            heartbeatEveryMs: config.resyncMs,
+            ...(view ? { view } : {}),
+            revision,
+            ...(keys === ALL ? {} : { scope: new Set(keys) }),
+          });
+        } catch (error) {
+          if (!(error instanceof StateWriteError)) throw error;
+          // The pass itself ran: report it, then have the queue retry these keys with backoff.
+          [result, failedWrite] = [error.result, error];
+        }
         report(result, keys === ALL ? 'full' : 'scoped');
+        reportWrite(failedWrite);
         if (keys === ALL) {
           firstFullTick = true;
           // A full pass over every manifest is the burst: give its garbage back.
           releaseMemory();
         }
+        if (failedWrite) throw failedWrite;
         if (!result.outcome.dockerReachable) throw Object.assign(new Error('Docker is unreachable'), { code: 'DOCKER_UNREACHABLE' });
         const retry = result.outcome.failed.filter((id) => result.state.workloads[id]?.phase !== 'Invalid');
         return { failed: retry, recheck: result.outcome.rolling };
       },
       onError(error, where) {
-        if ((error as { code?: string }).code === 'DOCKER_UNREACHABLE') return; // reported by the tick
+        const code = (error as { code?: string }).code;
+        if (code === 'DOCKER_UNREACHABLE' || code === 'STATE_WRITE_FAILED') return; // reported by the tick
         log.err(`tinyforge: ${where}: ${error instanceof Error ? error.message : String(error)}`);
       },
     },
@@ -127,13 +150,14 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
 
   // Listen before anything starts: an address that cannot be had ends start-up with
   // nothing watched and nothing asked of Docker, and the state lock released.
-  let health: http.Server | undefined;
+  const health: Health = {
+    live: () => Date.now() - lastActivity < 2 * config.resyncMs + 60_000,
+    ready: () => firstFullTick && controller.state.controller.docker.reachable && writeError === null,
+    metrics: () => metrics.render(controller.state),
+  };
+  let server: http.Server | undefined;
   if (config.healthAddr) {
-    health = await startHealthServer(config.healthAddr, {
-      live: () => Date.now() - lastActivity < 2 * config.resyncMs + 60_000,
-      ready: () => firstFullTick && controller.state.controller.docker.reachable,
-      metrics: () => metrics.render(controller.state),
-    }).catch((error: unknown) => {
+    server = await startHealthServer(config.healthAddr, health).catch((error: unknown) => {
       controller.close();
       throw error;
     });
@@ -146,18 +170,19 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
     events.stop();
     await watcher.close();
     await daemon.stop();
-    health?.close();
+    server?.close();
     controller.close();
     throw error;
   }
 
   return {
     notices: controller.notices,
+    health,
     async stop() {
       events.stop();
       await watcher.close();
       await daemon.stop();
-      health?.close();
+      server?.close();
       controller.close();
     },
   };

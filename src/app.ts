@@ -6,6 +6,7 @@ import { readEnvFile, referenceDigest } from './adapters/reference-files.js';
 import { acquireStateLock } from './adapters/state-lock.js';
 import { StateStore } from './adapters/state-store.js';
 import { systemClock } from './adapters/system-clock.js';
+import type { Adapter } from 'lowdb';
 import type { ControllerState } from './api/state-types.js';
 import type { Reference, Workload } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
@@ -181,7 +182,7 @@ export interface TickRequest {
 }
 
 export interface Controller {
-  /** One reconcile: tick, then write the state (never in `plan` mode). */
+  /** One reconcile: tick, then write the state (never in `plan` mode); a failed write throws StateWriteError. */
   tick(request?: TickRequest): Promise<TickResult>;
   /** Releases the state lock. */
   close(): void;
@@ -196,11 +197,34 @@ export interface Controller {
 }
 
 /**
+ * A pass ran but its state could not be written (a full disk, a folder made read-only).
+ * The state stays in memory and the next pass writes it; `result` is the pass's outcome.
+ */
+export class StateWriteError extends Error {
+  readonly code = 'STATE_WRITE_FAILED';
+
+  constructor(
+    file: string,
+    cause: unknown,
+    readonly result: TickResult,
+  ) {
+    super(`cannot write the state file ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** What tests put in place of the engine, the clock and the state file's adapter. */
+export interface ControllerOverrides {
+  docker?: DockerPort;
+  clock?: Clock;
+  stateAdapter?: Adapter<ControllerState>;
+}
+
+/**
  * Wires a controller: the state lock (run only), the controller key (created by run,
  * never by plan), the state file (a corrupt one is moved aside and rebuilt), Docker
- * through dockerode, and the manifest loader. `docker` replaces the engine in tests.
+ * through dockerode, and the manifest loader.
  */
-export async function openController(config: ControllerConfig, mode: 'run' | 'plan', overrides: { docker?: DockerPort; clock?: Clock } = {}): Promise<Controller> {
+export async function openController(config: ControllerConfig, mode: 'run' | 'plan', overrides: ControllerOverrides = {}): Promise<Controller> {
   const clock = overrides.clock ?? systemClock;
   const stateFile = path.resolve(config.state);
   const release = mode === 'run' ? acquireStateLock(stateFile, `tinyforge run --name ${config.name}`) : () => undefined;
@@ -208,7 +232,7 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
   try {
     const key = loadControllerKey(stateFile, mode === 'run', (file) => notices.push(`created the controller key ${file} (mode 0600); keep it with the state file`));
     const defaults = initialState({ name: config.name, manifestDir: config.manifests, pid: process.pid }, clock.now());
-    const store = new StateStore(stateFile, defaults);
+    const store = new StateStore(stateFile, defaults, overrides.stateAdapter);
     let state = mode === 'run' ? await loadState(store, clock.now(), notices) : await peekState(stateFile, defaults, notices);
     state.controller = { ...state.controller, name: config.name, pid: process.pid, startedAt: defaults.controller.startedAt, manifestDir: config.manifests };
     const realRoot = safeRealpath(path.resolve(config.manifests));
@@ -220,7 +244,6 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
     const digest = referenceDigest(key);
     const ports = portAllocator(config.portRange, isLoopbackPortFree);
     const routes = config.routes === 'caddy' ? new CaddyRoutes({ ...config.caddy, timeoutMs: config.dockerTimeoutMs }) : recordOnlyRoutes;
-    let saving: Promise<unknown> = Promise.resolve();
     return {
       stateFile,
       notices,
@@ -261,9 +284,10 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
           // annotated during the tick (the watch mode) is the newest word on it.
           const merged = request.scope ? mergeScoped(state, result.state, result.events, request.scope) : result.state;
           state = { ...merged, controller: { ...merged.controller, watch: state.controller.watch, resyncSeconds: state.controller.resyncSeconds } };
-          const snapshot = state;
-          saving = saving.then(() => store.save(snapshot, { heartbeatEveryMs: request.heartbeatEveryMs, now: clock.now() }));
-          await saving;
+          // Each save stands alone: one that fails leaves the state in memory for the next to write.
+          await store.save(state, { heartbeatEveryMs: request.heartbeatEveryMs, now: clock.now() }).catch((error: unknown) => {
+            throw new StateWriteError(stateFile, error, result);
+          });
         }
         return result;
       },

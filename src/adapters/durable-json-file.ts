@@ -69,14 +69,15 @@ export class DurableJsonFile<T> implements Adapter<T> {
     const temp = path.join(dir, `.${path.basename(this.#file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     const handle = await fs.open(temp, 'wx', 0o600);
     try {
-      await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
+      try {
+        await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await fs.rename(temp, this.#file);
     } catch (error) {
+      // A full disk fails every retry: leave no partial temp file behind each time.
       await fs.rm(temp, { force: true });
       throw error;
     }

@@ -12,13 +12,18 @@ interface PassFigures {
 /**
  * What the long-running controller counts about itself, for `/metrics` (the Prometheus
  * text format): its passes, how long the last one took and how many Docker calls it
- * made, its workloads by phase, and its memory.
+ * made, its workloads by phase, its failed state writes, and its memory.
  */
 export class ControllerMetrics {
   readonly #passes: Record<PassScope, PassFigures> = {
     full: { count: 0, lastDurationMs: 0, lastDockerCalls: 0 },
     scoped: { count: 0, lastDurationMs: 0, lastDockerCalls: 0 },
   };
+  #stateWriteFailures = 0;
+
+  recordStateWriteFailure(): void {
+    this.#stateWriteFailures += 1;
+  }
 
   recordPass(scope: PassScope, durationMs: number, dockerCalls: number): void {
     const figures = this.#passes[scope];
@@ -36,6 +41,7 @@ export class ControllerMetrics {
       ...metric('tinyforge_reconcile_last_duration_seconds', 'gauge', 'How long the last pass of each scope took.', scopes.map(([scope, f]) => [{ scope }, f.lastDurationMs / 1000])),
       ...metric('tinyforge_reconcile_last_docker_calls', 'gauge', 'Docker API calls the last pass of each scope made.', scopes.map(([scope, f]) => [{ scope }, f.lastDockerCalls])),
       ...metric('tinyforge_workloads', 'gauge', 'Workloads by phase.', [...phases].sort().map(([phase, n]) => [{ phase }, n])),
+      ...metric('tinyforge_state_write_failures_total', 'counter', 'Writes of the state file that failed (each is retried by the next pass).', [[{}, this.#stateWriteFailures]]),
       ...metric('tinyforge_docker_reachable', 'gauge', '1 when Docker answered the last pass.', [[{}, state.controller.docker.reachable ? 1 : 0]]),
       ...metric('process_resident_memory_bytes', 'gauge', 'Resident memory of the controller process.', [[{}, memory.rss]]),
       ...metric('nodejs_heap_size_total_bytes', 'gauge', 'The V8 heap, as allocated.', [[{}, memory.heapTotal]]),

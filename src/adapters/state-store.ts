@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { Low } from 'lowdb';
+import type { Adapter } from 'lowdb';
 import type { ControllerState } from '../api/state-types.js';
+import { CoalescingWriter } from './coalescing-writer.js';
 import { CorruptStateError, DurableJsonFile } from './durable-json-file.js';
 import { notAState } from './state-validator.js';
 
@@ -14,10 +16,12 @@ export class StateStore {
   readonly #db: Low<ControllerState>;
   #written: string | undefined;
   #heartbeatWritten: string | undefined;
+  readonly #writer = new CoalescingWriter((job: { state: ControllerState; options: SaveOptions }) => this.#save(job.state, job.options));
 
-  constructor(file: string, defaults: ControllerState) {
+  /** `adapter` replaces the durable file (tests inject one that fails). */
+  constructor(file: string, defaults: ControllerState, adapter: Adapter<ControllerState> = stateFile(file)) {
     this.file = file;
-    this.#db = new Low<ControllerState>(stateFile(file), defaults);
+    this.#db = new Low<ControllerState>(adapter, defaults);
   }
 
   /**
@@ -44,9 +48,15 @@ export class StateStore {
   /**
    * Writes the state atomically when its content changed, answering whether it wrote.
    * The heartbeat and the last tick's figures change every tick: alone, they are written
-   * only when the last write is older than `heartbeatEveryMs`.
+   * only when the last write is older than `heartbeatEveryMs`. Saves that arrive while
+   * one is being written are coalesced into the newest; a failed write leaves the file
+   * as it was and counts as not written, so the next save writes whatever it holds.
    */
-  async save(state: ControllerState, options: { heartbeatEveryMs?: number; now?: Date } = {}): Promise<boolean> {
+  save(state: ControllerState, options: SaveOptions = {}): Promise<boolean> {
+    return this.#writer.write({ state, options });
+  }
+
+  async #save(state: ControllerState, options: SaveOptions): Promise<boolean> {
     const text = steady(state);
     if (text === this.#written) {
       const last = Date.parse(this.#heartbeatWritten ?? '');
@@ -59,6 +69,11 @@ export class StateStore {
     this.#heartbeatWritten = state.controller.heartbeatAt;
     return true;
   }
+}
+
+interface SaveOptions {
+  heartbeatEveryMs?: number;
+  now?: Date;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ContainerRow, RowState } from '../api/state-types.js';
 import { Label } from '../api/labels.js';
 import type { OwnedContainer } from './classify.js';
 import { rowIdOf } from './ownership.js';
+import { Reason } from './reasons.js';
 
 /** A placeholder that has not turned into a container after this long is given up. */
 export const PLACEHOLDER_TTL_MS = 5 * 60_000;
@@ -68,7 +69,7 @@ export function observeRows(input: ObserveInput): Map<string, ContainerRow[]> {
         if (Number.isNaN(placed)) row.placedAt = input.now.toISOString();
         if (!Number.isNaN(placed) && input.now.getTime() - placed >= PLACEHOLDER_TTL_MS) {
           row.state = 'missing';
-          row.reason = 'CreateNeverObserved';
+          row.reason = Reason.CreateNeverObserved;
         }
         continue;
       }

@@ -7,7 +7,6 @@ export const Reason = {
   ManifestInvalid: 'ManifestInvalid',
   Suspended: 'Suspended',
   CrashLoop: 'CrashLoop',
-  DockerUnreachable: 'DockerUnreachable',
   Created: 'Created',
   Started: 'Started',
   Recreated: 'Recreated',

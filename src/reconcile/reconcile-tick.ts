@@ -259,6 +259,8 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     const crashLoop = wanted.some((d) => plan.crashLooping.has(d.rowId));
     const project = projects.get(id);
     const invalidMessage = invalidIds.has(id) || keptFromBrokenFiles.includes(id) ? invalidReason(id, before, view.problems) : null;
+    // Started this pass but not yet running when settling stopped waiting: under way, not broken.
+    const progressing = owned.some((o) => execution.started.has(o.container.id) && o.container.state === 'created');
     const status = workloadStatus({
       previous: before,
       kind: workload?.kind ?? before!.kind,
@@ -272,7 +274,7 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       invalid: invalidMessage,
       suspended,
       crashLoop,
-      progressing: false,
+      progressing,
       rolloutFailed: project && project.failed.length > 0 ? project.failed.join('; ') : null,
       rollingOut: project && project.rolling.length > 0 && execution.errors.get(id) === undefined ? project.rolling.map((stage) => `${stage}: ${project.rollouts[stage]?.message}`).join('; ') : null,
       now: deps.clock.now(),
@@ -286,8 +288,12 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       status.replicas = before.replicas;
     }
     status.applied = appliedSpecs(owned, wanted, specs, before);
-    if (project) status.rollouts = project.rollouts;
-    else if (before?.rollouts && !reconciled) status.rollouts = before.rollouts;
+    if (project) {
+      status.rollouts = project.rollouts;
+      for (const [stage, rollout] of Object.entries(project.rollouts)) {
+        if (rollout.phase === 'Complete' && before?.rollouts?.[stage]?.phase === 'Progressing') events.push(event(deps.clock, 'Normal', id, Reason.RolledOut, `${stage}: ${rollout.message}`));
+      }
+    } else if (before?.rollouts && !reconciled) status.rollouts = before.rollouts;
     workloads[id] = status;
     if (status.phase === 'Failed' || status.phase === 'Degraded' || status.phase === 'Invalid') failed.push(id);
     if (before && before.phase !== status.phase) {

@@ -19,6 +19,8 @@ export class FakeDocker implements DockerPort {
   createError: Error | undefined;
   /** Images whose containers exit right after start. */
   crashing = new Set<string>();
+  /** Images whose containers stay `created` after start, as one slow to come up does. */
+  slowStarting = new Set<string>();
   #next = 1;
   /** Creation times in seconds: from the test's clock when there is one, one second apart. */
   #clock: number;
@@ -69,6 +71,7 @@ export class FakeDocker implements DockerPort {
   async start(id: string): Promise<void> {
     this.calls.push(`start ${this.nameOf(id)}`);
     const c = this.mustGet(id);
+    if (this.slowStarting.has(c.image)) return;
     c.state = this.crashing.has(c.image) ? 'exited' : 'running';
   }
 

@@ -71,6 +71,8 @@ describe('Project rollouts (blue-green)', () => {
     const routed = await h.tick();
     expect(routed.planLines).toEqual(['~ route shop.localhost -> project/shop:production (blue): blue is healthy']);
     expect(routed.outcome.rolling).toEqual([]);
+    // A completed rollout is news once: an event, not on every pass after.
+    expect(routed.events.filter((e) => e.reason === 'RolledOut')).toEqual([expect.objectContaining({ type: 'Normal', workload: 'project/shop', message: 'production: blue serves 1: 1/1 healthy' })]);
     shop = h.state.workloads['project/shop']!;
     expect(shop).toMatchObject({ phase: 'Ready', replicas: { desired: 1, running: 1, updated: 1 } });
     expect(shop.containers).toEqual([
@@ -79,7 +81,9 @@ describe('Project rollouts (blue-green)', () => {
     expect(shop.rollouts).toEqual({ production: expect.objectContaining({ phase: 'Complete', serving: 'blue', next: null, failedSpecHash: null }) });
 
     h.docker.calls = [];
-    expect((await h.tick()).planLines).toEqual([]);
+    const quiet = await h.tick();
+    expect(quiet.planLines).toEqual([]);
+    expect(quiet.events.filter((e) => e.reason === 'RolledOut')).toEqual([]);
     expect(h.docker.calls).toEqual(['list']);
   });
 

@@ -5,6 +5,7 @@ import { DurableJsonFile } from '../../src/adapters/durable-json-file.js';
 import { StateStore } from '../../src/adapters/state-store.js';
 import { loadControllerKey } from '../../src/adapters/controller-key.js';
 import { makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import type { ControllerState } from '../../src/api/state-types.js';
 import { emptyState } from '../support/tick-harness.js';
 
 const NOW = new Date('2026-11-27T10:00:00Z');
@@ -52,6 +53,42 @@ describe('the state file', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).write({ writer: String(i), pad })));
     expect(JSON.parse(fs.readFileSync(file, 'utf8')).pad).toBe(pad);
     expect(fs.readdirSync(dir)).toEqual(['state.json']);
+  });
+
+  it('leaves no partial temp file behind when a write fails midway, so retries on a full disk do not pile them up', async () => {
+    dir = makeFixtureDir({ 'state.json': '{"old": true}\n' });
+    const file = path.join(dir, 'state.json');
+    // Serialising fails after the temp file is opened, as a write(2) on a full disk would.
+    await expect(new DurableJsonFile<{ n: bigint }>(file).write({ n: 1n })).rejects.toThrow(/BigInt/);
+    expect(fs.readdirSync(dir)).toEqual(['state.json']);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"old": true}\n');
+  });
+
+  it('writes the next save after a failed one, and coalesces saves that arrive during a write into the newest', async () => {
+    dir = makeFixtureDir({});
+    const file = path.join(dir, 'state.json');
+    const real = new DurableJsonFile<ControllerState>(file);
+    const written: string[] = [];
+    let fail = true;
+    const adapter = {
+      read: () => real.read(),
+      async write(data: ControllerState) {
+        await new Promise((r) => setTimeout(r, 10));
+        if (fail) throw new Error('EACCES: permission denied');
+        written.push(data.controller.name);
+        await real.write(data);
+      },
+    };
+    const store = new StateStore(file, emptyState(NOW), adapter);
+    await store.load(NOW);
+    const named = (name: string) => ({ ...emptyState(NOW), controller: { ...emptyState(NOW).controller, name } });
+    await expect(store.save(named('a'))).rejects.toThrow(/EACCES/);
+    fail = false;
+    // b is written; c and d arrive while it is in flight and are written once, as d.
+    const saves = [store.save(named('b')), store.save(named('c')), store.save(named('d'))];
+    expect(await Promise.all(saves)).toEqual([true, true, true]);
+    expect(written).toEqual(['b', 'd']);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).controller.name).toBe('d');
   });
 
   it('is moved aside when corrupt, and the defaults are used to rebuild (guarantee 6)', async () => {

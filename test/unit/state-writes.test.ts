@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Adapter } from 'lowdb';
+import { DurableJsonFile } from '../../src/adapters/durable-json-file.js';
+import { DEFAULT_POLICY } from '../../src/api/policy.js';
+import type { ControllerState } from '../../src/api/state-types.js';
+import { openController } from '../../src/app.js';
+import type { ControllerConfig } from '../../src/app.js';
+import { startDaemon } from '../../src/app-daemon.js';
+import { FakeDocker } from '../support/fake-docker.js';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+
+/** The state file's adapter, failing its writes (as a full disk would) while `failing` is set. */
+class FlakyStateFile implements Adapter<ControllerState> {
+  failing = true;
+  failures = 0;
+  readonly #real: DurableJsonFile<ControllerState>;
+
+  constructor(file: string) {
+    this.#real = new DurableJsonFile<ControllerState>(file);
+  }
+
+  read(): Promise<ControllerState | null> {
+    return this.#real.read();
+  }
+
+  async write(data: ControllerState): Promise<void> {
+    if (this.failing) {
+      this.failures++;
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    }
+    await this.#real.write(data);
+  }
+}
+
+const SLEEP = ['command: [sleep, "3600"]', 'network: none'];
+
+function config(manifests: string, state: string): ControllerConfig {
+  return {
+    manifests,
+    state,
+    name: 'default',
+    dockerHost: 'unix:///nonexistent/tinyforge-test/docker.sock',
+    dockerTimeoutMs: 1000,
+    concurrency: 2,
+    allowEmpty: false,
+    policy: DEFAULT_POLICY,
+    settleTimeoutMs: 1000,
+    portRange: { first: 20000, last: 20099 },
+    routes: 'none',
+    caddy: { admin: 'http://127.0.0.1:2019', server: 'tinyforge', listen: ':80' },
+  };
+}
+
+function written(file: string): ControllerState | undefined {
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ControllerState) : undefined;
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('state writes', () => {
+  let dir = '';
+  let stateDir = '';
+  afterEach(() => {
+    removeFixtureDir(dir);
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  function setUp() {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', SLEEP) });
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-state-'));
+    const file = path.join(stateDir, 'state.json');
+    return { file, adapter: new FlakyStateFile(file) };
+  }
+
+  it('a failed write fails its own tick only: the next tick writes everything', async () => {
+    const { file, adapter } = setUp();
+    const controller = await openController(config(dir, file), 'run', { docker: new FakeDocker(), stateAdapter: adapter });
+    try {
+      await expect(controller.tick()).rejects.toThrow(/no space left on device/);
+      expect(written(file)).toBeUndefined();
+      adapter.failing = false;
+      await controller.tick();
+      expect(written(file)?.workloads['image/web']).toMatchObject({ phase: 'Ready' });
+      // And the one after that, unchanged, is skipped as before.
+      await controller.tick();
+    } finally {
+      controller.close();
+    }
+  });
+
+  it('the daemon reports a failed write (stderr, /readyz, /metrics) and retries until it succeeds', async () => {
+    const { file, adapter } = setUp();
+    const err: string[] = [];
+    const running = await startDaemon(
+      { ...config(dir, file), resyncMs: 60_000, debounceMs: 50 },
+      { out: () => undefined, err: (line) => err.push(line) },
+      { docker: new FakeDocker(), stateAdapter: adapter },
+    );
+    try {
+      await until(() => err.some((line) => line.includes('cannot write the state file')), 'the failure to be reported');
+      expect(err.find((line) => line.includes('cannot write the state file'))).toContain('no space left on device');
+      expect(running.health.ready()).toBe(false);
+      expect(running.health.metrics()).toMatch(/^tinyforge_state_write_failures_total [1-9]\d*$/m);
+      adapter.failing = false;
+      await until(() => written(file)?.workloads['image/web'] !== undefined, 'the state to be written', 15_000);
+      expect(written(file)?.workloads['image/web']).toMatchObject({ phase: 'Ready' });
+      await until(() => running.health.ready(), 'readiness');
+      expect(err.some((line) => line.includes('state file is written again'))).toBe(true);
+    } finally {
+      await running.stop();
+    }
+  }, 30_000);
+});
