@@ -38,7 +38,11 @@ export interface RunningDaemon {
  * feed the daemon's queue, a resync ticker is the safety net, and every reconcile
  * writes the state file. `log` receives what a person watching would want to see.
  */
-export async function startDaemon(config: DaemonConfig, log: { out(line: string): void; err(line: string): void }, overrides: ControllerOverrides = {}): Promise<RunningDaemon> {
+export async function startDaemon(
+  config: DaemonConfig,
+  log: { out(line: string): void; err(line: string): void },
+  overrides: ControllerOverrides = {},
+): Promise<RunningDaemon> {
   const controller = await openController(config, 'run', overrides);
   const root = path.resolve(config.manifests);
   const gitDir = findGitDir(root);
@@ -60,9 +64,15 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
     // Said once when it goes, once when it comes back: not on every retry.
     if (result.outcome.dockerReachable !== reachable) {
       reachable = result.outcome.dockerReachable;
-      log.err(reachable ? 'tinyforge: Docker is reachable again' : `tinyforge: Docker is unreachable: ${result.state.controller.docker.lastError}`);
+      log.err(
+        reachable
+          ? 'tinyforge: Docker is reachable again'
+          : `tinyforge: Docker is unreachable: ${result.state.controller.docker.lastError}`,
+      );
     }
-    for (const event of result.events) if (event.type === 'Warning') log.err(`tinyforge: ${event.workload ?? 'controller'}: ${event.reason}: ${event.message}`);
+    for (const event of result.events)
+      if (event.type === 'Warning')
+        log.err(`tinyforge: ${event.workload ?? 'controller'}: ${event.reason}: ${event.message}`);
   };
   const reportWrite = (error: StateWriteError | undefined) => {
     if (error) metrics.recordStateWriteFailure();
@@ -82,13 +92,18 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
         // Nothing it was made from changed: the last load stands (a resync's usual case).
         if (next === view) return revision !== previousRevision && previousRevision !== null ? [ALL] : [];
         const nextPrints = fingerprint(next, controller.digest);
-        const changed = [...new Set([...fingerprints.keys(), ...nextPrints.keys()])].filter((id) => fingerprints.get(id) !== nextPrints.get(id));
+        const changed = [...new Set([...fingerprints.keys(), ...nextPrints.keys()])].filter(
+          (id) => fingerprints.get(id) !== nextPrints.get(id),
+        );
         // Problems come and go with the files: a rescan that changes them is news too.
-        if (view && canonicalJson(view.problems) !== canonicalJson(next.problems)) for (const p of next.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
+        if (view && canonicalJson(view.problems) !== canonicalJson(next.problems))
+          for (const p of next.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
         // Unchanged workloads keep their objects, so what was computed for them is reused.
         if (view) {
           const before = new Map(view.workloads.map((w) => [w.id, w]));
-          next.workloads = next.workloads.map((w) => (fingerprints.get(w.id) === nextPrints.get(w.id) ? (before.get(w.id) ?? w) : w));
+          next.workloads = next.workloads.map((w) =>
+            fingerprints.get(w.id) === nextPrints.get(w.id) ? (before.get(w.id) ?? w) : w,
+          );
         }
         view = next;
         fingerprints = nextPrints;
@@ -118,7 +133,8 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
           releaseMemory();
         }
         if (failedWrite) throw failedWrite;
-        if (!result.outcome.dockerReachable) throw Object.assign(new Error('Docker is unreachable'), { code: 'DOCKER_UNREACHABLE' });
+        if (!result.outcome.dockerReachable)
+          throw Object.assign(new Error('Docker is unreachable'), { code: 'DOCKER_UNREACHABLE' });
         const retry = result.outcome.failed.filter((id) => result.state.workloads[id]?.phase !== 'Invalid');
         return { failed: retry, recheck: result.outcome.rolling };
       },
@@ -140,7 +156,8 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
   });
   const events = new DockerEventSource(config.dockerHost, {
     // Docker lists a container as running for some 15 ms after its `die` event: look again.
-    workload: (id, action) => daemon.workloadChanged(id, ['die', 'kill', 'stop', 'oom'].includes(action) ? 50 : undefined),
+    workload: (id, action) =>
+      daemon.workloadChanged(id, ['die', 'kill', 'stop', 'oom'].includes(action) ? 50 : undefined),
     reconnected: () => {
       log.err('tinyforge: Docker event stream reconnected; relisting');
       daemon.resyncNow();
@@ -196,8 +213,15 @@ export async function startDaemon(config: DaemonConfig, log: { out(line: string)
 function fingerprint(load: DirectoryLoad, digest: (reference: Reference) => string): Map<string, string> {
   const prints = new Map<string, string>();
   for (const w of load.workloads) {
-    const files = w.references.filter((r) => r.kind === 'envFile' || r.kind === 'composeFile').map((r) => [r.path, digest(r)]);
-    prints.set(w.id, createHash('sha256').update(canonicalJson({ m: w.manifest, c: w.compose ?? null, f: files, s: w.source })).digest('hex'));
+    const files = w.references
+      .filter((r) => r.kind === 'envFile' || r.kind === 'composeFile')
+      .map((r) => [r.path, digest(r)]);
+    prints.set(
+      w.id,
+      createHash('sha256')
+        .update(canonicalJson({ m: w.manifest, c: w.compose ?? null, f: files, s: w.source }))
+        .digest('hex'),
+    );
   }
   const problems = `invalid:${createHash('sha256').update(canonicalJson(load.problems)).digest('hex')}`;
   for (const id of load.invalidIds) prints.set(id, problems);

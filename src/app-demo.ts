@@ -48,7 +48,11 @@ export function runningDemo(engineDir: string): DemoRecord | undefined {
  * Starts the sandbox engine and lays out the demo folder: a copy of the shipped demo
  * manifests, and the record a second `demo` reads. Answers the engine's DOCKER_HOST.
  */
-export async function startSandbox(places: DemoPlaces, healthAddr: string, progress: (line: string) => void): Promise<string> {
+export async function startSandbox(
+  places: DemoPlaces,
+  healthAddr: string,
+  progress: (line: string) => void,
+): Promise<string> {
   claimFolder(places.dir);
   const dockerHost = await new SandboxEngine(places.engineDir).start(progress);
   fs.cpSync(path.join(SANDBOX_DIR, 'manifests'), demoPaths(places.dir).manifests, { recursive: true });
@@ -88,7 +92,11 @@ export async function stopDemo(record: DemoRecord, timeoutMs = 120_000): Promise
 }
 
 /** Polls the state file until every workload is Ready; undefined when `stopping` fires or time runs out. */
-export async function waitAllReady(stateFile: string, stopping: AbortSignal, timeoutMs = 180_000): Promise<ControllerState | undefined> {
+export async function waitAllReady(
+  stateFile: string,
+  stopping: AbortSignal,
+  timeoutMs = 180_000,
+): Promise<ControllerState | undefined> {
   for (const end = Date.now() + timeoutMs; Date.now() < end && !stopping.aborted; await delay(500)) {
     const state = await readState(stateFile).catch(() => undefined);
     const workloads = Object.values(state?.workloads ?? {});

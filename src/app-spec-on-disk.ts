@@ -23,7 +23,9 @@ export interface SpecOnDisk {
  * and key), for `wait`. Each call reads it again, after any git checkout under way has
  * finished; what did not change is not parsed again.
  */
-export function specOnDiskReader(config: Pick<ControllerConfig, 'manifests' | 'state' | 'name' | 'policy'>): () => Promise<SpecOnDisk> {
+export function specOnDiskReader(
+  config: Pick<ControllerConfig, 'manifests' | 'state' | 'name' | 'policy'>,
+): () => Promise<SpecOnDisk> {
   const gitDir = findGitDir(path.resolve(config.manifests));
   let previous: DirectoryLoad | undefined;
   let keyed: ((reference: Reference) => string) | undefined;
@@ -47,6 +49,8 @@ function readKey(stateFile: string): Buffer | undefined {
   try {
     return loadControllerKey(path.resolve(stateFile), false);
   } catch (error) {
-    throw Object.assign(new Error(`cannot read the controller key beside ${stateFile}: ${(error as Error).message}`), { code: 'KEY_UNREADABLE' });
+    throw Object.assign(new Error(`cannot read the controller key beside ${stateFile}: ${(error as Error).message}`), {
+      code: 'KEY_UNREADABLE',
+    });
   }
 }

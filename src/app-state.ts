@@ -17,8 +17,16 @@ export { CorruptStateError };
 export async function loadState(store: StateStore, now: Date, notices: string[]): Promise<ControllerState> {
   const { state, movedAside } = await store.load(now);
   if (movedAside) {
-    notices.push(`state file was corrupt: moved to ${movedAside.file}, rebuilding from owned containers and manifests (it ${movedAside.why})`);
-    state.events.push({ at: now.toISOString(), type: 'Warning', workload: null, reason: Reason.StateRecovered, message: `corrupt state file moved to ${movedAside.file}: it ${movedAside.why}` });
+    notices.push(
+      `state file was corrupt: moved to ${movedAside.file}, rebuilding from owned containers and manifests (it ${movedAside.why})`,
+    );
+    state.events.push({
+      at: now.toISOString(),
+      type: 'Warning',
+      workload: null,
+      reason: Reason.StateRecovered,
+      message: `corrupt state file moved to ${movedAside.file}: it ${movedAside.why}`,
+    });
   }
   return state;
 }
@@ -31,7 +39,10 @@ export async function peekState(file: string, defaults: ControllerState, notices
   try {
     return (await readStateFile(file)) ?? defaults;
   } catch (error) {
-    const why = error instanceof CorruptStateError ? error.describeFor(file) : `cannot read the state file ${file}: ${(error as Error).message}`;
+    const why =
+      error instanceof CorruptStateError
+        ? error.describeFor(file)
+        : `cannot read the state file ${file}: ${(error as Error).message}`;
     notices.push(`${why}; planning from owned containers and manifests alone, as 'run' would after moving it aside`);
     return defaults;
   }

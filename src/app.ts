@@ -65,7 +65,10 @@ let validator: SchemaValidator | undefined;
 export function schemaValidator(): SchemaValidator {
   if (validator) return validator;
   const schemas = readSchemaFiles();
-  validator = new SchemaValidator(schemas, loadPrecompiled<CompiledSchemas>(MANIFEST_VALIDATORS, schemaFingerprint(schemas)));
+  validator = new SchemaValidator(
+    schemas,
+    loadPrecompiled<CompiledSchemas>(MANIFEST_VALIDATORS, schemaFingerprint(schemas)),
+  );
   return validator;
 }
 
@@ -98,13 +101,19 @@ export function loadFromDisk(
     for (const file of target.files) {
       const absolute = path.resolve(file);
       const read = safeReadText(absolute);
-      if ('error' in read) scanProblems.push({ file: access.display(absolute), line: 1, column: 1, path: '', message: read.error });
+      if ('error' in read)
+        scanProblems.push({ file: access.display(absolute), line: 1, column: 1, path: '', message: read.error });
       else files.push({ path: absolute, text: read.text });
     }
   }
   const texts = unreadable === undefined && scanProblems.length === 0 ? textsKey(files) : undefined;
   const { previous } = options;
-  if (texts !== undefined && previous?.contentKey !== undefined && previous.contentKey === contentKey(texts, previous.workloads)) return previous;
+  if (
+    texts !== undefined &&
+    previous?.contentKey !== undefined &&
+    previous.contentKey === contentKey(texts, previous.workloads)
+  )
+    return previous;
   const result = loadManifests({ root, realRoot, files, access, policy, validator: schemaValidator() });
   const problems = [...scanProblems, ...result.problems];
   return {
@@ -137,7 +146,9 @@ function contentKey(texts: string, workloads: readonly Workload[]): string {
         real = 'missing';
       }
       const read = r.kind === 'envFile' || r.kind === 'composeFile' ? safeReadText(r.path) : undefined;
-      hash.update(`\0${r.path}\0${real}\0${read === undefined ? '' : 'text' in read ? createHash('sha256').update(read.text).digest('hex') : read.error}`);
+      hash.update(
+        `\0${r.path}\0${real}\0${read === undefined ? '' : 'text' in read ? createHash('sha256').update(read.text).digest('hex') : read.error}`,
+      );
     }
   }
   return hash.digest('hex');
@@ -224,26 +235,48 @@ export interface ControllerOverrides {
  * never by plan), the state file (a corrupt one is moved aside and rebuilt), Docker
  * through dockerode, and the manifest loader.
  */
-export async function openController(config: ControllerConfig, mode: 'run' | 'plan', overrides: ControllerOverrides = {}): Promise<Controller> {
+export async function openController(
+  config: ControllerConfig,
+  mode: 'run' | 'plan',
+  overrides: ControllerOverrides = {},
+): Promise<Controller> {
   const clock = overrides.clock ?? systemClock;
   const stateFile = path.resolve(config.state);
   const release = mode === 'run' ? acquireStateLock(stateFile, `tinyforge run --name ${config.name}`) : () => undefined;
   const notices: string[] = [];
   try {
-    const key = loadControllerKey(stateFile, mode === 'run', (file) => notices.push(`created the controller key ${file} (mode 0600); keep it with the state file`));
+    const key = loadControllerKey(stateFile, mode === 'run', (file) =>
+      notices.push(`created the controller key ${file} (mode 0600); keep it with the state file`),
+    );
     const defaults = initialState({ name: config.name, manifestDir: config.manifests, pid: process.pid }, clock.now());
     const store = new StateStore(stateFile, defaults, overrides.stateAdapter);
-    let state = mode === 'run' ? await loadState(store, clock.now(), notices) : await peekState(stateFile, defaults, notices);
-    state.controller = { ...state.controller, name: config.name, pid: process.pid, startedAt: defaults.controller.startedAt, manifestDir: config.manifests };
+    let state =
+      mode === 'run' ? await loadState(store, clock.now(), notices) : await peekState(stateFile, defaults, notices);
+    state.controller = {
+      ...state.controller,
+      name: config.name,
+      pid: process.pid,
+      startedAt: defaults.controller.startedAt,
+      manifestDir: config.manifests,
+    };
     const realRoot = safeRealpath(path.resolve(config.manifests));
     // Loaded on demand: dockerode pulls in gRPC and protobuf, which validate and status never need.
     const { DockerodePort } = await import('./adapters/dockerode-port.js');
-    const docker = overrides.docker ?? new DockerodePort({ host: config.dockerHost, timeoutMs: config.dockerTimeoutMs, scope: { policy: config.policy, manifestDir: realRoot } });
+    const docker =
+      overrides.docker ??
+      new DockerodePort({
+        host: config.dockerHost,
+        timeoutMs: config.dockerTimeoutMs,
+        scope: { policy: config.policy, manifestDir: realRoot },
+      });
     const budget = new RestartBudget(clock);
     const limits = executionLimits(config.concurrency);
     const digest = referenceDigest(key);
     const ports = portAllocator(config.portRange, isLoopbackPortFree);
-    const routes = config.routes === 'caddy' ? new CaddyRoutes({ ...config.caddy, timeoutMs: config.dockerTimeoutMs }) : recordOnlyRoutes;
+    const routes =
+      config.routes === 'caddy'
+        ? new CaddyRoutes({ ...config.caddy, timeoutMs: config.dockerTimeoutMs })
+        : recordOnlyRoutes;
     return {
       stateFile,
       notices,
@@ -257,7 +290,8 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
       },
       async tick(request = {}) {
         const view = request.view ?? loadFromDisk({ dir: config.manifests }, config.policy);
-        const revision = request.revision !== undefined ? request.revision : gitRevision(path.resolve(config.manifests));
+        const revision =
+          request.revision !== undefined ? request.revision : gitRevision(path.resolve(config.manifests));
         const before = { ...state, controller: { ...state.controller, revision } };
         const result = await reconcileTick(
           before,
@@ -277,17 +311,31 @@ export async function openController(config: ControllerConfig, mode: 'run' | 'pl
             routes,
             ports,
           },
-          { dryRun: mode === 'plan', allowEmpty: config.allowEmpty, revision, ...(request.scope ? { scope: request.scope } : {}) },
+          {
+            dryRun: mode === 'plan',
+            allowEmpty: config.allowEmpty,
+            revision,
+            ...(request.scope ? { scope: request.scope } : {}),
+          },
         );
         if (mode === 'run') {
           // Ticks of other workloads may have finished meanwhile: fold this one in. What was
           // annotated during the tick (the watch mode) is the newest word on it.
           const merged = request.scope ? mergeScoped(state, result.state, result.events, request.scope) : result.state;
-          state = { ...merged, controller: { ...merged.controller, watch: state.controller.watch, resyncSeconds: state.controller.resyncSeconds } };
+          state = {
+            ...merged,
+            controller: {
+              ...merged.controller,
+              watch: state.controller.watch,
+              resyncSeconds: state.controller.resyncSeconds,
+            },
+          };
           // Each save stands alone: one that fails leaves the state in memory for the next to write.
-          await store.save(state, { heartbeatEveryMs: request.heartbeatEveryMs, now: clock.now() }).catch((error: unknown) => {
-            throw new StateWriteError(stateFile, error, result);
-          });
+          await store
+            .save(state, { heartbeatEveryMs: request.heartbeatEveryMs, now: clock.now() })
+            .catch((error: unknown) => {
+              throw new StateWriteError(stateFile, error, result);
+            });
         }
         return result;
       },

@@ -6,7 +6,9 @@ quietOnClosedPipe();
 runCli(process.argv.slice(2), processOutput).then(
   (code) => exitAfterOutput(code),
   (error: unknown) => {
-    process.stderr.write(`tinyforge: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `tinyforge: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return exitAfterOutput(70);
   },
 );

@@ -33,7 +33,10 @@ export class CaddyProcess {
   async start(): Promise<void> {
     this.adminPort ||= await freePort();
     const config = path.join(this.dir, 'caddy.json');
-    fs.writeFileSync(config, JSON.stringify({ admin: { listen: `127.0.0.1:${this.adminPort}`, config: { persist: false } } }));
+    fs.writeFileSync(
+      config,
+      JSON.stringify({ admin: { listen: `127.0.0.1:${this.adminPort}`, config: { persist: false } } }),
+    );
     const env = { ...process.env, HOME: this.dir, XDG_DATA_HOME: this.dir, XDG_CONFIG_HOME: this.dir };
     this.#child = spawn('caddy', ['run', '--config', config], { env, stdio: 'ignore' });
     for (let waited = 0; ; waited += 100) {

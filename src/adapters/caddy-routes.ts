@@ -39,7 +39,8 @@ export class CaddyRoutes implements RouteProvider {
 
   async remove(id: string): Promise<void> {
     const removed = await this.#request('DELETE', `/id/${encodeURIComponent(id)}`);
-    if (!removed.ok && removed.status !== 404) throw new Error(`caddy: removing route ${id} failed: ${removed.status} ${removed.text}`);
+    if (!removed.ok && removed.status !== 404)
+      throw new Error(`caddy: removing route ${id} failed: ${removed.status} ${removed.text}`);
   }
 
   async list(): Promise<ReadonlyMap<string, Route> | undefined> {
@@ -88,11 +89,18 @@ export class CaddyRoutes implements RouteProvider {
 
   async #request(method: string, path: string, body?: unknown): Promise<{ ok: boolean; status: number; text: string }> {
     try {
-      return await send(`${this.#options.admin}${path}`, method, body === undefined ? undefined : JSON.stringify(body), this.#options.timeoutMs);
+      return await send(
+        `${this.#options.admin}${path}`,
+        method,
+        body === undefined ? undefined : JSON.stringify(body),
+        this.#options.timeoutMs,
+      );
     } catch (error) {
       // A Caddy that restarted has lost what it was given: check the server again next time.
       this.#serverReady = false;
-      throw new Error(`caddy admin API ${this.#options.admin} did not answer ${method} ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `caddy admin API ${this.#options.admin} did not answer ${method} ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }
@@ -101,9 +109,17 @@ export class CaddyRoutes implements RouteProvider {
  * One request on a connection of its own: Caddy restarts its admin server when its
  * configuration changes, so a kept-alive connection may be closed under the next request.
  */
-function send(url: string, method: string, body: string | undefined, timeoutMs: number): Promise<{ ok: boolean; status: number; text: string }> {
+function send(
+  url: string,
+  method: string,
+  body: string | undefined,
+  timeoutMs: number,
+): Promise<{ ok: boolean; status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { connection: 'close', ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) };
+    const headers: Record<string, string | number> = {
+      connection: 'close',
+      ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+    };
     const request = http.request(url, { method, headers, agent: false, timeout: timeoutMs }, (response) => {
       let text = '';
       response.setEncoding('utf8');

@@ -32,8 +32,12 @@ export class CoalescingWriter<T, R> {
       this.#next = undefined;
       if (next) {
         this.#run(next.data).then(
-          (value) => next.waiting.forEach((w) => w.resolve(value)),
-          (error: unknown) => next.waiting.forEach((w) => w.reject(error)),
+          (value) => {
+            for (const w of next.waiting) w.resolve(value);
+          },
+          (error: unknown) => {
+            for (const w of next.waiting) w.reject(error);
+          },
         );
       }
     }

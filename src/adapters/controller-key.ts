@@ -16,11 +16,18 @@ export function controllerKeyPath(stateFile: string): string {
  * The controller's secret key: read it, or (when `create`) make 32 random bytes, mode
  * 0600, on first run. `plan` never creates it: without a key nothing counts as owned.
  */
-export function loadControllerKey(stateFile: string, create: boolean, onCreate: (file: string) => void = () => undefined): Buffer | undefined {
+export function loadControllerKey(
+  stateFile: string,
+  create: boolean,
+  onCreate: (file: string) => void = () => undefined,
+): Buffer | undefined {
   const file = controllerKeyPath(stateFile);
   try {
     const text = fs.readFileSync(file, 'utf8').trim();
-    if (!/^[0-9a-f]{64}$/.test(text)) throw new ControllerKeyError(`${file} is not a tinyforge controller key (64 hex digits): restore it from a backup, or remove it to make a new one (what the old key signed is then foreign)`);
+    if (!/^[0-9a-f]{64}$/.test(text))
+      throw new ControllerKeyError(
+        `${file} is not a tinyforge controller key (64 hex digits): restore it from a backup, or remove it to make a new one (what the old key signed is then foreign)`,
+      );
     return Buffer.from(text, 'hex');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !create) {

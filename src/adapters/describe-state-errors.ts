@@ -13,7 +13,9 @@ const SHOWN = 3;
  * first few, a count. A state file has no lines to point at: the path is the address.
  */
 export function describeStateErrors(errors: readonly ErrorObject[], data: unknown): string[] {
-  const described = [...new Set(mergeRequired(errors).map((error) => describe(error, fromPointer(error.instancePath, data))))];
+  const described = [
+    ...new Set(mergeRequired(errors).map((error) => describe(error, fromPointer(error.instancePath, data)))),
+  ];
   const more = described.length - SHOWN;
   return more > 0 ? [...described.slice(0, SHOWN), `and ${more} more`] : described;
 }
@@ -41,7 +43,9 @@ function describe(error: ErrorObject, path: FieldPath): string {
 
 /** `an integer`, `a string or null`: JSON's null is not YAML's empty value. */
 function types(type: string | string[]): string {
-  return (Array.isArray(type) ? type : type.split(',')).map((t) => (t === 'null' ? 'null' : describeType(t))).join(' or ');
+  return (Array.isArray(type) ? type : type.split(','))
+    .map((t) => (t === 'null' ? 'null' : describeType(t)))
+    .join(' or ');
 }
 
 /** `$`, `$.controller.pid`, `$.workloads["image/web"].containers[0]`. */

@@ -17,7 +17,8 @@ export function toCreateOptions(request: CreateRequest, scope: PolicyScope): Doc
   for (const port of spec.ports) {
     const key = `${port.container}/${port.protocol}`;
     exposed[key] = {};
-    if (port.host !== null) bindings[key] = [...(bindings[key] ?? []), { HostIp: port.hostIP, HostPort: String(port.host) }];
+    if (port.host !== null)
+      bindings[key] = [...(bindings[key] ?? []), { HostIp: port.hostIP, HostPort: String(port.host) }];
   }
   const hc = spec.healthcheck;
   return {
@@ -53,7 +54,9 @@ export function toCreateOptions(request: CreateRequest, scope: PolicyScope): Doc
       ...(spec.cpus !== null ? { NanoCpus: Math.round(spec.cpus * 1e9) } : {}),
       Privileged: spec.privileged,
       ...(spec.capAdd.length ? { CapAdd: spec.capAdd } : {}),
-      ...(spec.devices.length ? { Devices: spec.devices.map((d) => ({ PathOnHost: d, PathInContainer: d, CgroupPermissions: 'rwm' })) } : {}),
+      ...(spec.devices.length
+        ? { Devices: spec.devices.map((d) => ({ PathOnHost: d, PathInContainer: d, CgroupPermissions: 'rwm' })) }
+        : {}),
       ...(spec.pid ? { PidMode: spec.pid } : {}),
       ...(spec.ipc ? { IpcMode: spec.ipc } : {}),
       ...(spec.uts ? { UTSMode: spec.uts } : {}),

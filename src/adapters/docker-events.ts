@@ -52,7 +52,10 @@ export class DockerEventSource {
     if (this.#stopped) return;
     try {
       const filters = { type: ['container' as const], event: ACTIONS, label: [MANAGED_FILTER] };
-      const stream = (await this.#docker.getEvents({ filters, ...(this.#since !== undefined ? { since: this.#since } : {}) })) as NodeJS.ReadableStream;
+      const stream = (await this.#docker.getEvents({
+        filters,
+        ...(this.#since !== undefined ? { since: this.#since } : {}),
+      })) as NodeJS.ReadableStream;
       if (this.#stopped) {
         (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
         return;
@@ -63,8 +66,7 @@ export class DockerEventSource {
       let buffer = '';
       stream.on('data', (chunk: Buffer) => {
         buffer += chunk.toString('utf8');
-        let newline: number;
-        while ((newline = buffer.indexOf('\n')) >= 0) {
+        for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
           const line = buffer.slice(0, newline).trim();
           buffer = buffer.slice(newline + 1);
           if (line !== '') this.#handle(line);
@@ -79,7 +81,11 @@ export class DockerEventSource {
 
   #handle(line: string): void {
     try {
-      const event = JSON.parse(line) as { time?: number; Action?: string; Actor?: { Attributes?: Record<string, string> } };
+      const event = JSON.parse(line) as {
+        time?: number;
+        Action?: string;
+        Actor?: { Attributes?: Record<string, string> };
+      };
       if (typeof event.time === 'number') this.#since = event.time;
       const id = event.Actor?.Attributes?.[Label.workloadId];
       if (id) this.handlers.workload(id, (event.Action ?? '').split(':')[0]!);

@@ -35,7 +35,11 @@ export class DockerodePort implements DockerPort {
   async list(): Promise<ObservedContainer[]> {
     try {
       return await this.#call('list containers', this.#options.timeoutMs, async (abortSignal) => {
-        const infos = await this.#docker.listContainers({ all: true, filters: { label: [MANAGED_FILTER] }, abortSignal } as Docker.ContainerListOptions);
+        const infos = await this.#docker.listContainers({
+          all: true,
+          filters: { label: [MANAGED_FILTER] },
+          abortSignal,
+        } as Docker.ContainerListOptions);
         return infos.map(toObserved);
       });
     } catch (error) {
@@ -61,11 +65,14 @@ export class DockerodePort implements DockerPort {
     return this.#call(`pull ${image}`, this.#options.timeoutMs * 10, async (abortSignal) => {
       const stream = (await this.#docker.pull(image, { abortSignal })) as NodeJS.ReadableStream;
       const events = await new Promise<{ error?: string; errorDetail?: { message?: string } }[]>((resolve, reject) => {
-        this.#docker.modem.followProgress(stream, (error: Error | null, output: unknown[]) => (error ? reject(error) : resolve(output as never)));
+        this.#docker.modem.followProgress(stream, (error: Error | null, output: unknown[]) =>
+          error ? reject(error) : resolve(output as never),
+        );
       });
       // A pull can fail inside an HTTP 200 stream (dockerode#639, #647): look for it.
       const failure = events.find((e) => e.error !== undefined || e.errorDetail !== undefined);
-      if (failure) throw new ImageUnavailableError(`pull of ${image} failed: ${failure.errorDetail?.message ?? failure.error}`);
+      if (failure)
+        throw new ImageUnavailableError(`pull of ${image} failed: ${failure.errorDetail?.message ?? failure.error}`);
     });
   }
 
@@ -73,14 +80,18 @@ export class DockerodePort implements DockerPort {
     const options = toCreateOptions(request, this.#options.scope);
     return this.#call(`create ${request.name}`, this.#options.timeoutMs, async (abortSignal) => {
       try {
-        const container = await this.#docker.createContainer({ ...options, abortSignal } as Docker.ContainerCreateOptions);
+        const container = await this.#docker.createContainer({
+          ...options,
+          abortSignal,
+        } as Docker.ContainerCreateOptions);
         return container.id;
       } catch (error) {
         const message = messageOf(error);
         if (statusOf(error) === 409 || /is already in use|Conflict\. The container name/i.test(message)) {
           throw new NameConflictError(`container name ${request.name} is already in use`);
         }
-        if (statusOf(error) === 404 && /no such image/i.test(message)) throw new ImageUnavailableError(`image ${request.spec.image} is not on the host`);
+        if (statusOf(error) === 404 && /no such image/i.test(message))
+          throw new ImageUnavailableError(`image ${request.spec.image} is not on the host`);
         throw error;
       }
     });
@@ -97,13 +108,17 @@ export class DockerodePort implements DockerPort {
   }
 
   stop(id: string, timeoutSeconds: number): Promise<void> {
-    return this.#call(`stop ${id.slice(0, 12)}`, this.#options.timeoutMs + timeoutSeconds * 1000, async (abortSignal) => {
-      try {
-        await this.#docker.getContainer(id).stop({ t: timeoutSeconds, abortSignal } as object);
-      } catch (error) {
-        if (statusOf(error) !== 304 && statusOf(error) !== 404) throw error;
-      }
-    });
+    return this.#call(
+      `stop ${id.slice(0, 12)}`,
+      this.#options.timeoutMs + timeoutSeconds * 1000,
+      async (abortSignal) => {
+        try {
+          await this.#docker.getContainer(id).stop({ t: timeoutSeconds, abortSignal } as object);
+        } catch (error) {
+          if (statusOf(error) !== 304 && statusOf(error) !== 404) throw error;
+        }
+      },
+    );
   }
 
   remove(id: string): Promise<void> {
@@ -132,9 +147,19 @@ export class DockerodePort implements DockerPort {
     try {
       return await Promise.race([fn(controller.signal), deadline]);
     } catch (error) {
-      if (error instanceof DockerUnreachableError || error instanceof NameConflictError || error instanceof ImageUnavailableError) throw error;
+      if (
+        error instanceof DockerUnreachableError ||
+        error instanceof NameConflictError ||
+        error instanceof ImageUnavailableError
+      )
+        throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      if (code && ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ETIMEDOUT', 'ENOTFOUND'].includes(code)) {
+      if (
+        code &&
+        ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ETIMEDOUT', 'ENOTFOUND'].includes(
+          code,
+        )
+      ) {
         throw new DockerUnreachableError(`cannot reach Docker at ${this.#options.host}: ${code}`);
       }
       throw new Error(`${what}: ${messageOf(error)}`);
@@ -154,7 +179,11 @@ function toObserved(info: Docker.ContainerInfo): ObservedContainer {
     state: (info.State ?? 'created') as DockerState,
     status: info.Status ?? '',
     created: info.Created,
-    ports: [...new Set((info.Ports ?? []).map((p) => p.PublicPort).filter((p): p is number => typeof p === 'number' && p > 0))].sort((a, b) => a - b),
+    ports: [
+      ...new Set(
+        (info.Ports ?? []).map((p) => p.PublicPort).filter((p): p is number => typeof p === 'number' && p > 0),
+      ),
+    ].sort((a, b) => a - b),
     health: health === 'health: starting' ? 'starting' : ((health as 'healthy' | 'unhealthy' | undefined) ?? null),
   };
 }

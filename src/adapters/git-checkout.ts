@@ -6,7 +6,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 /** The git dir of the manifest directory's work tree (a `.git` folder, or a `.git` file naming one), if any. */
 export function findGitDir(root: string): string | undefined {
   try {
-    return execFileSync('git', ['-C', root, 'rev-parse', '--absolute-git-dir'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    return (
+      execFileSync('git', ['-C', root, 'rev-parse', '--absolute-git-dir'], {
+        encoding: 'utf8',
+        timeout: 2000,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() || undefined
+    );
   } catch {
     return undefined;
   }

@@ -21,7 +21,14 @@ export interface LockClaim {
 export function ownClaim(holder: string, now: Date, facts: ProcessFacts): LockClaim {
   const bootId = facts.bootId();
   const startTime = facts.startTime(process.pid);
-  return { pid: process.pid, holder, since: now.toISOString(), host: facts.host(), ...(bootId ? { bootId } : {}), ...(startTime ? { startTime } : {}) };
+  return {
+    pid: process.pid,
+    holder,
+    since: now.toISOString(),
+    host: facts.host(),
+    ...(bootId ? { bootId } : {}),
+    ...(startTime ? { startTime } : {}),
+  };
 }
 
 /** The claim in a lock file's text; undefined when it names no pid (it is then stale). */

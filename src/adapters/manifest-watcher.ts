@@ -61,7 +61,11 @@ export class ManifestWatcher {
       followSymlinks: false,
       usePolling: this.#mode === 'polling',
       interval: 500,
-      ignored: (file: string) => path.relative(root, file).split(path.sep).some((part) => part === '.git' || part === 'node_modules'),
+      ignored: (file: string) =>
+        path
+          .relative(root, file)
+          .split(path.sep)
+          .some((part) => part === '.git' || part === 'node_modules'),
     });
     this.#tree = tree;
     tree.on('all', () => this.events.changed());

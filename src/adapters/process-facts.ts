@@ -48,7 +48,10 @@ export function procFacts(procRoot = '/proc'): ProcessFacts {
 export function parseStartTime(stat: string): string | undefined {
   const close = stat.lastIndexOf(')');
   if (close < 0) return undefined;
-  const field = stat.slice(close + 1).trim().split(/\s+/)[22 - 3];
+  const field = stat
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/)[22 - 3];
   return field !== undefined && /^\d+$/.test(field) ? field : undefined;
 }
 

@@ -32,7 +32,10 @@ export class SandboxEngine {
     await this.#script(['remove'], progress);
   }
 
-  #script(args: string[], progress: (line: string) => void): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  #script(
+    args: string[],
+    progress: (line: string) => void,
+  ): Promise<{ stdout: string; stderr: string; code: number | null }> {
     const child = spawn('bash', [path.join(SANDBOX_DIR, 'engine.sh'), ...args], {
       env: { ...process.env, TINYFORGE_ENGINE_DIR: this.dir },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,5 +54,9 @@ export class SandboxEngine {
 }
 
 function lastLine(text: string): string | undefined {
-  return text.trim().split('\n').at(-1)?.replace(/^engine: /, '');
+  return text
+    .trim()
+    .split('\n')
+    .at(-1)
+    ?.replace(/^engine: /, '');
 }

@@ -36,7 +36,8 @@ export function scanManifestDirectory(dir: string, display: (absolutePath: strin
     return result;
   }
   const seen = new Set<string>([result.realRoot]);
-  const refuse = (file: string, message: string) => result.problems.push({ file: display(file), line: 1, column: 1, path: '', message });
+  const refuse = (file: string, message: string) =>
+    result.problems.push({ file: display(file), line: 1, column: 1, path: '', message });
 
   const walk = (folder: string, realFolder: string): void => {
     let entries: fs.Dirent[];
@@ -60,7 +61,8 @@ export function scanManifestDirectory(dir: string, display: (absolutePath: strin
           continue;
         }
         if (!isInside(real, result.realRoot)) {
-          if (isManifestFileName(entry.name)) refuse(full, `symlink leads outside the manifest directory (to ${real}): refused`);
+          if (isManifestFileName(entry.name))
+            refuse(full, `symlink leads outside the manifest directory (to ${real}): refused`);
           continue;
         }
         isDirectory = fs.statSync(real).isDirectory();

@@ -9,7 +9,11 @@ export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 /** Reads every `*.schema.json` of schemas/. A missing or broken file is a packaging bug: it throws. */
 export function readSchemaFiles(dir: string = SCHEMA_DIR): SchemaSet {
   const schemas = new Map<string, Record<string, unknown>>();
-  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.schema.json')).sort()) schemas.set(name, readSchemaFile(name, dir));
+  for (const name of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.schema.json'))
+    .sort())
+    schemas.set(name, readSchemaFile(name, dir));
   return schemas;
 }
 

@@ -29,7 +29,9 @@ export function acquireStateLock(stateFile: string, holder: string, facts: Proce
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const claim = readClaim(lock);
       if (claim && claim.pid !== process.pid && stillHeld(claim, facts)) {
-        throw new StateLockedError(`${stateFile} is in use by another controller: pid ${claim.pid} (${claim.holder ?? 'tinyforge'}, since ${claim.since ?? 'unknown'}); lock file ${lock}`);
+        throw new StateLockedError(
+          `${stateFile} is in use by another controller: pid ${claim.pid} (${claim.holder ?? 'tinyforge'}, since ${claim.since ?? 'unknown'}); lock file ${lock}`,
+        );
       }
       fs.rmSync(lock, { force: true });
     }

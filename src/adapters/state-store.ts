@@ -16,7 +16,9 @@ export class StateStore {
   readonly #db: Low<ControllerState>;
   #written: string | undefined;
   #heartbeatWritten: string | undefined;
-  readonly #writer = new CoalescingWriter((job: { state: ControllerState; options: SaveOptions }) => this.#save(job.state, job.options));
+  readonly #writer = new CoalescingWriter((job: { state: ControllerState; options: SaveOptions }) =>
+    this.#save(job.state, job.options),
+  );
 
   /** `adapter` replaces the durable file (tests inject one that fails). */
   constructor(file: string, defaults: ControllerState, adapter: Adapter<ControllerState> = stateFile(file)) {
@@ -31,7 +33,10 @@ export class StateStore {
    */
   async load(now: Date): Promise<{ state: ControllerState; movedAside?: { file: string; why: string } }> {
     try {
-      const existed = await fs.stat(this.file).then(() => true, () => false);
+      const existed = await fs.stat(this.file).then(
+        () => true,
+        () => false,
+      );
       await this.#db.read();
       // A state file that does not exist yet must be written even if it would equal the defaults.
       this.#written = existed ? steady(this.#db.data) : undefined;
@@ -95,5 +100,7 @@ function stateFile(file: string): DurableJsonFile<ControllerState> {
  * at 1,000 workloads the text is megabytes the controller would hold for nothing.
  */
 function steady(state: ControllerState): string {
-  return createHash('sha256').update(JSON.stringify({ ...state, controller: { ...state.controller, heartbeatAt: null, lastTick: null } })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ ...state, controller: { ...state.controller, heartbeatAt: null, lastTick: null } }))
+    .digest('hex');
 }

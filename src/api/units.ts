@@ -13,10 +13,26 @@ export function parseDuration(text: string): number {
  * `docker run -m` reads them (`b k m g`, also written `kb mb gb` or `KB MB GB`).
  */
 const SIZE_UNITS: Record<string, number> = {
-  '': 1, b: 1, B: 1,
-  k: 1024, m: 1024 ** 2, g: 1024 ** 3, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3,
-  K: 1e3, M: 1e6, G: 1e9, T: 1e12,
-  Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
+  '': 1,
+  b: 1,
+  B: 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  kb: 1024,
+  mb: 1024 ** 2,
+  gb: 1024 ** 3,
+  KB: 1024,
+  MB: 1024 ** 2,
+  GB: 1024 ** 3,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
 };
 
 /** The sizes `parseSize` reads; the schemas' `pattern` for sizes is this source (a test keeps them equal). */

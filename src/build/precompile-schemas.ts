@@ -5,7 +5,13 @@ import { GENERATED_DIR } from '../adapters/precompiled.js';
 import { readSchemaFiles } from '../adapters/schema-files.js';
 import { STATE_SCHEMA, stateDocuments, stateSchemaSet } from '../adapters/state-validator.js';
 import { schemaFingerprint } from '../manifest/schema-set.js';
-import { bundleEntryPoints, createAjv, ENTRY_POINTS, entryDocuments, MANIFEST_VALIDATORS } from '../manifest/schema-validator.js';
+import {
+  bundleEntryPoints,
+  createAjv,
+  ENTRY_POINTS,
+  entryDocuments,
+  MANIFEST_VALIDATORS,
+} from '../manifest/schema-validator.js';
 import type { SchemaDocuments } from '../manifest/schema-validator.js';
 
 /**
@@ -20,12 +26,19 @@ precompile(MANIFEST_VALIDATORS, entryDocuments(bundleEntryPoints(schemas)), ENTR
 const state = stateSchemaSet();
 precompile(STATE_SCHEMA.compiled, stateDocuments(state), { state: STATE_SCHEMA.id }, schemaFingerprint(state));
 
-function precompile(file: string, documents: SchemaDocuments, entryPoints: Record<string, string>, fingerprint: string): void {
+function precompile(
+  file: string,
+  documents: SchemaDocuments,
+  entryPoints: Record<string, string>,
+  fingerprint: string,
+): void {
   const ajv = createAjv(documents, { source: true });
   // ajv ships CommonJS: under NodeNext its default export is the module object.
   const code = standalone.default(ajv, entryPoints);
   const out = path.join(GENERATED_DIR, file);
   fs.mkdirSync(GENERATED_DIR, { recursive: true });
   fs.writeFileSync(out, `${code}\nmodule.exports.fingerprint = ${JSON.stringify(fingerprint)};\n`);
-  process.stdout.write(`precompiled schemas: ${path.relative(process.cwd(), out)} (${Math.round(code.length / 1024)} KiB)\n`);
+  process.stdout.write(
+    `precompiled schemas: ${path.relative(process.cwd(), out)} (${Math.round(code.length / 1024)} KiB)\n`,
+  );
 }

@@ -62,5 +62,7 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
 
 function unknownCommand(command: string): UsageError {
   const near = closest(command, Object.keys(COMMANDS));
-  return new UsageError(`unknown command ${JSON.stringify(command)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : "; see 'tinyforge --help'"}`);
+  return new UsageError(
+    `unknown command ${JSON.stringify(command)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : "; see 'tinyforge --help'"}`,
+  );
 }

@@ -22,10 +22,12 @@ const STATE_PATH_REFUSALS: Record<string, string> = {
 export function configurationError(error: unknown, flags: ParsedControllerFlags): never {
   const { code, message, path, reason } = error as { code?: string; message: string; path?: string; reason?: string };
   if (code === 'STATE_LOCKED' || code === 'KEY_INVALID') throw new UsageError(message);
-  if (code === 'ADDRESS_UNAVAILABLE' && flags.healthAddr) throw new UsageError(`--health-addr ${formatHostPort(flags.healthAddr)}: ${reason}`);
+  if (code === 'ADDRESS_UNAVAILABLE' && flags.healthAddr)
+    throw new UsageError(`--health-addr ${formatHostPort(flags.healthAddr)}: ${reason}`);
   const refusal = STATE_PATH_REFUSALS[code ?? ''];
   // Only open() and mkdir() name the path they refused; a read of a folder does not.
-  if (refusal && (path === undefined || onStatePath(path, flags.config.state))) throw new UsageError(`--state ${flags.config.state}: ${path !== undefined ? `${path}: ` : ''}${refusal}`);
+  if (refusal && (path === undefined || onStatePath(path, flags.config.state)))
+    throw new UsageError(`--state ${flags.config.state}: ${path !== undefined ? `${path}: ` : ''}${refusal}`);
   throw error;
 }
 
@@ -33,5 +35,9 @@ export function configurationError(error: unknown, flags: ParsedControllerFlags)
 function onStatePath(refused: string, state: string): boolean {
   const folder = nodePath.dirname(nodePath.resolve(state));
   const absolute = nodePath.resolve(refused);
-  return absolute === folder || absolute.startsWith(`${folder}${nodePath.sep}`) || folder.startsWith(`${absolute}${nodePath.sep}`);
+  return (
+    absolute === folder ||
+    absolute.startsWith(`${folder}${nodePath.sep}`) ||
+    folder.startsWith(`${absolute}${nodePath.sep}`)
+  );
 }

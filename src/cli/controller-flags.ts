@@ -3,7 +3,15 @@ import type { ControllerConfig } from '../app.js';
 import { DEFAULT_PORT_RANGE } from '../reconcile/port-allocator.js';
 import type { PortRange } from '../reconcile/port-allocator.js';
 import { UsageError } from './errors.js';
-import { addressFlag, choiceFlag, durationFlag, formatHostPort, nonEmptyFlag, urlFlag, wholeNumberFlag } from './flag-values.js';
+import {
+  addressFlag,
+  choiceFlag,
+  durationFlag,
+  formatHostPort,
+  nonEmptyFlag,
+  urlFlag,
+  wholeNumberFlag,
+} from './flag-values.js';
 import type { HostPort } from './flag-values.js';
 import { POLICY_OPTIONS, policyFromFlags } from './policy-flags.js';
 import type { PolicyFlagValues } from './policy-flags.js';
@@ -49,7 +57,12 @@ export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest director
   --allow-host-namespaces, --allow-host-paths DIR,...   operator policy`;
 
 /** The values parseArgs gives for CONTROLLER_OPTIONS. */
-export type ControllerFlagValues = { [K in Exclude<keyof typeof CONTROLLER_OPTIONS, keyof PolicyFlagValues>]?: (typeof CONTROLLER_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string } & PolicyFlagValues;
+export type ControllerFlagValues = {
+  [K in Exclude<
+    keyof typeof CONTROLLER_OPTIONS,
+    keyof PolicyFlagValues
+  >]?: (typeof CONTROLLER_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
+} & PolicyFlagValues;
 
 export interface ParsedControllerFlags {
   config: ControllerConfig;
@@ -63,11 +76,18 @@ export interface ParsedControllerFlags {
 /** Checks every controller flag's value, before anything is opened: a bad one is a usage error (exit 2). */
 export function controllerFlags(values: ControllerFlagValues): ParsedControllerFlags {
   const name = values.name ?? DEFAULT_CONTROLLER_NAME;
-  if (!/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(name)) throw new UsageError(`--name must be a short DNS label (got ${JSON.stringify(name)})`);
+  if (!/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/.test(name))
+    throw new UsageError(`--name must be a short DNS label (got ${JSON.stringify(name)})`);
   const dockerHost = dockerHostFlag(values['docker-host']);
   const caddyServer = values['caddy-server'] ?? 'tinyforge';
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(caddyServer)) throw new UsageError(`--caddy-server must be a server name of letters, digits, - and _ (got ${JSON.stringify(caddyServer)})`);
-  const health = values['health-addr'] === undefined ? undefined : addressFlag(values['health-addr'], '--health-addr', '127.0.0.1:9090');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(caddyServer))
+    throw new UsageError(
+      `--caddy-server must be a server name of letters, digits, - and _ (got ${JSON.stringify(caddyServer)})`,
+    );
+  const health =
+    values['health-addr'] === undefined
+      ? undefined
+      : addressFlag(values['health-addr'], '--health-addr', '127.0.0.1:9090');
   return {
     config: {
       manifests: nonEmptyFlag(values.manifests ?? 'manifests', '--manifests'),
@@ -82,7 +102,12 @@ export function controllerFlags(values: ControllerFlagValues): ParsedControllerF
       portRange: portRange(values['port-range']),
       routes: choiceFlag(values.routes ?? 'none', '--routes', ['none', 'caddy'] as const),
       caddy: {
-        admin: urlFlag(values['caddy-admin'] ?? 'http://127.0.0.1:2019', '--caddy-admin', ['http', 'https'], 'http://127.0.0.1:2019').origin,
+        admin: urlFlag(
+          values['caddy-admin'] ?? 'http://127.0.0.1:2019',
+          '--caddy-admin',
+          ['http', 'https'],
+          'http://127.0.0.1:2019',
+        ).origin,
         server: caddyServer,
         listen: formatHostPort(addressFlag(values['caddy-listen'] ?? ':80', '--caddy-listen', ':80 or 127.0.0.1:8080')),
       },
@@ -97,10 +122,13 @@ export function controllerFlags(values: ControllerFlagValues): ParsedControllerF
 /** `--docker-host`, else `$DOCKER_HOST` (named as such when it is the bad one), else the usual socket. */
 function dockerHostFlag(flag: string | undefined): string {
   const env = process.env['DOCKER_HOST'];
-  const [text, source] = flag !== undefined ? [flag, '--docker-host'] : env ? [env, 'DOCKER_HOST'] : ['unix:///var/run/docker.sock', ''];
+  const [text, source] =
+    flag !== undefined ? [flag, '--docker-host'] : env ? [env, 'DOCKER_HOST'] : ['unix:///var/run/docker.sock', ''];
   if (text.startsWith('unix://')) {
     if (text.length > 'unix://'.length + 1 && text[7] === '/') return text;
-    throw new UsageError(`${source} must be unix:///absolute/path.sock or tcp://host:port (got ${JSON.stringify(text)})`);
+    throw new UsageError(
+      `${source} must be unix:///absolute/path.sock or tcp://host:port (got ${JSON.stringify(text)})`,
+    );
   }
   urlFlag(text, source, ['tcp', 'http', 'https'], 'tcp://127.0.0.1:2375 or unix:///var/run/docker.sock');
   return text;
@@ -110,6 +138,9 @@ function portRange(text: string | undefined): PortRange {
   if (text === undefined) return DEFAULT_PORT_RANGE;
   const match = /^(\d{1,5})-(\d{1,5})$/.exec(text);
   const [first, last] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
-  if (!(first >= 1024 && last <= 65535 && first <= last)) throw new UsageError(`--port-range must be FIRST-LAST within 1024-65535, such as 20000-29999 (got ${JSON.stringify(text)})`);
+  if (!(first >= 1024 && last <= 65535 && first <= last))
+    throw new UsageError(
+      `--port-range must be FIRST-LAST within 1024-65535, such as 20000-29999 (got ${JSON.stringify(text)})`,
+    );
   return { first, last };
 }

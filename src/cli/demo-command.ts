@@ -1,5 +1,15 @@
 import path from 'node:path';
-import { demoPaths, DemoFolderError, isLoopbackPortFree, removeSandbox, runningDemo, startDemoRoutes, startSandbox, stopDemo, waitAllReady } from '../app-demo.js';
+import {
+  demoPaths,
+  DemoFolderError,
+  isLoopbackPortFree,
+  removeSandbox,
+  runningDemo,
+  startDemoRoutes,
+  startSandbox,
+  stopDemo,
+  waitAllReady,
+} from '../app-demo.js';
 import type { DemoPlaces, DemoRecord, DemoRoutes } from '../app-demo.js';
 import type { ControllerState } from '../api/state-types.js';
 import { CONTROLLER_OPTIONS, controllerFlags } from './controller-flags.js';
@@ -25,7 +35,12 @@ const ENGINE_DIR = process.env['TINYFORGE_DEMO_ENGINE_DIR'] ?? '/tmp/tinyforge-d
 
 /** `tinyforge demo`: up until Ctrl-C, then everything it made is gone. */
 export async function demoCommand(argv: string[], output: Output): Promise<number> {
-  const options = { port: { type: 'string' }, dir: { type: 'string' }, down: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+  const options = {
+    port: { type: 'string' },
+    dir: { type: 'string' },
+    down: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
   const { values } = parseCommandArgs('demo', argv, options);
   if (values.help) {
     output.out(DEMO_USAGE);
@@ -36,7 +51,9 @@ export async function demoCommand(argv: string[], output: Output): Promise<numbe
   const running = runningDemo(places.engineDir);
   if (values.down) return down(running, places, output);
   if (running) {
-    output.out(`tinyforge: a demo already runs (pid ${running.pid}): manifests in ${running.dir}/manifests, Docker at ${running.dockerHost}, health on ${running.healthAddr}; stop it with 'tinyforge demo --down'`);
+    output.out(
+      `tinyforge: a demo already runs (pid ${running.pid}): manifests in ${running.dir}/manifests, Docker at ${running.dockerHost}, health on ${running.healthAddr}; stop it with 'tinyforge demo --down'`,
+    );
     return 0;
   }
   if (!(await isLoopbackPortFree(port))) throw new UsageError(`--port ${port}: address already in use`, 'demo');
@@ -46,7 +63,9 @@ export async function demoCommand(argv: string[], output: Output): Promise<numbe
 async function up(places: DemoPlaces, port: number, output: Output): Promise<number> {
   const healthAddr = `127.0.0.1:${port}`;
   const progress = (line: string) => output.err(`tinyforge demo: ${line}`);
-  output.err(`tinyforge demo: starting a private Docker engine in ${places.engineDir} (your own Docker is not touched)`);
+  output.err(
+    `tinyforge demo: starting a private Docker engine in ${places.engineDir} (your own Docker is not touched)`,
+  );
   let dockerHost: string;
   try {
     dockerHost = await startSandbox(places, healthAddr, progress);
@@ -55,13 +74,17 @@ async function up(places: DemoPlaces, port: number, output: Output): Promise<num
     if (!(error instanceof DemoFolderError)) await removeSandbox(places, progress);
     return 1;
   }
-  const routes = await startDemoRoutes().catch((error: unknown) => progress(`no Caddy for the routes (${(error as Error).message}): they are only recorded`));
+  const routes = await startDemoRoutes().catch((error: unknown) =>
+    progress(`no Caddy for the routes (${(error as Error).message}): they are only recorded`),
+  );
   const { manifests, state } = demoPaths(places.dir);
   const args = ['--manifests', manifests, '--state', state, '--docker-host', dockerHost, '--health-addr', healthAddr];
   if (routes) args.push('--routes', 'caddy', '--caddy-admin', routes.admin, '--caddy-listen', routes.listen);
   const flags = controllerFlags(parseCommandArgs('demo', args, CONTROLLER_OPTIONS).values);
   try {
-    return await runDaemon(flags, output, (stopping) => guide(places, { dockerHost, healthAddr, routes: routes ?? undefined }, stopping, output));
+    return await runDaemon(flags, output, (stopping) =>
+      guide(places, { dockerHost, healthAddr, routes: routes ?? undefined }, stopping, output),
+    );
   } finally {
     await routes?.stop();
     await removeSandbox(places, progress);
@@ -76,7 +99,11 @@ async function down(running: DemoRecord | undefined, places: DemoPlaces, output:
   }
   // No demo process, but perhaps what a killed one left behind.
   await removeSandbox(places, () => undefined);
-  output.out(running ? `tinyforge: the demo (pid ${running.pid}) did not stop in time; its engine was removed` : 'tinyforge: no demo was running; nothing of one is left');
+  output.out(
+    running
+      ? `tinyforge: the demo (pid ${running.pid}) did not stop in time; its engine was removed`
+      : 'tinyforge: no demo was running; nothing of one is left',
+  );
   return running ? 1 : 0;
 }
 
@@ -92,7 +119,8 @@ async function guide(places: DemoPlaces, at: DemoEndpoints, stopping: AbortSigna
   const { manifests, state } = demoPaths(places.dir);
   const ready = await waitAllReady(state, stopping);
   if (!ready) {
-    if (!stopping.aborted) output.err(`tinyforge demo: not every workload became Ready; see 'tinyforge status --state ${state}'`);
+    if (!stopping.aborted)
+      output.err(`tinyforge demo: not every workload became Ready; see 'tinyforge status --state ${state}'`);
     return;
   }
   output.out(`\n${workloadTable(Object.entries(ready.workloads), new Date())}\n`);
@@ -104,7 +132,9 @@ function tryThis(state: ControllerState, files: { manifests: string; state: stri
   const status = `${self} status --state ${files.state}`;
   const victim = state.workloads['image/hello']?.containers[0]?.name ?? 'tf-hello-image-1-...';
   const shop = state.workloads['project/shop']?.containers.find((c) => c.ports.length > 0);
-  const page = at.routes ? `curl -H 'Host: shop.localhost' http://${at.routes.listen}/  (through Caddy)` : `curl http://127.0.0.1:${shop?.ports[0] ?? '...'}/`;
+  const page = at.routes
+    ? `curl -H 'Host: shop.localhost' http://${at.routes.listen}/  (through Caddy)`
+    : `curl http://127.0.0.1:${shop?.ports[0] ?? '...'}/`;
   return [
     'Ready. Three things to try, in another terminal:',
     '',

@@ -22,7 +22,9 @@ export function durationFlag(text: string, flag: string, options: { zero?: boole
     ms = NaN;
   }
   if (!(ms >= (options.zero ? 0 : 1) && ms <= MAX_DELAY_MS)) {
-    throw new UsageError(`${flag} must be a duration such as 500ms, 10s or 1m${options.zero ? '' : ', above zero'}, at most 596h (got ${JSON.stringify(text)})`);
+    throw new UsageError(
+      `${flag} must be a duration such as 500ms, 10s or 1m${options.zero ? '' : ', above zero'}, at most 596h (got ${JSON.stringify(text)})`,
+    );
   }
   return ms;
 }
@@ -30,7 +32,8 @@ export function durationFlag(text: string, flag: string, options: { zero?: boole
 /** A whole number written in digits, from `min` to `max`. */
 export function wholeNumberFlag(text: string, flag: string, min: number, max: number): number {
   const value = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
-  if (!(value >= min && value <= max)) throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`);
+  if (!(value >= min && value <= max))
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`);
   return value;
 }
 
@@ -38,7 +41,9 @@ export function wholeNumberFlag(text: string, flag: string, min: number, max: nu
 export function choiceFlag<const C extends readonly string[]>(text: string, flag: string, choices: C): C[number] {
   if ((choices as readonly string[]).includes(text)) return text as C[number];
   const near = closest(text, choices);
-  throw new UsageError(`${flag} must be ${choices.join(' or ')} (got ${JSON.stringify(text)}${near ? `; did you mean ${near}?` : ''})`);
+  throw new UsageError(
+    `${flag} must be ${choices.join(' or ')} (got ${JSON.stringify(text)}${near ? `; did you mean ${near}?` : ''})`,
+  );
 }
 
 /** A path or name that must not be empty. */
@@ -60,7 +65,9 @@ export function addressFlag(text: string, flag: string, example: string): HostPo
   const port = Number(match?.[3]);
   const hostOk = match?.[1] !== undefined ? net.isIPv6(host) : host === '' || isHostName(host);
   if (!match || !hostOk || !(port >= 1 && port <= 65535)) {
-    throw new UsageError(`${flag} must be HOST:PORT such as ${example}, with a port from 1 to 65535 (got ${JSON.stringify(text)})`);
+    throw new UsageError(
+      `${flag} must be HOST:PORT such as ${example}, with a port from 1 to 65535 (got ${JSON.stringify(text)})`,
+    );
   }
   return { host, port };
 }
@@ -78,11 +85,23 @@ export function urlFlag(text: string, flag: string, schemes: readonly string[], 
   } catch {
     url = undefined;
   }
-  const ok = url && schemes.includes(url.protocol.slice(0, -1)) && isHostName(url.hostname.replace(/^\[(.*)\]$/, '$1')) && url.pathname.replace(/^\/$/, '') === '' && url.search === '' && url.hash === '' && url.username === '';
+  const ok =
+    url &&
+    schemes.includes(url.protocol.slice(0, -1)) &&
+    isHostName(url.hostname.replace(/^\[(.*)\]$/, '$1')) &&
+    url.pathname.replace(/^\/$/, '') === '' &&
+    url.search === '' &&
+    url.hash === '' &&
+    url.username === '';
   if (!ok) throw new UsageError(`${flag} must be a URL such as ${example} (got ${JSON.stringify(text)})`);
   return url!;
 }
 
 function isHostName(host: string): boolean {
-  return net.isIP(host) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(host);
+  return (
+    net.isIP(host) !== 0 ||
+    /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
+      host,
+    )
+  );
 }

@@ -9,7 +9,12 @@ type OptionsConfig = NonNullable<Parameters<typeof parseArgs>[0]>['options'] & o
  * errors naming the option, with the closest known option suggested for a typo. Every
  * command parses its arguments here, so they all answer alike.
  */
-export function parseCommandArgs<const O extends OptionsConfig>(command: string, argv: string[], options: O, allowPositionals = false) {
+export function parseCommandArgs<const O extends OptionsConfig>(
+  command: string,
+  argv: string[],
+  options: O,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
@@ -31,12 +36,21 @@ function usageError(command: string, error: unknown, options: OptionsConfig): un
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
       const known = Object.keys(options).map((name) => `--${name}`);
       const near = quoted.startsWith('--') ? closest(quoted.split('=')[0]!, known) : undefined;
-      return new UsageError(`unknown option ${quoted}${near ? ` (did you mean ${near}?)` : `; ${helpPointer(command)}`}`, command);
+      return new UsageError(
+        `unknown option ${quoted}${near ? ` (did you mean ${near}?)` : `; ${helpPointer(command)}`}`,
+        command,
+      );
     }
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return new UsageError(/does not take an argument/.test(message) ? `${quoted} takes no value` : `${quoted} needs a value`, command);
+      return new UsageError(
+        /does not take an argument/.test(message) ? `${quoted} takes no value` : `${quoted} needs a value`,
+        command,
+      );
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return new UsageError(`unexpected argument ${JSON.stringify(/'(.*)'\./.exec(message)?.[1] ?? '')}; ${helpPointer(command)}`, command);
+      return new UsageError(
+        `unexpected argument ${JSON.stringify(/'(.*)'\./.exec(message)?.[1] ?? '')}; ${helpPointer(command)}`,
+        command,
+      );
     default:
       return error;
   }

@@ -21,7 +21,9 @@ export async function planCommand(argv: string[], output: Output): Promise<numbe
     return 0;
   }
   const flags = controllerFlags(values);
-  const controller = await openController(flags.config, 'plan').catch((error: unknown) => configurationError(error, flags));
+  const controller = await openController(flags.config, 'plan').catch((error: unknown) =>
+    configurationError(error, flags),
+  );
   for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
   const result = await controller.tick();
   for (const problem of result.state.invalid) output.err(formatProblem(problem));
@@ -30,7 +32,8 @@ export async function planCommand(argv: string[], output: Output): Promise<numbe
     return 1;
   }
   for (const line of result.planLines) output.out(line);
-  if (result.outcome.pruneRefused.length > 0) output.err(`tinyforge: prune would be refused for ${result.outcome.pruneRefused.join(', ')}`);
+  if (result.outcome.pruneRefused.length > 0)
+    output.err(`tinyforge: prune would be refused for ${result.outcome.pruneRefused.join(', ')}`);
   if (result.planLines.length === 0) output.out('in sync: nothing to do');
   if (result.state.invalid.length > 0) return 1;
   return result.planLines.length > 0 ? 2 : 0;

@@ -22,7 +22,11 @@ export interface PolicyFlagValues {
 
 /** Builds the Policy from flags; `dockerHost` adds the socket the controller talks to. */
 export function policyFromFlags(values: PolicyFlagValues, dockerHost: string | undefined): Policy {
-  const list = (entries: string[] | undefined) => (entries ?? []).flatMap((e) => e.split(',')).map((e) => e.trim()).filter((e) => e !== '');
+  const list = (entries: string[] | undefined) =>
+    (entries ?? [])
+      .flatMap((e) => e.split(','))
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
   const sockets: string[] = [...DEFAULT_DOCKER_SOCKETS];
   if (dockerHost?.startsWith('unix://')) sockets.push(dockerHost.slice('unix://'.length));
   return {
@@ -38,6 +42,7 @@ export function policyFromFlags(values: PolicyFlagValues, dockerHost: string | u
 /** `net_admin`, `CAP_NET_ADMIN` -> `NET_ADMIN`; anything but a capability name is a usage error. */
 function capability(text: string): string {
   const name = normalizeCapability(text);
-  if (!/^[A-Z][A-Z0-9_]{1,31}$/.test(name)) throw new UsageError(`--allow-capabilities takes capability names such as NET_ADMIN (got ${JSON.stringify(text)})`);
+  if (!/^[A-Z][A-Z0-9_]{1,31}$/.test(name))
+    throw new UsageError(`--allow-capabilities takes capability names such as NET_ADMIN (got ${JSON.stringify(text)})`);
   return name;
 }

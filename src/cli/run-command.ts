@@ -29,7 +29,9 @@ export async function runCommand(argv: string[], output: Output): Promise<number
   const flags = controllerFlags(values);
   output.err(`tinyforge: ${announce(flags)}`);
   if (!flags.once) return runDaemon(flags, output);
-  const controller = await openController(flags.config, 'run').catch((error: unknown) => configurationError(error, flags));
+  const controller = await openController(flags.config, 'run').catch((error: unknown) =>
+    configurationError(error, flags),
+  );
   for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
   try {
     let result = await controller.tick();
@@ -66,8 +68,17 @@ const ROLLOUT_WAIT_CAP_MS = 60 * 60_000;
  * finishes, the state is written, exit 0. `alongside` runs once it has started (the
  * demo's guide), told through its signal when the controller is stopping.
  */
-export async function runDaemon(flags: ParsedControllerFlags, output: Output, alongside?: (stopping: AbortSignal) => Promise<void>): Promise<number> {
-  const config = { ...flags.config, resyncMs: flags.resyncMs, debounceMs: flags.debounceMs, ...(flags.healthAddr ? { healthAddr: flags.healthAddr } : {}) };
+export async function runDaemon(
+  flags: ParsedControllerFlags,
+  output: Output,
+  alongside?: (stopping: AbortSignal) => Promise<void>,
+): Promise<number> {
+  const config = {
+    ...flags.config,
+    resyncMs: flags.resyncMs,
+    debounceMs: flags.debounceMs,
+    ...(flags.healthAddr ? { healthAddr: flags.healthAddr } : {}),
+  };
   // Listen first: a signal during start-up must still end in an orderly stop.
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -75,9 +86,13 @@ export async function runDaemon(flags: ParsedControllerFlags, output: Output, al
   });
   const running = await startDaemon(config, output).catch((error: unknown) => configurationError(error, flags));
   for (const notice of running.notices) output.err(`tinyforge: ${notice}`);
-  output.err(`tinyforge: controller ${config.name} running on ${config.manifests} (pid ${process.pid}); resync every ${flags.resyncMs / 1000}s`);
+  output.err(
+    `tinyforge: controller ${config.name} running on ${config.manifests} (pid ${process.pid}); resync every ${flags.resyncMs / 1000}s`,
+  );
   const stopping = new AbortController();
-  const side = alongside?.(stopping.signal).catch((error: unknown) => output.err(`tinyforge: ${(error as Error).message}`));
+  const side = alongside?.(stopping.signal).catch((error: unknown) =>
+    output.err(`tinyforge: ${(error as Error).message}`),
+  );
   const signal = await stopped;
   stopping.abort();
   output.err(`tinyforge: ${signal}: finishing the reconcile in flight`);
@@ -103,6 +118,8 @@ function report(result: TickResult, output: Output): number {
   if (outcome.pruneRefused.length > 0) output.err(`tinyforge: prune refused for ${outcome.pruneRefused.join(', ')}`);
   const workloads = Object.keys(state.workloads).length;
   const ready = Object.values(state.workloads).filter((w) => w.phase === 'Ready').length;
-  output.out(`${outcome.actions === 0 ? 'in sync' : `${outcome.actions} action${outcome.actions === 1 ? '' : 's'} applied`}: ${ready}/${workloads} workloads ready`);
+  output.out(
+    `${outcome.actions === 0 ? 'in sync' : `${outcome.actions} action${outcome.actions === 1 ? '' : 's'} applied`}: ${ready}/${workloads} workloads ready`,
+  );
   return outcome.failed.length > 0 || state.invalid.length > 0 || outcome.pruneRefused.length > 0 ? 1 : 0;
 }

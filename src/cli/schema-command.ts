@@ -18,13 +18,19 @@ export function schemaCommand(argv: string[], output: Output): number {
     output.out(SCHEMA_USAGE);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`takes at most one KIND (got ${positionals.length}); ${helpPointer('schema')}`, 'schema');
+  if (positionals.length > 1)
+    throw new UsageError(`takes at most one KIND (got ${positionals.length}); ${helpPointer('schema')}`, 'schema');
   const schemas = readSchemas();
-  const known = [...schemas.keys()].map((entry) => entry.replace(/\.schema\.json$/, '')).filter((name) => name !== 'container');
+  const known = [...schemas.keys()]
+    .map((entry) => entry.replace(/\.schema\.json$/, ''))
+    .filter((name) => name !== 'container');
   const wanted = (positionals[0] ?? 'manifest').toLowerCase();
   if (!known.includes(wanted)) {
     const near = closest(wanted, known);
-    throw new UsageError(`unknown schema ${JSON.stringify(positionals[0])}${near ? ` (did you mean ${JSON.stringify(near)}?)` : `; ${helpPointer('schema')}`}`, 'schema');
+    throw new UsageError(
+      `unknown schema ${JSON.stringify(positionals[0])}${near ? ` (did you mean ${JSON.stringify(near)}?)` : `; ${helpPointer('schema')}`}`,
+      'schema',
+    );
   }
   output.out(JSON.stringify(bundleSchema(schemas, `${wanted}.schema.json`), null, 2));
   return 0;

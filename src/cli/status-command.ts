@@ -13,20 +13,27 @@ Exit codes: 0; 1 no such workload, no state file, or one that is not a tinyforge
 
 /** `tinyforge status`: a kubectl-like table, or JSON, from the state file. */
 export async function statusCommand(argv: string[], output: Output, now: Date = new Date()): Promise<number> {
-  const options = { output: { type: 'string', short: 'o' }, state: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+  const options = {
+    output: { type: 'string', short: 'o' },
+    state: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
   const { values, positionals } = parseCommandArgs('status', argv, options, true);
   if (values.help) {
     output.out(STATUS_USAGE);
     return 0;
   }
   const format = choiceFlag(values.output ?? 'table', '-o', ['table', 'json'] as const);
-  if (positionals.length > 1) throw new UsageError(`takes at most one NAME (got ${positionals.length}); ${helpPointer('status')}`, 'status');
+  if (positionals.length > 1)
+    throw new UsageError(`takes at most one NAME (got ${positionals.length}); ${helpPointer('status')}`, 'status');
   const file = nonEmptyFlag(values.state ?? '.tinyforge/state.json', '--state');
   let state: ControllerState | undefined;
   try {
     state = await readState(file);
   } catch (error) {
-    output.err(`tinyforge: ${error instanceof CorruptStateError ? error.describeFor(file) : `cannot read ${file}: ${(error as Error).message}`}`);
+    output.err(
+      `tinyforge: ${error instanceof CorruptStateError ? error.describeFor(file) : `cannot read ${file}: ${(error as Error).message}`}`,
+    );
     return 1;
   }
   if (!state) {
@@ -45,11 +52,20 @@ export async function statusCommand(argv: string[], output: Output, now: Date = 
     }
   }
   if (format === 'json') {
-    output.out(JSON.stringify(name !== undefined && entries.length === 1 ? entries[0]![1] : Object.fromEntries(entries), null, 2));
+    output.out(
+      JSON.stringify(
+        name !== undefined && entries.length === 1 ? entries[0]![1] : Object.fromEntries(entries),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   output.out(workloadTable(entries, now));
-  if (state.invalid.length > 0) output.out(`\n${state.invalid.length} manifest problem${state.invalid.length === 1 ? '' : 's'}: run 'tinyforge validate'`);
+  if (state.invalid.length > 0)
+    output.out(
+      `\n${state.invalid.length} manifest problem${state.invalid.length === 1 ? '' : 's'}: run 'tinyforge validate'`,
+    );
   if (!state.controller.docker.reachable) output.out(`\nDocker unreachable: ${state.controller.docker.lastError}`);
   return 0;
 }
@@ -68,10 +84,24 @@ export function workloadTable(entries: [string, WorkloadStatus][], now: Date): s
   const rows = [['NAME', 'KIND', 'PHASE', 'READY', 'AGE', 'MESSAGE']];
   for (const [, w] of entries.sort(([a], [b]) => (a < b ? -1 : 1))) {
     const ready = w.conditions.find((c) => c.type === 'Ready');
-    rows.push([w.name, w.kind, w.phase, `${w.replicas.updated}/${w.replicas.desired}`, age(w.createdAt, now), ready?.message ?? '']);
+    rows.push([
+      w.name,
+      w.kind,
+      w.phase,
+      `${w.replicas.updated}/${w.replicas.desired}`,
+      age(w.createdAt, now),
+      ready?.message ?? '',
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]! + 2))).join('').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]! + 2)))
+        .join('')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** kubectl's AGE: 45s, 12m, 3h, 5d. */

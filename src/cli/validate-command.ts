@@ -41,8 +41,16 @@ export function validateCommand(argv: string[], output: Output): number {
       const load = loadFromDisk({ dir: target }, policy);
       problems.push(...load.problems);
       workloads += load.workloads.length;
-      if (load.unreadable !== undefined) problems.push({ file: target, line: 1, column: 1, path: '', message: load.unreadable });
-      else if (load.fileCount === 0) problems.push({ file: target, line: 1, column: 1, path: '', message: 'no manifests found (*.yaml or *.yml files)' });
+      if (load.unreadable !== undefined)
+        problems.push({ file: target, line: 1, column: 1, path: '', message: load.unreadable });
+      else if (load.fileCount === 0)
+        problems.push({
+          file: target,
+          line: 1,
+          column: 1,
+          path: '',
+          message: 'no manifests found (*.yaml or *.yml files)',
+        });
     } else {
       files.push(target);
     }
@@ -66,7 +74,9 @@ export function validateCommand(argv: string[], output: Output): number {
   } else if (problems.length > 0) {
     output.err(problems.map(formatProblem).join('\n'));
     const fileCount = new Set(problems.map((p) => p.file)).size;
-    output.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}`);
+    output.err(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${fileCount} file${fileCount === 1 ? '' : 's'}`,
+    );
   } else {
     output.out(`valid: ${workloads} workload${workloads === 1 ? '' : 's'}`);
   }

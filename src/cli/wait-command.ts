@@ -78,7 +78,8 @@ export async function waitCommand(argv: string[], output: Output): Promise<numbe
       return 0;
     }
     if (Date.now() >= deadline) {
-      for (const v of verdicts.filter((v) => v.kind !== 'ready')) output.err(`tinyforge: timed out after ${timeout}: ${v.id}: ${v.message}`);
+      for (const v of verdicts.filter((v) => v.kind !== 'ready'))
+        output.err(`tinyforge: timed out after ${timeout}: ${v.id}: ${v.message}`);
       return 1;
     }
     await delay(intervalMs);

@@ -26,12 +26,17 @@ export interface WaitPlaces {
  */
 export function judge(name: string, spec: SpecOnDisk, state: ControllerState | undefined, places: WaitPlaces): Verdict {
   const { load } = spec;
-  if (load.unreadable !== undefined) return { id: name, kind: 'failed', message: `cannot read the manifests: ${load.unreadable}` };
+  if (load.unreadable !== undefined)
+    return { id: name, kind: 'failed', message: `cannot read the manifests: ${load.unreadable}` };
   const workload = load.workloads.find((w) => w.id === name || w.name === name);
   if (!workload) return notLoaded(name, spec, state, places);
   const { id } = workload;
   const hash = spec.hashOf(workload);
-  const notApplied = (why: string): Verdict => ({ id, kind: 'waiting', message: `spec on disk (hash ${hash}) not applied yet: ${why}` });
+  const notApplied = (why: string): Verdict => ({
+    id,
+    kind: 'waiting',
+    message: `spec on disk (hash ${hash}) not applied yet: ${why}`,
+  });
   if (!state) return notApplied(`no state file at ${places.stateFile}`);
   const status = state.workloads[id];
   if (!status) return notApplied('not in the state file');
@@ -42,7 +47,11 @@ export function judge(name: string, spec: SpecOnDisk, state: ControllerState | u
   }
   const ready = status.conditions.find((c) => c.type === 'Ready');
   const stuck = status.phase === 'Failed' || GIVEN_UP.has(ready?.reason ?? '');
-  return { id, kind: stuck ? 'failed' : 'waiting', message: `spec ${hash} applied, not Ready: ${status.phase}: ${ready?.message ?? ''}` };
+  return {
+    id,
+    kind: stuck ? 'failed' : 'waiting',
+    message: `spec ${hash} applied, not Ready: ${status.phase}: ${ready?.message ?? ''}`,
+  };
 }
 
 /** Reasons after which the controller leaves this spec alone until it changes: waiting longer cannot end Ready. */
@@ -58,8 +67,16 @@ function notLoaded(name: string, spec: SpecOnDisk, state: ControllerState | unde
   const named = (id: string, workloadName: string) => id === name || workloadName === name;
   const invalid =
     load.invalidIds.find((id) => named(id, id.slice(id.indexOf('/') + 1))) ??
-    Object.entries(state?.workloads ?? {}).find(([id, w]) => named(id, w.name) && load.invalidFiles.includes(w.source.file))?.[0];
+    Object.entries(state?.workloads ?? {}).find(
+      ([id, w]) => named(id, w.name) && load.invalidFiles.includes(w.source.file),
+    )?.[0];
   if (invalid !== undefined) return { id: invalid, kind: 'failed', message: 'manifest invalid', problems };
-  if (problems.length > 0) return { id: name, kind: 'failed', message: `not among the workloads that load from ${places.manifests} (some manifests have problems)`, problems };
+  if (problems.length > 0)
+    return {
+      id: name,
+      kind: 'failed',
+      message: `not among the workloads that load from ${places.manifests} (some manifests have problems)`,
+      problems,
+    };
   return { id: name, kind: 'failed', message: `no such workload in ${places.manifests}` };
 }

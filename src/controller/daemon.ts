@@ -134,9 +134,13 @@ export class Daemon {
       const key = await this.#queue.get();
       if (key === undefined) return;
       try {
-        const result = key === ALL ? await this.#lock.exclusive(() => this.#hooks.reconcile(ALL)) : await this.#lock.shared(() => this.#hooks.reconcile([key]));
+        const result =
+          key === ALL
+            ? await this.#lock.exclusive(() => this.#hooks.reconcile(ALL))
+            : await this.#lock.shared(() => this.#hooks.reconcile([key]));
         for (const id of result.failed) if (!this.#stopped) this.#queue.retry(id);
-        for (const id of result.recheck ?? []) if (!this.#stopped) this.#queue.addLater(id, this.#options.recheckMs ?? 1000);
+        for (const id of result.recheck ?? [])
+          if (!this.#stopped) this.#queue.addLater(id, this.#options.recheckMs ?? 1000);
         if (key !== ALL && !result.failed.includes(key)) this.#queue.forget(key);
         if (key === ALL) this.#queue.forget(ALL);
       } catch (error) {

@@ -29,7 +29,9 @@ export class ExclusiveLock {
 
   #acquire(exclusive: boolean): Promise<void> {
     // A waiting exclusive holder goes first, so a steady stream of shared work cannot starve it.
-    const free = exclusive ? !this.#exclusive && this.#shared === 0 : !this.#exclusive && !this.#waiting.some((w) => w.exclusive);
+    const free = exclusive
+      ? !this.#exclusive && this.#shared === 0
+      : !this.#exclusive && !this.#waiting.some((w) => w.exclusive);
     if (free && this.#waiting.length === 0) {
       if (exclusive) this.#exclusive = true;
       else this.#shared++;

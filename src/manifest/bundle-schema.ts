@@ -39,7 +39,10 @@ function rewriteRefs(node: unknown, file: string, entry: string, reached: (file:
   if (node === null || typeof node !== 'object') return node;
   const copy: Json = {};
   for (const [key, value] of Object.entries(node)) {
-    copy[key] = key === '$ref' && typeof value === 'string' ? bundledRef(value, file, entry, reached) : rewriteRefs(value, file, entry, reached);
+    copy[key] =
+      key === '$ref' && typeof value === 'string'
+        ? bundledRef(value, file, entry, reached)
+        : rewriteRefs(value, file, entry, reached);
   }
   return copy;
 }
@@ -48,7 +51,8 @@ function rewriteRefs(node: unknown, file: string, entry: string, reached: (file:
 function bundledRef(ref: string, file: string, entry: string, reached: (file: string) => void): string {
   const [target = '', fragment = ''] = ref.split('#');
   // Only file names and JSON pointers are used in schemas/; anything else is a mistake there.
-  if (/[:/]/.test(target) || (fragment !== '' && !fragment.startsWith('/'))) throw new Error(`${file}: unsupported $ref "${ref}"`);
+  if (/[:/]/.test(target) || (fragment !== '' && !fragment.startsWith('/')))
+    throw new Error(`${file}: unsupported $ref "${ref}"`);
   const targetFile = target === '' ? file : target;
   reached(targetFile);
   return `#${locationOf(targetFile, entry)}${fragment}`;

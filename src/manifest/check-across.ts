@@ -15,7 +15,10 @@ export interface AcrossResult {
  * the same host port (a 0.0.0.0 binding conflicts with every address) or route domain.
  * Every party to a conflict gets the problem, pointing at the others.
  */
-export function checkAcross(named: readonly NamedDocument[], claimants: readonly { id: string; claims: readonly Claim[] }[]): AcrossResult {
+export function checkAcross(
+  named: readonly NamedDocument[],
+  claimants: readonly { id: string; claims: readonly Claim[] }[],
+): AcrossResult {
   const problems: Problem[] = [];
   const rejectedIds = new Set<string>();
   const rejectedNames = new Set<string>();
@@ -26,7 +29,10 @@ export function checkAcross(named: readonly NamedDocument[], claimants: readonly
     rejectedNames.add(name);
     for (const doc of docs) {
       const others = docs.filter((d) => d !== doc).map((d) => `${d.at.file}:${d.at.line}:${d.at.column} (${d.id})`);
-      problems.push({ ...doc.at, message: `metadata.name "${name}" is also used by ${others.join(', ')}; names must be unique across kinds` });
+      problems.push({
+        ...doc.at,
+        message: `metadata.name "${name}" is also used by ${others.join(', ')}; names must be unique across kinds`,
+      });
     }
   }
 

@@ -19,61 +19,97 @@ export interface ComposeCheck extends ReferenceCheck {
  * `base` in its document: policy-gated keys, reserved labels, env_file and bind-mount
  * paths (relative to `fromDir`), depends_on, and the host ports it publishes.
  */
-export function checkCompose(app: ComposeApp, base: FieldPath, fromDir: string, context: ReferenceContext): ComposeCheck {
+export function checkCompose(
+  app: ComposeApp,
+  base: FieldPath,
+  fromDir: string,
+  context: ReferenceContext,
+): ComposeCheck {
   const check: ComposeCheck = { ...emptyReferenceCheck(), claims: [] };
   const graph = new Map<string, string[]>();
   for (const [name, service] of Object.entries(app.services)) {
     const at = (...rest: (string | number)[]): FieldPath => [...base, 'services', name, ...rest];
     check.findings.push(...checkComposePolicy(at(), service, context.policy));
     const labels = service['labels'];
-    if (labels && !Array.isArray(labels)) check.findings.push(...reservedLabels(at('labels'), labels as Record<string, unknown>));
+    if (labels && !Array.isArray(labels))
+      check.findings.push(...reservedLabels(at('labels'), labels as Record<string, unknown>));
     if (Array.isArray(labels)) {
       labels.forEach((entry: string, index) => {
-        if (entry.toLowerCase().startsWith('tinyforge.')) check.findings.push({ path: at('labels', index), message: `${displayPath(at('labels', index))}: labels under "tinyforge." are reserved for the controller` });
+        if (entry.toLowerCase().startsWith('tinyforge.'))
+          check.findings.push({
+            path: at('labels', index),
+            message: `${displayPath(at('labels', index))}: labels under "tinyforge." are reserved for the controller`,
+          });
       });
     }
     const envFiles = service['env_file'];
-    (typeof envFiles === 'string' ? [envFiles] : ((envFiles as string[] | undefined) ?? [])).forEach((written, index) => {
-      const path = typeof envFiles === 'string' ? at('env_file') : at('env_file', index);
-      checkReference(check, path, { kind: 'envFile', written, fromDir, mustBe: 'file' }, context);
-    });
+    (typeof envFiles === 'string' ? [envFiles] : ((envFiles as string[] | undefined) ?? [])).forEach(
+      (written, index) => {
+        const path = typeof envFiles === 'string' ? at('env_file') : at('env_file', index);
+        checkReference(check, path, { kind: 'envFile', written, fromDir, mustBe: 'file' }, context);
+      },
+    );
     ((service['volumes'] as unknown[] | undefined) ?? []).forEach((volume, index) => {
       const source = bindSource(volume);
       if (source === undefined) return;
       const path = typeof volume === 'string' ? at('volumes', index) : at('volumes', index, 'source');
       if (source.startsWith('~')) {
-        check.findings.push({ path, message: `${displayPath(path)}: "~" is not supported; use a path relative to the compose file` });
+        check.findings.push({
+          path,
+          message: `${displayPath(path)}: "~" is not supported; use a path relative to the compose file`,
+        });
         return;
       }
       checkReference(check, path, { kind: 'hostPath', written: source, fromDir, mustBe: 'any' }, context);
     });
     const dependsOn = service['depends_on'];
-    const needs = Array.isArray(dependsOn) ? (dependsOn as string[]) : Object.keys((dependsOn as Record<string, unknown> | undefined) ?? {});
+    const needs = Array.isArray(dependsOn)
+      ? (dependsOn as string[])
+      : Object.keys((dependsOn as Record<string, unknown> | undefined) ?? {});
     graph.set(name, needs);
     needs.forEach((need, index) => {
       const path = Array.isArray(dependsOn) ? at('depends_on', index) : at('depends_on', need);
       if (!(need in app.services) || need === name) {
-        check.findings.push({ path, message: `${displayPath(path)}: no other service "${need}" in this application`, anchor: Array.isArray(dependsOn) ? 'value' : 'key' });
+        check.findings.push({
+          path,
+          message: `${displayPath(path)}: no other service "${need}" in this application`,
+          anchor: Array.isArray(dependsOn) ? 'value' : 'key',
+        });
       }
     });
     checkPorts(check, service, at, name);
   }
   const cycle = findCycle(graph);
-  if (cycle) check.findings.push({ path: [...base, 'services', cycle[0]!, 'depends_on'], message: `${displayPath([...base, 'services'])}: depends_on forms a cycle: ${cycle.join(' -> ')}` });
+  if (cycle)
+    check.findings.push({
+      path: [...base, 'services', cycle[0]!, 'depends_on'],
+      message: `${displayPath([...base, 'services'])}: depends_on forms a cycle: ${cycle.join(' -> ')}`,
+    });
   return check;
 }
 
-function checkPorts(check: ComposeCheck, service: Record<string, unknown>, at: (...rest: (string | number)[]) => FieldPath, name: string): void {
+function checkPorts(
+  check: ComposeCheck,
+  service: Record<string, unknown>,
+  at: (...rest: (string | number)[]) => FieldPath,
+  name: string,
+): void {
   const network = typeof service['network_mode'] === 'string' ? service['network_mode'] : 'bridge';
-  const replicas = ((service['deploy'] as { replicas?: number } | undefined)?.replicas) ?? 1;
+  const replicas = (service['deploy'] as { replicas?: number } | undefined)?.replicas ?? 1;
   ((service['ports'] as unknown[] | undefined) ?? []).forEach((port, index) => {
     const published = publishedPort(port);
     if (!published) return;
     const path = at('ports', index);
     if (network === 'host' || network === 'none') {
-      check.findings.push({ path, message: `${displayPath(path)}: ports cannot be published with network_mode "${network}"` });
+      check.findings.push({
+        path,
+        message: `${displayPath(path)}: ports cannot be published with network_mode "${network}"`,
+      });
     } else if (replicas > 1) {
-      check.findings.push({ path, message: `${displayPath(path)}: ${replicas} replicas of "${name}" cannot all bind host port ${published.port}` });
+      check.findings.push({
+        path,
+        message: `${displayPath(path)}: ${replicas} replicas of "${name}" cannot all bind host port ${published.port}`,
+      });
     } else {
       check.claims.push(portClaim(path, published.protocol, published.hostIP, published.port));
     }

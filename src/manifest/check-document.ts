@@ -16,14 +16,21 @@ export function checkDocument(manifest: Manifest): Finding[] {
   if (manifest.kind === 'Project') {
     const seen = new Set<string>();
     manifest.spec.stages.forEach((stage, index) => {
-      if (seen.has(stage.name)) findings.push({ path: ['spec', 'stages', index, 'name'], message: `spec.stages[${index}].name: stage "${stage.name}" is listed twice` });
+      if (seen.has(stage.name))
+        findings.push({
+          path: ['spec', 'stages', index, 'name'],
+          message: `spec.stages[${index}].name: stage "${stage.name}" is listed twice`,
+        });
       seen.add(stage.name);
     });
   }
   if (manifest.kind === 'Compose') {
     const { file, compose } = manifest.spec;
     if ((file === undefined) === (compose === undefined)) {
-      findings.push({ path: ['spec'], message: 'spec must have exactly one of "file" (a compose file) and "compose" (the application inline)' });
+      findings.push({
+        path: ['spec'],
+        message: 'spec must have exactly one of "file" (a compose file) and "compose" (the application inline)',
+      });
     }
   }
   return findings;
@@ -43,16 +50,27 @@ export function reservedLabels(base: FieldPath, labels: Record<string, unknown> 
 function checkSite(site: ContainerSite, manifest: Manifest): Finding[] {
   const { path, fields } = site;
   const findings: Finding[] = [...reservedLabels([...path, 'labels'], fields.labels)];
-  const published = (fields.ports ?? []).map((port, index) => ({ port, index })).filter(({ port }) => port.host !== undefined);
+  const published = (fields.ports ?? [])
+    .map((port, index) => ({ port, index }))
+    .filter(({ port }) => port.host !== undefined);
   const network = fields.network ?? 'bridge';
   for (const { index } of published) {
     const at = [...path, 'ports', index, 'host'];
     if (network === 'host' || network === 'none') {
-      findings.push({ path: at, message: `${displayPath(at)}: ports cannot be published with network "${network}"${network === 'host' ? ' (the program already listens on the host)' : ''}` });
+      findings.push({
+        path: at,
+        message: `${displayPath(at)}: ports cannot be published with network "${network}"${network === 'host' ? ' (the program already listens on the host)' : ''}`,
+      });
     } else if (manifest.kind === 'Project') {
-      findings.push({ path: at, message: `${displayPath(at)}: a Project's host ports are chosen by the controller (each slot gets a free one); remove "host"` });
+      findings.push({
+        path: at,
+        message: `${displayPath(at)}: a Project's host ports are chosen by the controller (each slot gets a free one); remove "host"`,
+      });
     } else if (site.maxContainers > 1) {
-      findings.push({ path: at, message: `${displayPath(at)}: ${site.maxContainers} replicas cannot all bind host port ${String(fields.ports?.[index]?.host)}; use one replica or leave "host" out` });
+      findings.push({
+        path: at,
+        message: `${displayPath(at)}: ${site.maxContainers} replicas cannot all bind host port ${String(fields.ports?.[index]?.host)}; use one replica or leave "host" out`,
+      });
     }
   }
   return findings;
@@ -66,14 +84,22 @@ function checkDependsOn(services: Record<string, { dependsOn?: string[] }>): Fin
     graph.set(name, needs);
     needs.forEach((need, index) => {
       const at = ['spec', 'services', name, 'dependsOn', index];
-      if (need === name) findings.push({ path: at, message: `${displayPath(at)}: service "${name}" cannot depend on itself` });
-      else if (!(need in services)) findings.push({ path: at, message: `${displayPath(at)}: no service "${need}" in this stack (services: ${Object.keys(services).join(', ')})` });
+      if (need === name)
+        findings.push({ path: at, message: `${displayPath(at)}: service "${name}" cannot depend on itself` });
+      else if (!(need in services))
+        findings.push({
+          path: at,
+          message: `${displayPath(at)}: no service "${need}" in this stack (services: ${Object.keys(services).join(', ')})`,
+        });
     });
   }
   const cycle = findCycle(new Map([...graph].map(([name, needs]) => [name, needs.filter((n) => n !== name)])));
   if (cycle) {
     const first = cycle[0]!;
-    findings.push({ path: ['spec', 'services', first, 'dependsOn'], message: `spec.services: dependsOn forms a cycle: ${cycle.join(' -> ')}` });
+    findings.push({
+      path: ['spec', 'services', first, 'dependsOn'],
+      message: `spec.services: dependsOn forms a cycle: ${cycle.join(' -> ')}`,
+    });
   }
   return findings;
 }

@@ -49,24 +49,36 @@ function gate(base: FieldPath, policy: Policy, gated: Gated): Finding[] {
   const findings: Finding[] = [];
   const at = (...rest: (string | number)[]): FieldPath => [...base, ...rest];
   if (gated.privileged === true && !policy.allowPrivileged) {
-    findings.push({ path: at('privileged'), message: `${displayPath(at('privileged'))}: privileged containers are not allowed; the operator can allow them with --allow-privileged` });
+    findings.push({
+      path: at('privileged'),
+      message: `${displayPath(at('privileged'))}: privileged containers are not allowed; the operator can allow them with --allow-privileged`,
+    });
   }
   const allowedCaps = new Set(policy.allowCapabilities.map(normalizeCapability));
   (gated.capabilities ?? []).forEach((cap, index) => {
     const name = normalizeCapability(cap);
     if (!allowedCaps.has(name) && !allowedCaps.has('ALL')) {
       const path = at(gated.capabilitiesKey, index);
-      findings.push({ path, message: `${displayPath(path)}: capability ${name} is not allowed; the operator can allow it with --allow-capabilities ${name}` });
+      findings.push({
+        path,
+        message: `${displayPath(path)}: capability ${name} is not allowed; the operator can allow it with --allow-capabilities ${name}`,
+      });
     }
   });
   if ((gated.devices ?? []).length > 0 && !policy.allowDevices) {
     const path = at('devices');
-    findings.push({ path, message: `${displayPath(path)}: host devices are not allowed; the operator can allow them with --allow-devices` });
+    findings.push({
+      path,
+      message: `${displayPath(path)}: host devices are not allowed; the operator can allow them with --allow-devices`,
+    });
   }
   for (const [key, value] of Object.entries(gated.namespaces)) {
     if (value !== undefined && !policy.allowHostNamespaces) {
       const path = at(key);
-      findings.push({ path, message: `${displayPath(path)}: sharing the host's ${key} namespace is not allowed; the operator can allow it with --allow-host-namespaces` });
+      findings.push({
+        path,
+        message: `${displayPath(path)}: sharing the host's ${key} namespace is not allowed; the operator can allow it with --allow-host-namespaces`,
+      });
     }
   }
   return findings;

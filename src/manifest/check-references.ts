@@ -20,7 +20,12 @@ export function emptyReferenceCheck(): ReferenceCheck {
 }
 
 /** Resolves one referenced path, recording the reference or a finding at `at`. */
-export function checkReference(check: ReferenceCheck, at: FieldPath, request: Omit<ReferenceRequest, 'field'>, context: ReferenceContext): Reference | undefined {
+export function checkReference(
+  check: ReferenceCheck,
+  at: FieldPath,
+  request: Omit<ReferenceRequest, 'field'>,
+  context: ReferenceContext,
+): Reference | undefined {
   const field = displayPath(at);
   const result = resolveReference({ ...request, field }, context);
   if ('message' in result) {
@@ -41,6 +46,12 @@ function checkEnvFile(check: ReferenceCheck, at: FieldPath, reference: Reference
   }
   const file = context.access.display(reference.path);
   for (const problem of parseDotenv(read.text).problems) {
-    check.problems.push({ file, line: problem.line, column: problem.column, path: '', message: `env file: ${problem.message}` });
+    check.problems.push({
+      file,
+      line: problem.line,
+      column: problem.column,
+      path: '',
+      message: `env file: ${problem.message}`,
+    });
   }
 }

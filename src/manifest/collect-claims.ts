@@ -16,7 +16,14 @@ export function collectClaims(manifest: Manifest): UnplacedClaim[] {
   for (const site of containerSites(manifest)) {
     (site.fields.ports ?? []).forEach((port, index) => {
       if (port.host === undefined) return;
-      claims.push(portClaim([...site.path, 'ports', index, 'host'], port.protocol ?? 'tcp', port.hostIP ?? DEFAULT_HOST_IP, port.host));
+      claims.push(
+        portClaim(
+          [...site.path, 'ports', index, 'host'],
+          port.protocol ?? 'tcp',
+          port.hostIP ?? DEFAULT_HOST_IP,
+          port.host,
+        ),
+      );
     });
     if (site.fields.domain !== undefined) claims.push(domainClaim([...site.path, 'domain'], site.fields.domain));
   }
@@ -29,7 +36,12 @@ export function collectClaims(manifest: Manifest): UnplacedClaim[] {
 }
 
 export function portClaim(path: FieldPath, protocol: string, hostIP: string, port: number): UnplacedClaim {
-  return { type: 'port', path, ...portClaimKey(protocol, hostIP, port), label: `host port ${hostIP}:${port}/${protocol}` };
+  return {
+    type: 'port',
+    path,
+    ...portClaimKey(protocol, hostIP, port),
+    label: `host port ${hostIP}:${port}/${protocol}`,
+  };
 }
 
 export function domainClaim(path: FieldPath, domain: string): UnplacedClaim {

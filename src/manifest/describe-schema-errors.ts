@@ -41,7 +41,13 @@ export function describeSchemaErrors(
   const problems: Problem[] = [];
   for (const finding of findings) {
     const { line, column } = locate(source, finding.path, finding.anchor);
-    const problem: Problem = { file: source.file, line, column, path: toPointer(finding.path), message: finding.message };
+    const problem: Problem = {
+      file: source.file,
+      line,
+      column,
+      path: toPointer(finding.path),
+      message: finding.message,
+    };
     const key = `${line}:${column}:${problem.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -70,8 +76,15 @@ function describeError(error: ErrorObject, context: Context): Finding | undefine
   if (error.keyword === 'if' || error.keyword === 'propertyNames') return undefined;
   if (error.propertyName !== undefined) {
     const keyPath = [...path, error.propertyName];
-    const why = error.keyword === 'pattern' && typeof parent['patternErrorMessage'] === 'string' ? parent['patternErrorMessage'] : error.message ?? 'is not allowed';
-    return { path: keyPath, anchor: 'key', message: `${displayPath(keyPath)}: the name ${JSON.stringify(error.propertyName)} ${why}` };
+    const why =
+      error.keyword === 'pattern' && typeof parent['patternErrorMessage'] === 'string'
+        ? parent['patternErrorMessage']
+        : (error.message ?? 'is not allowed');
+    return {
+      path: keyPath,
+      anchor: 'key',
+      message: `${displayPath(keyPath)}: the name ${JSON.stringify(error.propertyName)} ${why}`,
+    };
   }
 
   const got = () => describeValue(error.data, quote(path));
@@ -91,7 +104,11 @@ function describeError(error: ErrorObject, context: Context): Finding | undefine
       const why = typeof parent['errorMessage'] === 'string' ? ` (${parent['errorMessage']})` : '';
       if (field !== '') return { path, anchor: 'key', message: `${field} is missing ${fields}${why}` };
       const notManifest = missing.includes('apiVersion') && missing.includes('kind');
-      return { path, anchor: 'key', message: notManifest ? `not a tinyforge manifest: missing ${fields}` : `missing ${fields}` };
+      return {
+        path,
+        anchor: 'key',
+        message: notManifest ? `not a tinyforge manifest: missing ${fields}` : `missing ${fields}`,
+      };
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
@@ -107,41 +124,81 @@ function describeError(error: ErrorObject, context: Context): Finding | undefine
     }
     case 'enum': {
       const allowed = (params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v));
-      const hint = typeof error.data === 'string' ? closest(error.data, (params['allowedValues'] as unknown[]).map(String)) : undefined;
-      return { path, anchor: 'value', message: `${subject} must be one of ${allowed.join(', ')} (got ${got()}${hint ? `; did you mean "${hint}"?` : ''})` };
+      const hint =
+        typeof error.data === 'string'
+          ? closest(error.data, (params['allowedValues'] as unknown[]).map(String))
+          : undefined;
+      return {
+        path,
+        anchor: 'value',
+        message: `${subject} must be one of ${allowed.join(', ')} (got ${got()}${hint ? `; did you mean "${hint}"?` : ''})`,
+      };
     }
     case 'const':
-      return { path, anchor: 'value', message: `${subject} must be ${JSON.stringify(params['allowedValue'])} (got ${got()})` };
+      return {
+        path,
+        anchor: 'value',
+        message: `${subject} must be ${JSON.stringify(params['allowedValue'])} (got ${got()})`,
+      };
     case 'pattern': {
-      const why = typeof parent['patternErrorMessage'] === 'string' ? parent['patternErrorMessage'] : `must match ${String(params['pattern'])}`;
+      const why =
+        typeof parent['patternErrorMessage'] === 'string'
+          ? parent['patternErrorMessage']
+          : `must match ${String(params['pattern'])}`;
       return { path, anchor: 'value', message: `${subject} ${why} (got ${got()})` };
     }
     case 'minimum':
     case 'exclusiveMinimum':
     case 'maximum':
     case 'exclusiveMaximum': {
-      const words = { minimum: 'at least', exclusiveMinimum: 'more than', maximum: 'at most', exclusiveMaximum: 'less than' }[error.keyword];
-      return { path, anchor: 'value', message: `${subject} must be ${words} ${String(params['limit'])} (got ${got()})` };
+      const words = {
+        minimum: 'at least',
+        exclusiveMinimum: 'more than',
+        maximum: 'at most',
+        exclusiveMaximum: 'less than',
+      }[error.keyword];
+      return {
+        path,
+        anchor: 'value',
+        message: `${subject} must be ${words} ${String(params['limit'])} (got ${got()})`,
+      };
     }
     case 'minItems':
-      return { path, anchor: 'value', message: `${subject} must list at least ${String(params['limit'])} item${params['limit'] === 1 ? '' : 's'}` };
+      return {
+        path,
+        anchor: 'value',
+        message: `${subject} must list at least ${String(params['limit'])} item${params['limit'] === 1 ? '' : 's'}`,
+      };
     case 'maxItems':
       return { path, anchor: 'value', message: `${subject} may list at most ${String(params['limit'])} items` };
     case 'minProperties':
-      return { path, anchor: 'value', message: `${subject} must have at least ${String(params['limit'])} entr${params['limit'] === 1 ? 'y' : 'ies'}` };
+      return {
+        path,
+        anchor: 'value',
+        message: `${subject} must have at least ${String(params['limit'])} entr${params['limit'] === 1 ? 'y' : 'ies'}`,
+      };
     case 'maxProperties':
       return { path, anchor: 'value', message: `${subject} may have at most ${String(params['limit'])} entries` };
     case 'minLength':
       return { path, anchor: 'value', message: `${subject} must not be empty` };
     case 'maxLength':
-      return { path, anchor: 'value', message: `${subject} is too long (at most ${String(params['limit'])} characters)` };
+      return {
+        path,
+        anchor: 'value',
+        message: `${subject} is too long (at most ${String(params['limit'])} characters)`,
+      };
     case 'uniqueItems': {
       const list = Array.isArray(error.data) ? error.data : [];
       const duplicate = list[Number(params['j'])];
-      return { path: [...path, Number(params['j'])], anchor: 'value', message: `${subject} lists ${describeValue(duplicate)} more than once` };
+      return {
+        path: [...path, Number(params['j'])],
+        anchor: 'value',
+        message: `${subject} lists ${describeValue(duplicate)} more than once`,
+      };
     }
     case 'anyOf': {
-      const why = typeof parent['errorMessage'] === 'string' ? parent['errorMessage'] : 'has a form that is not supported here';
+      const why =
+        typeof parent['errorMessage'] === 'string' ? parent['errorMessage'] : 'has a form that is not supported here';
       return { path, anchor: 'value', message: `${subject} ${why} (got ${got()})` };
     }
     default:
@@ -163,7 +220,12 @@ function pruneAnyOf(errors: readonly ErrorObject[]): ErrorObject[] {
     const inBranch = errors.filter((e) => e !== anyOf && e.schemaPath.startsWith(prefix));
     const typeFailed = new Set(
       inBranch
-        .filter((e) => e.keyword === 'type' && e.instancePath === anyOf.instancePath && /^\d+\/type$/.test(e.schemaPath.slice(prefix.length)))
+        .filter(
+          (e) =>
+            e.keyword === 'type' &&
+            e.instancePath === anyOf.instancePath &&
+            /^\d+\/type$/.test(e.schemaPath.slice(prefix.length)),
+        )
         .map((e) => Number(e.schemaPath.slice(prefix.length).split('/')[0])),
     );
     const fitting = Array.from({ length: branchCount }, (_, i) => i).filter((i) => !typeFailed.has(i));
@@ -180,7 +242,10 @@ function pruneAnyOf(errors: readonly ErrorObject[]): ErrorObject[] {
 function valueAt(data: unknown, path: FieldPath): unknown {
   let current = data;
   for (const segment of path) {
-    current = current !== null && typeof current === 'object' ? (current as Record<string | number, unknown>)[segment] : undefined;
+    current =
+      current !== null && typeof current === 'object'
+        ? (current as Record<string | number, unknown>)[segment]
+        : undefined;
   }
   return current;
 }

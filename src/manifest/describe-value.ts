@@ -3,7 +3,7 @@ export function describeValue(value: unknown, source?: string): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (source !== undefined && source !== String(value)) return `${source}, which YAML reads as ${String(value)}`;
   return String(value);
 }

@@ -28,7 +28,11 @@ export function parseDotenv(text: string): { values: Map<string, string>; proble
     }
     const key = body.slice(0, eq).trim();
     if (!KEY.test(key)) {
-      problems.push({ line, column, message: 'variable name must be letters, digits and "_", not starting with a digit' });
+      problems.push({
+        line,
+        column,
+        message: 'variable name must be letters, digits and "_", not starting with a digit',
+      });
       return;
     }
     const value = parseValue(body.slice(eq + 1).trim());

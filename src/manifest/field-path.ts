@@ -3,7 +3,7 @@ export type FieldPath = readonly (string | number)[];
 
 /** `/spec/ports/0/host` (a JSON pointer, as in `--json` output and the state file). */
 export function toPointer(path: FieldPath): string {
-  return path.map((segment) => '/' + String(segment).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 /** Splits an ajv instance path; segments that index a list become numbers. */
@@ -19,7 +19,8 @@ export function fromPointer(pointer: string, data: unknown): (string | number)[]
       current = current[index];
     } else {
       path.push(segment);
-      current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
+      current =
+        current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
     }
   }
   return path;

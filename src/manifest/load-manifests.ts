@@ -68,9 +68,14 @@ export function loadManifests(input: LoadInput): LoadResult {
   const named: NamedDocument[] = [];
   const invalidIds = new Set<string>();
 
-  const parsedFiles = input.files.map((file) => ({ file, parsed: parseYamlFile(file.text, input.access.display(file.path)) }));
+  const parsedFiles = input.files.map((file) => ({
+    file,
+    parsed: parseYamlFile(file.text, input.access.display(file.path)),
+  }));
   // Files that manifests refer to (a Compose file, env files) are parts of workloads, not manifests.
-  const referenced = new Set(parsedFiles.flatMap(({ file, parsed }) => referencedPaths(parsed.documents, path.dirname(file.path))));
+  const referenced = new Set(
+    parsedFiles.flatMap(({ file, parsed }) => referencedPaths(parsed.documents, path.dirname(file.path))),
+  );
   for (const { file, parsed } of parsedFiles) {
     if (referenced.has(file.path)) continue;
     problems.push(...parsed.problems);
@@ -87,7 +92,10 @@ export function loadManifests(input: LoadInput): LoadResult {
     }
   }
 
-  const across = checkAcross(named, candidates.map((c) => ({ id: c.workload.id, claims: c.claims })));
+  const across = checkAcross(
+    named,
+    candidates.map((c) => ({ id: c.workload.id, claims: c.claims })),
+  );
   problems.push(...across.problems);
   for (const id of across.rejectedIds) invalidIds.add(id);
   const rejectedNames = new Set(across.rejectedNames);
@@ -113,10 +121,14 @@ function referencedPaths(documents: readonly SourceDocument[], fromDir: string):
     const spec = value?.spec;
     if (spec === null || typeof spec !== 'object') continue;
     if (value?.kind === 'Compose' && typeof spec['file'] === 'string') paths.push(path.resolve(fromDir, spec['file']));
-    const services = spec['services'] !== null && typeof spec['services'] === 'object' ? Object.values(spec['services'] as object) : [];
+    const services =
+      spec['services'] !== null && typeof spec['services'] === 'object'
+        ? Object.values(spec['services'] as object)
+        : [];
     for (const site of [spec, ...services] as Record<string, unknown>[]) {
       const envFiles = site?.['envFiles'];
-      if (Array.isArray(envFiles)) for (const f of envFiles) if (typeof f === 'string') paths.push(path.resolve(fromDir, f));
+      if (Array.isArray(envFiles))
+        for (const f of envFiles) if (typeof f === 'string') paths.push(path.resolve(fromDir, f));
     }
   }
   return paths;
@@ -187,7 +199,12 @@ function loadDocument(source: SourceDocument, fromDir: string, input: LoadInput)
 function loadComposeFile(file: string, input: LoadInput, context: Parameters<typeof checkCompose>[3]) {
   const display = input.access.display(file);
   const read = input.access.readText(file);
-  if ('error' in read) return { problems: [{ file: display, line: 1, column: 1, path: '', message: read.error }], references: [], claims: [] };
+  if ('error' in read)
+    return {
+      problems: [{ file: display, line: 1, column: 1, path: '', message: read.error }],
+      references: [],
+      claims: [],
+    };
   const parsed = parseYamlFile(read.text, display);
   const problems = [...parsed.problems];
   const [source, extra] = parsed.documents;
@@ -198,7 +215,12 @@ function loadComposeFile(file: string, input: LoadInput, context: Parameters<typ
   const app = source.value as ComposeApp;
   const check = checkCompose(app, [], path.dirname(file), context);
   problems.push(...check.problems, ...check.findings.map((finding) => place(source, finding)));
-  return { problems, references: check.references, claims: check.claims.map((claim) => placeClaim(source, claim)), app };
+  return {
+    problems,
+    references: check.references,
+    claims: check.claims.map((claim) => placeClaim(source, claim)),
+    app,
+  };
 }
 
 function place(source: SourceDocument, finding: Finding): Problem {

@@ -76,7 +76,12 @@ function checkDocument(doc: Document.Parsed, text: string, at: At): Problem[] {
   const yamlDirective = doc.directives.yaml;
   if (yamlDirective.explicit && yamlDirective.version !== '1.2') {
     const directiveAt = text.lastIndexOf('%YAML', doc.range[0]);
-    problems.push(at(Math.max(directiveAt, 0), `%YAML ${yamlDirective.version} is not supported: manifests are YAML 1.2 (remove the directive)`));
+    problems.push(
+      at(
+        Math.max(directiveAt, 0),
+        `%YAML ${yamlDirective.version} is not supported: manifests are YAML 1.2 (remove the directive)`,
+      ),
+    );
     return problems;
   }
 
@@ -96,10 +101,20 @@ function checkDocument(doc: Document.Parsed, text: string, at: At): Problem[] {
         const start = node.range?.[0] ?? 0;
         // The node's range starts after its tag; point at the tag itself when it is near.
         const tagAt = text.lastIndexOf(tag.startsWith('!!') ? tag : '!', start);
-        problems.push(at(tagAt >= 0 && start - tagAt < 256 ? tagAt : start, `explicit tags are not supported (${tag}): write a plain value, and quote it if it should be a string`));
+        problems.push(
+          at(
+            tagAt >= 0 && start - tagAt < 256 ? tagAt : start,
+            `explicit tags are not supported (${tag}): write a plain value, and quote it if it should be a string`,
+          ),
+        );
       }
       if (isScalar(node) && typeof node.value === 'number' && !Number.isFinite(node.value)) {
-        problems.push(at(node.range?.[0] ?? 0, `${node.source ?? String(node.value)} is not a usable number (quote it if it is text)`));
+        problems.push(
+          at(
+            node.range?.[0] ?? 0,
+            `${node.source ?? String(node.value)} is not a usable number (quote it if it is text)`,
+          ),
+        );
       }
     },
     Pair(_key, pair) {
@@ -111,8 +126,15 @@ function checkDocument(doc: Document.Parsed, text: string, at: At): Problem[] {
       }
     },
   });
-  if (problems.length === 0 && doc.contents && !isMap(doc.contents) && !(isScalar(doc.contents) && doc.contents.value === null)) {
-    problems.push(at(doc.contents.range?.[0] ?? doc.range[0], 'a manifest must be a map (apiVersion, kind, metadata, spec)'));
+  if (
+    problems.length === 0 &&
+    doc.contents &&
+    !isMap(doc.contents) &&
+    !(isScalar(doc.contents) && doc.contents.value === null)
+  ) {
+    problems.push(
+      at(doc.contents.range?.[0] ?? doc.range[0], 'a manifest must be a map (apiVersion, kind, metadata, spec)'),
+    );
   }
   return problems;
 }
@@ -133,6 +155,7 @@ function describeYamlError(code: string, message: string): string {
 
 function describeToJsError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/alias count/i.test(message)) return `too many alias expansions (more than ${MAX_ALIAS_COUNT}): refusing a possible alias bomb`;
+  if (/alias count/i.test(message))
+    return `too many alias expansions (more than ${MAX_ALIAS_COUNT}): refusing a possible alias bomb`;
   return message;
 }

@@ -28,7 +28,10 @@ export interface ReferenceContext {
  * directory only into a folder the operator allowed; the Docker socket (or a folder
  * holding it) never.
  */
-export function resolveReference(request: ReferenceRequest, context: ReferenceContext): Reference | { message: string } {
+export function resolveReference(
+  request: ReferenceRequest,
+  context: ReferenceContext,
+): Reference | { message: string } {
   const { field, kind, written, fromDir, mustBe } = request;
   const { root, realRoot, access, policy } = context;
   const isHostPath = kind === 'hostPath';
@@ -57,8 +60,10 @@ export function resolveReference(request: ReferenceRequest, context: ReferenceCo
       };
     }
   }
-  if (mustBe === 'file' && info.type !== 'file') return { message: `${field}: ${JSON.stringify(written)} is not a regular file` };
-  if (mustBe === 'directory' && info.type !== 'directory') return { message: `${field}: ${JSON.stringify(written)} is not a folder` };
+  if (mustBe === 'file' && info.type !== 'file')
+    return { message: `${field}: ${JSON.stringify(written)} is not a regular file` };
+  if (mustBe === 'directory' && info.type !== 'directory')
+    return { message: `${field}: ${JSON.stringify(written)} is not a folder` };
   return { field, kind, path: absolute, realPath: info.realPath };
 }
 
@@ -67,7 +72,11 @@ function realFolder(dir: string, access: FileAccess): string {
   return info.exists ? info.realPath : path.resolve(dir);
 }
 
-function touchesDockerSocket(absolute: string, info: { realPath: string; type: string } | undefined, context: ReferenceContext): boolean {
+function touchesDockerSocket(
+  absolute: string,
+  info: { realPath: string; type: string } | undefined,
+  context: ReferenceContext,
+): boolean {
   const candidates = [absolute, ...(info ? [info.realPath] : [])];
   if (info?.type === 'socket' && /(docker|containerd)[^/]*\.sock$/.test(info.realPath)) return true;
   for (const socket of context.policy.dockerSockets) {

@@ -16,7 +16,11 @@ export function resolvePointer(document: Record<string, unknown>, ref: string): 
 }
 
 /** The property names a schema object of `document` declares, following `$ref` (for "did you mean"). */
-export function declaredProperties(document: Record<string, unknown>, schema: Record<string, unknown>, depth = 0): string[] {
+export function declaredProperties(
+  document: Record<string, unknown>,
+  schema: Record<string, unknown>,
+  depth = 0,
+): string[] {
   if (depth > 8) return [];
   const names = Object.keys((schema['properties'] as Record<string, unknown> | undefined) ?? {});
   const ref = schema['$ref'];

@@ -21,7 +21,10 @@ export type EntryBundles = Record<keyof typeof ENTRY_POINTS, Record<string, unkn
 
 /** The entry points through bundleSchema, the same rule `tinyforge schema` prints with. */
 export function bundleEntryPoints(schemas: SchemaSet): EntryBundles {
-  return { manifest: bundleSchema(schemas, ENTRY_POINTS.manifest), composeFile: bundleSchema(schemas, ENTRY_POINTS.composeFile) };
+  return {
+    manifest: bundleSchema(schemas, ENTRY_POINTS.manifest),
+    composeFile: bundleSchema(schemas, ENTRY_POINTS.composeFile),
+  };
 }
 
 /** Self-contained schemas by the id ajv holds each under: its schema file's name. */
@@ -39,7 +42,14 @@ export function entryDocuments(bundles: EntryBundles): SchemaDocuments {
  * union types are deliberate there.
  */
 export function createAjv(documents: SchemaDocuments, options: { source?: boolean } = {}): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, ...(options.source ? { code: { source: true } } : {}) });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    ...(options.source ? { code: { source: true } } : {}),
+  });
   // Editors (VS Code's JSON and YAML support) show these; ajv only has to accept them.
   ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
   ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });

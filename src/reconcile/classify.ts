@@ -22,7 +22,12 @@ export interface Classified {
  * `knownWorkloads` only words the reason: a bad signature on an unknown workload id is
  * a forged label.
  */
-export function classify(snapshot: readonly ObservedContainer[], controller: string, key: Buffer | undefined, knownWorkloads: ReadonlySet<string>): Classified {
+export function classify(
+  snapshot: readonly ObservedContainer[],
+  controller: string,
+  key: Buffer | undefined,
+  knownWorkloads: ReadonlySet<string>,
+): Classified {
   const verified = verifiedFor(key);
   const owned = new Map<string, OwnedContainer[]>();
   const foreign: ForeignEntry[] = [];
@@ -31,7 +36,12 @@ export function classify(snapshot: readonly ObservedContainer[], controller: str
     const identity = readIdentity(container.labels);
     const reason = foreignReason(container, identity, controller, key, claimed, knownWorkloads, verified);
     if (reason !== undefined || !identity) {
-      foreign.push({ containerId: container.id, name: container.name, workloadId: claimed, reason: reason ?? 'incomplete labels' });
+      foreign.push({
+        containerId: container.id,
+        name: container.name,
+        workloadId: claimed,
+        reason: reason ?? 'incomplete labels',
+      });
       continue;
     }
     const list = owned.get(identity.workloadId) ?? [];

@@ -23,13 +23,17 @@ export function composeServices(app: ComposeApp, composeDir: string): ComposeSer
     const s = raw as Record<string, unknown>;
     const fields: ContainerFields = { image: s['image'] as string };
     const pull = s['pull_policy'];
-    if (pull !== undefined) fields.pullPolicy = pull === 'always' ? 'Always' : pull === 'never' ? 'Never' : 'IfNotPresent';
+    if (pull !== undefined)
+      fields.pullPolicy = pull === 'always' ? 'Always' : pull === 'never' ? 'Never' : 'IfNotPresent';
     if (s['entrypoint'] !== undefined) fields.command = words(s['entrypoint'] as string | string[]);
     if (s['command'] !== undefined) fields.args = words(s['command'] as string | string[]);
     const env = environment(s['environment']);
     if (env) fields.env = env;
     const envFile = s['env_file'];
-    if (envFile !== undefined) fields.envFiles = (typeof envFile === 'string' ? [envFile] : (envFile as string[])).map((f) => path.resolve(composeDir, f));
+    if (envFile !== undefined)
+      fields.envFiles = (typeof envFile === 'string' ? [envFile] : (envFile as string[])).map((f) =>
+        path.resolve(composeDir, f),
+      );
     if (s['ports'] !== undefined) fields.ports = (s['ports'] as unknown[]).map(port);
     if (s['volumes'] !== undefined) fields.volumes = (s['volumes'] as unknown[]).map((v) => volume(v, composeDir));
     fields.network = typeof s['network_mode'] === 'string' ? s['network_mode'] : 'bridge';
@@ -40,7 +44,8 @@ export function composeServices(app: ComposeApp, composeDir: string): ComposeSer
     if (typeof s['stop_grace_period'] === 'string') fields.stopTimeout = s['stop_grace_period'];
     const labels = labelMap(s['labels']);
     if (labels) fields.labels = labels;
-    const limits = (s['deploy'] as { resources?: { limits?: { memory?: string; cpus?: string | number } } } | undefined)?.resources?.limits;
+    const limits = (s['deploy'] as { resources?: { limits?: { memory?: string; cpus?: string | number } } } | undefined)
+      ?.resources?.limits;
     const memory = limits?.memory ?? (s['mem_limit'] as string | number | undefined);
     const cpus = limits?.cpus ?? (s['cpus'] as string | number | undefined);
     if (memory !== undefined || cpus !== undefined) {
@@ -54,7 +59,16 @@ export function composeServices(app: ComposeApp, composeDir: string): ComposeSer
     if (Array.isArray(s['devices'])) fields.devices = (s['devices'] as string[]).map((d) => d.split(':')[0]!);
     if (s['pid'] === 'host') fields.pid = 'host';
     if (s['ipc'] === 'host') fields.ipc = 'host';
-    const hc = s['healthcheck'] as { test?: string | string[]; interval?: string; timeout?: string; retries?: number; start_period?: string; disable?: boolean } | undefined;
+    const hc = s['healthcheck'] as
+      | {
+          test?: string | string[];
+          interval?: string;
+          timeout?: string;
+          retries?: number;
+          start_period?: string;
+          disable?: boolean;
+        }
+      | undefined;
     let healthTest: string[] | undefined;
     if (hc && !hc.disable && hc.test !== undefined) {
       healthTest = typeof hc.test === 'string' ? ['CMD-SHELL', hc.test] : hc.test;
@@ -74,7 +88,9 @@ export function composeServices(app: ComposeApp, composeDir: string): ComposeSer
       name,
       fields,
       replicas: (s['deploy'] as { replicas?: number } | undefined)?.replicas ?? 1,
-      dependsOn: Array.isArray(dependsOn) ? (dependsOn as string[]) : Object.keys((dependsOn as object | undefined) ?? {}),
+      dependsOn: Array.isArray(dependsOn)
+        ? (dependsOn as string[])
+        : Object.keys((dependsOn as object | undefined) ?? {}),
       ...(healthTest ? { healthTest } : {}),
     };
   });
@@ -102,15 +118,22 @@ function environment(value: unknown): Record<string, string> | undefined {
 
 function labelMap(value: unknown): Record<string, string> | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
-  return Object.fromEntries((value as string[]).map((e) => [e.split('=')[0]!, e.includes('=') ? e.slice(e.indexOf('=') + 1) : '']));
+  if (!Array.isArray(value))
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    (value as string[]).map((e) => [e.split('=')[0]!, e.includes('=') ? e.slice(e.indexOf('=') + 1) : '']),
+  );
 }
 
 function port(value: unknown): PortMapping {
   if (typeof value === 'number') return { container: value };
   if (typeof value === 'string') {
     const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/.exec(value)!;
-    return { container: Number(m[3]), ...(m[2] ? { host: Number(m[2]), hostIP: m[1] ?? DEFAULT_HOST_IP } : {}), protocol: (m[4] as 'tcp' | 'udp' | undefined) ?? 'tcp' };
+    return {
+      container: Number(m[3]),
+      ...(m[2] ? { host: Number(m[2]), hostIP: m[1] ?? DEFAULT_HOST_IP } : {}),
+      protocol: (m[4] as 'tcp' | 'udp' | undefined) ?? 'tcp',
+    };
   }
   const long = value as { target: number; published?: number | string; host_ip?: string; protocol?: 'tcp' | 'udp' };
   return {
@@ -124,7 +147,9 @@ function volume(value: unknown, composeDir: string): VolumeMount {
   if (typeof value === 'string') {
     const [source = '', target = '', mode] = value.split(':');
     const readOnly = mode === 'ro';
-    return /^[./]/.test(source) ? { hostPath: path.resolve(composeDir, source), target, readOnly } : { name: source, target, readOnly };
+    return /^[./]/.test(source)
+      ? { hostPath: path.resolve(composeDir, source), target, readOnly }
+      : { name: source, target, readOnly };
   }
   const long = value as { type: 'volume' | 'bind'; source: string; target: string; read_only?: boolean };
   return long.type === 'bind'

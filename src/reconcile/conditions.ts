@@ -4,7 +4,14 @@ import type { Condition, ConditionType } from '../api/state-types.js';
  * Sets a condition; `lastTransitionTime` moves only when `status` changes (reason and
  * message may change any time). Answers a new array, in a stable order.
  */
-export function setCondition(conditions: readonly Condition[], type: ConditionType, status: Condition['status'], reason: string, message: string, now: Date): Condition[] {
+export function setCondition(
+  conditions: readonly Condition[],
+  type: ConditionType,
+  status: Condition['status'],
+  reason: string,
+  message: string,
+  now: Date,
+): Condition[] {
   const previous = conditions.find((c) => c.type === type);
   const next: Condition = {
     type,

@@ -19,7 +19,13 @@ export interface ContainerSpec {
   mounts: { type: 'volume' | 'bind'; source: string; target: string; readOnly: boolean }[];
   network: string;
   restart: string;
-  healthcheck: { test: string[]; intervalMs: number | null; timeoutMs: number | null; retries: number | null; startPeriodMs: number | null } | null;
+  healthcheck: {
+    test: string[];
+    intervalMs: number | null;
+    timeoutMs: number | null;
+    retries: number | null;
+    startPeriodMs: number | null;
+  } | null;
   memoryBytes: number | null;
   cpus: number | null;
   user: string | null;
@@ -61,7 +67,12 @@ export function containerSpec(inputs: SpecInputs): ContainerSpec {
   });
   const mounts = (fields.volumes ?? []).map((volume) =>
     'hostPath' in volume
-      ? { type: 'bind' as const, source: reference(volume.hostPath)?.realPath ?? path.resolve(dir, volume.hostPath), target: volume.target, readOnly: volume.readOnly ?? false }
+      ? {
+          type: 'bind' as const,
+          source: reference(volume.hostPath)?.realPath ?? path.resolve(dir, volume.hostPath),
+          target: volume.target,
+          readOnly: volume.readOnly ?? false,
+        }
       : { type: 'volume' as const, source: volume.name, target: volume.target, readOnly: volume.readOnly ?? false },
   );
   const hc = fields.healthcheck;
@@ -72,19 +83,25 @@ export function containerSpec(inputs: SpecInputs): ContainerSpec {
     cmd: fields.args ?? null,
     env: { ...(fields.env ?? {}) },
     envFiles,
-    ports: (fields.ports ?? []).map((p) => ({ container: p.container, host: p.host ?? null, hostIP: p.hostIP ?? DEFAULT_HOST_IP, protocol: p.protocol ?? 'tcp' })),
+    ports: (fields.ports ?? []).map((p) => ({
+      container: p.container,
+      host: p.host ?? null,
+      hostIP: p.hostIP ?? DEFAULT_HOST_IP,
+      protocol: p.protocol ?? 'tcp',
+    })),
     mounts,
     network: fields.network ?? 'bridge',
     restart: fields.restart ?? 'unless-stopped',
-    healthcheck: hc && test
-      ? {
-          test,
-          intervalMs: hc.interval ? parseDuration(hc.interval) : null,
-          timeoutMs: hc.timeout ? parseDuration(hc.timeout) : null,
-          retries: hc.retries ?? null,
-          startPeriodMs: hc.startPeriod ? parseDuration(hc.startPeriod) : null,
-        }
-      : null,
+    healthcheck:
+      hc && test
+        ? {
+            test,
+            intervalMs: hc.interval ? parseDuration(hc.interval) : null,
+            timeoutMs: hc.timeout ? parseDuration(hc.timeout) : null,
+            retries: hc.retries ?? null,
+            startPeriodMs: hc.startPeriod ? parseDuration(hc.startPeriod) : null,
+          }
+        : null,
     memoryBytes: fields.resources?.memory ? parseSize(fields.resources.memory) : null,
     cpus: fields.resources?.cpus ?? null,
     user: fields.user ?? null,

@@ -22,11 +22,32 @@ export class CountingPort implements DockerPort {
     this.calls[method] = (this.calls[method] ?? 0) + 1;
   }
 
-  list = () => (this.#count('list'), this.#port.list());
-  imagePresent = (image: string) => (this.#count('imagePresent'), this.#port.imagePresent(image));
-  pull = (image: string) => (this.#count('pull'), this.#port.pull(image));
-  create = (request: Parameters<DockerPort['create']>[0]) => (this.#count('create'), this.#port.create(request));
-  start = (id: string) => (this.#count('start'), this.#port.start(id));
-  stop = (id: string, timeoutSeconds: number) => (this.#count('stop'), this.#port.stop(id, timeoutSeconds));
-  remove = (id: string) => (this.#count('remove'), this.#port.remove(id));
+  list = () => {
+    this.#count('list');
+    return this.#port.list();
+  };
+  imagePresent = (image: string) => {
+    this.#count('imagePresent');
+    return this.#port.imagePresent(image);
+  };
+  pull = (image: string) => {
+    this.#count('pull');
+    return this.#port.pull(image);
+  };
+  create = (request: Parameters<DockerPort['create']>[0]) => {
+    this.#count('create');
+    return this.#port.create(request);
+  };
+  start = (id: string) => {
+    this.#count('start');
+    return this.#port.start(id);
+  };
+  stop = (id: string, timeoutSeconds: number) => {
+    this.#count('stop');
+    return this.#port.stop(id, timeoutSeconds);
+  };
+  remove = (id: string) => {
+    this.#count('remove');
+    return this.#port.remove(id);
+  };
 }

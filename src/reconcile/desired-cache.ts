@@ -13,7 +13,10 @@ interface CacheDeps {
  * loaded manifests many times, and a rescan brings new workload objects when anything
  * (a manifest or a file it refers to) changed.
  */
-const desiredCache = new WeakMap<Workload, { controller: string; digest: CacheDeps['digest']; desired: DesiredContainer[]; hash: string }>();
+const desiredCache = new WeakMap<
+  Workload,
+  { controller: string; digest: CacheDeps['digest']; desired: DesiredContainer[]; hash: string }
+>();
 export function cachedDesired(workload: Workload, deps: CacheDeps): DesiredContainer[] {
   return cachedEntry(workload, deps).desired;
 }
@@ -26,7 +29,6 @@ export function cachedEntry(workload: Workload, deps: CacheDeps) {
   desiredCache.set(workload, entry);
   return entry;
 }
-
 
 /** The hash of a workload's whole desired spec (of its manifest, for kinds without containers). */
 export function workloadHash(workload: Workload, desired: readonly DesiredContainer[]): string {

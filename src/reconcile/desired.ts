@@ -92,7 +92,15 @@ export function desiredContainers(workload: Workload, context: DesiredContext): 
   let strategy: DesiredContainer['strategy'] = 'recreate';
   switch (manifest.kind) {
     case 'Image':
-      sites = [{ role: 'image', fields: manifest.spec, replicas: manifest.spec.replicas ?? 1, dependsOn: [], dir: workload.dir }];
+      sites = [
+        {
+          role: 'image',
+          fields: manifest.spec,
+          replicas: manifest.spec.replicas ?? 1,
+          dependsOn: [],
+          dir: workload.dir,
+        },
+      ];
       strategy = manifest.spec.update?.strategy ?? 'recreate';
       break;
     case 'Stack':
@@ -143,7 +151,11 @@ export function desiredContainers(workload: Workload, context: DesiredContext): 
           ...fields,
           image: `${image}:${stage.tag}`,
           // On network host the port is the slot's own, set when it is created.
-          env: { ...(hostNetwork || port === undefined ? {} : { PORT: String(port) }), ...(fields.env ?? {}), ...(stage.env ?? {}) },
+          env: {
+            ...(hostNetwork || port === undefined ? {} : { PORT: String(port) }),
+            ...(fields.env ?? {}),
+            ...(stage.env ?? {}),
+          },
           // Routes are per stage: a project-wide domain would route two stages to one name.
           domain: stage.domain,
         },

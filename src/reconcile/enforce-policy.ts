@@ -22,14 +22,17 @@ export function enforcePolicy(spec: ContainerSpec, scope: PolicyScope): void {
   };
   if (spec.privileged && !policy.allowPrivileged) refuse('privileged', '--allow-privileged');
   const caps = new Set(policy.allowCapabilities.map(normalizeCapability));
-  for (const cap of spec.capAdd.map(normalizeCapability)) if (!caps.has(cap) && !caps.has('ALL')) refuse(`capability ${cap}`, `--allow-capabilities ${cap}`);
+  for (const cap of spec.capAdd.map(normalizeCapability))
+    if (!caps.has(cap) && !caps.has('ALL')) refuse(`capability ${cap}`, `--allow-capabilities ${cap}`);
   if (spec.devices.length > 0 && !policy.allowDevices) refuse('devices', '--allow-devices');
-  for (const ns of ['pid', 'ipc', 'uts', 'userns'] as const) if (spec[ns] !== null && !policy.allowHostNamespaces) refuse(`${ns}: host`, '--allow-host-namespaces');
+  for (const ns of ['pid', 'ipc', 'uts', 'userns'] as const)
+    if (spec[ns] !== null && !policy.allowHostNamespaces) refuse(`${ns}: host`, '--allow-host-namespaces');
   for (const mount of spec.mounts) {
     if (mount.type !== 'bind') continue;
     const source = path.resolve(mount.source);
     for (const socket of policy.dockerSockets) {
-      if (within(socket, source)) throw new PolicyViolationError(`mounting ${source} would expose the Docker socket; never allowed`);
+      if (within(socket, source))
+        throw new PolicyViolationError(`mounting ${source} would expose the Docker socket; never allowed`);
     }
     if (!within(source, scope.manifestDir) && !policy.allowHostPaths.some((dir) => within(source, dir))) {
       refuse(`host path ${source}`, `--allow-host-paths ${source}`);

@@ -72,17 +72,43 @@ export interface ExecuteResult {
  * its workload for this tick and is reported; other workloads go on. Stops and removals
  * run two at a time at most (Docker 20.10 deadlocks under more, moby#42545).
  */
-export async function executePlan(actions: readonly Action[], snapshot: readonly ObservedContainer[], deps: ExecuteDeps): Promise<ExecuteResult> {
-  const result: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), removed: new Set(), unreachable: null, routed: [] };
+export async function executePlan(
+  actions: readonly Action[],
+  snapshot: readonly ObservedContainer[],
+  deps: ExecuteDeps,
+): Promise<ExecuteResult> {
+  const result: ExecuteResult = {
+    errors: new Map(),
+    events: [],
+    placed: new Map(),
+    started: new Set(),
+    removed: new Set(),
+    unreachable: null,
+    routed: [],
+  };
   const byWorkload = new Map<string, Action[]>();
-  for (const action of actions) byWorkload.set(action.workloadId, [...(byWorkload.get(action.workloadId) ?? []), action]);
+  for (const action of actions)
+    byWorkload.set(action.workloadId, [...(byWorkload.get(action.workloadId) ?? []), action]);
   const workloads = new Semaphore(deps.concurrency);
   const { creates, removals } = deps.limits ?? executionLimits(deps.concurrency);
   const images = new Map<string, Promise<void>>();
   // Ports held by any container the engine lists, published or given to a slot.
-  const takenPorts = new Set(snapshot.flatMap((c) => [...c.ports, ...(c.labels[Label.port] ? [Number(c.labels[Label.port])] : [])]));
-  const context: Context = { deps, result, snapshot, creates, removals, images, takenPorts, portLock: new Semaphore(1) };
-  await Promise.all([...byWorkload].map(([workloadId, list]) => workloads.run(() => runWorkload(workloadId, list, context))));
+  const takenPorts = new Set(
+    snapshot.flatMap((c) => [...c.ports, ...(c.labels[Label.port] ? [Number(c.labels[Label.port])] : [])]),
+  );
+  const context: Context = {
+    deps,
+    result,
+    snapshot,
+    creates,
+    removals,
+    images,
+    takenPorts,
+    portLock: new Semaphore(1),
+  };
+  await Promise.all(
+    [...byWorkload].map(([workloadId, list]) => workloads.run(() => runWorkload(workloadId, list, context))),
+  );
   return result;
 }
 
@@ -104,7 +130,8 @@ async function runWorkload(workloadId: string, actions: Action[], context: Conte
   for (const action of actions) {
     const last = batches[batches.length - 1];
     const level = (a: Action) => (a.type === 'create' || a.type === 'recreate' ? a.desired.level : -1);
-    if (last && last[0]!.type === 'create' && action.type === 'create' && level(last[0]!) === level(action)) last.push(action);
+    if (last && last[0]!.type === 'create' && action.type === 'create' && level(last[0]!) === level(action))
+      last.push(action);
     else batches.push([action]);
   }
   for (const batch of batches) {
@@ -132,7 +159,13 @@ async function apply(action: Action, context: Context): Promise<void> {
       return;
     case 'remove':
       await removeContainer(action.container, context);
-      event(context, 'Normal', action.workloadId, action.prune ? Reason.Pruned : Reason.Removed, describeAction(action));
+      event(
+        context,
+        'Normal',
+        action.workloadId,
+        action.prune ? Reason.Pruned : Reason.Removed,
+        describeAction(action),
+      );
       return;
     case 'create':
       await ensureImage(action.desired, context);
@@ -169,7 +202,8 @@ async function apply(action: Action, context: Context): Promise<void> {
 async function removeContainer(container: ObservedContainer, context: Context): Promise<void> {
   const grace = context.deps.specs.get(container.labels[Label.specHash] ?? '')?.stopTimeoutSeconds ?? 10;
   await context.removals.run(async () => {
-    if (container.state === 'running' || container.state === 'restarting' || container.state === 'paused') await context.deps.docker.stop(container.id, grace);
+    if (container.state === 'running' || container.state === 'restarting' || container.state === 'paused')
+      await context.deps.docker.stop(container.id, grace);
     await context.deps.docker.remove(container.id);
   });
   context.result.removed.add(container.id);
@@ -205,12 +239,25 @@ async function createAndStart(desired: DesiredContainer, context: Context): Prom
     extra[Label.port] = String(port);
     row.ports = [port];
     if (rollout.hostNetwork) env.set('PORT', String(port));
-    else if (rollout.port !== null) spec = { ...spec, ports: [...spec.ports, { container: rollout.port, host: port, hostIP: DEFAULT_HOST_IP, protocol: 'tcp' }] };
+    else if (rollout.port !== null)
+      spec = {
+        ...spec,
+        ports: [...spec.ports, { container: rollout.port, host: port, hostIP: DEFAULT_HOST_IP, protocol: 'tcp' }],
+      };
   }
   const labels = {
     ...desired.spec.labels,
     ...ownershipLabels(
-      { controller: deps.controller, workloadId: desired.workloadId, kind: desired.kind, name: desired.workloadName, role: desired.role, replica: desired.replica, specHash: desired.hash, slot: desired.slot },
+      {
+        controller: deps.controller,
+        workloadId: desired.workloadId,
+        kind: desired.kind,
+        name: desired.workloadName,
+        role: desired.role,
+        replica: desired.replica,
+        specHash: desired.hash,
+        slot: desired.slot,
+      },
       desired.name,
       deps.key,
       extra,
@@ -221,7 +268,9 @@ async function createAndStart(desired: DesiredContainer, context: Context): Prom
       return await deps.docker.create({ name: desired.name, spec, labels, env: [...env].map(([k, v]) => `${k}=${v}`) });
     } catch (error) {
       if (error instanceof NameConflictError) {
-        throw new NameConflictError(`container name ${desired.name} is taken by a container tinyforge does not own; remove or rename it`);
+        throw new NameConflictError(
+          `container name ${desired.name} is taken by a container tinyforge does not own; remove or rename it`,
+        );
       }
       throw error;
     }
@@ -250,7 +299,8 @@ async function ensureImage(desired: DesiredContainer, context: Context): Promise
     pending = (async () => {
       if (desired.pullPolicy === 'Always') return docker.pull(image);
       if (await docker.imagePresent(image)) return;
-      if (desired.pullPolicy === 'Never') throw new ImageUnavailableError(`image ${image} is not on the host and pullPolicy is Never`);
+      if (desired.pullPolicy === 'Never')
+        throw new ImageUnavailableError(`image ${image} is not on the host and pullPolicy is Never`);
       await docker.pull(image);
     })();
     context.images.set(key, pending);
@@ -258,11 +308,20 @@ async function ensureImage(desired: DesiredContainer, context: Context): Promise
   await pending;
 }
 
-function preflightPorts(desired: DesiredContainer, old: readonly ObservedContainer[], snapshot: readonly ObservedContainer[]): void {
+function preflightPorts(
+  desired: DesiredContainer,
+  old: readonly ObservedContainer[],
+  snapshot: readonly ObservedContainer[],
+): void {
   for (const port of desired.spec.ports) {
     if (port.host === null) continue;
-    const holder = snapshot.find((c) => c.ports.includes(port.host!) && !old.some((o) => o.id === c.id) && c.state === 'running');
-    if (holder) throw new Error(`host port ${port.host} is in use by container ${holder.name}; ${targetName(desired.workloadId, desired.rowId)} left as it is`);
+    const holder = snapshot.find(
+      (c) => c.ports.includes(port.host!) && !old.some((o) => o.id === c.id) && c.state === 'running',
+    );
+    if (holder)
+      throw new Error(
+        `host port ${port.host} is in use by container ${holder.name}; ${targetName(desired.workloadId, desired.rowId)} left as it is`,
+      );
   }
 }
 

@@ -1,7 +1,10 @@
 import type { ControllerState } from '../api/state-types.js';
 
 /** The state of a controller that has not ticked yet: what a missing or corrupt state file becomes. */
-export function initialState(controller: { name: string; manifestDir: string; pid: number }, now: Date): ControllerState {
+export function initialState(
+  controller: { name: string; manifestDir: string; pid: number },
+  now: Date,
+): ControllerState {
   return {
     apiVersion: 'tinyforge.dev/v1',
     kind: 'ControllerState',

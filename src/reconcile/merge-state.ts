@@ -7,7 +7,12 @@ import type { ControllerState, StateEvent } from '../api/state-types.js';
  * every other workload stays as it is now; controller, invalid and foreign are the
  * newest; the result's events are appended.
  */
-export function mergeScoped(current: ControllerState, result: ControllerState, newEvents: readonly StateEvent[], scope: ReadonlySet<string>): ControllerState {
+export function mergeScoped(
+  current: ControllerState,
+  result: ControllerState,
+  newEvents: readonly StateEvent[],
+  scope: ReadonlySet<string>,
+): ControllerState {
   const workloads = { ...current.workloads };
   for (const id of scope) {
     const status = result.workloads[id];

@@ -83,7 +83,9 @@ export function observeRows(input: ObserveInput): Map<string, ContainerRow[]> {
 
 /** The host ports a row shows: those published, or a Project slot's own port on network host (which publishes nothing). */
 export function rowPorts(container: ObservedContainer): number[] {
-  return container.ports.length > 0 || container.labels[Label.port] === undefined ? container.ports : [Number(container.labels[Label.port])];
+  return container.ports.length > 0 || container.labels[Label.port] === undefined
+    ? container.ports
+    : [Number(container.labels[Label.port])];
 }
 
 export function normalizeState(state: DockerState): RowState {

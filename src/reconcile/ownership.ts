@@ -20,7 +20,12 @@ export interface ContainerIdentity {
  * labels and the container name, so a label copied onto another container, or edited,
  * no longer verifies. `extra` holds further `tinyforge.*` labels to sign along.
  */
-export function ownershipLabels(identity: ContainerIdentity, containerName: string, key: Buffer, extra: Record<string, string> = {}): Record<string, string> {
+export function ownershipLabels(
+  identity: ContainerIdentity,
+  containerName: string,
+  key: Buffer,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const labels: Record<string, string> = {
     [Label.managed]: 'true',
     [Label.controller]: identity.controller,
@@ -68,7 +73,15 @@ export function rowIdOf(identity: Pick<ContainerIdentity, 'workloadId' | 'role' 
 export function readIdentity(labels: Record<string, string>): ContainerIdentity | undefined {
   const replica = Number(labels[Label.replica]);
   const get = (k: string) => labels[k];
-  const [controller, workloadId, kind, name, role, specHash] = [Label.controller, Label.workloadId, Label.workloadKind, Label.workloadName, Label.role, Label.specHash].map(get);
-  if (!controller || !workloadId || !kind || !name || !role || !specHash || !Number.isInteger(replica) || replica < 1) return undefined;
+  const [controller, workloadId, kind, name, role, specHash] = [
+    Label.controller,
+    Label.workloadId,
+    Label.workloadKind,
+    Label.workloadName,
+    Label.role,
+    Label.specHash,
+  ].map(get);
+  if (!controller || !workloadId || !kind || !name || !role || !specHash || !Number.isInteger(replica) || replica < 1)
+    return undefined;
   return { controller, workloadId, kind, name, role, replica, specHash, slot: labels[Label.slot] ?? null };
 }

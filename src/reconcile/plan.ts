@@ -9,7 +9,14 @@ import { specChanges } from './spec-changes.js';
 export type Action =
   | { type: 'create'; workloadId: string; desired: DesiredContainer; cause: string; selfHeal: boolean }
   | { type: 'start'; workloadId: string; rowId: string; container: ObservedContainer; cause: string }
-  | { type: 'recreate'; workloadId: string; desired: DesiredContainer; old: ObservedContainer[]; startFirst: boolean; cause: string }
+  | {
+      type: 'recreate';
+      workloadId: string;
+      desired: DesiredContainer;
+      old: ObservedContainer[];
+      startFirst: boolean;
+      cause: string;
+    }
   | { type: 'remove'; workloadId: string; rowId: string; container: ObservedContainer; cause: string; prune: boolean }
   | { type: 'route'; workloadId: string; stage: string; route: Route; rowIds: string[]; slot: Slot; cause: string }
   | { type: 'unroute'; workloadId: string; routeId: string; cause: string };
@@ -95,7 +102,9 @@ function planWorkload(
   const surplus = owned.filter((o) => !desiredIds.has(rowIdOf(o.identity)));
   const desiredRoles = new Set(desired.map((d) => d.role));
   for (const { container, identity } of sortForRemoval(surplus)) {
-    const cause = desiredRoles.has(identity.role) ? `scaled down to ${desired.filter((d) => d.role === identity.role).length}` : `service ${identity.role} removed`;
+    const cause = desiredRoles.has(identity.role)
+      ? `scaled down to ${desired.filter((d) => d.role === identity.role).length}`
+      : `service ${identity.role} removed`;
     removals.push(removeAction(workloadId, rowIdOf(identity), container, cause));
   }
 
@@ -106,18 +115,30 @@ function planWorkload(
     const holder = (byName.get(d.name) ?? []).find((c) => !mine.some((o) => o.container.id === c.id));
     if (current.length > 0) {
       const [keep, ...duplicates] = preferRunning(current);
-      for (const dup of duplicates) removals.push(removeAction(workloadId, d.rowId, dup.container, `duplicate of ${keep!.container.name}`));
+      for (const dup of duplicates)
+        removals.push(removeAction(workloadId, d.rowId, dup.container, `duplicate of ${keep!.container.name}`));
       // Left over by an interrupted start-first update: the new container is there already.
-      for (const old of stale) removals.push(removeAction(workloadId, d.rowId, old.container, 'replaced by an updated container'));
+      for (const old of stale)
+        removals.push(removeAction(workloadId, d.rowId, old.container, 'replaced by an updated container'));
       const state = keep!.container.state;
       if (state === 'exited' || state === 'dead' || state === 'created') {
-        if (input.mayHeal(d.rowId)) rest.push({ type: 'start', workloadId, rowId: d.rowId, container: keep!.container, cause: state === 'created' ? 'container created but not started' : `container stopped (${state})` });
+        if (input.mayHeal(d.rowId))
+          rest.push({
+            type: 'start',
+            workloadId,
+            rowId: d.rowId,
+            container: keep!.container,
+            cause: state === 'created' ? 'container created but not started' : `container stopped (${state})`,
+          });
         else plan.crashLooping.add(d.rowId);
       }
       continue;
     }
     if (holder) {
-      plan.blocked.set(workloadId, `container name ${d.name} is taken by a container tinyforge does not own (${holder.id.slice(0, 12)})`);
+      plan.blocked.set(
+        workloadId,
+        `container name ${d.name} is taken by a container tinyforge does not own (${holder.id.slice(0, 12)})`,
+      );
       continue;
     }
     if (stale.length > 0) {
@@ -133,14 +154,27 @@ function planWorkload(
       plan.crashLooping.add(d.rowId);
       continue;
     }
-    rest.push({ type: 'create', workloadId, desired: d, cause: vanished ? 'container vanished' : 'new replica', selfHeal: vanished });
+    rest.push({
+      type: 'create',
+      workloadId,
+      desired: d,
+      cause: vanished ? 'container vanished' : 'new replica',
+      selfHeal: vanished,
+    });
   }
   plan.actions.push(...removals, ...rest);
 }
 
 /** Exactly one running container per desired one, at its spec: nothing to do (the quiet tick's usual case). */
 function inSync(desired: readonly DesiredContainer[], owned: readonly OwnedContainer[]): boolean {
-  return owned.length === desired.length && desired.every((d) => owned.some((o) => o.container.state === 'running' && o.identity.specHash === d.hash && rowIdOf(o.identity) === d.rowId));
+  return (
+    owned.length === desired.length &&
+    desired.every((d) =>
+      owned.some(
+        (o) => o.container.state === 'running' && o.identity.specHash === d.hash && rowIdOf(o.identity) === d.rowId,
+      ),
+    )
+  );
 }
 
 function removeAction(workloadId: string, rowId: string, container: ObservedContainer, cause: string): Action {
@@ -163,7 +197,9 @@ function preferRunning(list: OwnedContainer[]): OwnedContainer[] {
 
 /** Highest replica first, so scaling down keeps replicas 1..N. */
 function sortForRemoval(list: readonly OwnedContainer[]): OwnedContainer[] {
-  return [...list].sort((a, b) => b.identity.replica - a.identity.replica || (a.identity.role < b.identity.role ? -1 : 1));
+  return [...list].sort(
+    (a, b) => b.identity.replica - a.identity.replica || (a.identity.role < b.identity.role ? -1 : 1),
+  );
 }
 
 /** `image/web#2`, `stack/app:worker#1`, `project/shop:production#1 (green)`: how an action's target reads. */

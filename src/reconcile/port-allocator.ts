@@ -15,7 +15,10 @@ export const DEFAULT_PORT_RANGE: PortRange = { first: 20000, last: 29999 };
  * once (the daemon's workers) do not see each other's new containers, and a slot's
  * program may not listen yet.
  */
-export function portAllocator(range: PortRange, isFree: (port: number) => Promise<boolean> = async () => true): PortAllocator {
+export function portAllocator(
+  range: PortRange,
+  isFree: (port: number) => Promise<boolean> = async () => true,
+): PortAllocator {
   const given = new Set<number>();
   return {
     async allocate(taken) {

@@ -59,7 +59,8 @@ export function planProject(input: ProjectPlanInput): ProjectPlan {
   for (const d of input.desired) stages.set(d.role, [...(stages.get(d.role) ?? []), d]);
   for (const [stage, wanted] of stages) planStage(stage, wanted, input, plan);
   // Stages no longer in the manifest: their routes and containers go.
-  for (const routeId of routesOf(input.rows.filter((r) => !stages.has(r.role)))) plan.actions.push({ type: 'unroute', workloadId: input.workloadId, routeId, cause: 'stage removed' });
+  for (const routeId of routesOf(input.rows.filter((r) => !stages.has(r.role))))
+    plan.actions.push({ type: 'unroute', workloadId: input.workloadId, routeId, cause: 'stage removed' });
   for (const o of input.owned) {
     if (stages.has(o.identity.role)) continue;
     plan.actions.push(remove(input.workloadId, o, `stage ${o.identity.role} removed`));
@@ -72,7 +73,12 @@ export function routesOf(rows: readonly ContainerRow[]): string[] {
   return [...new Set(rows.map((r) => r.routeId).filter((id): id is string => id !== null))].sort();
 }
 
-function planStage(stage: string, wanted: readonly DesiredContainer[], input: ProjectPlanInput, plan: ProjectPlan): void {
+function planStage(
+  stage: string,
+  wanted: readonly DesiredContainer[],
+  input: ProjectPlanInput,
+  plan: ProjectPlan,
+): void {
   const { workloadId, now } = input;
   const rollout = wanted[0]!.rollout!;
   const hash = wanted[0]!.hash;
@@ -81,14 +87,23 @@ function planStage(stage: string, wanted: readonly DesiredContainer[], input: Pr
   const inSlot = (slot: Slot) => mine.filter((o) => o.identity.slot === slot);
   const removals: Action[] = [];
   const rest: Action[] = [];
-  const status = (phase: StageRolloutStatus['phase'], serving: Slot | null, next: Slot | null, message: string, failedSpecHash: string | null = null) => {
+  const status = (
+    phase: StageRolloutStatus['phase'],
+    serving: Slot | null,
+    next: Slot | null,
+    message: string,
+    failedSpecHash: string | null = null,
+  ) => {
     plan.rollouts[stage] = { phase, serving, next, specHash: hash, failedSpecHash, message };
   };
 
-  for (const o of mine) if (o.identity.slot !== 'blue' && o.identity.slot !== 'green') removals.push(remove(workloadId, o, 'not in a slot'));
+  for (const o of mine)
+    if (o.identity.slot !== 'blue' && o.identity.slot !== 'green')
+      removals.push(remove(workloadId, o, 'not in a slot'));
 
   const withSpec = SLOTS.filter((slot) => inSlot(slot).some((o) => o.identity.specHash === hash));
-  let next: Slot | null = withSpec.length === 1 ? withSpec[0]! : withSpec.length === 2 ? (record?.next ?? 'blue') : null;
+  let next: Slot | null =
+    withSpec.length === 1 ? withSpec[0]! : withSpec.length === 2 ? (record?.next ?? 'blue') : null;
 
   if (next === null) {
     const occupied = SLOTS.filter((slot) => inSlot(slot).length > 0);
@@ -103,11 +118,21 @@ function planStage(stage: string, wanted: readonly DesiredContainer[], input: Pr
       return;
     }
     // A rollout still under way for an older spec is superseded by this one.
-    for (const slot of occupied) if (slot !== serving) for (const o of inSlot(slot)) removals.push(remove(workloadId, o, 'superseded by a newer spec'));
+    for (const slot of occupied)
+      if (slot !== serving)
+        for (const o of inSlot(slot)) removals.push(remove(workloadId, o, 'superseded by a newer spec'));
     next = serving ? other(serving) : 'blue';
     const targets = inTarget(wanted, next);
-    if (rollout.strategy === 'recreate' && serving) for (const o of inSlot(serving)) removals.push(remove(workloadId, o, 'replaced (strategy recreate)'));
-    for (const d of targets) rest.push({ type: 'create', workloadId, desired: d, cause: serving ? `rollout to ${next}: ${rolloutCause(inSlot(serving), d, input.specs)}` : 'new replica', selfHeal: false });
+    if (rollout.strategy === 'recreate' && serving)
+      for (const o of inSlot(serving)) removals.push(remove(workloadId, o, 'replaced (strategy recreate)'));
+    for (const d of targets)
+      rest.push({
+        type: 'create',
+        workloadId,
+        desired: d,
+        cause: serving ? `rollout to ${next}: ${rolloutCause(inSlot(serving), d, input.specs)}` : 'new replica',
+        selfHeal: false,
+      });
     status('Progressing', rollout.strategy === 'recreate' ? null : serving, next, `starting ${next} (${rollout.tag})`);
     plan.rolling.push(stage);
     plan.target.push(...targets);
@@ -118,23 +143,42 @@ function planStage(stage: string, wanted: readonly DesiredContainer[], input: Pr
   // The new slot exists: complete it, then judge it.
   const targets = inTarget(wanted, next);
   const nextContainers = inSlot(next);
-  for (const o of nextContainers) if (o.identity.specHash !== hash) removals.push(remove(workloadId, o, 'superseded by a newer spec'));
+  for (const o of nextContainers)
+    if (o.identity.specHash !== hash) removals.push(remove(workloadId, o, 'superseded by a newer spec'));
   const current = nextContainers.filter((o) => o.identity.specHash === hash);
-  for (const o of current) if (o.identity.replica > rollout.replicas) removals.push(remove(workloadId, o, `scaled down to ${rollout.replicas}`));
+  for (const o of current)
+    if (o.identity.replica > rollout.replicas)
+      removals.push(remove(workloadId, o, `scaled down to ${rollout.replicas}`));
   const ready: boolean[] = [];
   for (const d of targets) {
-    const [keep, ...duplicates] = current.filter((o) => o.identity.replica === d.replica).sort((a, b) => runningFirst(a, b) || b.container.created - a.container.created);
+    const [keep, ...duplicates] = current
+      .filter((o) => o.identity.replica === d.replica)
+      .sort((a, b) => runningFirst(a, b) || b.container.created - a.container.created);
     for (const dup of duplicates) removals.push(remove(workloadId, dup, `duplicate of ${keep!.container.name}`));
     if (!keep) {
       const vanished = input.hadContainer.has(d.rowId);
       if (vanished && !input.mayHeal(d.rowId)) plan.crashLooping.add(d.rowId);
-      else rest.push({ type: 'create', workloadId, desired: d, cause: vanished ? 'container vanished' : 'new replica', selfHeal: vanished });
+      else
+        rest.push({
+          type: 'create',
+          workloadId,
+          desired: d,
+          cause: vanished ? 'container vanished' : 'new replica',
+          selfHeal: vanished,
+        });
       ready.push(false);
       continue;
     }
     const state = keep.container.state;
     if (state === 'exited' || state === 'dead' || state === 'created') {
-      if (input.mayHeal(d.rowId)) rest.push({ type: 'start', workloadId, rowId: d.rowId, container: keep.container, cause: state === 'created' ? 'container created but not started' : `container stopped (${state})` });
+      if (input.mayHeal(d.rowId))
+        rest.push({
+          type: 'start',
+          workloadId,
+          rowId: d.rowId,
+          container: keep.container,
+          cause: state === 'created' ? 'container created but not started' : `container stopped (${state})`,
+        });
       else plan.crashLooping.add(d.rowId);
     }
     ready.push(isReady(keep, d, input));
@@ -144,17 +188,33 @@ function planStage(stage: string, wanted: readonly DesiredContainer[], input: Pr
   const old = inSlot(other(next));
   const startedMs = Math.min(...current.map((o) => o.container.created * 1000), now.getTime());
   const timedOut = now.getTime() - startedMs >= rollout.healthTimeoutMs;
-  const route = allReady ? routeAction(input, stage, next, targets, current, old.length > 0 ? `${next} is healthy: switching from ${other(next)}` : `${next} is healthy`) : undefined;
+  const route = allReady
+    ? routeAction(
+        input,
+        stage,
+        next,
+        targets,
+        current,
+        old.length > 0 ? `${next} is healthy: switching from ${other(next)}` : `${next} is healthy`,
+      )
+    : undefined;
   const unrecorded = targets.some((d) => !input.rows.some((r) => r.id === d.rowId && r.routeId !== null));
   // Level-triggered like the containers: a route the proxy lost (it restarted) is set again.
   const held = route ? input.routes?.get(route.route.id) : undefined;
-  const lost = route !== undefined && input.routes !== undefined && (held === undefined || held.domain !== route.route.domain || held.upstreams.join() !== route.route.upstreams.join());
+  const lost =
+    route !== undefined &&
+    input.routes !== undefined &&
+    (held === undefined ||
+      held.domain !== route.route.domain ||
+      held.upstreams.join() !== route.route.upstreams.join());
 
   if (allReady) {
     if (route && (old.length > 0 || unrecorded)) rest.push(route);
     else if (route && lost) rest.push({ ...route, cause: 'the proxy does not hold it' });
     // The stage lost its domain: the route it had goes.
-    if (wanted[0]!.spec.domain === null) for (const routeId of routesOf(input.rows.filter((r) => r.role === stage))) rest.push({ type: 'unroute', workloadId, routeId, cause: 'domain removed' });
+    if (wanted[0]!.spec.domain === null)
+      for (const routeId of routesOf(input.rows.filter((r) => r.role === stage)))
+        rest.push({ type: 'unroute', workloadId, routeId, cause: 'domain removed' });
     for (const o of old) rest.push(remove(workloadId, o, `rolled out to ${next}`));
     status('Complete', next, null, `${next} serves ${rollout.tag}: ${healthy}/${targets.length} healthy`);
     plan.target.push(...targets);
@@ -164,7 +224,12 @@ function planStage(stage: string, wanted: readonly DesiredContainer[], input: Pr
     plan.target.push(...targets);
   } else if (!timedOut) {
     if (old.length > 0) healSlot(workloadId, old, input, rest, plan);
-    status('Progressing', old.length > 0 ? other(next) : (record?.serving ?? null), next, `waiting for ${next} (${rollout.tag}) to become healthy: ${healthy}/${targets.length}`);
+    status(
+      'Progressing',
+      old.length > 0 ? other(next) : (record?.serving ?? null),
+      next,
+      `waiting for ${next} (${rollout.tag}) to become healthy: ${healthy}/${targets.length}`,
+    );
     plan.rolling.push(stage);
     plan.target.push(...targets);
   } else if (old.length > 0) {
@@ -185,7 +250,12 @@ function planStage(stage: string, wanted: readonly DesiredContainer[], input: Pr
     plan.target.push(...targets);
   } else {
     // No record of this rollout (the state file was lost): judge it again on the next look.
-    status('Progressing', null, next, `waiting for ${next} (${rollout.tag}) to become healthy: ${healthy}/${targets.length}`);
+    status(
+      'Progressing',
+      null,
+      next,
+      `waiting for ${next} (${rollout.tag}) to become healthy: ${healthy}/${targets.length}`,
+    );
     plan.rolling.push(stage);
     plan.target.push(...targets);
   }
@@ -193,19 +263,30 @@ function planStage(stage: string, wanted: readonly DesiredContainer[], input: Pr
 }
 
 /** Which occupied slot serves: the one the state file says, else the one with the oldest containers. */
-function servingSlot(occupied: readonly Slot[], record: StageRolloutStatus | undefined, inSlot: (slot: Slot) => OwnedContainer[]): Slot | null {
+function servingSlot(
+  occupied: readonly Slot[],
+  record: StageRolloutStatus | undefined,
+  inSlot: (slot: Slot) => OwnedContainer[],
+): Slot | null {
   if (record?.serving && occupied.includes(record.serving)) return record.serving;
   const oldest = (slot: Slot) => Math.min(...inSlot(slot).map((o) => o.container.created));
   return [...occupied].sort((a, b) => oldest(a) - oldest(b))[0] ?? null;
 }
 
 /** Stopped containers of the serving slot are started again (within the restart budget). */
-function healSlot(workloadId: string, containers: readonly OwnedContainer[], input: ProjectPlanInput, rest: Action[], plan: ProjectPlan): void {
+function healSlot(
+  workloadId: string,
+  containers: readonly OwnedContainer[],
+  input: ProjectPlanInput,
+  rest: Action[],
+  plan: ProjectPlan,
+): void {
   for (const o of containers) {
     const state = o.container.state;
     if (state !== 'exited' && state !== 'dead' && state !== 'created') continue;
     const rowId = rowIdOf(o.identity);
-    if (input.mayHeal(rowId)) rest.push({ type: 'start', workloadId, rowId, container: o.container, cause: `container stopped (${state})` });
+    if (input.mayHeal(rowId))
+      rest.push({ type: 'start', workloadId, rowId, container: o.container, cause: `container stopped (${state})` });
     else plan.crashLooping.add(rowId);
   }
 }
@@ -222,16 +303,34 @@ function isReady(o: OwnedContainer, d: DesiredContainer, input: ProjectPlanInput
   return Math.max(Number.isFinite(since) ? since : 0, upForMs(o.container.status)) >= d.rollout!.minReadyMs;
 }
 
-const UNIT_MS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000, month: 2_592_000_000, year: 31_536_000_000 };
+const UNIT_MS: Record<string, number> = {
+  second: 1000,
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+  month: 2_592_000_000,
+  year: 31_536_000_000,
+};
 
 /** How long Docker's status says a container has been up, at least (`Up 5 seconds (healthy)` -> 5000). */
 export function upForMs(status: string): number {
-  const match = /^Up (?:(Less than a second)|About an? (hour|minute)|(\d+) (second|minute|hour|day|week|month|year)s?)\b/.exec(status);
+  const match =
+    /^Up (?:(Less than a second)|About an? (hour|minute)|(\d+) (second|minute|hour|day|week|month|year)s?)\b/.exec(
+      status,
+    );
   if (!match || match[1]) return 0;
   return match[2] ? UNIT_MS[match[2]]! : Number(match[3]) * UNIT_MS[match[4]!]!;
 }
 
-function routeAction(input: ProjectPlanInput, stage: string, slot: Slot, targets: readonly DesiredContainer[], containers: readonly OwnedContainer[], cause: string): Extract<Action, { type: 'route' }> | undefined {
+function routeAction(
+  input: ProjectPlanInput,
+  stage: string,
+  slot: Slot,
+  targets: readonly DesiredContainer[],
+  containers: readonly OwnedContainer[],
+  cause: string,
+): Extract<Action, { type: 'route' }> | undefined {
   const domain = targets[0]!.spec.domain;
   if (domain === null) return undefined;
   const upstreams = containers
@@ -241,7 +340,15 @@ function routeAction(input: ProjectPlanInput, stage: string, slot: Slot, targets
     .map((port) => `127.0.0.1:${port}`)
     .sort();
   const id = routeIdOf(input.controller, targets[0]!.workloadName, stage);
-  return { type: 'route', workloadId: input.workloadId, stage, route: { id, domain, upstreams }, rowIds: targets.map((d) => d.rowId), slot, cause };
+  return {
+    type: 'route',
+    workloadId: input.workloadId,
+    stage,
+    route: { id, domain, upstreams },
+    rowIds: targets.map((d) => d.rowId),
+    slot,
+    cause,
+  };
 }
 
 function inTarget(wanted: readonly DesiredContainer[], slot: Slot): DesiredContainer[] {
@@ -257,7 +364,11 @@ function remove(workloadId: string, o: OwnedContainer, cause: string): Action {
   return { type: 'remove', workloadId, rowId: rowIdOf(o.identity), container: o.container, cause, prune: false };
 }
 
-function rolloutCause(serving: readonly OwnedContainer[], d: DesiredContainer, specs: ReadonlyMap<string, ContainerSpec>): string {
+function rolloutCause(
+  serving: readonly OwnedContainer[],
+  d: DesiredContainer,
+  specs: ReadonlyMap<string, ContainerSpec>,
+): string {
   const before = serving[0] ? specs.get(serving[0].identity.specHash) : undefined;
   const changes = before ? specChanges(before, d.spec) : [];
   if (changes.length > 0) return changes.join(', ');

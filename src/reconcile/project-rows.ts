@@ -10,7 +10,11 @@ import { rowIdOf } from './ownership.js';
  * hand) gets one from what its labels and the stage say: only the deploy path writes
  * Project rows, and this is it.
  */
-export function withProjectRows(rows: readonly ContainerRow[], owned: readonly OwnedContainer[], target: readonly DesiredContainer[]): ContainerRow[] {
+export function withProjectRows(
+  rows: readonly ContainerRow[],
+  owned: readonly OwnedContainer[],
+  target: readonly DesiredContainer[],
+): ContainerRow[] {
   const out = [...rows];
   for (const { container, identity } of owned) {
     const rowId = rowIdOf(identity);

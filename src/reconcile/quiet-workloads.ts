@@ -27,7 +27,12 @@ export function quietWorkloads(
   const quiet = new Set<string>();
   for (const [id, wanted] of desired) {
     const before = previous.workloads[id];
-    if (!before || before.phase !== 'Ready' || before.lastReconciledAt === null || before.lastAppliedRevision !== context.revision) continue;
+    if (
+      before?.phase !== 'Ready' ||
+      before.lastReconciledAt === null ||
+      before.lastAppliedRevision !== context.revision
+    )
+      continue;
     if (context.actedOn.has(id) || context.blocked.has(id)) continue;
     const project = context.projects.get(id);
     if (project && (project.rolling.length > 0 || project.failed.length > 0)) continue;
@@ -40,14 +45,33 @@ export function quietWorkloads(
 }
 
 /** Every row is a running container of the snapshot, as observed, and each is a wanted one at its spec. */
-function rowsShow(rows: readonly ContainerRow[], owned: readonly OwnedContainer[], wanted: readonly DesiredContainer[]): boolean {
+function rowsShow(
+  rows: readonly ContainerRow[],
+  owned: readonly OwnedContainer[],
+  wanted: readonly DesiredContainer[],
+): boolean {
   if (rows.length !== wanted.length || owned.length !== wanted.length) return false;
   for (const row of rows) {
     const o = owned.find((c) => c.container.id === row.containerId);
     const d = wanted.find((w) => w.rowId === row.id);
-    if (!o || !d || o.identity.specHash !== d.hash || rowIdOf(o.identity) !== row.id || row.state !== 'running' || o.container.state !== 'running') return false;
+    if (
+      !o ||
+      !d ||
+      o.identity.specHash !== d.hash ||
+      rowIdOf(o.identity) !== row.id ||
+      row.state !== 'running' ||
+      o.container.state !== 'running'
+    )
+      return false;
     const ports = rowPorts(o.container);
-    if (o.container.health !== row.health || o.container.name !== row.name || o.container.image !== row.image || ports.length !== row.ports.length || ports.some((p, i) => p !== row.ports[i])) return false;
+    if (
+      o.container.health !== row.health ||
+      o.container.name !== row.name ||
+      o.container.image !== row.image ||
+      ports.length !== row.ports.length ||
+      ports.some((p, i) => p !== row.ports[i])
+    )
+      return false;
   }
   return true;
 }

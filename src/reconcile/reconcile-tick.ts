@@ -1,4 +1,5 @@
 import type { Kind } from '../api/kinds.js';
+import type { ObservedContainer } from '../api/observed-container.js';
 import type { Problem } from '../api/problem.js';
 import { MAX_EVENTS } from '../api/state-types.js';
 import type { ContainerRow, ControllerState, StateEvent, WorkloadStatus } from '../api/state-types.js';
@@ -103,24 +104,48 @@ export interface TickResult {
  * swept, pruned or recreated: the state keeps every row as it was, or as this tick's
  * actions wrote it, and says Docker is down.
  */
-export async function reconcileTick(previous: ControllerState, view: ManifestView, deps: TickDeps, options: TickOptions): Promise<TickResult> {
+export async function reconcileTick(
+  previous: ControllerState,
+  view: ManifestView,
+  deps: TickDeps,
+  options: TickOptions,
+): Promise<TickResult> {
   const started = deps.clock.now();
   const docker = new CountingPort(deps.docker);
   // Shallow: this tick replaces what it changes and never mutates what it keeps.
   const state: ControllerState = { ...previous, controller: { ...previous.controller }, events: [...previous.events] };
-  state.invalid = view.problems.map((p) => ({ file: p.file, line: p.line, column: p.column, path: p.path, message: p.message }));
+  state.invalid = view.problems.map((p) => ({
+    file: p.file,
+    line: p.line,
+    column: p.column,
+    path: p.path,
+    message: p.message,
+  }));
   const events: StateEvent[] = [];
   const valid = new Map(view.workloads.map((w) => [w.id, w]));
   const inScope = (id: string) => options.scope === undefined || options.scope.has(id);
 
-  let snapshot;
+  let snapshot: ObservedContainer[];
   try {
     snapshot = await docker.list();
   } catch (error) {
     // Whatever the port threw, a failed list is a failed read (guarantee 1).
     state.controller.docker = { reachable: false, lastError: messageOf(error) };
     finish(state, events, started, deps.clock, docker.total);
-    return { state, events, planLines: [], outcome: { dockerReachable: false, failed: [], pruneRefused: [], rolling: [], actions: 0, dockerCalls: docker.total, mutations: 0 } };
+    return {
+      state,
+      events,
+      planLines: [],
+      outcome: {
+        dockerReachable: false,
+        failed: [],
+        pruneRefused: [],
+        rolling: [],
+        actions: 0,
+        dockerCalls: docker.total,
+        mutations: 0,
+      },
+    };
   }
   state.controller.docker = { reachable: true, lastError: null };
 
@@ -143,22 +168,34 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   }
 
   // Prune by set difference, unless the directory gives no grounds to (docs/guarantees.md #3).
-  const orphans = [...classified.owned.keys()].filter((id) => inScope(id) && !valid.has(id) && !protectedIds.has(id)).sort();
+  const orphans = [...classified.owned.keys()]
+    .filter((id) => inScope(id) && !valid.has(id) && !protectedIds.has(id))
+    .sort();
   const pruneRefusal = pruneRefusalReason(view, options.allowEmpty, orphans, previous);
   const prune = new Set(pruneRefusal === null ? orphans : []);
   if (pruneRefusal !== null) {
-    for (const id of orphans) events.push(event(deps.clock, 'Warning', id, Reason.PruneRefused, `not removing the containers of ${id}: ${pruneRefusal}`));
+    for (const id of orphans)
+      events.push(
+        event(deps.clock, 'Warning', id, Reason.PruneRefused, `not removing the containers of ${id}: ${pruneRefusal}`),
+      );
   }
 
   const specs = new Map<string, ContainerSpec>();
-  for (const status of Object.values(previous.workloads)) for (const [hash, spec] of Object.entries(status.applied ?? {})) specs.set(hash, spec as ContainerSpec);
+  for (const status of Object.values(previous.workloads))
+    for (const [hash, spec] of Object.entries(status.applied ?? {})) specs.set(hash, spec as ContainerSpec);
   for (const list of desired.values()) for (const d of list) specs.set(d.hash, d.spec);
-  const hadContainer = new Set(Object.values(previous.workloads).flatMap((w) => w.containers.filter((r) => r.containerId !== null).map((r) => r.id)));
+  const hadContainer = new Set(
+    Object.values(previous.workloads).flatMap((w) =>
+      w.containers.filter((r) => r.containerId !== null).map((r) => r.id),
+    ),
+  );
 
   // Project stages roll out blue-green; every other kind converges container by container.
   const projects = new Map<string, ProjectPlan>();
   const containerwise = new Map<string, DesiredContainer[]>();
-  const routed = [...desired].some(([id, list]) => valid.get(id)?.kind === 'Project' && list.some((d) => d.spec.domain !== null));
+  const routed = [...desired].some(
+    ([id, list]) => valid.get(id)?.kind === 'Project' && list.some((d) => d.spec.domain !== null),
+  );
   // What the proxy holds, read once (not a Docker call); a proxy that does not answer now is left for the actions to find.
   const heldRoutes = routed ? await (deps.routes ?? recordOnlyRoutes).list().catch(() => undefined) : undefined;
   for (const [id, list] of desired) {
@@ -169,12 +206,34 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     const before = previous.workloads[id];
     projects.set(
       id,
-      planProject({ workloadId: id, controller: deps.controller, desired: list, owned: classified.owned.get(id) ?? [], rows: before?.containers ?? [], rollouts: before?.rollouts, now: deps.clock.now(), hadContainer, mayHeal: deps.mayHeal, specs, routes: heldRoutes }),
+      planProject({
+        workloadId: id,
+        controller: deps.controller,
+        desired: list,
+        owned: classified.owned.get(id) ?? [],
+        rows: before?.containers ?? [],
+        rollouts: before?.rollouts,
+        now: deps.clock.now(),
+        hadContainer,
+        mayHeal: deps.mayHeal,
+        specs,
+        routes: heldRoutes,
+      }),
     );
   }
-  const plan = planActions({ desired: containerwise, owned: classified.owned, prune, snapshot, specs, hadContainer, mayHeal: deps.mayHeal });
+  const plan = planActions({
+    desired: containerwise,
+    owned: classified.owned,
+    prune,
+    snapshot,
+    specs,
+    hadContainer,
+    mayHeal: deps.mayHeal,
+  });
   // A pruned Project's routes go before its containers.
-  for (const id of prune) for (const routeId of routesOf(previous.workloads[id]?.containers ?? [])) plan.actions.unshift({ type: 'unroute', workloadId: id, routeId, cause: 'manifest deleted' });
+  for (const id of prune)
+    for (const routeId of routesOf(previous.workloads[id]?.containers ?? []))
+      plan.actions.unshift({ type: 'unroute', workloadId: id, routeId, cause: 'manifest deleted' });
   for (const [id, project] of projects) {
     plan.actions.push(...project.actions);
     for (const rowId of project.crashLooping) plan.crashLooping.add(rowId);
@@ -183,10 +242,31 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   }
   const planLines = plan.actions.map(describeAction);
   if (options.dryRun) {
-    return { state, events, planLines, outcome: { dockerReachable: true, failed: [...plan.blocked.keys()], pruneRefused: pruneRefusal ? orphans : [], rolling: [], actions: plan.actions.length, dockerCalls: docker.total, mutations: 0 } };
+    return {
+      state,
+      events,
+      planLines,
+      outcome: {
+        dockerReachable: true,
+        failed: [...plan.blocked.keys()],
+        pruneRefused: pruneRefusal ? orphans : [],
+        rolling: [],
+        actions: plan.actions.length,
+        dockerCalls: docker.total,
+        mutations: 0,
+      },
+    };
   }
 
-  let execution: ExecuteResult = { errors: new Map(), events: [], placed: new Map(), started: new Set(), removed: new Set(), unreachable: null, routed: [] };
+  let execution: ExecuteResult = {
+    errors: new Map(),
+    events: [],
+    placed: new Map(),
+    started: new Set(),
+    removed: new Set(),
+    unreachable: null,
+    routed: [],
+  };
   let final: Classified = classified;
   // The list after the actions failed: the rows are not observed, they keep what they said and what the deploy path wrote.
   let readFailed = false;
@@ -218,7 +298,14 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   }
 
   const actedOn = new Set(plan.actions.map((a) => a.workloadId));
-  const quiet = quietWorkloads(previous, desired, final.owned, { actedOn, blocked: plan.blocked, projects, revision: options.revision, hashOf: (id) => cachedEntry(valid.get(id)!, deps).hash, sourceOf: (id) => valid.get(id)!.source });
+  const quiet = quietWorkloads(previous, desired, final.owned, {
+    actedOn,
+    blocked: plan.blocked,
+    projects,
+    revision: options.revision,
+    hashOf: (id) => cachedEntry(valid.get(id)!, deps).hash,
+    sourceOf: (id) => valid.get(id)!.source,
+  });
 
   // Observe from the last snapshot; rows start from the state file plus the deployer's placeholders.
   const kinds = new Map<string, Kind>();
@@ -227,11 +314,17 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
   const rows = new Map<string, ContainerRow[]>();
   for (const [id, status] of Object.entries(previous.workloads)) rows.set(id, status.containers);
   for (const [id, placed] of execution.placed) rows.set(id, mergePlaced(rows.get(id) ?? [], placed));
-  for (const id of projects.keys()) rows.set(id, withProjectRows(rows.get(id) ?? [], final.owned.get(id) ?? [], desired.get(id) ?? []));
+  for (const id of projects.keys())
+    rows.set(id, withProjectRows(rows.get(id) ?? [], final.owned.get(id) ?? [], desired.get(id) ?? []));
   for (const id of quiet) rows.delete(id);
   const observed = readFailed
     ? unobserved(rows, kinds)
-    : observeRows({ rows, owned: quiet.size === 0 ? final.owned : new Map([...final.owned].filter(([id]) => !quiet.has(id))), known: kinds, now: deps.clock.now() });
+    : observeRows({
+        rows,
+        owned: quiet.size === 0 ? final.owned : new Map([...final.owned].filter(([id]) => !quiet.has(id))),
+        known: kinds,
+        now: deps.clock.now(),
+      });
   for (const { workloadId, routeId, rowIds } of execution.routed) {
     for (const row of observed.get(workloadId) ?? []) if (rowIds.includes(row.id)) row.routeId = routeId;
   }
@@ -258,7 +351,8 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     const error = execution.errors.get(id) ?? plan.blocked.get(id) ?? null;
     const crashLoop = wanted.some((d) => plan.crashLooping.has(d.rowId));
     const project = projects.get(id);
-    const invalidMessage = invalidIds.has(id) || keptFromBrokenFiles.includes(id) ? invalidReason(id, before, view.problems) : null;
+    const invalidMessage =
+      invalidIds.has(id) || keptFromBrokenFiles.includes(id) ? invalidReason(id, before, view.problems) : null;
     // Started this pass but not yet running when settling stopped waiting: under way, not broken.
     const progressing = owned.some((o) => execution.started.has(o.container.id) && o.container.state === 'created');
     const status = workloadStatus({
@@ -276,7 +370,10 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
       crashLoop,
       progressing,
       rolloutFailed: project && project.failed.length > 0 ? project.failed.join('; ') : null,
-      rollingOut: project && project.rolling.length > 0 && execution.errors.get(id) === undefined ? project.rolling.map((stage) => `${stage}: ${project.rollouts[stage]?.message}`).join('; ') : null,
+      rollingOut:
+        project && project.rolling.length > 0 && execution.errors.get(id) === undefined
+          ? project.rolling.map((stage) => `${stage}: ${project.rollouts[stage]?.message}`).join('; ')
+          : null,
       now: deps.clock.now(),
       revision: options.revision,
       reconciled: touched,
@@ -291,19 +388,30 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
     if (project) {
       status.rollouts = project.rollouts;
       for (const [stage, rollout] of Object.entries(project.rollouts)) {
-        if (rollout.phase === 'Complete' && before?.rollouts?.[stage]?.phase === 'Progressing') events.push(event(deps.clock, 'Normal', id, Reason.RolledOut, `${stage}: ${rollout.message}`));
+        if (rollout.phase === 'Complete' && before?.rollouts?.[stage]?.phase === 'Progressing')
+          events.push(event(deps.clock, 'Normal', id, Reason.RolledOut, `${stage}: ${rollout.message}`));
       }
     } else if (before?.rollouts && !reconciled) status.rollouts = before.rollouts;
     workloads[id] = status;
     if (status.phase === 'Failed' || status.phase === 'Degraded' || status.phase === 'Invalid') failed.push(id);
     if (before && before.phase !== status.phase) {
-      events.push(event(deps.clock, status.phase === 'Ready' ? 'Normal' : 'Warning', id, status.phase, `phase ${before.phase} -> ${status.phase}`));
+      events.push(
+        event(
+          deps.clock,
+          status.phase === 'Ready' ? 'Normal' : 'Warning',
+          id,
+          status.phase,
+          `phase ${before.phase} -> ${status.phase}`,
+        ),
+      );
     }
   }
   // Workloads outside the scope keep their status as it was, whatever their manifest did.
-  for (const [id, status] of Object.entries(previous.workloads)) if (!inScope(id) && !workloads[id]) workloads[id] = status;
+  for (const [id, status] of Object.entries(previous.workloads))
+    if (!inScope(id) && !workloads[id]) workloads[id] = status;
   // Orphans whose prune was refused stay visible, so nobody wonders where they went.
-  for (const id of prune.size === 0 ? orphans : []) if (previous.workloads[id] && !workloads[id]) workloads[id] = previous.workloads[id]!;
+  for (const id of prune.size === 0 ? orphans : [])
+    if (previous.workloads[id] && !workloads[id]) workloads[id] = previous.workloads[id]!;
   state.workloads = workloads;
   finish(state, events, started, deps.clock, docker.total);
   return {
@@ -323,21 +431,34 @@ export async function reconcileTick(previous: ControllerState, view: ManifestVie
 }
 
 /** A suspended workload's containers, counted where they are: a Project's stages in the slots that served last. */
-function suspendedDesired(desired: readonly DesiredContainer[], before: WorkloadStatus | undefined): readonly DesiredContainer[] {
+function suspendedDesired(
+  desired: readonly DesiredContainer[],
+  before: WorkloadStatus | undefined,
+): readonly DesiredContainer[] {
   return desired.map((d) => (d.rollout ? placeInSlot(d, before?.rollouts?.[d.role]?.serving ?? 'blue') : d));
 }
 
 /** What a snapshot held, less the containers this tick removed since. */
 function withoutRemoved(classified: Classified, removed: ReadonlySet<string>): Classified {
   if (removed.size === 0) return classified;
-  const owned = new Map([...classified.owned].map(([id, list]) => [id, list.filter((o) => !removed.has(o.container.id))] as const));
+  const owned = new Map(
+    [...classified.owned].map(([id, list]) => [id, list.filter((o) => !removed.has(o.container.id))] as const),
+  );
   return { owned: new Map([...owned].filter(([, list]) => list.length > 0)), foreign: classified.foreign };
 }
 
 /** The rows as they stand, unobserved: for known workloads, copied and in row order, none swept. */
-function unobserved(rows: ReadonlyMap<string, readonly ContainerRow[]>, known: ReadonlyMap<string, Kind>): Map<string, ContainerRow[]> {
+function unobserved(
+  rows: ReadonlyMap<string, readonly ContainerRow[]>,
+  known: ReadonlyMap<string, Kind>,
+): Map<string, ContainerRow[]> {
   const result = new Map<string, ContainerRow[]>();
-  for (const [id, list] of rows) if (known.has(id)) result.set(id, list.map((row) => ({ ...row })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  for (const [id, list] of rows)
+    if (known.has(id))
+      result.set(
+        id,
+        list.map((row) => ({ ...row })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      );
   return result;
 }
 
@@ -357,13 +478,19 @@ function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRo
     // manifest is cleared. Only the route is not the create's to know; it is set once routed.
     const merged: ContainerRow = { ...row, routeId: row.routeId ?? before.routeId, restarts: before.restarts };
     // A placeholder placed again (its create failed) keeps its first time, so it can expire.
-    if (row.containerId === null && before.containerId === null && before.placedAt !== undefined) merged.placedAt = before.placedAt;
+    if (row.containerId === null && before.containerId === null && before.placedAt !== undefined)
+      merged.placedAt = before.placedAt;
     byId.set(row.id, merged);
   }
   return [...byId.values()];
 }
 
-function appliedSpecs(owned: readonly OwnedContainer[], desired: readonly DesiredContainer[], specs: ReadonlyMap<string, ContainerSpec>, before: WorkloadStatus | undefined): Record<string, ContainerSpec> | undefined {
+function appliedSpecs(
+  owned: readonly OwnedContainer[],
+  desired: readonly DesiredContainer[],
+  specs: ReadonlyMap<string, ContainerSpec>,
+  before: WorkloadStatus | undefined,
+): Record<string, ContainerSpec> | undefined {
   const hashes = new Set([...owned.map((o) => o.identity.specHash), ...desired.map((d) => d.hash)]);
   const out: Record<string, ContainerSpec> = {};
   for (const hash of [...hashes].sort()) {
@@ -383,11 +510,23 @@ function isSuspended(workload: Workload): boolean {
   return workload.manifest.metadata.annotations?.['tinyforge.dev/suspend'] === 'true';
 }
 
-function event(clock: Clock, type: StateEvent['type'], workload: string | null, reason: string, message: string): StateEvent {
+function event(
+  clock: Clock,
+  type: StateEvent['type'],
+  workload: string | null,
+  reason: string,
+  message: string,
+): StateEvent {
   return { at: clock.now().toISOString(), type, workload, reason, message };
 }
 
-function finish(state: ControllerState, events: readonly StateEvent[], started: Date, clock: Clock, dockerCalls: number): void {
+function finish(
+  state: ControllerState,
+  events: readonly StateEvent[],
+  started: Date,
+  clock: Clock,
+  dockerCalls: number,
+): void {
   const now = clock.now();
   state.events = [...state.events, ...events].slice(-MAX_EVENTS);
   state.controller.heartbeatAt = now.toISOString();

@@ -12,11 +12,15 @@ export interface SettleOptions {
 export type Settled = { snapshot: ObservedContainer[] } | { error: string };
 
 /** Waits until every container started this tick runs or has failed; answers the last snapshot. */
-export async function settle(docker: DockerPort, started: ReadonlySet<string>, deps: { clock: Clock; settle: SettleOptions }): Promise<Settled> {
+export async function settle(
+  docker: DockerPort,
+  started: ReadonlySet<string>,
+  deps: { clock: Clock; settle: SettleOptions },
+): Promise<Settled> {
   const deadline = deps.clock.now().getTime() + deps.settle.timeoutMs;
   let graced = false;
   for (;;) {
-    let snapshot;
+    let snapshot: ObservedContainer[];
     try {
       snapshot = await docker.list();
     } catch (error) {

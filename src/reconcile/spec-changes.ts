@@ -23,7 +23,8 @@ export function specChanges(before: ContainerSpec, after: ContainerSpec): string
     const b = after[field];
     if (canonicalJson(a) === canonicalJson(b)) continue;
     if (field === 'image') changes.push(`image ${String(a)} -> ${String(b)}`);
-    else if (field === 'env' || field === 'labels') changes.push(...mapChanges(field, (a ?? {}) as Record<string, string>, b as Record<string, string>));
+    else if (field === 'env' || field === 'labels')
+      changes.push(...mapChanges(field, (a ?? {}) as Record<string, string>, b as Record<string, string>));
     else if (field === 'envFiles') changes.push(...envFileChanges(before.envFiles ?? [], after.envFiles));
     else changes.push(`${FIELD_NAMES[field] ?? field} changed`);
   }

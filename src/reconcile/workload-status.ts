@@ -40,11 +40,17 @@ export interface StatusInput {
  */
 export function workloadStatus(input: StatusInput): WorkloadStatus {
   const { previous, now } = input;
-  const generation = !previous ? 1 : previous.specHash === input.specHash ? previous.generation : previous.generation + 1;
+  const generation = !previous
+    ? 1
+    : previous.specHash === input.specHash
+      ? previous.generation
+      : previous.generation + 1;
   const desiredHash = new Map(input.desired.map((d) => [d.rowId, d.hash]));
   const running = input.owned.filter((o) => o.container.state === 'running');
   const runningRows = new Set(running.map((o) => rowIdOf(o.identity)));
-  const updatedRows = new Set(running.filter((o) => desiredHash.get(rowIdOf(o.identity)) === o.identity.specHash).map((o) => rowIdOf(o.identity)));
+  const updatedRows = new Set(
+    running.filter((o) => desiredHash.get(rowIdOf(o.identity)) === o.identity.specHash).map((o) => rowIdOf(o.identity)),
+  );
   const replicas = {
     desired: input.desired.length,
     running: [...runningRows].filter((r) => desiredHash.has(r)).length,
@@ -57,23 +63,45 @@ export function workloadStatus(input: StatusInput): WorkloadStatus {
   const message = `${replicas.updated}/${replicas.desired} running`;
   if (input.invalid !== null) {
     phase = 'Invalid';
-    conditions = setCondition(conditions, 'Ready', converged ? 'True' : 'False', Reason.ManifestInvalid, `manifest invalid, last good spec kept: ${input.invalid}`, now);
+    conditions = setCondition(
+      conditions,
+      'Ready',
+      converged ? 'True' : 'False',
+      Reason.ManifestInvalid,
+      `manifest invalid, last good spec kept: ${input.invalid}`,
+      now,
+    );
     conditions = setCondition(conditions, 'Stalled', 'True', Reason.ManifestInvalid, input.invalid, now);
     conditions = removeCondition(conditions, 'Reconciling');
   } else if (input.suspended) {
     phase = 'Suspended';
-    conditions = setCondition(conditions, 'Ready', 'Unknown', Reason.Suspended, 'suspended by annotation tinyforge.dev/suspend', now);
+    conditions = setCondition(
+      conditions,
+      'Ready',
+      'Unknown',
+      Reason.Suspended,
+      'suspended by annotation tinyforge.dev/suspend',
+      now,
+    );
     conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
   } else if (input.error !== null || input.rolloutFailed) {
     // An action failed, or a rollout did (its old slot keeps serving): stalled until something changes.
-    const [reason, why] = input.error !== null ? [Reason.ReconcileFailed, input.error] : [Reason.RolloutFailed, input.rolloutFailed!];
+    const [reason, why] =
+      input.error !== null ? [Reason.ReconcileFailed, input.error] : [Reason.RolloutFailed, input.rolloutFailed!];
     phase = replicas.running === 0 && replicas.desired > 0 ? 'Failed' : 'Degraded';
     conditions = setCondition(conditions, 'Ready', 'False', reason, why, now);
     conditions = removeCondition(conditions, 'Reconciling');
     conditions = setCondition(conditions, 'Stalled', 'True', reason, why, now);
   } else if (input.crashLoop) {
     phase = 'Degraded';
-    conditions = setCondition(conditions, 'Ready', 'False', Reason.CrashLoop, `restart budget used up (5 restarts in 5 minutes); ${message}`, now);
+    conditions = setCondition(
+      conditions,
+      'Ready',
+      'False',
+      Reason.CrashLoop,
+      `restart budget used up (5 restarts in 5 minutes); ${message}`,
+      now,
+    );
     conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
   } else if (input.rollingOut) {
     phase = 'Progressing';
@@ -91,7 +119,14 @@ export function workloadStatus(input: StatusInput): WorkloadStatus {
     conditions = removeCondition(conditions, 'Stalled');
   } else {
     phase = 'Degraded';
-    conditions = setCondition(conditions, 'Ready', 'False', Reason.ReplicasNotRunning, notRunningMessage(input.rows, desiredHash, message), now);
+    conditions = setCondition(
+      conditions,
+      'Ready',
+      'False',
+      Reason.ReplicasNotRunning,
+      notRunningMessage(input.rows, desiredHash, message),
+      now,
+    );
     conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
   }
 
@@ -114,7 +149,13 @@ export function workloadStatus(input: StatusInput): WorkloadStatus {
   };
 }
 
-function notRunningMessage(rows: readonly ContainerRow[], desired: ReadonlyMap<string, string>, summary: string): string {
-  const down = rows.filter((r) => desired.has(r.id) && r.state !== 'running').map((r) => `${r.name || r.id} ${r.state}`);
+function notRunningMessage(
+  rows: readonly ContainerRow[],
+  desired: ReadonlyMap<string, string>,
+  summary: string,
+): string {
+  const down = rows
+    .filter((r) => desired.has(r.id) && r.state !== 'running')
+    .map((r) => `${r.name || r.id} ${r.state}`);
   return down.length > 0 ? `${summary}; ${down.join(', ')}` : summary;
 }

@@ -7,7 +7,17 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dockerClient, engineHost, fmt, projectWith, removeByLabel, stats, table, tinyforge, writeResult } from './support.mjs';
+import {
+  dockerClient,
+  engineHost,
+  fmt,
+  projectWith,
+  removeByLabel,
+  stats,
+  table,
+  tinyforge,
+  writeResult,
+} from './support.mjs';
 
 const args = process.argv.slice(2);
 const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : 3);
@@ -19,7 +29,10 @@ function ensureCompose() {
   try {
     execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
   } catch {
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'docker-compose'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'docker-compose'], {
+      stdio: 'ignore',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   }
 }
 
@@ -29,7 +42,13 @@ async function raw(n, concurrency, tag) {
   const worker = async () => {
     while (index < n) {
       const i = index++;
-      const c = await docker.createContainer({ name: `raw-${tag}-${i}`, Image: 'tinyforge-test/busybox:1', Cmd: ['sleep', '3600'], Labels: { 'tinyforge-bench.raw': tag }, HostConfig: { NetworkMode: 'none', Init: true } });
+      const c = await docker.createContainer({
+        name: `raw-${tag}-${i}`,
+        Image: 'tinyforge-test/busybox:1',
+        Cmd: ['sleep', '3600'],
+        Labels: { 'tinyforge-bench.raw': tag },
+        HostConfig: { NetworkMode: 'none', Init: true },
+      });
       await c.start();
     }
   };
@@ -41,13 +60,22 @@ async function raw(n, concurrency, tag) {
 
 function composeRun(n, tag) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-bench-compose-'));
-  const services = Array.from({ length: n }, (_, i) => `  s${i}:\n    image: tinyforge-test/busybox:1\n    command: ["sleep", "3600"]\n    network_mode: none\n    init: true\n`).join('');
+  const services = Array.from(
+    { length: n },
+    (_, i) =>
+      `  s${i}:\n    image: tinyforge-test/busybox:1\n    command: ["sleep", "3600"]\n    network_mode: none\n    init: true\n`,
+  ).join('');
   fs.writeFileSync(path.join(dir, 'docker-compose.yml'), `services:\n${services}`);
   const started = performance.now();
   // docker-compose 1.29 deadlocks in its nested parallel execution when its parallel limit is
   // reached (COMPOSE_PARALLEL_LIMIT, default 64): a limit above the service count avoids it.
   // A run that still stalls is left out, and counted.
-  const r = spawnSync('docker-compose', ['-p', `bench${tag}`, 'up', '-d'], { cwd: dir, env: { ...process.env, DOCKER_HOST: host, COMPOSE_PARALLEL_LIMIT: '1000' }, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync('docker-compose', ['-p', `bench${tag}`, 'up', '-d'], {
+    cwd: dir,
+    env: { ...process.env, DOCKER_HOST: host, COMPOSE_PARALLEL_LIMIT: '1000' },
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   const ms = performance.now() - started;
   return { ms: r.status === 0 ? ms : undefined, dir, project: `bench${tag}` };
 }
@@ -57,7 +85,9 @@ async function tinyforgeRun(n, tag, concurrency) {
   const name = `conv${tag}`;
   const r = await tinyforge(['run', '--once', '--name', name, '--concurrency', String(concurrency)], dir, host);
   if (r.code !== 0) throw new Error(`tinyforge failed: ${r.stderr}`);
-  const running = (await docker.listContainers({ filters: { label: [`tinyforge.controller=${name}`], status: ['running'] } })).length;
+  const running = (
+    await docker.listContainers({ filters: { label: [`tinyforge.controller=${name}`], status: ['running'] } })
+  ).length;
   if (running !== n) throw new Error(`tinyforge: ${running}/${n} running`);
   await removeByLabel(docker, `tinyforge.controller=${name}`);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -88,14 +118,29 @@ for (const n of sizes.length ? sizes : [10, 50, 200]) {
   const t = stats(samples.tinyforge);
   const w = stats(samples.raw);
   const c = samples.compose.length > 0 ? stats(samples.compose) : undefined;
-  rows.push({ n, tinyforge: t, raw: w, compose: c, tinyforgeOverRaw: t.median / w.median, tinyforgeOverCompose: c ? t.median / c.median : undefined });
+  rows.push({
+    n,
+    tinyforge: t,
+    raw: w,
+    compose: c,
+    tinyforgeOverRaw: t.median / w.median,
+    tinyforgeOverCompose: c ? t.median / c.median : undefined,
+  });
 }
 console.log(
   table(
     `convergence: empty host -> N containers running (median [min-max] ms of ${runs}; raw at concurrency ${best.concurrency}, tinyforge --concurrency ${best.concurrency}; process start included for tinyforge and docker-compose)`,
     ['N', 'tinyforge run --once', 'raw dockerode', 'docker-compose up -d', 'tinyforge/raw', 'tinyforge/compose'],
-    rows.map((r) => [r.n, `${fmt(r.tinyforge.median)} [${fmt(r.tinyforge.min)}-${fmt(r.tinyforge.max)}]`, `${fmt(r.raw.median)} [${fmt(r.raw.min)}-${fmt(r.raw.max)}]`, r.compose ? `${fmt(r.compose.median)} [${fmt(r.compose.min)}-${fmt(r.compose.max)}]` : 'stalled', r.tinyforgeOverRaw.toFixed(2), r.tinyforgeOverCompose?.toFixed(2) ?? '-']),
+    rows.map((r) => [
+      r.n,
+      `${fmt(r.tinyforge.median)} [${fmt(r.tinyforge.min)}-${fmt(r.tinyforge.max)}]`,
+      `${fmt(r.raw.median)} [${fmt(r.raw.min)}-${fmt(r.raw.max)}]`,
+      r.compose ? `${fmt(r.compose.median)} [${fmt(r.compose.min)}-${fmt(r.compose.max)}]` : 'stalled',
+      r.tinyforgeOverRaw.toFixed(2),
+      r.tinyforgeOverCompose?.toFixed(2) ?? '-',
+    ]),
   ),
 );
-if (composeStalls > 0) console.log(`docker-compose stalled (no progress for 5 min) in ${composeStalls} run(s), left out of its figures`);
+if (composeStalls > 0)
+  console.log(`docker-compose stalled (no progress for 5 min) in ${composeStalls} run(s), left out of its figures`);
 writeResult('convergence', { runs, rawConcurrency: best.concurrency, composeStalls, rows });

@@ -11,7 +11,9 @@ import { sleeper } from './support.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'dist/main.js');
-const host = process.env.DOCKER_HOST ?? execFileSync('bash', [path.join(root, 'test/support/engine.sh'), 'host'], { encoding: 'utf8' }).trim();
+const host =
+  process.env.DOCKER_HOST ??
+  execFileSync('bash', [path.join(root, 'test/support/engine.sh'), 'host'], { encoding: 'utf8' }).trim();
 const docker = new Docker({ socketPath: host.replace('unix://', '') });
 const runs = Number(process.argv[2] ?? 7);
 const name = `latency-${process.pid}`;
@@ -21,7 +23,11 @@ fs.mkdirSync(manifests);
 
 // restart: "no", so that Docker's own restart policy cannot be what brings a killed container back.
 const manifest = (n, env = 'A') => sleeper(n, ['restart: "no"', `env: {V: "${env}"}`]);
-const list = (n) => docker.listContainers({ all: true, filters: { label: [`tinyforge.controller=${name}`, `tinyforge.workload.name=${n}`] } });
+const list = (n) =>
+  docker.listContainers({
+    all: true,
+    filters: { label: [`tinyforge.controller=${name}`, `tinyforge.workload.name=${n}`] },
+  });
 async function until(check) {
   for (;;) {
     if (await check()) return;
@@ -30,16 +36,31 @@ async function until(check) {
 }
 
 fs.writeFileSync(path.join(manifests, 'anchor.yaml'), manifest('anchor'));
-const daemon = spawn(process.execPath, [bin, 'run', '--name', name, '--resync', '60s'], { cwd: dir, env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore' });
+const daemon = spawn(process.execPath, [bin, 'run', '--name', name, '--resync', '60s'], {
+  cwd: dir,
+  env: { ...process.env, DOCKER_HOST: host },
+  stdio: 'ignore',
+});
 await until(async () => (await list('anchor')).some((c) => c.State === 'running'));
 
 // The GitOps path: a bare repository whose hook checks `main` out into the manifest directory.
 const bare = path.join(dir, 'manifests.git');
 const clone = path.join(dir, 'clone');
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@tinyforge.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@tinyforge.invalid' };
-const git = (cwd, ...a) => execFileSync('git', a, { cwd, env: gitEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' }).trim();
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@tinyforge.invalid',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@tinyforge.invalid',
+};
+const git = (cwd, ...a) =>
+  execFileSync('git', a, { cwd, env: gitEnv, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' }).trim();
 git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
-fs.writeFileSync(path.join(bare, 'hooks', 'post-receive'), `#!/bin/sh\nset -e\nwhile read -r old new ref; do\n  [ "$ref" = refs/heads/main ] || continue\n  git --work-tree="${manifests}" --git-dir="$PWD" checkout -f main\n  printf 'gitdir: %s\\n' "$PWD" > "${manifests}/.git"\ndone\n`, { mode: 0o755 });
+fs.writeFileSync(
+  path.join(bare, 'hooks', 'post-receive'),
+  `#!/bin/sh\nset -e\nwhile read -r old new ref; do\n  [ "$ref" = refs/heads/main ] || continue\n  git --work-tree="${manifests}" --git-dir="$PWD" checkout -f main\n  printf 'gitdir: %s\\n' "$PWD" > "${manifests}/.git"\ndone\n`,
+  { mode: 0o755 },
+);
 git(dir, 'clone', '-q', bare, clone);
 
 const samples = { create: [], recreate: [], kill: [], push: [] };
@@ -87,12 +108,17 @@ for (let i = 1; i <= runs; i++) {
 
 daemon.kill('SIGTERM');
 await new Promise((r) => daemon.on('exit', r));
-for (const c of await docker.listContainers({ all: true, filters: { label: [`tinyforge.controller=${name}`] } })) await docker.getContainer(c.Id).remove({ force: true });
+for (const c of await docker.listContainers({ all: true, filters: { label: [`tinyforge.controller=${name}`] } }))
+  await docker.getContainer(c.Id).remove({ force: true });
 fs.rmSync(dir, { recursive: true, force: true });
 
 const stats = (a) => {
   const s = [...a].sort((x, y) => x - y);
-  return { medianMs: Math.round(s[Math.floor(s.length / 2)]), minMs: Math.round(s[0]), maxMs: Math.round(s[s.length - 1]) };
+  return {
+    medianMs: Math.round(s[Math.floor(s.length / 2)]),
+    minMs: Math.round(s[0]),
+    maxMs: Math.round(s[s.length - 1]),
+  };
 };
 const rows = [
   { change: 'new manifest saved -> container running', ...stats(samples.create) },

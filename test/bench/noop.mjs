@@ -12,7 +12,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { dockerClient, engineHost, fmt, projectWith, readState, removeByLabel, stats, table, tinyforge, watchDaemon, writeResult } from './support.mjs';
+import {
+  dockerClient,
+  engineHost,
+  fmt,
+  projectWith,
+  readState,
+  removeByLabel,
+  stats,
+  table,
+  tinyforge,
+  watchDaemon,
+  writeResult,
+} from './support.mjs';
 
 const args = process.argv.slice(2);
 const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : 7);
@@ -44,7 +56,12 @@ async function measure(n, host, docker) {
   }
 
   // Enough resync passes for the statistics, each followed by an idle spell.
-  const watched = await watchDaemon(dir, host, ['--name', name, '--resync', `${RESYNC_S}s`], (runs + 0.5) * RESYNC_S * 1000);
+  const watched = await watchDaemon(
+    dir,
+    host,
+    ['--name', name, '--resync', `${RESYNC_S}s`],
+    (runs + 0.5) * RESYNC_S * 1000,
+  );
   const idle = watched.rss.filter((s) => s.sinceLastPassMs >= 7000).map((s) => s.mb);
   const row = {
     workloads: n,
@@ -53,7 +70,11 @@ async function measure(n, host, docker) {
     bareList: stats(list),
     coldTick: stats(cold),
     process: stats(wall),
-    rss: { idleMb: idle.length > 0 ? stats(idle) : undefined, maxMb: Math.max(...watched.rss.map((s) => s.mb)), peakMb: watched.peakMb },
+    rss: {
+      idleMb: idle.length > 0 ? stats(idle) : undefined,
+      maxMb: Math.max(...watched.rss.map((s) => s.mb)),
+      peakMb: watched.peakMb,
+    },
   };
   await removeByLabel(docker, `tinyforge.controller=${name}`);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -62,14 +83,23 @@ async function measure(n, host, docker) {
 
 async function composeNoop(n, host, docker) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-bench-compose-'));
-  const services = Array.from({ length: n }, (_, i) => `  s${i}:\n    image: tinyforge-test/busybox:1\n    command: ["sleep", "3600"]\n    network_mode: none\n    init: true\n`).join('');
+  const services = Array.from(
+    { length: n },
+    (_, i) =>
+      `  s${i}:\n    image: tinyforge-test/busybox:1\n    command: ["sleep", "3600"]\n    network_mode: none\n    init: true\n`,
+  ).join('');
   fs.writeFileSync(path.join(dir, 'docker-compose.yml'), `services:\n${services}`);
   // docker-compose 1.29 deadlocks in its nested parallel execution when its parallel limit is
   // reached (COMPOSE_PARALLEL_LIMIT): a limit above the service count avoids it. A run that
   // still stalls for two minutes is left out rather than holding up every other benchmark.
   const run = () => {
     const t = performance.now();
-    const r = spawnSync('docker-compose', ['-p', `noop${n}`, 'up', '-d'], { cwd: dir, env: { ...process.env, DOCKER_HOST: host, COMPOSE_PARALLEL_LIMIT: '1000' }, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync('docker-compose', ['-p', `noop${n}`, 'up', '-d'], {
+      cwd: dir,
+      env: { ...process.env, DOCKER_HOST: host, COMPOSE_PARALLEL_LIMIT: '1000' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     return r.status === 0 ? performance.now() - t : undefined;
   };
   const samples = [];
@@ -99,8 +129,28 @@ const range = (s) => `${fmt(s.median)} [${fmt(s.min)}-${fmt(s.max)}]`;
 console.log(
   table(
     `steady-state pass on the real engine (median [min-max] ms): the long-running controller's resync passes (${RESYNC_S}s apart) and a second run --once, against one bare list call`,
-    ['workloads', 'Docker calls', 'controller pass', 'bare list call', 'pass/list', 'run --once tick', 'run --once tick/list', 'whole run --once', 'docker-compose up -d (no change)'],
-    rows.map((r) => [r.workloads, r.dockerCalls, range(r.pass), range(r.bareList), (r.pass.median / r.bareList.median).toFixed(2), range(r.coldTick), (r.coldTick.median / r.bareList.median).toFixed(2), fmt(r.process.median), r.compose ? fmt(r.compose.median) : '-']),
+    [
+      'workloads',
+      'Docker calls',
+      'controller pass',
+      'bare list call',
+      'pass/list',
+      'run --once tick',
+      'run --once tick/list',
+      'whole run --once',
+      'docker-compose up -d (no change)',
+    ],
+    rows.map((r) => [
+      r.workloads,
+      r.dockerCalls,
+      range(r.pass),
+      range(r.bareList),
+      (r.pass.median / r.bareList.median).toFixed(2),
+      range(r.coldTick),
+      (r.coldTick.median / r.bareList.median).toFixed(2),
+      fmt(r.process.median),
+      r.compose ? fmt(r.compose.median) : '-',
+    ]),
   ),
 );
 console.log('');
@@ -108,7 +158,12 @@ console.log(
   table(
     'controller resident memory (MB): idle (7 s and more after a pass), the most seen across passes, and the process peak',
     ['workloads', 'idle', 'most across passes', 'peak (VmHWM)'],
-    rows.map((r) => [r.workloads, r.rss.idleMb ? r.rss.idleMb.median.toFixed(0) : '-', r.rss.maxMb.toFixed(0), r.rss.peakMb.toFixed(0)]),
+    rows.map((r) => [
+      r.workloads,
+      r.rss.idleMb ? r.rss.idleMb.median.toFixed(0) : '-',
+      r.rss.maxMb.toFixed(0),
+      r.rss.peakMb.toFixed(0),
+    ]),
   ),
 );
 writeResult('noop', { runs, resyncSeconds: RESYNC_S, rows });

@@ -44,7 +44,14 @@ console.log(
   table(
     'scaling on the simulated engine (median of 5): steady-state tick of run --once, per workload, state file size and write',
     ['workloads', 'tick ms', 'µs per workload', 'growth vs linear', 'state file', 'state write ms'],
-    rows.map((r) => [r.workloads, fmt(r.tick.median), r.perWorkloadUs.toFixed(0), ((r.tick.median / base.tick.median) / (r.workloads / base.workloads)).toFixed(2), `${(r.stateBytes / 1024).toFixed(0)} KiB`, fmt(r.stateWrite.median)]),
+    rows.map((r) => [
+      r.workloads,
+      fmt(r.tick.median),
+      r.perWorkloadUs.toFixed(0),
+      (r.tick.median / base.tick.median / (r.workloads / base.workloads)).toFixed(2),
+      `${(r.stateBytes / 1024).toFixed(0)} KiB`,
+      fmt(r.stateWrite.median),
+    ]),
   ),
 );
 writeResult('scaling', { rows });

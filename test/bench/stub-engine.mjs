@@ -14,18 +14,22 @@ export async function startStubEngine() {
   let next = 1;
   const calls = {};
   const count = (what) => (calls[what] = (calls[what] ?? 0) + 1);
-  const body = (req) => new Promise((resolve) => {
-    let text = '';
-    req.on('data', (c) => (text += c));
-    req.on('end', () => resolve(text ? JSON.parse(text) : {}));
-  });
+  const body = (req) =>
+    new Promise((resolve) => {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', () => resolve(text ? JSON.parse(text) : {}));
+    });
   const send = (res, status, value) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(value === undefined ? '' : JSON.stringify(value));
   };
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://stub');
-    const parts = url.pathname.replace(/^\/v[\d.]+/, '').split('/').filter(Boolean);
+    const parts = url.pathname
+      .replace(/^\/v[\d.]+/, '')
+      .split('/')
+      .filter(Boolean);
     if (req.method === 'GET' && url.pathname.endsWith('/containers/json')) {
       count('list');
       const filters = JSON.parse(url.searchParams.get('filters') ?? '{}');
@@ -37,9 +41,24 @@ export async function startStubEngine() {
       count('create');
       const spec = await body(req);
       const name = url.searchParams.get('name');
-      if ([...containers.values()].some((c) => c.Names[0] === `/${name}`)) return send(res, 409, { message: `Conflict. The container name "/${name}" is already in use` });
+      if ([...containers.values()].some((c) => c.Names[0] === `/${name}`))
+        return send(res, 409, { message: `Conflict. The container name "/${name}" is already in use` });
       const id = String(next++).padStart(64, '0');
-      containers.set(id, { Id: id, Names: [`/${name}`], Image: spec.Image, ImageID: 'sha256:stub', Command: (spec.Cmd ?? []).join(' '), Created: Math.floor(Date.now() / 1000), Ports: [], Labels: spec.Labels ?? {}, State: 'created', Status: 'Created', HostConfig: { NetworkMode: spec.HostConfig?.NetworkMode ?? 'default' }, NetworkSettings: { Networks: {} }, Mounts: [] });
+      containers.set(id, {
+        Id: id,
+        Names: [`/${name}`],
+        Image: spec.Image,
+        ImageID: 'sha256:stub',
+        Command: (spec.Cmd ?? []).join(' '),
+        Created: Math.floor(Date.now() / 1000),
+        Ports: [],
+        Labels: spec.Labels ?? {},
+        State: 'created',
+        Status: 'Created',
+        HostConfig: { NetworkMode: spec.HostConfig?.NetworkMode ?? 'default' },
+        NetworkSettings: { Networks: {} },
+        Mounts: [],
+      });
       return send(res, 201, { Id: id, Warnings: [] });
     }
     if (parts[0] === 'containers' && parts[1]) {

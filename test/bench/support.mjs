@@ -12,7 +12,10 @@ export const RESULTS = path.join(import.meta.dirname, 'results');
 
 /** The real test engine: DOCKER_HOST, or the one test/support/engine.sh runs. */
 export function engineHost() {
-  return process.env.DOCKER_HOST ?? execFileSync('bash', [path.join(ROOT, 'test/support/engine.sh'), 'host'], { encoding: 'utf8' }).trim();
+  return (
+    process.env.DOCKER_HOST ??
+    execFileSync('bash', [path.join(ROOT, 'test/support/engine.sh'), 'host'], { encoding: 'utf8' }).trim()
+  );
 }
 
 export function dockerClient(host) {
@@ -27,7 +30,11 @@ export function stats(samples) {
 export const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 export function table(title, header, rows) {
-  const lines = [`${title}`, `| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  const lines = [
+    `${title}`,
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+  ];
   for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
   return lines.join('\n');
 }
@@ -35,7 +42,10 @@ export function table(title, header, rows) {
 export function writeResult(name, data) {
   fs.mkdirSync(RESULTS, { recursive: true });
   const file = path.join(RESULTS, `${name}.json`);
-  fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...data }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...data }, null, 2),
+  );
   return file;
 }
 
@@ -61,7 +71,8 @@ export function sleeper(name, extra = []) {
 export function projectWith(n, prefix = 'w') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-bench-'));
   fs.mkdirSync(path.join(dir, 'manifests'));
-  for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, 'manifests', `${prefix}${i}.yaml`), sleeper(`${prefix}${i}`));
+  for (let i = 0; i < n; i++)
+    fs.writeFileSync(path.join(dir, 'manifests', `${prefix}${i}.yaml`), sleeper(`${prefix}${i}`));
   return dir;
 }
 
@@ -76,7 +87,9 @@ export function tinyforge(args, cwd, host) {
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started })));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started })),
+  );
 }
 
 export function readState(dir) {
@@ -87,7 +100,14 @@ export function readState(dir) {
 export async function removeByLabel(docker, label) {
   const list = await docker.listContainers({ all: true, filters: { label: [label] } });
   for (let i = 0; i < list.length; i += 2) {
-    await Promise.all(list.slice(i, i + 2).map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      list.slice(i, i + 2).map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
   }
 }
 
@@ -102,7 +122,13 @@ export function freePort() {
   });
 }
 
-const sampleOf = (text, series) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.slice(series.length + 1));
+const sampleOf = (text, series) =>
+  Number(
+    text
+      .split('\n')
+      .find((line) => line.startsWith(`${series} `))
+      ?.slice(series.length + 1),
+  );
 
 /**
  * The long-running controller on `dir`, watched from outside for `windowMs` once it is
@@ -111,9 +137,19 @@ const sampleOf = (text, series) => Number(text.split('\n').find((line) => line.s
  */
 export async function watchDaemon(dir, host, args, windowMs) {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'run', '--health-addr', `127.0.0.1:${port}`, ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: host }, stdio: 'ignore' });
-  const metrics = () => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()).catch(() => undefined);
-  const ready = () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200).catch(() => false);
+  const child = spawn(process.execPath, [BIN, 'run', '--health-addr', `127.0.0.1:${port}`, ...args], {
+    cwd: dir,
+    env: { ...process.env, DOCKER_HOST: host },
+    stdio: 'ignore',
+  });
+  const metrics = () =>
+    fetch(`http://127.0.0.1:${port}/metrics`)
+      .then((r) => r.text())
+      .catch(() => undefined);
+  const ready = () =>
+    fetch(`http://127.0.0.1:${port}/readyz`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
   const deadline = Date.now() + 300_000;
   while (!(await ready())) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error('the controller did not become ready');
@@ -132,7 +168,10 @@ export async function watchDaemon(dir, host, args, windowMs) {
     if (count > seen) {
       seen = count;
       lastPassAt = Date.now();
-      passes.push({ durationMs: sampleOf(text, 'tinyforge_reconcile_last_duration_seconds{scope="full"}') * 1000, dockerCalls: sampleOf(text, 'tinyforge_reconcile_last_docker_calls{scope="full"}') });
+      passes.push({
+        durationMs: sampleOf(text, 'tinyforge_reconcile_last_duration_seconds{scope="full"}') * 1000,
+        dockerCalls: sampleOf(text, 'tinyforge_reconcile_last_docker_calls{scope="full"}'),
+      });
     }
     const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
     rss.push({ mb: Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024, sinceLastPassMs: Date.now() - lastPassAt });

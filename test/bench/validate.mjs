@@ -61,8 +61,16 @@ const rows = (sizes.length ? sizes : [10, 100, 1000]).map(measure);
 console.log(`validate, process start included (median of ${runs}; bare \`node -e 0\` ${baseline.toFixed(0)} ms)`);
 console.log('| manifests | median ms | min ms | max ms |');
 console.log('|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.manifests} | ${r.medianMs.toFixed(0)} | ${r.minMs.toFixed(0)} | ${r.maxMs.toFixed(0)} |`);
+for (const r of rows)
+  console.log(`| ${r.manifests} | ${r.medianMs.toFixed(0)} | ${r.minMs.toFixed(0)} | ${r.maxMs.toFixed(0)} |`);
 const out = path.join(import.meta.dirname, 'results', 'validate.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, nodeStartMs: baseline, rows }, null, 2));
+fs.writeFileSync(
+  out,
+  JSON.stringify(
+    { at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, nodeStartMs: baseline, rows },
+    null,
+    2,
+  ),
+);
 console.log(`written ${path.relative(process.cwd(), out)}`);

@@ -6,7 +6,9 @@ describe('a program that dies as soon as it starts', () => {
   afterEach(() => project.cleanup());
 
   it('is reported failing by run --once (exit 1), not running', async () => {
-    project = new E2eProject({ 'web.yaml': sleeper('web', ['restart: "no"']).replace('command: [sleep, "3600"]', 'command: [sh, -c, "exit 3"]') });
+    project = new E2eProject({
+      'web.yaml': sleeper('web', ['restart: "no"']).replace('command: [sleep, "3600"]', 'command: [sh, -c, "exit 3"]'),
+    });
     const result = project.runOnce();
     expect(result.code, result.stdout + result.stderr).toBe(1);
     const web = project.state().workloads['image/web']!;

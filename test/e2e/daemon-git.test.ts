@@ -36,21 +36,36 @@ describe('the long-running controller and git', () => {
     const ready = (ids: string[], revision: string) => () => {
       if (!fs.existsSync(project.stateFile)) return false;
       const state = project.state();
-      return state.controller.revision === revision && ids.every((n) => state.workloads[`image/${n}`]?.phase === 'Ready');
+      return (
+        state.controller.revision === revision && ids.every((n) => state.workloads[`image/${n}`]?.phase === 'Ready')
+      );
     };
     await eventually('the first commit converged', ready([...stable, ...modified, ...removed], first), 60_000, 100);
-    const stableIds = (await project.containers()).filter((c) => stable.some((n) => c.Names[0]!.includes(`-${n}-`))).map((c) => c.Id);
+    const stableIds = (await project.containers())
+      .filter((c) => stable.some((n) => c.Names[0]!.includes(`-${n}-`)))
+      .map((c) => c.Id);
     const since = (Date.now() / 1000).toFixed(3);
 
     git(project.manifests, 'checkout', '-q', 'second');
     await eventually('the second commit converged', ready([...stable, ...modified, ...added], second), 60_000, 100);
-    await eventually('the removed workloads pruned', async () => (await project.containers()).every((c) => !removed.some((n) => c.Names[0]!.includes(`-${n}-`))), 30_000, 100);
+    await eventually(
+      'the removed workloads pruned',
+      async () => (await project.containers()).every((c) => !removed.some((n) => c.Names[0]!.includes(`-${n}-`))),
+      30_000,
+      100,
+    );
 
     const after = await project.containers();
-    expect(after.filter((c) => stable.some((n) => c.Names[0]!.includes(`-${n}-`))).map((c) => c.Id).sort()).toEqual([...stableIds].sort());
+    expect(
+      after
+        .filter((c) => stable.some((n) => c.Names[0]!.includes(`-${n}-`)))
+        .map((c) => c.Id)
+        .sort(),
+    ).toEqual([...stableIds].sort());
     expect(after).toHaveLength(stable.length + modified.length + added.length);
     const lines = daemon.stdout.split('\n');
-    for (const n of [...stable, ...modified]) expect(lines.filter((l) => l.startsWith(`- remove image/${n}#`))).toEqual([]);
+    for (const n of [...stable, ...modified])
+      expect(lines.filter((l) => l.startsWith(`- remove image/${n}#`))).toEqual([]);
     for (const n of modified) expect(lines).toContain(`~ recreate image/${n}#1: env.VERSION added`);
     for (const n of removed) expect(lines).toContain(`- remove image/${n}#1: manifest deleted`);
     const destroyed = (await project.events(since, ['destroy'])).map((e) => e.attributes['tinyforge.workload.name']);
@@ -94,7 +109,11 @@ done
     expect(wait.stdout).toContain(`image/web: Ready at generation 1 (revision ${pushed.slice(0, 12)})`);
     const state = project.state();
     expect(state.controller.revision).toBe(pushed);
-    expect(state.workloads['image/web']).toMatchObject({ phase: 'Ready', lastAppliedRevision: pushed, replicas: { desired: 2, running: 2, updated: 2 } });
+    expect(state.workloads['image/web']).toMatchObject({
+      phase: 'Ready',
+      lastAppliedRevision: pushed,
+      replicas: { desired: 2, running: 2, updated: 2 },
+    });
 
     fs.writeFileSync(path.join(clone, 'web.yaml'), sleeper('web', ['replicas: 3']));
     git(clone, 'commit', '-qam', 'three replicas');
@@ -102,6 +121,9 @@ done
     const next = git(clone, 'rev-parse', 'HEAD');
     const again = runCli(['wait', 'image/web', '--timeout', '30s'], { cwd: project.dir });
     expect(again.code, again.stderr).toBe(0);
-    expect(project.state().workloads['image/web']).toMatchObject({ lastAppliedRevision: next, replicas: { desired: 3, running: 3 } });
+    expect(project.state().workloads['image/web']).toMatchObject({
+      lastAppliedRevision: next,
+      replicas: { desired: 3, running: 3 },
+    });
   });
 });

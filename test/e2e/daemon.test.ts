@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonProcess, eventually, finishDaemonTest } from '../support/daemon-process.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
 
-const stateSchema = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../schemas/state.schema.json'), 'utf8'));
+const stateSchema = JSON.parse(
+  fs.readFileSync(path.resolve(import.meta.dirname, '../../schemas/state.schema.json'), 'utf8'),
+);
 const validateState = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(stateSchema);
 
 describe('the long-running controller against the real engine', () => {
@@ -13,7 +15,8 @@ describe('the long-running controller against the real engine', () => {
   let daemon: DaemonProcess | undefined;
   afterEach(() => finishDaemonTest(daemon, project).finally(() => (daemon = undefined)));
 
-  const running = async (fragment: string) => (await project.containers()).filter((c) => c.Names[0]!.includes(fragment) && c.State === 'running');
+  const running = async (fragment: string) =>
+    (await project.containers()).filter((c) => c.Names[0]!.includes(fragment) && c.State === 'running');
 
   it('follows file changes: a new manifest, an env edit, an atomic save, a deletion', async () => {
     project = new E2eProject({ 'keep.yaml': sleeper('keep') });
@@ -38,7 +41,9 @@ describe('the long-running controller against the real engine', () => {
     await eventually('the recreate reported', () => d.stdout.includes('~ recreate image/web#1: env.LEVEL changed'));
 
     project.remove('web.yaml');
-    await eventually('the deleted manifest pruned', async () => (await project.containers()).every((c) => !c.Names[0]!.includes('-web-')));
+    await eventually('the deleted manifest pruned', async () =>
+      (await project.containers()).every((c) => !c.Names[0]!.includes('-web-')),
+    );
     expect((await running('-keep-')).length).toBe(1);
     expect(await daemon.stop()).toBe(0);
     expect(validateState(project.state()), JSON.stringify(validateState.errors)).toBe(true);
@@ -54,10 +59,15 @@ describe('the long-running controller against the real engine', () => {
     const killedAt = Date.now();
     await handle.kill();
     // Docker lists a killed container as running for a few ms: look at when it started.
-    const back = await eventually('web running again', async () => {
-      const { State } = await handle.inspect();
-      return State.Running && Date.parse(State.StartedAt) > killedAt;
-    }, 10_000, 10);
+    const back = await eventually(
+      'web running again',
+      async () => {
+        const { State } = await handle.inspect();
+        return State.Running && Date.parse(State.StartedAt) > killedAt;
+      },
+      10_000,
+      10,
+    );
     expect(back).toBeLessThan(5_000);
     const d = daemon;
     await eventually('the start reported', () => d.stdout.includes('~ start image/web#1: container stopped (exited)'));
@@ -75,7 +85,11 @@ describe('the long-running controller against the real engine', () => {
     expect(project.state().events.at(-1)).toMatchObject({ type: 'Warning', reason: 'PruneRefused' });
     fs.renameSync(`${project.manifests}.away`, project.manifests);
     project.write('api.yaml', sleeper('api'));
-    await eventually('api running after the directory came back', async () => (await running('-api-')).length === 1, 15_000);
+    await eventually(
+      'api running after the directory came back',
+      async () => (await running('-api-')).length === 1,
+      15_000,
+    );
     expect((await running('-web-')).map((c) => c.Id)).toEqual([id]);
   });
 
@@ -83,15 +97,22 @@ describe('the long-running controller against the real engine', () => {
     project = new E2eProject({ 'web.yaml': sleeper('web') });
     const port = 20000 + Math.floor(Math.random() * 9000);
     daemon = new DaemonProcess(project, ['--health-addr', `127.0.0.1:${port}`, '--resync', '1s']);
-    const get = async (route: string) => (await fetch(`http://127.0.0.1:${port}${route}`).catch(() => undefined))?.status;
+    const get = async (route: string) =>
+      (await fetch(`http://127.0.0.1:${port}${route}`).catch(() => undefined))?.status;
     await eventually('ready', async () => (await get('/readyz')) === 200, 15_000, 100);
     expect(await get('/healthz')).toBe(200);
     expect(await get('/nope')).toBe(404);
 
     // A resync after the container runs is a steady-state pass: one Docker call.
     const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const sample = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
-    await eventually('two more full passes', async () => sample(await metrics(), 'tinyforge_reconcile_passes_total{scope="full"}') >= 3, 15_000, 100);
+    const sample = (text: string, series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    await eventually(
+      'two more full passes',
+      async () => sample(await metrics(), 'tinyforge_reconcile_passes_total{scope="full"}') >= 3,
+      15_000,
+      100,
+    );
     const text = await metrics();
     expect(sample(text, 'tinyforge_reconcile_last_docker_calls{scope="full"}')).toBe(1);
     expect(sample(text, 'tinyforge_reconcile_last_duration_seconds{scope="full"}')).toBeGreaterThan(0);

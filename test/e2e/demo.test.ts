@@ -26,7 +26,10 @@ function processesWith(text: string): string[] {
 /** Anything of the sandbox engine still on the machine: processes naming its folder, mounts under it, the folder. */
 function leftovers(engineDir: string): string[] {
   const processes = processesWith(engineDir);
-  const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').filter((line) => line.includes(engineDir));
+  const mounts = fs
+    .readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(engineDir));
   return [...processes, ...mounts, ...(fs.existsSync(engineDir) ? [`folder ${engineDir}`] : [])];
 }
 
@@ -41,15 +44,23 @@ describe('tinyforge demo', () => {
   const demoDir = path.join(root, 'demo');
   // Whatever happened in the test, the sandbox goes: `demo --down` removes a running demo or what a dead one left.
   afterEach(async () => {
-    const down = spawn(process.execPath, [BIN, 'demo', '--down', '--dir', demoDir], { env: { ...process.env, TINYFORGE_DEMO_ENGINE_DIR: engineDir }, stdio: 'ignore' });
+    const down = spawn(process.execPath, [BIN, 'demo', '--down', '--dir', demoDir], {
+      env: { ...process.env, TINYFORGE_DEMO_ENGINE_DIR: engineDir },
+      stdio: 'ignore',
+    });
     await new Promise((resolve) => down.on('exit', resolve));
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('runs the examples on a sandbox engine, rolls out a tag edit, and leaves nothing behind on Ctrl-C', { timeout: 300_000 }, async () => {
+  it('runs the examples on a sandbox engine, rolls out a tag edit, and leaves nothing behind on Ctrl-C', {
+    timeout: 300_000,
+  }, async () => {
     const port = await freePort();
     const caddiesBefore = processesWith('caddy run');
-    const demo = spawn(process.execPath, [BIN, 'demo', '--port', String(port), '--dir', demoDir], { cwd: root, env: { ...process.env, TINYFORGE_DEMO_ENGINE_DIR: engineDir } });
+    const demo = spawn(process.execPath, [BIN, 'demo', '--port', String(port), '--dir', demoDir], {
+      cwd: root,
+      env: { ...process.env, TINYFORGE_DEMO_ENGINE_DIR: engineDir },
+    });
     let stdout = '';
     let stderr = '';
     demo.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -66,17 +77,30 @@ describe('tinyforge demo', () => {
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
 
     // A second demo while this one runs says where it runs, and starts nothing.
-    const second = spawnSync(process.execPath, [BIN, 'demo', '--port', String(port), '--dir', demoDir], { env: { ...process.env, TINYFORGE_DEMO_ENGINE_DIR: engineDir }, encoding: 'utf8', timeout: 30_000 });
+    const second = spawnSync(process.execPath, [BIN, 'demo', '--port', String(port), '--dir', demoDir], {
+      env: { ...process.env, TINYFORGE_DEMO_ENGINE_DIR: engineDir },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(second.status).toBe(0);
     expect(second.stdout).toContain(`a demo already runs (pid ${demo.pid}): manifests in ${demoDir}/manifests`);
 
     const shop = path.join(demoDir, 'manifests/shop.yaml');
     fs.writeFileSync(shop, fs.readFileSync(shop, 'utf8').replace('tag: "1"', 'tag: "2"'));
     const state = () => JSON.parse(fs.readFileSync(path.join(demoDir, '.tinyforge/state.json'), 'utf8'));
-    await eventually('the rollout to tag 2', () => {
-      const project = state().workloads['project/shop'];
-      return project?.rollouts?.production?.phase === 'Complete' && project.rollouts.production.serving === 'green' && project.phase === 'Ready';
-    }, 90_000, 250).catch((error: Error) => {
+    await eventually(
+      'the rollout to tag 2',
+      () => {
+        const project = state().workloads['project/shop'];
+        return (
+          project?.rollouts?.production?.phase === 'Complete' &&
+          project.rollouts.production.serving === 'green' &&
+          project.phase === 'Ready'
+        );
+      },
+      90_000,
+      250,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}\n${output()}`);
     });
     const serving = state().workloads['project/shop'].containers;
@@ -86,7 +110,15 @@ describe('tinyforge demo', () => {
     // The sandbox script installs caddy, so the demo routes shop.localhost through one of its own.
     const caddy = /curl -H 'Host: shop\.localhost' http:\/\/127\.0\.0\.1:(\d+)\//.exec(stdout);
     expect(caddy, output()).not.toBeNull();
-    await eventually('the route to the green slot', async () => (await getVia(Number(caddy![1]), 'shop.localhost').catch(() => ({ body: '' }))).body.includes('slot <b>green</b>'), 20_000, 250);
+    await eventually(
+      'the route to the green slot',
+      async () =>
+        (await getVia(Number(caddy![1]), 'shop.localhost').catch(() => ({ body: '' }))).body.includes(
+          'slot <b>green</b>',
+        ),
+      20_000,
+      250,
+    );
 
     demo.kill('SIGINT');
     expect(await exited, output()).toBe(0);

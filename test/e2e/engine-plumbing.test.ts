@@ -17,8 +17,13 @@ describe('the real test engine, through dockerode', () => {
     });
     await container.start();
 
-    const listed = await docker.listContainers({ all: true, filters: { label: [`${TEST_RUN_LABEL}=${runId}`, 'tinyforge.managed=true'] } });
-    expect(listed.map((c) => [c.Names[0], c.State, c.Labels[TEST_RUN_LABEL], c.HostConfig.NetworkMode])).toEqual([[`/${name}`, 'running', runId, 'none']]);
+    const listed = await docker.listContainers({
+      all: true,
+      filters: { label: [`${TEST_RUN_LABEL}=${runId}`, 'tinyforge.managed=true'] },
+    });
+    expect(listed.map((c) => [c.Names[0], c.State, c.Labels[TEST_RUN_LABEL], c.HostConfig.NetworkMode])).toEqual([
+      [`/${name}`, 'running', runId, 'none'],
+    ]);
 
     await container.remove({ force: true });
     const after = await docker.listContainers({ all: true, filters: { label: [`${TEST_RUN_LABEL}=${runId}`] } });
@@ -27,6 +32,9 @@ describe('the real test engine, through dockerode', () => {
 
   it('has both local test images, and no registry is needed', async () => {
     const images = await docker.listImages({ filters: { reference: ['tinyforge-test/busybox'] } });
-    expect(images.flatMap((i) => i.RepoTags ?? []).sort()).toEqual(['tinyforge-test/busybox:1', 'tinyforge-test/busybox:2']);
+    expect(images.flatMap((i) => i.RepoTags ?? []).sort()).toEqual([
+      'tinyforge-test/busybox:1',
+      'tinyforge-test/busybox:2',
+    ]);
   });
 });

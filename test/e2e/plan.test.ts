@@ -10,7 +10,10 @@ describe('tinyforge plan against the real engine', () => {
   it('is read-only: prints the actions with causes, exits 2, writes no state and creates no key', async () => {
     project = new E2eProject({ 'web.yaml': sleeper('web', ['replicas: 2']) });
     const plan = project.cli('plan');
-    expect(plan).toMatchObject({ code: 2, stdout: '+ create image/web#1: new replica\n+ create image/web#2: new replica\n' });
+    expect(plan).toMatchObject({
+      code: 2,
+      stdout: '+ create image/web#1: new replica\n+ create image/web#2: new replica\n',
+    });
     expect(fs.existsSync(path.dirname(project.stateFile))).toBe(false);
     expect(await project.names()).toEqual([]);
   });
@@ -28,6 +31,9 @@ describe('tinyforge plan against the real engine', () => {
 
   it('exits 1 on an invalid manifest', () => {
     project = new E2eProject({ 'web.yaml': sleeper('web', ['replicas: -1']) });
-    expect(project.cli('plan')).toMatchObject({ code: 1, stderr: expect.stringContaining('manifests/web.yaml:12:13: spec.replicas must be at least 0 (got -1)') });
+    expect(project.cli('plan')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('manifests/web.yaml:12:13: spec.replicas must be at least 0 (got -1)'),
+    });
   });
 });

@@ -12,7 +12,10 @@ import { projectManifest } from '../support/fixture-dir.js';
  */
 function shop(tag: string, options: { serve?: boolean; healthTimeout?: string } = {}): string {
   // The page says which tag serves it.
-  const program = options.serve === false ? 'exec sleep 3600' : `mkdir -p /tmp/www && echo tag-${tag} > /tmp/www/index.html && exec httpd -f -p 127.0.0.1:$PORT -h /tmp/www`;
+  const program =
+    options.serve === false
+      ? 'exec sleep 3600'
+      : `mkdir -p /tmp/www && echo tag-${tag} > /tmp/www/index.html && exec httpd -f -p 127.0.0.1:$PORT -h /tmp/www`;
   return projectManifest(tag, [
     'pullPolicy: Never',
     'stopTimeout: 1s',
@@ -48,23 +51,49 @@ describe('Project blue-green rollouts against the real engine', () => {
     const blue = state.workloads['project/shop']!;
     expect(blue).toMatchObject({ phase: 'Ready', replicas: { desired: 1, running: 1, updated: 1 } });
     expect(blue.containers).toEqual([
-      expect.objectContaining({ id: 'project/shop:production:1:blue', state: 'running', health: 'healthy', slot: 'blue', stage: 'production', imageTag: '1', domain: 'shop.localhost', routeId: expect.any(String), ports: [27000] }),
+      expect.objectContaining({
+        id: 'project/shop:production:1:blue',
+        state: 'running',
+        health: 'healthy',
+        slot: 'blue',
+        stage: 'production',
+        imageTag: '1',
+        domain: 'shop.localhost',
+        routeId: expect.any(String),
+        ports: [27000],
+      }),
     ]);
     expect(await page(state)).toBe('tag-1\n');
     const [blueContainer] = await project.containers();
-    expect(blueContainer!.Labels).toMatchObject({ 'tinyforge.slot': 'blue', 'tinyforge.role': 'production', 'tinyforge.workload.kind': 'project' });
+    expect(blueContainer!.Labels).toMatchObject({
+      'tinyforge.slot': 'blue',
+      'tinyforge.role': 'production',
+      'tinyforge.workload.kind': 'project',
+    });
 
     const since = Math.floor(Date.now() / 1000);
     project.write('shop.yaml', shop('2'));
     const rolled = project.runOnce(['--port-range', '27000-27099']);
     expect(rolled.code, rolled.stderr).toBe(0);
-    expect(rolled.stdout).toContain('+ create project/shop:production#1 (green): rollout to green: image tinyforge-test/busybox:1 -> tinyforge-test/busybox:2');
+    expect(rolled.stdout).toContain(
+      '+ create project/shop:production#1 (green): rollout to green: image tinyforge-test/busybox:1 -> tinyforge-test/busybox:2',
+    );
     expect(rolled.stdout).toContain('- remove project/shop:production#1 (blue): rolled out to green');
     state = project.state();
-    expect(state.workloads['project/shop']!.containers).toEqual([expect.objectContaining({ id: 'project/shop:production:1:green', slot: 'green', imageTag: '2', health: 'healthy', ports: [27001] })]);
+    expect(state.workloads['project/shop']!.containers).toEqual([
+      expect.objectContaining({
+        id: 'project/shop:production:1:green',
+        slot: 'green',
+        imageTag: '2',
+        health: 'healthy',
+        ports: [27001],
+      }),
+    ]);
     expect(await page(state)).toBe('tag-2\n');
     const containers = await project.containers();
-    expect(containers.map((c) => [c.Labels['tinyforge.slot'], c.Image])).toEqual([['green', 'tinyforge-test/busybox:2']]);
+    expect(containers.map((c) => [c.Labels['tinyforge.slot'], c.Image])).toEqual([
+      ['green', 'tinyforge-test/busybox:2'],
+    ]);
 
     // The old slot went only after the new one was healthy: Docker's own event order.
     const events = await project.events(since, ['health_status: healthy', 'destroy']);
@@ -83,7 +112,9 @@ describe('Project blue-green rollouts against the real engine', () => {
     const failed = project.runOnce(['--port-range', '27100-27199']);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain('- remove project/shop:production#1 (green): rollout failed: not healthy in time');
-    expect(failed.stderr).toMatch(/project\/shop Degraded: production: rollout of 2 to green failed: 0\/1 healthy after 3s; rolled back to blue/);
+    expect(failed.stderr).toMatch(
+      /project\/shop Degraded: production: rollout of 2 to green failed: 0\/1 healthy after 3s; rolled back to blue/,
+    );
     expect((await project.containers()).map((c) => c.Id)).toEqual([blue!.Id]);
     const state = project.state();
     const status = state.workloads['project/shop']!;
@@ -101,13 +132,25 @@ describe('Project blue-green rollouts against the real engine', () => {
     caddy = new CaddyProcess();
     await caddy.start();
     const listen = await freePort();
-    const flags = ['--port-range', '27200-27299', '--routes', 'caddy', '--caddy-admin', caddy.admin, '--caddy-listen', `127.0.0.1:${listen}`];
+    const flags = [
+      '--port-range',
+      '27200-27299',
+      '--routes',
+      'caddy',
+      '--caddy-admin',
+      caddy.admin,
+      '--caddy-listen',
+      `127.0.0.1:${listen}`,
+    ];
     project = new E2eProject({ 'shop.yaml': shop('1') });
     const first = project.runOnce(flags);
     expect(first.code, first.stderr).toBe(0);
     expect(await getVia(listen, 'shop.localhost')).toEqual({ status: 200, body: 'tag-1\n' });
     const routeId = project.state().workloads['project/shop']!.containers[0]!.routeId!;
-    expect(JSON.parse((await caddy.adminGet(`/id/${routeId}`)).body)).toMatchObject({ match: [{ host: ['shop.localhost'] }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: '127.0.0.1:27200' }] }] });
+    expect(JSON.parse((await caddy.adminGet(`/id/${routeId}`)).body)).toMatchObject({
+      match: [{ host: ['shop.localhost'] }],
+      handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: '127.0.0.1:27200' }] }],
+    });
 
     project.write('shop.yaml', shop('2'));
     const rolled = project.runOnce(flags);
@@ -121,7 +164,9 @@ describe('Project blue-green rollouts against the real engine', () => {
     await expect(getVia(listen, 'shop.localhost')).rejects.toThrow();
     const again = project.runOnce(flags);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toContain('~ route shop.localhost -> project/shop:production (green): the proxy does not hold it');
+    expect(again.stdout).toContain(
+      '~ route shop.localhost -> project/shop:production (green): the proxy does not hold it',
+    );
     expect(await getVia(listen, 'shop.localhost')).toEqual({ status: 200, body: 'tag-2\n' });
 
     project.remove('shop.yaml');
@@ -150,7 +195,11 @@ describe('Project blue-green rollouts against the real engine', () => {
     await eventually('green serving, blue gone', () => serving()?.slot === 'green', 20_000, 100);
     expect(await page(project.state())).toBe('tag-2\n');
     expect((await project.containers()).map((c) => c.Labels['tinyforge.slot'])).toEqual(['green']);
-    expect(project.state().workloads['project/shop']).toMatchObject({ phase: 'Ready', generation: 2, observedGeneration: 2 });
+    expect(project.state().workloads['project/shop']).toMatchObject({
+      phase: 'Ready',
+      generation: 2,
+      observedGeneration: 2,
+    });
     expect(daemon.stdout).toContain('- remove project/shop:production#1 (blue): rolled out to green');
   });
 });

@@ -11,8 +11,14 @@ describe('run --once against the real engine', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('+ create image/web#1: new replica');
     let names = await project.names();
-    expect(names).toEqual([expect.stringMatching(/^tf-e2e-\w+-api-image-1-/), expect.stringMatching(/-web-image-1-/), expect.stringMatching(/-web-image-2-/)]);
-    expect((await project.containers()).every((c) => c.State === 'running' && c.HostConfig.NetworkMode === 'none')).toBe(true);
+    expect(names).toEqual([
+      expect.stringMatching(/^tf-e2e-\w+-api-image-1-/),
+      expect.stringMatching(/-web-image-1-/),
+      expect.stringMatching(/-web-image-2-/),
+    ]);
+    expect(
+      (await project.containers()).every((c) => c.State === 'running' && c.HostConfig.NetworkMode === 'none'),
+    ).toBe(true);
 
     project.write('web.yaml', sleeper('web', ['replicas: 3']));
     expect(project.runOnce().stdout).toContain('+ create image/web#3: new replica');
@@ -20,8 +26,13 @@ describe('run --once against the real engine', () => {
 
     project.write('web.yaml', sleeper('web', ['replicas: 1']));
     const down = project.runOnce();
-    expect(down.stdout.split('\n').filter((l) => l.startsWith('-'))).toEqual(['- remove image/web#3: scaled down to 1', '- remove image/web#2: scaled down to 1']);
-    expect((await project.names()).filter((n) => n.includes('-web-'))).toEqual([expect.stringMatching(/-web-image-1-/)]);
+    expect(down.stdout.split('\n').filter((l) => l.startsWith('-'))).toEqual([
+      '- remove image/web#3: scaled down to 1',
+      '- remove image/web#2: scaled down to 1',
+    ]);
+    expect((await project.names()).filter((n) => n.includes('-web-'))).toEqual([
+      expect.stringMatching(/-web-image-1-/),
+    ]);
 
     const before = (await project.containers()).find((c) => c.Names[0]!.includes('-web-'))!.Id;
     project.write('web.yaml', sleeper('web', ['replicas: 1', 'env: {MODE: "two"}']));
@@ -30,7 +41,11 @@ describe('run --once against the real engine', () => {
     const after = (await project.containers()).find((c) => c.Names[0]!.includes('-web-'))!;
     expect(after.Id).not.toBe(before);
     expect(after.State).toBe('running');
-    expect(project.state().workloads['image/web']).toMatchObject({ generation: 4, observedGeneration: 4, phase: 'Ready' });
+    expect(project.state().workloads['image/web']).toMatchObject({
+      generation: 4,
+      observedGeneration: 4,
+      phase: 'Ready',
+    });
 
     project.remove('web.yaml');
     const pruned = project.runOnce();

@@ -8,7 +8,9 @@ import { E2eProject, sleeper } from '../support/e2e-project.js';
 import { BIN } from '../support/run-cli.js';
 import { TEST_IMAGE, TEST_RUN_LABEL } from '../support/test-docker.js';
 
-const stateSchema = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../schemas/state.schema.json'), 'utf8'));
+const stateSchema = JSON.parse(
+  fs.readFileSync(path.resolve(import.meta.dirname, '../../schemas/state.schema.json'), 'utf8'),
+);
 const validateState = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(stateSchema);
 
 describe('run --once keeps its guarantees against the real engine', () => {
@@ -30,7 +32,11 @@ describe('run --once keeps its guarantees against the real engine', () => {
       await c.start();
       return c.id;
     };
-    const ghost = await forge('ghost', { ...real.Labels, 'tinyforge.workload.id': 'image/ghost', 'tinyforge.workload.name': 'ghost' });
+    const ghost = await forge('ghost', {
+      ...real.Labels,
+      'tinyforge.workload.id': 'image/ghost',
+      'tinyforge.workload.name': 'ghost',
+    });
     const impostor = await forge('impostor', { ...real.Labels, 'tinyforge.replica': '2' });
     const result = project.runOnce();
     expect(result.code, result.stderr).toBe(0);
@@ -43,7 +49,8 @@ describe('run --once keeps its guarantees against the real engine', () => {
       [impostor, 'image/web', 'bad signature'],
     ]);
     expect(state.workloads['image/web']?.replicas).toEqual({ desired: 1, running: 1, updated: 1 });
-    for (const id of [ghost, impostor]) expect((await project.docker.getContainer(id).inspect()).State.Running).toBe(true);
+    for (const id of [ghost, impostor])
+      expect((await project.docker.getContainer(id).inspect()).State.Running).toBe(true);
     expect(validateState(state), JSON.stringify(validateState.errors)).toBe(true);
   });
 
@@ -57,7 +64,15 @@ describe('run --once keeps its guarantees against the real engine', () => {
     expect(result.stderr).toContain('manifests/web.yaml:12:13: spec.replicas must be an integer (got "two")');
     expect((await project.containers()).map((c) => c.Id)).toEqual(ids);
     const state = project.state();
-    expect(state.invalid).toEqual([{ file: 'manifests/web.yaml', line: 12, column: 13, path: '/spec/replicas', message: 'spec.replicas must be an integer (got "two")' }]);
+    expect(state.invalid).toEqual([
+      {
+        file: 'manifests/web.yaml',
+        line: 12,
+        column: 13,
+        path: '/spec/replicas',
+        message: 'spec.replicas must be an integer (got "two")',
+      },
+    ]);
     expect(state.workloads['image/web']?.phase).toBe('Invalid');
     expect(validateState(state)).toBe(true);
   });
@@ -100,13 +115,20 @@ describe('run --once keeps its guarantees against the real engine', () => {
     const server = net.createServer((s) => sockets.push(s)).listen(socket);
     try {
       // The CLI runs in a child process: this process must stay free to accept.
-      const child = spawn(process.execPath, [BIN, 'run', '--once', '--name', project.name, '--docker-host', `unix://${socket}`, '--docker-timeout', '1s'], { cwd: project.dir });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'run', '--once', '--name', project.name, '--docker-host', `unix://${socket}`, '--docker-timeout', '1s'],
+        { cwd: project.dir },
+      );
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
       expect(code).toBe(3);
       expect(stderr).toContain('Docker did not answer within 1s (list containers)');
-      expect(project.state().controller.docker).toEqual({ reachable: false, lastError: 'Docker did not answer within 1s (list containers)' });
+      expect(project.state().controller.docker).toEqual({
+        reachable: false,
+        lastError: 'Docker did not answer within 1s (list containers)',
+      });
     } finally {
       for (const s of sockets) s.destroy();
       server.close();
@@ -114,7 +136,10 @@ describe('run --once keeps its guarantees against the real engine', () => {
   });
 
   it('never writes env file values to the state file, plan output or run output', async () => {
-    project = new E2eProject({ 'web.yaml': sleeper('web', ['envFiles: [web.env]', 'env: {VISIBLE: "yes"}']), 'web.env': 'API_TOKEN=s3cr3t-value-1\n' });
+    project = new E2eProject({
+      'web.yaml': sleeper('web', ['envFiles: [web.env]', 'env: {VISIBLE: "yes"}']),
+      'web.env': 'API_TOKEN=s3cr3t-value-1\n',
+    });
     const first = project.runOnce();
     expect(first.code).toBe(0);
     project.write('web.env', 'API_TOKEN=s3cr3t-value-2\n');
@@ -122,10 +147,20 @@ describe('run --once keeps its guarantees against the real engine', () => {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toBe('~ recreate image/web#1: envFiles/web.env content changed\n');
     const second = project.runOnce();
-    const everything = [first.stdout, first.stderr, plan.stdout, plan.stderr, second.stdout, second.stderr, fs.readFileSync(project.stateFile, 'utf8')].join('\n');
+    const everything = [
+      first.stdout,
+      first.stderr,
+      plan.stdout,
+      plan.stderr,
+      second.stdout,
+      second.stderr,
+      fs.readFileSync(project.stateFile, 'utf8'),
+    ].join('\n');
     expect(everything).not.toContain('s3cr3t');
     const container = (await project.containers())[0]!;
-    expect((await project.docker.getContainer(container.Id).inspect()).Config.Env).toContain('API_TOKEN=s3cr3t-value-2');
+    expect((await project.docker.getContainer(container.Id).inspect()).Config.Env).toContain(
+      'API_TOKEN=s3cr3t-value-2',
+    );
     expect(Object.values(container.Labels).join(' ')).not.toContain('s3cr3t');
   });
 
@@ -139,14 +174,20 @@ describe('run --once keeps its guarantees against the real engine', () => {
     expect(result.stderr).toMatch(/state file was corrupt: moved to .*state\.json\.corrupt-/);
     expect((await project.containers()).map((c) => c.Id)).toEqual(ids);
     const state = project.state();
-    expect(state.workloads['image/web']).toMatchObject({ phase: 'Ready', replicas: { desired: 2, running: 2, updated: 2 } });
+    expect(state.workloads['image/web']).toMatchObject({
+      phase: 'Ready',
+      replicas: { desired: 2, running: 2, updated: 2 },
+    });
     expect(state.events.some((e) => e.reason === 'StateRecovered')).toBe(true);
     expect(fs.readdirSync(path.dirname(project.stateFile)).filter((f) => f.includes('.corrupt-'))).toHaveLength(1);
   });
 
   it('refuses a second controller on the same state file, naming the holder; SIGTERM stops the first with exit 0', async () => {
     project = new E2eProject({ 'web.yaml': sleeper('web') });
-    const daemon = spawn(process.execPath, [BIN, 'run', '--name', project.name, '--resync', '1s'], { cwd: project.dir, env: { ...process.env, DOCKER_HOST: project.host } });
+    const daemon = spawn(process.execPath, [BIN, 'run', '--name', project.name, '--resync', '1s'], {
+      cwd: project.dir,
+      env: { ...process.env, DOCKER_HOST: project.host },
+    });
     try {
       for (let i = 0; i < 100 && !fs.existsSync(project.stateFile); i++) await new Promise((r) => setTimeout(r, 100));
       const second = project.runOnce();

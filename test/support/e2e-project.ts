@@ -73,7 +73,10 @@ export class E2eProject {
 
   /** This project's containers, by name. */
   async containers(): Promise<Docker.ContainerInfo[]> {
-    const list = await this.docker.listContainers({ all: true, filters: { label: [`tinyforge.controller=${this.name}`] } });
+    const list = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`tinyforge.controller=${this.name}`] },
+    });
     return list.sort((a, b) => (a.Names[0]! < b.Names[0]! ? -1 : 1));
   }
 
@@ -85,7 +88,10 @@ export class E2eProject {
    * Docker's events for this project's containers from `since` (seconds since the epoch,
    * fractions allowed) until now, oldest first; only `actions` when given.
    */
-  async events(since: number | string, actions?: readonly string[]): Promise<{ action: string; id: string; attributes: Record<string, string> }[]> {
+  async events(
+    since: number | string,
+    actions?: readonly string[],
+  ): Promise<{ action: string; id: string; attributes: Record<string, string> }[]> {
     const until = (Date.now() / 1000).toFixed(3);
     const filters = { type: ['container' as const], label: [`tinyforge.controller=${this.name}`] };
     const stream = await this.docker.getEvents({ since: since as number, until: until as unknown as number, filters });
@@ -104,7 +110,11 @@ export class E2eProject {
     const filters = [`tinyforge.controller=${this.name}`, ...(extraLabel ? [extraLabel] : [])];
     for (const label of filters) {
       const list = await this.docker.listContainers({ all: true, filters: { label: [label] } });
-      for (const c of list) await this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      for (const c of list)
+        await this.docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined);
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -51,7 +51,8 @@ export class FakeDocker implements DockerPort {
   async create(request: CreateRequest): Promise<string> {
     this.calls.push(`create ${request.name}`);
     if (this.createError) throw this.createError;
-    if ([...this.containers.values()].some((c) => c.name === request.name)) throw new NameConflictError(`name ${request.name} in use`);
+    if ([...this.containers.values()].some((c) => c.name === request.name))
+      throw new NameConflictError(`name ${request.name} in use`);
     const id = `c${String(this.#next++).padStart(63, '0')}`;
     this.containers.set(id, {
       id,
@@ -87,9 +88,21 @@ export class FakeDocker implements DockerPort {
   }
 
   /** Adds a container as if someone else had made it (labels as given). */
-  addContainer(partial: Partial<ObservedContainer> & { name: string; labels: Record<string, string> }, state: DockerState = 'running'): string {
+  addContainer(
+    partial: Partial<ObservedContainer> & { name: string; labels: Record<string, string> },
+    state: DockerState = 'running',
+  ): string {
     const id = `x${String(this.#next++).padStart(63, '0')}`;
-    this.containers.set(id, { id, image: 'tinyforge-test/busybox:1', status: '', created: this.#clock++, ports: [], health: null, state, ...partial });
+    this.containers.set(id, {
+      id,
+      image: 'tinyforge-test/busybox:1',
+      status: '',
+      created: this.#clock++,
+      ports: [],
+      health: null,
+      state,
+      ...partial,
+    });
     return id;
   }
 

@@ -22,7 +22,16 @@ export function removeFixtureDir(dir: string): void {
 
 /** The smallest valid Image manifest, with extra spec lines appended (indented two spaces). */
 export function imageManifest(name: string, specLines: string[] = []): string {
-  return ['apiVersion: tinyforge.dev/v1', 'kind: Image', 'metadata:', `  name: ${name}`, 'spec:', '  image: tinyforge-test/busybox:1', ...specLines.map((l) => `  ${l}`), ''].join('\n');
+  return [
+    'apiVersion: tinyforge.dev/v1',
+    'kind: Image',
+    'metadata:',
+    `  name: ${name}`,
+    'spec:',
+    '  image: tinyforge-test/busybox:1',
+    ...specLines.map((l) => `  ${l}`),
+    '',
+  ].join('\n');
 }
 
 /**

@@ -26,7 +26,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } else {
     host = execFileSync('bash', [ENGINE_SCRIPT, 'host'], { encoding: 'utf8' }).trim();
     startedHere = !(await answers(host));
-    execFileSync('bash', [ENGINE_SCRIPT, 'start', ...(startedHere ? ['--fresh'] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('bash', [ENGINE_SCRIPT, 'start', ...(startedHere ? ['--fresh'] : [])], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }
   if (!(await answers(host))) throw new Error(`no Docker engine answers at ${host}`);
   const version = await new Docker(dockerOptions(host)).version();

@@ -9,12 +9,25 @@ import { TickHarness } from './tick-harness.js';
  * by (`<json path>: <problem>`): made from a real state by `spoil`, or written as is.
  */
 export const NOT_A_STATE: { name: string; spoil: (state: ControllerState) => unknown; problem: string }[] = [
-  { name: '{}', spoil: () => ({}), problem: '$: missing required fields "apiVersion", "kind", "controller", "workloads", "invalid", "foreign", "events"' },
+  {
+    name: '{}',
+    spoil: () => ({}),
+    problem:
+      '$: missing required fields "apiVersion", "kind", "controller", "workloads", "invalid", "foreign", "events"',
+  },
   { name: 'null', spoil: () => null, problem: '$: must be a map (got null)' },
   { name: 'a list', spoil: () => [], problem: '$: must be a map (got a list)' },
   { name: 'a number', spoil: () => 42, problem: '$: must be a map (got 42)' },
-  { name: 'workloads as a list', spoil: (s) => ({ ...s, workloads: [] }), problem: '$.workloads: must be a map (got a list)' },
-  { name: 'a pid that is a string', spoil: (s) => ({ ...s, controller: { ...s.controller, pid: 'x' } }), problem: '$.controller.pid: must be an integer (got "x")' },
+  {
+    name: 'workloads as a list',
+    spoil: (s) => ({ ...s, workloads: [] }),
+    problem: '$.workloads: must be a map (got a list)',
+  },
+  {
+    name: 'a pid that is a string',
+    spoil: (s) => ({ ...s, controller: { ...s.controller, pid: 'x' } }),
+    problem: '$.controller.pid: must be an integer (got "x")',
+  },
   {
     name: 'a workload missing fields',
     spoil: (s) => {
@@ -29,7 +42,9 @@ export const NOT_A_STATE: { name: string; spoil: (state: ControllerState) => unk
  * A folder with manifests/web.yaml and the state file a controller wrote for it, at
  * `.tinyforge/state.json`; `spoil` turns that state into what the file holds.
  */
-export async function folderWithState(spoil: (state: ControllerState) => unknown = (s) => s): Promise<{ dir: string; file: string; valid: ControllerState }> {
+export async function folderWithState(
+  spoil: (state: ControllerState) => unknown = (s) => s,
+): Promise<{ dir: string; file: string; valid: ControllerState }> {
   const dir = makeFixtureDir({ 'manifests/web.yaml': imageManifest('web') });
   const h = new TickHarness(path.join(dir, 'manifests'));
   await h.tick();

@@ -13,7 +13,8 @@ function imports(): [string, string][] {
       if (entry.isDirectory()) walk(full);
       else if (entry.name.endsWith('.ts')) {
         const text = fs.readFileSync(full, 'utf8');
-        for (const match of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)) found.push([path.relative(SRC, full), match[1]!]);
+        for (const match of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms))
+          found.push([path.relative(SRC, full), match[1]!]);
       }
     }
   };
@@ -30,11 +31,31 @@ function target(file: string, specifier: string): string {
 
 const RULES: { layer: string; forbidden: RegExp; why: string }[] = [
   { layer: 'api', forbidden: /^(?!api$).*/, why: 'api/ holds types and constants only and imports nothing' },
-  { layer: 'manifest', forbidden: /^(node:fs|node:fs\/promises|dockerode|lowdb|chokidar|adapters|cli|app\.ts|controller|reconcile)$/, why: 'manifest/ turns text into workloads without I/O' },
-  { layer: 'reconcile', forbidden: /^(node:fs|node:fs\/promises|node:timers|dockerode|lowdb|chokidar|adapters|cli|app\.ts)$/, why: 'reconcile/ depends on ports only' },
-  { layer: 'controller', forbidden: /^(node:fs|dockerode|lowdb|chokidar|adapters|cli|app\.ts)$/, why: 'controller/ knows nothing of Docker or files' },
-  { layer: 'adapters', forbidden: /^(cli|app\.ts|controller)$/, why: 'adapters are wired by app.ts, never the other way round' },
-  { layer: 'cli', forbidden: /^(adapters|dockerode|lowdb|chokidar)$/, why: 'commands reach adapters only through app.ts' },
+  {
+    layer: 'manifest',
+    forbidden: /^(node:fs|node:fs\/promises|dockerode|lowdb|chokidar|adapters|cli|app\.ts|controller|reconcile)$/,
+    why: 'manifest/ turns text into workloads without I/O',
+  },
+  {
+    layer: 'reconcile',
+    forbidden: /^(node:fs|node:fs\/promises|node:timers|dockerode|lowdb|chokidar|adapters|cli|app\.ts)$/,
+    why: 'reconcile/ depends on ports only',
+  },
+  {
+    layer: 'controller',
+    forbidden: /^(node:fs|dockerode|lowdb|chokidar|adapters|cli|app\.ts)$/,
+    why: 'controller/ knows nothing of Docker or files',
+  },
+  {
+    layer: 'adapters',
+    forbidden: /^(cli|app\.ts|controller)$/,
+    why: 'adapters are wired by app.ts, never the other way round',
+  },
+  {
+    layer: 'cli',
+    forbidden: /^(adapters|dockerode|lowdb|chokidar)$/,
+    why: 'commands reach adapters only through app.ts',
+  },
 ];
 
 describe('dependency direction', () => {

@@ -13,7 +13,12 @@ import { TickHarness } from '../support/tick-harness.js';
  */
 function throughSlowPipe(args: string[], cwd: string): { stdout: string; code: string } {
   const command = `"${process.execPath}" "${BIN}" ${args.map((a) => `'${a}'`).join(' ')} 2>/dev/null | (sleep 1; cat); echo "exit \${PIPESTATUS[0]}" >&2`;
-  const result = spawnSync('bash', ['-c', command], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 30_000 });
+  const result = spawnSync('bash', ['-c', command], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 30_000,
+  });
   return { stdout: result.stdout, code: result.stderr.trim() };
 }
 

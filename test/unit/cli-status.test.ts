@@ -10,7 +10,10 @@ describe('tinyforge status (reads the state file only)', () => {
   afterEach(() => removeFixtureDir(dir));
 
   async function stateFile(): Promise<string> {
-    dir = makeFixtureDir({ 'manifests/web.yaml': imageManifest('web', ['replicas: 2']), 'manifests/api.yaml': imageManifest('api', ['replicas: two']) });
+    dir = makeFixtureDir({
+      'manifests/web.yaml': imageManifest('web', ['replicas: 2']),
+      'manifests/api.yaml': imageManifest('api', ['replicas: two']),
+    });
     const h = new TickHarness(path.join(dir, 'manifests'));
     fs.writeFileSync(path.join(dir, 'manifests/api.yaml'), imageManifest('api'));
     await h.tick();
@@ -28,7 +31,9 @@ describe('tinyforge status (reads the state file only)', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^NAME +KIND +PHASE +READY +AGE +MESSAGE$/);
-    expect(lines[1]).toMatch(/^api +Image +Invalid +1\/1 +\d+[smhd] +manifest invalid, last good spec kept: api\.yaml:\d+:\d+: spec\.replicas must be an integer/);
+    expect(lines[1]).toMatch(
+      /^api +Image +Invalid +1\/1 +\d+[smhd] +manifest invalid, last good spec kept: api\.yaml:\d+:\d+: spec\.replicas must be an integer/,
+    );
     expect(lines[2]).toMatch(/^web +Image +Ready +2\/2 +\d+[smhd] +2\/2 running$/);
     expect(result.stdout).toContain("1 manifest problem: run 'tinyforge validate'");
   });
@@ -40,12 +45,23 @@ describe('tinyforge status (reads the state file only)', () => {
     const byName = JSON.parse(runCli(['status', 'web', '-o', 'json'], { cwd: dir }).stdout);
     const byId = JSON.parse(runCli(['status', 'image/web', '-o', 'json'], { cwd: dir }).stdout);
     expect(byName).toEqual(byId);
-    expect(byName).toMatchObject({ kind: 'Image', name: 'web', phase: 'Ready', replicas: { desired: 2, running: 2, updated: 2 } });
+    expect(byName).toMatchObject({
+      kind: 'Image',
+      name: 'web',
+      phase: 'Ready',
+      replicas: { desired: 2, running: 2, updated: 2 },
+    });
   });
 
   it('exits 1 for an unknown workload or a missing state file', async () => {
     await stateFile();
-    expect(runCli(['status', 'nope'], { cwd: dir })).toMatchObject({ code: 1, stderr: expect.stringContaining('no workload "nope"') });
-    expect(runCli(['status', '--state', 'elsewhere.json'], { cwd: dir })).toMatchObject({ code: 1, stderr: expect.stringContaining('no state file at elsewhere.json') });
+    expect(runCli(['status', 'nope'], { cwd: dir })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('no workload "nope"'),
+    });
+    expect(runCli(['status', '--state', 'elsewhere.json'], { cwd: dir })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('no state file at elsewhere.json'),
+    });
   });
 });

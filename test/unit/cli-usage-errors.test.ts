@@ -31,7 +31,9 @@ function expectOneLineError(result: CliResult, code: number, needles: string[]):
 /** Past its flags, `run` first says what it starts, before it touches anything: that line, then the error. */
 function expectRunConfigurationError(result: CliResult, ...needles: string[]): void {
   const [announced, ...rest] = result.stderr.split('\n');
-  expect(announced).toMatch(/^tinyforge: (controller \S+|one reconcile pass) on \S+ with Docker at unix:\/\/\/nonexistent\.sock; state /);
+  expect(announced).toMatch(
+    /^tinyforge: (controller \S+|one reconcile pass) on \S+ with Docker at unix:\/\/\/nonexistent\.sock; state /,
+  );
   expectUsageError({ ...result, stderr: rest.join('\n') }, ...needles);
 }
 
@@ -41,55 +43,92 @@ describe('usage and configuration errors: exit 2, one line naming the flag', () 
   afterAll(() => removeFixtureDir(dir));
   const cli = (...args: string[]) => runCli(args, { cwd: dir, timeoutMs: 10_000 });
 
-  it.each([
-    ['run', '--once', '--resync', '10x'],
-    ['run', '--once', '--docker-timeout', '0'],
-    ['plan', '--debounce', '1000h'],
-  ].map((args) => [args.join(' '), args] as const))('a bad duration: %s', (_, args) =>
-    (args[0] === 'plan' ? expectPlanError : expectUsageError)(cli(...args, ...NO_DOCKER), `${args.at(-2)} must be a duration`, `"${args.at(-1)}"`),
+  it.each(
+    [
+      ['run', '--once', '--resync', '10x'],
+      ['run', '--once', '--docker-timeout', '0'],
+      ['plan', '--debounce', '1000h'],
+    ].map((args) => [args.join(' '), args] as const),
+  )('a bad duration: %s', (_, args) =>
+    (args[0] === 'plan' ? expectPlanError : expectUsageError)(
+      cli(...args, ...NO_DOCKER),
+      `${args.at(-2)} must be a duration`,
+      `"${args.at(-1)}"`,
+    ),
   );
 
-  it('a bad duration of wait', () => expectUsageError(cli('wait', 'web', '--timeout', 'soon'), '--timeout must be a duration', '"soon"'));
+  it('a bad duration of wait', () =>
+    expectUsageError(cli('wait', 'web', '--timeout', 'soon'), '--timeout must be a duration', '"soon"'));
 
   it('a whole number out of range', () => {
-    expectUsageError(cli('run', '--once', '--concurrency', '0', ...NO_DOCKER), '--concurrency must be a whole number from 1 to 64 (got "0")');
+    expectUsageError(
+      cli('run', '--once', '--concurrency', '0', ...NO_DOCKER),
+      '--concurrency must be a whole number from 1 to 64 (got "0")',
+    );
     expectPlanError(cli('plan', '--concurrency', '1.5', ...NO_DOCKER), '--concurrency');
   });
 
-  it('a range the wrong way round', () => expectUsageError(cli('run', '--once', '--port-range', '5-1', ...NO_DOCKER), '--port-range', '"5-1"'));
+  it('a range the wrong way round', () =>
+    expectUsageError(cli('run', '--once', '--port-range', '5-1', ...NO_DOCKER), '--port-range', '"5-1"'));
 
   it('a value not among the choices, with the near one named', () => {
-    expectUsageError(cli('run', '--once', '--routes', 'cady', ...NO_DOCKER), '--routes must be none or caddy (got "cady"; did you mean caddy?)');
+    expectUsageError(
+      cli('run', '--once', '--routes', 'cady', ...NO_DOCKER),
+      '--routes must be none or caddy (got "cady"; did you mean caddy?)',
+    );
     expectUsageError(cli('status', '-o', 'jsno'), '-o must be table or json (got "jsno"; did you mean json?)');
     expectUsageError(cli('wait', 'web', '--for', 'gone'), '--for must be ready');
   });
 
   it('an address that is no HOST:PORT', () => {
-    expectUsageError(cli('run', '--health-addr', 'nonsense', ...NO_DOCKER), '--health-addr must be HOST:PORT', '"nonsense"');
+    expectUsageError(
+      cli('run', '--health-addr', 'nonsense', ...NO_DOCKER),
+      '--health-addr must be HOST:PORT',
+      '"nonsense"',
+    );
     expectUsageError(cli('run', '--health-addr', '127.0.0.1:70000', ...NO_DOCKER), '--health-addr', '70000');
     expectUsageError(cli('run', '--once', '--caddy-listen', 'a b:80', ...NO_DOCKER), '--caddy-listen');
   });
 
   it('a URL that is none', () => {
     expectUsageError(cli('run', '--once', '--docker-host', 'tcp://'), '--docker-host', '"tcp://"');
-    expectUsageError(cli('run', '--once', '--caddy-admin', 'localhost:2019', ...NO_DOCKER), '--caddy-admin', '"localhost:2019"');
+    expectUsageError(
+      cli('run', '--once', '--caddy-admin', 'localhost:2019', ...NO_DOCKER),
+      '--caddy-admin',
+      '"localhost:2019"',
+    );
     expectPlanError(runCli(['plan'], { cwd: dir, env: { DOCKER_HOST: 'bogus' } }), 'DOCKER_HOST', '"bogus"');
   });
 
   it('an unknown option, with the closest one suggested', () => {
-    expectUsageError(cli('run', '--manfests', 'manifests', ...NO_DOCKER), 'tinyforge run: unknown option --manfests (did you mean --manifests?)');
-    expectUsageError(cli('status', '--sate', 'x.json'), 'tinyforge status: unknown option --sate (did you mean --state?)');
-    expectUsageError(cli('validate', '--frobnicate'), "tinyforge validate: unknown option --frobnicate; see 'tinyforge validate --help'");
+    expectUsageError(
+      cli('run', '--manfests', 'manifests', ...NO_DOCKER),
+      'tinyforge run: unknown option --manfests (did you mean --manifests?)',
+    );
+    expectUsageError(
+      cli('status', '--sate', 'x.json'),
+      'tinyforge status: unknown option --sate (did you mean --state?)',
+    );
+    expectUsageError(
+      cli('validate', '--frobnicate'),
+      "tinyforge validate: unknown option --frobnicate; see 'tinyforge validate --help'",
+    );
     expectUsageError(cli('run', '--once', ...NO_DOCKER, '--state'), 'tinyforge run: --state needs a value');
     expectUsageError(cli('status', '-o'), 'tinyforge status: --output needs a value');
-    expectPlanError(cli('plan', '--manfests', 'manifests', ...NO_DOCKER), 'tinyforge plan: unknown option --manfests (did you mean --manifests?)');
+    expectPlanError(
+      cli('plan', '--manfests', 'manifests', ...NO_DOCKER),
+      'tinyforge plan: unknown option --manfests (did you mean --manifests?)',
+    );
   });
 
   it('a controller.key that is no key', () => {
     fs.mkdirSync(path.join(dir, 'broken-key'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'broken-key/controller.key'), 'not a key\n');
     const state = ['--state', 'broken-key/state.json'];
-    expectRunConfigurationError(cli('run', '--once', ...state, ...NO_DOCKER), 'controller.key is not a tinyforge controller key');
+    expectRunConfigurationError(
+      cli('run', '--once', ...state, ...NO_DOCKER),
+      'controller.key is not a tinyforge controller key',
+    );
     expectPlanError(cli('plan', ...state, ...NO_DOCKER), 'controller.key is not a tinyforge controller key');
   });
 
@@ -100,8 +139,16 @@ describe('usage and configuration errors: exit 2, one line naming the flag', () 
   });
 
   it('a state path that cannot be used', () => {
-    expectRunConfigurationError(cli('run', '--once', '--state', 'manifests/web.yaml/state.json', ...NO_DOCKER), '--state manifests/web.yaml/state.json: ', 'not a folder');
-    expectPlanError(cli('plan', '--state', 'manifests/web.yaml/state.json', ...NO_DOCKER), '--state manifests/web.yaml/state.json: ', 'not a folder');
+    expectRunConfigurationError(
+      cli('run', '--once', '--state', 'manifests/web.yaml/state.json', ...NO_DOCKER),
+      '--state manifests/web.yaml/state.json: ',
+      'not a folder',
+    );
+    expectPlanError(
+      cli('plan', '--state', 'manifests/web.yaml/state.json', ...NO_DOCKER),
+      '--state manifests/web.yaml/state.json: ',
+      'not a folder',
+    );
   });
 });
 

@@ -15,7 +15,10 @@ describe('tinyforge validate', () => {
   });
 
   it('prints file:line:col: message per problem on stderr, paths relative to the current folder, and exits 1', () => {
-    dir = makeFixtureDir({ 'manifests/web.yaml': imageManifest('web', ['replicas: two']), 'manifests/api.yaml': imageManifest('api', ['replica: 1']) });
+    dir = makeFixtureDir({
+      'manifests/web.yaml': imageManifest('web', ['replicas: two']),
+      'manifests/api.yaml': imageManifest('api', ['replica: 1']),
+    });
     const result = runCli(['validate'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
@@ -35,7 +38,15 @@ describe('tinyforge validate', () => {
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
       valid: false,
-      problems: [{ file: 'web.yaml', line: 7, column: 13, path: '/spec/replicas', message: 'spec.replicas must be an integer (got "two")' }],
+      problems: [
+        {
+          file: 'web.yaml',
+          line: 7,
+          column: 13,
+          path: '/spec/replicas',
+          message: 'spec.replicas must be an integer (got "two")',
+        },
+      ],
     });
     const valid = runCli(['validate', '--json', 'manifests'], { cwd: PROJECT_ROOT });
     expect([valid.code, JSON.parse(valid.stdout)]).toEqual([0, { valid: true, problems: [] }]);
@@ -50,8 +61,14 @@ describe('tinyforge validate', () => {
 
   it('reports a missing directory and an empty one as problems, not as "no workloads"', () => {
     dir = makeFixtureDir({ 'empty/README.md': 'nothing here' });
-    expect(runCli(['validate', 'missing'], { cwd: dir })).toMatchObject({ code: 1, stderr: expect.stringContaining('missing: no such file or folder') });
-    expect(runCli(['validate', 'empty'], { cwd: dir })).toMatchObject({ code: 1, stderr: expect.stringContaining('empty:1:1: no manifests found') });
+    expect(runCli(['validate', 'missing'], { cwd: dir })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('missing: no such file or folder'),
+    });
+    expect(runCli(['validate', 'empty'], { cwd: dir })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('empty:1:1: no manifests found'),
+    });
   });
 
   it('takes the policy flags run takes', () => {
@@ -71,18 +88,27 @@ describe('tinyforge schema', () => {
   it('prints the manifest schema, or one kind, as self-contained JSON', () => {
     const all = runCli(['schema']);
     expect(all.code).toBe(0);
-    expect(JSON.parse(all.stdout)).toMatchObject({ title: 'tinyforge manifest', $schema: 'https://json-schema.org/draft/2020-12/schema' });
+    expect(JSON.parse(all.stdout)).toMatchObject({
+      title: 'tinyforge manifest',
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+    });
     const image = runCli(['schema', 'Image']);
     expect(JSON.parse(image.stdout)).toMatchObject({ title: 'tinyforge Image' });
   });
 
   it('exits 2 for an unknown kind', () => {
-    expect(runCli(['schema', 'Pod'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown schema "Pod"') });
+    expect(runCli(['schema', 'Pod'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown schema "Pod"'),
+    });
   });
 });
 
 describe('tinyforge', () => {
   it('exits 2 with usage for an unknown command', () => {
-    expect(runCli(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+    expect(runCli(['frobnicate'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown command "frobnicate"'),
+    });
   });
 });

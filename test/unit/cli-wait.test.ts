@@ -19,10 +19,14 @@ class WaitProject {
   readonly harness: TickHarness;
 
   constructor(files: Record<string, string>) {
-    this.dir = makeFixtureDir(Object.fromEntries(Object.entries(files).map(([name, text]) => [`manifests/${name}`, text])));
+    this.dir = makeFixtureDir(
+      Object.fromEntries(Object.entries(files).map(([name, text]) => [`manifests/${name}`, text])),
+    );
     this.harness = new TickHarness(path.join(this.dir, 'manifests'));
     fs.mkdirSync(path.join(this.dir, '.tinyforge'));
-    fs.writeFileSync(path.join(this.dir, '.tinyforge/controller.key'), `${this.harness.key.toString('hex')}\n`, { mode: 0o600 });
+    fs.writeFileSync(path.join(this.dir, '.tinyforge/controller.key'), `${this.harness.key.toString('hex')}\n`, {
+      mode: 0o600,
+    });
   }
 
   write(name: string, text: string): void {
@@ -52,7 +56,12 @@ class WaitProject {
     let exited = false;
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const done = new Promise<CliResult>((resolve) => child.on('close', (code) => ((exited = true), resolve({ code, stdout, stderr }))));
+    const done = new Promise<CliResult>((resolve) =>
+      child.on('close', (code) => {
+        exited = true;
+        resolve({ code, stdout, stderr });
+      }),
+    );
     return { done, exited: () => exited };
   }
 }
@@ -69,7 +78,10 @@ describe('tinyforge wait: Ready with the spec on disk', () => {
   it('exits 0 at once for a workload that is Ready with the spec on disk', async () => {
     project = new WaitProject({ 'web.yaml': imageManifest('web') });
     await project.apply();
-    expect(project.wait('web', '--timeout', '5s')).toMatchObject({ code: 0, stdout: 'image/web: Ready at generation 1\n' });
+    expect(project.wait('web', '--timeout', '5s')).toMatchObject({
+      code: 0,
+      stdout: 'image/web: Ready at generation 1\n',
+    });
   });
 
   it('keeps waiting while an edit on disk is not applied, and says so when the time runs out', async () => {
@@ -79,7 +91,11 @@ describe('tinyforge wait: Ready with the spec on disk', () => {
     project.write('web.yaml', imageManifest('web', ['replicas: 2']));
     const result = project.wait('web', '--timeout', '500ms');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^tinyforge: timed out after 500ms: image/web: spec on disk \\(hash [0-9a-f]{16}\\) not applied yet: state has ${before}\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^tinyforge: timed out after 500ms: image/web: spec on disk \\(hash [0-9a-f]{16}\\) not applied yet: state has ${before}\\n$`,
+      ),
+    );
   });
 
   it('exits 0 once the state file records the spec on disk as applied and Ready', async () => {
@@ -99,7 +115,9 @@ describe('tinyforge wait: Ready with the spec on disk', () => {
     await project.apply((state) => (state.workloads['image/web']!.phase = 'Progressing'));
     const result = project.wait('web', '--timeout', '300ms');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^tinyforge: timed out after 300ms: image\/web: spec [0-9a-f]{16} applied, not Ready: Progressing: 1\/1 running\n$/);
+    expect(result.stderr).toMatch(
+      /^tinyforge: timed out after 300ms: image\/web: spec [0-9a-f]{16} applied, not Ready: Progressing: 1\/1 running\n$/,
+    );
   });
 
   it('follows the files a manifest refers to, hashed with the controller key as run hashes them', async () => {
@@ -107,14 +125,23 @@ describe('tinyforge wait: Ready with the spec on disk', () => {
     await project.apply();
     expect(project.wait('web', '--timeout', '5s').code).toBe(0);
     project.write('web.env', 'TOKEN=two\n');
-    expect(project.wait('web', '--timeout', '300ms')).toMatchObject({ code: 1, stderr: expect.stringContaining('not applied yet') });
+    expect(project.wait('web', '--timeout', '300ms')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('not applied yet'),
+    });
   });
 
-  it('loads the manifests with run\'s flags: a policy flag decides whether one is valid', async () => {
+  it("loads the manifests with run's flags: a policy flag decides whether one is valid", async () => {
     project = new WaitProject({ 'web.yaml': imageManifest('web', ['privileged: true']) });
     await project.apply(undefined, { ...DEFAULT_POLICY, allowPrivileged: true });
-    expect(project.wait('web', '--timeout', '5s', '--allow-privileged')).toMatchObject({ code: 0, stdout: 'image/web: Ready at generation 1\n' });
-    expect(project.wait('web', '--timeout', '5s')).toMatchObject({ code: 1, stderr: expect.stringContaining('--allow-privileged') });
+    expect(project.wait('web', '--timeout', '5s', '--allow-privileged')).toMatchObject({
+      code: 0,
+      stdout: 'image/web: Ready at generation 1\n',
+    });
+    expect(project.wait('web', '--timeout', '5s')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--allow-privileged'),
+    });
   });
 });
 
@@ -130,7 +157,9 @@ describe('tinyforge wait: what ends it at once', () => {
     const result = project.wait('web', '--timeout', '30s');
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('manifests/web.yaml:7:13: spec.replicas must be an integer (got "two")\ntinyforge: image/web: manifest invalid\n');
+    expect(result.stderr).toBe(
+      'manifests/web.yaml:7:13: spec.replicas must be an integer (got "two")\ntinyforge: image/web: manifest invalid\n',
+    );
   });
 
   it('a NAME the manifests do not have', async () => {
@@ -145,7 +174,10 @@ describe('tinyforge wait: what ends it at once', () => {
   it('a manifest directory that cannot be read, or whose files do not parse', async () => {
     project = new WaitProject({ 'web.yaml': imageManifest('web') });
     await project.apply();
-    expect(project.wait('web', '--manifests', 'elsewhere', '--timeout', '30s')).toMatchObject({ code: 1, stderr: 'tinyforge: web: cannot read the manifests: elsewhere: no such file or folder\n' });
+    expect(project.wait('web', '--manifests', 'elsewhere', '--timeout', '30s')).toMatchObject({
+      code: 1,
+      stderr: 'tinyforge: web: cannot read the manifests: elsewhere: no such file or folder\n',
+    });
     project.write('web.yaml', 'kind: Image\nmetadata: {name: web\n');
     const result = project.wait('web', '--timeout', '30s');
     expect(result.code).toBe(1);
@@ -155,9 +187,15 @@ describe('tinyforge wait: what ends it at once', () => {
   it('a failure of the spec on disk, but not one of an older spec', async () => {
     project = new WaitProject({ 'web.yaml': imageManifest('web') });
     await project.apply((state) => (state.workloads['image/web']!.phase = 'Failed'));
-    expect(project.wait('web', '--timeout', '30s')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^tinyforge: image\/web: spec [0-9a-f]{16} applied, not Ready: Failed: /) });
+    expect(project.wait('web', '--timeout', '30s')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^tinyforge: image\/web: spec [0-9a-f]{16} applied, not Ready: Failed: /),
+    });
     project.write('web.yaml', imageManifest('web', ['replicas: 2']));
-    expect(project.wait('web', '--timeout', '300ms')).toMatchObject({ code: 1, stderr: expect.stringContaining('timed out after 300ms: image/web: spec on disk') });
+    expect(project.wait('web', '--timeout', '300ms')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('timed out after 300ms: image/web: spec on disk'),
+    });
   });
 
   it('a rolled-back rollout or a crash loop of the spec on disk: the controller will not try it again', async () => {
@@ -166,10 +204,15 @@ describe('tinyforge wait: what ends it at once', () => {
       await project.apply((state) => {
         const web = state.workloads['image/web']!;
         web.phase = 'Degraded';
-        web.conditions = [{ type: 'Ready', status: 'False', reason, message: 'given up', lastTransitionTime: new Date().toISOString() }];
+        web.conditions = [
+          { type: 'Ready', status: 'False', reason, message: 'given up', lastTransitionTime: new Date().toISOString() },
+        ];
       });
       const started = Date.now();
-      expect(project.wait('web', '--timeout', '30s')).toMatchObject({ code: 1, stderr: expect.stringContaining('not Ready: Degraded: given up') });
+      expect(project.wait('web', '--timeout', '30s')).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('not Ready: Degraded: given up'),
+      });
       expect(Date.now() - started).toBeLessThan(10_000);
       removeFixtureDir(project.dir);
     }
@@ -179,12 +222,20 @@ describe('tinyforge wait: what ends it at once', () => {
 describe('status and a stale heartbeat', () => {
   it('warns when a long-running controller has not written for longer than its resync allows', async () => {
     const h = new TickHarness(makeFixtureDir({}));
-    const state = { ...h.state, controller: { ...h.state.controller, resyncSeconds: 30, heartbeatAt: '2026-11-27T10:00:00.000Z' } };
+    const state = {
+      ...h.state,
+      controller: { ...h.state.controller, resyncSeconds: 30, heartbeatAt: '2026-11-27T10:00:00.000Z' },
+    };
     expect(staleness(state, new Date('2026-11-27T10:01:00Z'))).toBeUndefined();
     expect(staleness(state, new Date('2026-11-27T10:01:31Z'))).toBe(
       `controller not running since 2026-11-27T10:00:00.000Z (pid ${state.controller.pid}; heartbeat every 30s): this status may be out of date`,
     );
-    expect(staleness({ ...state, controller: { ...state.controller, resyncSeconds: undefined } }, new Date('2027-01-01T00:00:00Z'))).toBeUndefined();
+    expect(
+      staleness(
+        { ...state, controller: { ...state.controller, resyncSeconds: undefined } },
+        new Date('2027-01-01T00:00:00Z'),
+      ),
+    ).toBeUndefined();
     removeFixtureDir(h.dir);
   });
 });

@@ -8,13 +8,35 @@ describe('run and plan flags', () => {
 
   it('default to the documented values', () => {
     const { config } = parse();
-    expect(config).toMatchObject({ manifests: 'manifests', state: '.tinyforge/state.json', name: 'default', concurrency: 4, routes: 'none', portRange: { first: 20000, last: 29999 } });
+    expect(config).toMatchObject({
+      manifests: 'manifests',
+      state: '.tinyforge/state.json',
+      name: 'default',
+      concurrency: 4,
+      routes: 'none',
+      portRange: { first: 20000, last: 29999 },
+    });
     expect(config.caddy).toEqual({ admin: 'http://127.0.0.1:2019', server: 'tinyforge', listen: ':80' });
   });
 
   it('take a port range for Project slots and the Caddy route provider', () => {
-    const { config } = parse('--port-range', '27000-27099', '--routes', 'caddy', '--caddy-admin', 'http://127.0.0.1:3019', '--caddy-server', 'srv0', '--caddy-listen', '127.0.0.1:8080');
-    expect(config).toMatchObject({ routes: 'caddy', portRange: { first: 27000, last: 27099 }, caddy: { admin: 'http://127.0.0.1:3019', server: 'srv0', listen: '127.0.0.1:8080' } });
+    const { config } = parse(
+      '--port-range',
+      '27000-27099',
+      '--routes',
+      'caddy',
+      '--caddy-admin',
+      'http://127.0.0.1:3019',
+      '--caddy-server',
+      'srv0',
+      '--caddy-listen',
+      '127.0.0.1:8080',
+    );
+    expect(config).toMatchObject({
+      routes: 'caddy',
+      portRange: { first: 27000, last: 27099 },
+      caddy: { admin: 'http://127.0.0.1:3019', server: 'srv0', listen: '127.0.0.1:8080' },
+    });
   });
 
   it('refuse bad values as usage errors, naming the flag', () => {

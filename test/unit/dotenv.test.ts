@@ -4,10 +4,19 @@ import { parseDotenv } from '../../src/manifest/dotenv.js';
 describe('dotenv files', () => {
   it('reads KEY=value lines, comments, export and quotes', () => {
     const { values, problems } = parseDotenv(
-      ['# comment', '', 'A=1', 'export B = two ', 'C="line\\nbreak"', "D='$literal'", 'E=value # note', 'F='].join('\n'),
+      ['# comment', '', 'A=1', 'export B = two ', 'C="line\\nbreak"', "D='$literal'", 'E=value # note', 'F='].join(
+        '\n',
+      ),
     );
     expect(problems).toEqual([]);
-    expect(Object.fromEntries(values)).toEqual({ A: '1', B: 'two', C: 'line\nbreak', D: '$literal', E: 'value', F: '' });
+    expect(Object.fromEntries(values)).toEqual({
+      A: '1',
+      B: 'two',
+      C: 'line\nbreak',
+      D: '$literal',
+      E: 'value',
+      F: '',
+    });
   });
 
   it('reports bad lines by position without quoting them', () => {

@@ -50,7 +50,9 @@ beforeAll(() => {
   });
   fs.cpSync(path.join(PROJECT_ROOT, 'manifests'), path.join(dir, 'manifests'), { recursive: true });
   for (const file of yamlFiles('manifests')) {
-    const text = fs.readFileSync(file, 'utf8').replace(/^# yaml-language-server: \$schema=.*$/m, '# yaml-language-server: $schema=../tinyforge.schema.json');
+    const text = fs
+      .readFileSync(file, 'utf8')
+      .replace(/^# yaml-language-server: \$schema=.*$/m, '# yaml-language-server: $schema=../tinyforge.schema.json');
     fs.writeFileSync(file, text);
   }
 });
@@ -67,7 +69,9 @@ describe('the printed schema in yaml-language-server', () => {
   it('marks the lines and fields tinyforge validate names in a broken Image (schema image)', async () => {
     const diagnostics = await editorDiagnostics(path.join(dir, 'broken/image.yaml'));
     expectSameAsValidate(diagnostics, 'broken/image.yaml');
-    expect(diagnostics.map((d) => d.message)).toEqual(expect.arrayContaining([expect.stringContaining('"name"'), expect.stringContaining('"integer"')]));
+    expect(diagnostics.map((d) => d.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining('"name"'), expect.stringContaining('"integer"')]),
+    );
   });
 
   it('marks the lines and fields tinyforge validate names in a broken Stack (schema)', async () => {
@@ -103,7 +107,9 @@ function validate(target: string): Problem[] {
 function expectSameAsValidate(diagnostics: Diagnostic[], file: string): void {
   expect(diagnostics.filter((d) => /\$ref/.test(d.message))).toEqual([]);
   const lines = fs.readFileSync(path.join(dir, file), 'utf8').split('\n');
-  const fromEditor = diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${keyOn(lines[d.range.start.line])}`);
+  const fromEditor = diagnostics.map(
+    (d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${keyOn(lines[d.range.start.line])}`,
+  );
   const fromValidate = validate(file).map((p) => `${p.line}:${p.column} ${p.path.split('/').pop()}`);
   expect(fromValidate.length).toBeGreaterThan(0);
   expect(fromEditor.sort()).toEqual(fromValidate.sort());

@@ -13,13 +13,21 @@ describe('the example manifests', () => {
   });
 
   it('hold one workload of every kind', () => {
-    expect(load.workloads.map((w) => w.id).sort()).toEqual(['compose/notes', 'image/web', 'project/shop', 'stack/workers', 'static/docs']);
+    expect(load.workloads.map((w) => w.id).sort()).toEqual([
+      'compose/notes',
+      'image/web',
+      'project/shop',
+      'stack/workers',
+      'static/docs',
+    ]);
   });
 
   it('do not load the referenced compose file as a manifest, but give its app to the workload', () => {
     const notes = load.workloads.find((w) => w.id === 'compose/notes');
     expect(Object.keys(notes?.compose?.services ?? {})).toEqual(['store', 'reader']);
-    expect(notes?.references.map((r) => [r.kind, path.relative(MANIFESTS, r.path)])).toEqual([['composeFile', 'compose/notes.compose.yaml']]);
+    expect(notes?.references.map((r) => [r.kind, path.relative(MANIFESTS, r.path)])).toEqual([
+      ['composeFile', 'compose/notes.compose.yaml'],
+    ]);
   });
 
   it('record every referenced file of a workload', () => {

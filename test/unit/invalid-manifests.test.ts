@@ -78,7 +78,9 @@ spec:
       tag: 1.10
 `,
     },
-    expected: ['shop.yaml:10:12: spec.stages[0].tag must be a string (got 1.10, which YAML reads as 1.1; quote it: "1.10")'],
+    expected: [
+      'shop.yaml:10:12: spec.stages[0].tag must be a string (got 1.10, which YAML reads as 1.1; quote it: "1.10")',
+    ],
   },
   {
     name: 'a Project off network host without the port its app listens on',
@@ -95,7 +97,9 @@ spec:
       tag: "1"
 `,
     },
-    expected: ['shop.yaml:5:1: spec is missing required field "port" (port is where the app listens; only network: host needs none, its app listens on $PORT)'],
+    expected: [
+      'shop.yaml:5:1: spec is missing required field "port" (port is where the app listens; only network: host needs none, its app listens on $PORT)',
+    ],
   },
   {
     name: 'replicas above the limit',
@@ -130,17 +134,23 @@ spec:
   {
     name: 'privileged without --allow-privileged',
     files: { 'web.yaml': imageManifest('web', ['privileged: true']) },
-    expected: ['web.yaml:7:15: spec.privileged: privileged containers are not allowed; the operator can allow them with --allow-privileged'],
+    expected: [
+      'web.yaml:7:15: spec.privileged: privileged containers are not allowed; the operator can allow them with --allow-privileged',
+    ],
   },
   {
     name: 'an added capability without --allow-capabilities',
     files: { 'web.yaml': imageManifest('web', ['capAdd: [NET_ADMIN]']) },
-    expected: ['web.yaml:7:12: spec.capAdd[0]: capability NET_ADMIN is not allowed; the operator can allow it with --allow-capabilities NET_ADMIN'],
+    expected: [
+      'web.yaml:7:12: spec.capAdd[0]: capability NET_ADMIN is not allowed; the operator can allow it with --allow-capabilities NET_ADMIN',
+    ],
   },
   {
     name: 'devices without --allow-devices',
     files: { 'web.yaml': imageManifest('web', ['devices: [/dev/fuse]']) },
-    expected: ['web.yaml:7:12: spec.devices: host devices are not allowed; the operator can allow them with --allow-devices'],
+    expected: [
+      'web.yaml:7:12: spec.devices: host devices are not allowed; the operator can allow them with --allow-devices',
+    ],
   },
   {
     name: 'host PID and IPC namespaces without --allow-host-namespaces',
@@ -183,8 +193,16 @@ spec:
   },
   {
     name: 'the Docker socket as a host path',
-    files: { 'web.yaml': imageManifest('web', ['volumes:', '  - hostPath: /var/run/docker.sock', '    target: /var/run/docker.sock']) },
-    expected: ['web.yaml:8:17: spec.volumes[0].hostPath: the Docker socket can never be mounted ("/var/run/docker.sock")'],
+    files: {
+      'web.yaml': imageManifest('web', [
+        'volumes:',
+        '  - hostPath: /var/run/docker.sock',
+        '    target: /var/run/docker.sock',
+      ]),
+    },
+    expected: [
+      'web.yaml:8:17: spec.volumes[0].hostPath: the Docker socket can never be mounted ("/var/run/docker.sock")',
+    ],
   },
   {
     name: 'a folder holding the Docker socket as a host path',
@@ -194,7 +212,9 @@ spec:
   {
     name: 'a missing env file',
     files: { 'web.yaml': imageManifest('web', ['envFiles: [web.env]']) },
-    expected: (dir) => [`web.yaml:7:14: spec.envFiles[0]: "web.env" does not exist (looked for ${path.join(dir, 'web.env').slice(dir.length + 1)})`],
+    expected: (dir) => [
+      `web.yaml:7:14: spec.envFiles[0]: "web.env" does not exist (looked for ${path.join(dir, 'web.env').slice(dir.length + 1)})`,
+    ],
   },
   {
     name: 'an env file line that is not KEY=value, without quoting it',
@@ -211,12 +231,22 @@ spec:
   },
   {
     name: 'a label under tinyforge.',
-    files: { 'web.yaml': imageManifest('web').replace('  name: web\n', '  name: web\n  labels:\n    tinyforge.managed: "true"\n') },
-    expected: ['web.yaml:6:5: metadata.labels["tinyforge.managed"]: labels under "tinyforge." are reserved for the controller'],
+    files: {
+      'web.yaml': imageManifest('web').replace(
+        '  name: web\n',
+        '  name: web\n  labels:\n    tinyforge.managed: "true"\n',
+      ),
+    },
+    expected: [
+      'web.yaml:6:5: metadata.labels["tinyforge.managed"]: labels under "tinyforge." are reserved for the controller',
+    ],
   },
   {
     name: 'the same name in two files, across kinds',
-    files: { 'a.yaml': imageManifest('web'), 'b.yaml': stack('    web: {image: tinyforge-test/busybox:1}\n').replace('name: app', 'name: web') },
+    files: {
+      'a.yaml': imageManifest('web'),
+      'b.yaml': stack('    web: {image: tinyforge-test/busybox:1}\n').replace('name: app', 'name: web'),
+    },
     expected: [
       'a.yaml:4:9: metadata.name "web" is also used by b.yaml:4:9 (stack/web); names must be unique across kinds',
       'b.yaml:4:9: metadata.name "web" is also used by a.yaml:4:9 (image/web); names must be unique across kinds',
@@ -243,7 +273,10 @@ spec:
   },
   {
     name: 'two routes for one domain',
-    files: { 'a.yaml': imageManifest('a', ['domain: app.localhost']), 'b.yaml': imageManifest('b', ['domain: app.localhost']) },
+    files: {
+      'a.yaml': imageManifest('a', ['domain: app.localhost']),
+      'b.yaml': imageManifest('b', ['domain: app.localhost']),
+    },
     expected: [
       'a.yaml:7:11: a route for domain app.localhost is also claimed by image/b (b.yaml:7:11)',
       'b.yaml:7:11: a route for domain app.localhost is also claimed by image/a (a.yaml:7:11)',
@@ -257,7 +290,9 @@ spec:
   {
     name: 'replicas that would all bind one host port',
     files: { 'web.yaml': imageManifest('web', ['replicas: 2', 'ports: [{container: 80, host: 8080}]']) },
-    expected: ['web.yaml:8:33: spec.ports[0].host: 2 replicas cannot all bind host port 8080; use one replica or leave "host" out'],
+    expected: [
+      'web.yaml:8:33: spec.ports[0].host: 2 replicas cannot all bind host port 8080; use one replica or leave "host" out',
+    ],
   },
   {
     name: 'dependsOn naming a missing service',
@@ -267,13 +302,19 @@ spec:
   {
     name: 'a dependsOn cycle',
     files: {
-      'app.yaml': stack('    a: {image: tinyforge-test/busybox:1, dependsOn: [b]}\n    b: {image: tinyforge-test/busybox:1, dependsOn: [a]}\n'),
+      'app.yaml': stack(
+        '    a: {image: tinyforge-test/busybox:1, dependsOn: [b]}\n    b: {image: tinyforge-test/busybox:1, dependsOn: [a]}\n',
+      ),
     },
     expected: ['app.yaml:7:53: spec.services: dependsOn forms a cycle: a -> b -> a'],
   },
   {
     name: 'a Compose key outside the supported subset',
-    files: { 'notes.yaml': compose('  compose:\n    services:\n      web:\n        image: tinyforge-test/busybox:1\n        container_name: web\n') },
+    files: {
+      'notes.yaml': compose(
+        '  compose:\n    services:\n      web:\n        image: tinyforge-test/busybox:1\n        container_name: web\n',
+      ),
+    },
     expected: ['notes.yaml:10:9: spec.compose.services.web.container_name: unknown field "container_name"'],
   },
   {
@@ -289,15 +330,21 @@ spec:
   {
     name: 'a Compose workload with both file and compose',
     files: {
-      'notes.yaml': compose('  file: notes.compose.yaml\n  compose:\n    services:\n      web: {image: tinyforge-test/busybox:1}\n'),
+      'notes.yaml': compose(
+        '  file: notes.compose.yaml\n  compose:\n    services:\n      web: {image: tinyforge-test/busybox:1}\n',
+      ),
       'notes.compose.yaml': 'services:\n  web: {image: tinyforge-test/busybox:1}\n',
     },
-    expected: ['notes.yaml:6:3: spec must have exactly one of "file" (a compose file) and "compose" (the application inline)'],
+    expected: [
+      'notes.yaml:6:3: spec must have exactly one of "file" (a compose file) and "compose" (the application inline)',
+    ],
   },
   {
     name: 'a YAML syntax error',
     files: { 'web.yaml': 'apiVersion: tinyforge.dev/v1\nkind: [Image\nmetadata: {name: web}\n' },
-    expected: ['web.yaml:3:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    expected: [
+      'web.yaml:3:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ],
   },
   {
     name: 'a duplicate key',
@@ -333,17 +380,23 @@ spec:
   {
     name: 'a !!set tag',
     files: { 'web.yaml': imageManifest('web', ['args: !!set {a, b}']) },
-    expected: ['web.yaml:7:9: explicit tags are not supported (!!set): write a plain value, and quote it if it should be a string'],
+    expected: [
+      'web.yaml:7:9: explicit tags are not supported (!!set): write a plain value, and quote it if it should be a string',
+    ],
   },
   {
     name: 'a !!timestamp tag',
     files: { 'web.yaml': imageManifest('web', ['env: {AT: !!timestamp 2001-12-14}']) },
-    expected: ['web.yaml:7:13: explicit tags are not supported (!!timestamp): write a plain value, and quote it if it should be a string'],
+    expected: [
+      'web.yaml:7:13: explicit tags are not supported (!!timestamp): write a plain value, and quote it if it should be a string',
+    ],
   },
   {
     name: 'a custom tag',
     files: { 'web.yaml': imageManifest('web', ['env: {AT: !secret x}']) },
-    expected: ['web.yaml:7:13: explicit tags are not supported (!secret): write a plain value, and quote it if it should be a string'],
+    expected: [
+      'web.yaml:7:13: explicit tags are not supported (!secret): write a plain value, and quote it if it should be a string',
+    ],
   },
   {
     name: 'a %YAML 1.1 directive',

@@ -8,10 +8,15 @@ import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixt
 describe('reloading a manifest directory (the resync)', () => {
   let dir = '';
   afterEach(() => removeFixtureDir(dir));
-  const load = (previous?: ReturnType<typeof loadFromDisk>) => loadFromDisk({ dir }, DEFAULT_POLICY, previous ? { previous } : {});
+  const load = (previous?: ReturnType<typeof loadFromDisk>) =>
+    loadFromDisk({ dir }, DEFAULT_POLICY, previous ? { previous } : {});
 
   it('answers the last load when no manifest and no file they refer to changed', () => {
-    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', ['envFiles: [web.env]']), 'web.env': 'A=1\n', 'apps/api.yaml': imageManifest('api') });
+    dir = makeFixtureDir({
+      'web.yaml': imageManifest('web', ['envFiles: [web.env]']),
+      'web.env': 'A=1\n',
+      'apps/api.yaml': imageManifest('api'),
+    });
     const first = load();
     expect(first.problems).toEqual([]);
     expect(load(first)).toBe(first);
@@ -21,15 +26,22 @@ describe('reloading a manifest directory (the resync)', () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', ['envFiles: [web.env]']), 'web.env': 'A=1\n' });
     let last = load();
     const changes: [string, () => void][] = [
-      ['a manifest edited', () => fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', ['envFiles: [web.env]', 'replicas: 2']))],
+      [
+        'a manifest edited',
+        () =>
+          fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', ['envFiles: [web.env]', 'replicas: 2'])),
+      ],
       ['an env file edited', () => fs.writeFileSync(path.join(dir, 'web.env'), 'A=2\n')],
       ['a manifest added', () => fs.writeFileSync(path.join(dir, 'api.yaml'), imageManifest('api'))],
       ['a manifest removed', () => fs.rmSync(path.join(dir, 'api.yaml'))],
-      ['an env file replaced by a symlink to the same bytes', () => {
-        fs.writeFileSync(path.join(dir, 'other.env'), 'A=2\n');
-        fs.rmSync(path.join(dir, 'web.env'));
-        fs.symlinkSync(path.join(dir, 'other.env'), path.join(dir, 'web.env'));
-      }],
+      [
+        'an env file replaced by a symlink to the same bytes',
+        () => {
+          fs.writeFileSync(path.join(dir, 'other.env'), 'A=2\n');
+          fs.rmSync(path.join(dir, 'web.env'));
+          fs.symlinkSync(path.join(dir, 'other.env'), path.join(dir, 'web.env'));
+        },
+      ],
     ];
     for (const [what, change] of changes) {
       change();

@@ -43,9 +43,16 @@ describe('the manifest watcher', () => {
       return fake;
     }) as unknown as typeof watch;
     let changes = 0;
-    watcher = new ManifestWatcher(dir, { changed: () => changes++, status: (mode, error) => statuses.push([mode, error]) }, flaky);
+    watcher = new ManifestWatcher(
+      dir,
+      { changed: () => changes++, status: (mode, error) => statuses.push([mode, error]) },
+      flaky,
+    );
     await watcher.start();
-    failing!.emit('error', Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' }));
+    failing!.emit(
+      'error',
+      Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' }),
+    );
     await eventually('the fallback', () => watcher!.mode === 'polling' && statuses.length > 0, 5000);
     expect(statuses[0]).toEqual(['polling', 'ENOSPC: System limit for number of file watchers reached']);
     await new Promise((r) => setTimeout(r, 600));

@@ -23,7 +23,9 @@ describe('controller metrics', () => {
 
   it('speak the Prometheus text format: HELP and TYPE before the samples, workloads by phase, memory in bytes', () => {
     const text = new ControllerMetrics().render(state, memory);
-    expect(text).toMatch(/# HELP tinyforge_workloads .+\n# TYPE tinyforge_workloads gauge\ntinyforge_workloads\{phase="Degraded"\} 1\ntinyforge_workloads\{phase="Ready"\} 2\n/);
+    expect(text).toMatch(
+      /# HELP tinyforge_workloads .+\n# TYPE tinyforge_workloads gauge\ntinyforge_workloads\{phase="Degraded"\} 1\ntinyforge_workloads\{phase="Ready"\} 2\n/,
+    );
     expect(text).toContain(`process_resident_memory_bytes ${100 * 2 ** 20}\n`);
     expect(text).toContain('tinyforge_docker_reachable 1\n');
     expect(text.endsWith('\n')).toBe(true);

@@ -24,7 +24,11 @@ class MemoryRoutes implements RouteProvider {
 
 /** The Project of these tests: sleeping, healthy after running 5 s, rolled back after 30 s. */
 function project(tag: string, extra: string[] = [], stageExtra: string[] = []): string {
-  return projectManifest(tag, ['command: [sleep, "3600"]', ...extra, 'rollout: {healthTimeout: 30s, minReadySeconds: 5}'], stageExtra);
+  return projectManifest(
+    tag,
+    ['command: [sleep, "3600"]', ...extra, 'rollout: {healthTimeout: 30s, minReadySeconds: 5}'],
+    stageExtra,
+  );
 }
 
 describe('Project rollouts (blue-green)', () => {
@@ -53,9 +57,16 @@ describe('Project rollouts (blue-green)', () => {
     const [blue] = containers(h);
     expect(blue!.image).toBe('tinyforge-test/busybox:1');
     expect(blue!.name).toMatch(/^tf-shop-production-1-[0-9a-f]{8}$/);
-    expect(blue!.labels).toMatchObject({ [Label.workloadKind]: 'project', [Label.role]: 'production', [Label.slot]: 'blue', [Label.port]: '20000' });
+    expect(blue!.labels).toMatchObject({
+      [Label.workloadKind]: 'project',
+      [Label.role]: 'production',
+      [Label.slot]: 'blue',
+      [Label.port]: '20000',
+    });
     expect(verifySignature(blue!, h.key)).toBe(true);
-    expect(blue!.request!.env).toEqual(expect.arrayContaining(['PORT=20000', 'TINYFORGE_STAGE=production', 'TINYFORGE_SLOT=blue']));
+    expect(blue!.request!.env).toEqual(
+      expect.arrayContaining(['PORT=20000', 'TINYFORGE_STAGE=production', 'TINYFORGE_SLOT=blue']),
+    );
     let shop = h.state.workloads['project/shop']!;
     expect(shop.phase).toBe('Progressing');
     expect(shop.conditions.map((c) => [c.type, c.status, c.reason])).toEqual([
@@ -72,13 +83,30 @@ describe('Project rollouts (blue-green)', () => {
     expect(routed.planLines).toEqual(['~ route shop.localhost -> project/shop:production (blue): blue is healthy']);
     expect(routed.outcome.rolling).toEqual([]);
     // A completed rollout is news once: an event, not on every pass after.
-    expect(routed.events.filter((e) => e.reason === 'RolledOut')).toEqual([expect.objectContaining({ type: 'Normal', workload: 'project/shop', message: 'production: blue serves 1: 1/1 healthy' })]);
+    expect(routed.events.filter((e) => e.reason === 'RolledOut')).toEqual([
+      expect.objectContaining({
+        type: 'Normal',
+        workload: 'project/shop',
+        message: 'production: blue serves 1: 1/1 healthy',
+      }),
+    ]);
     shop = h.state.workloads['project/shop']!;
     expect(shop).toMatchObject({ phase: 'Ready', replicas: { desired: 1, running: 1, updated: 1 } });
     expect(shop.containers).toEqual([
-      expect.objectContaining({ id: 'project/shop:production:1:blue', state: 'running', stage: 'production', slot: 'blue', imageTag: '1', domain: 'shop.localhost', routeId: 'tf-shop-production', ports: [20000] }),
+      expect.objectContaining({
+        id: 'project/shop:production:1:blue',
+        state: 'running',
+        stage: 'production',
+        slot: 'blue',
+        imageTag: '1',
+        domain: 'shop.localhost',
+        routeId: 'tf-shop-production',
+        ports: [20000],
+      }),
     ]);
-    expect(shop.rollouts).toEqual({ production: expect.objectContaining({ phase: 'Complete', serving: 'blue', next: null, failedSpecHash: null }) });
+    expect(shop.rollouts).toEqual({
+      production: expect.objectContaining({ phase: 'Complete', serving: 'blue', next: null, failedSpecHash: null }),
+    });
 
     h.docker.calls = [];
     const quiet = await h.tick();
@@ -92,7 +120,9 @@ describe('Project rollouts (blue-green)', () => {
     const [blue] = containers(h);
     write(project('2'));
     const start = await h.tick();
-    expect(start.planLines).toEqual(['+ create project/shop:production#1 (green): rollout to green: image tinyforge-test/busybox:1 -> tinyforge-test/busybox:2']);
+    expect(start.planLines).toEqual([
+      '+ create project/shop:production#1 (green): rollout to green: image tinyforge-test/busybox:1 -> tinyforge-test/busybox:2',
+    ]);
     const green = containers(h)[1]!;
     expect(green.labels).toMatchObject({ [Label.slot]: 'green', [Label.port]: '20001' });
     expect(h.docker.containers.has(blue!.id)).toBe(true);
@@ -115,7 +145,14 @@ describe('Project rollouts (blue-green)', () => {
     expect([...h.docker.containers.keys()]).toEqual([green.id]);
     shop = h.state.workloads['project/shop']!;
     expect(shop).toMatchObject({ phase: 'Ready', observedGeneration: 2 });
-    expect(shop.containers).toEqual([expect.objectContaining({ id: 'project/shop:production:1:green', imageTag: '2', routeId: 'tf-shop-production', ports: [20001] })]);
+    expect(shop.containers).toEqual([
+      expect.objectContaining({
+        id: 'project/shop:production:1:green',
+        imageTag: '2',
+        routeId: 'tf-shop-production',
+        ports: [20001],
+      }),
+    ]);
     expect(shop.rollouts!['production']).toMatchObject({ phase: 'Complete', serving: 'green' });
   });
 
@@ -131,15 +168,27 @@ describe('Project rollouts (blue-green)', () => {
 
     h.clock.advance(10_000);
     const failed = await h.tick();
-    expect(failed.planLines).toEqual(['- remove project/shop:production#1 (green): rollout failed: not healthy in time']);
+    expect(failed.planLines).toEqual([
+      '- remove project/shop:production#1 (green): rollout failed: not healthy in time',
+    ]);
     expect([...h.docker.containers.keys()]).toEqual([blue!.id]);
     const shop = h.state.workloads['project/shop']!;
     expect(shop.phase).toBe('Degraded');
     expect(shop.conditions[0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'RolloutFailed' });
     expect(shop.conditions[0]!.message).toContain('rolled back to blue');
-    expect(shop.rollouts!['production']).toMatchObject({ phase: 'Failed', serving: 'blue', failedSpecHash: expect.any(String) });
+    expect(shop.rollouts!['production']).toMatchObject({
+      phase: 'Failed',
+      serving: 'blue',
+      failedSpecHash: expect.any(String),
+    });
     expect(shop.replicas).toEqual({ desired: 1, running: 1, updated: 0 });
-    expect(shop.containers).toEqual([expect.objectContaining({ id: 'project/shop:production:1:blue', state: 'running', routeId: 'tf-shop-production' })]);
+    expect(shop.containers).toEqual([
+      expect.objectContaining({
+        id: 'project/shop:production:1:blue',
+        state: 'running',
+        routeId: 'tf-shop-production',
+      }),
+    ]);
     expect(failed.outcome.failed).toEqual(['project/shop']);
 
     h.docker.calls = [];
@@ -150,7 +199,9 @@ describe('Project rollouts (blue-green)', () => {
     // A changed spec is tried again.
     h.docker.crashing.clear();
     write(project('2', ['env: {FIXED: "yes"}']));
-    expect((await h.tick()).planLines).toEqual(['+ create project/shop:production#1 (green): rollout to green: image tinyforge-test/busybox:1 -> tinyforge-test/busybox:2, env.FIXED added']);
+    expect((await h.tick()).planLines).toEqual([
+      '+ create project/shop:production#1 (green): rollout to green: image tinyforge-test/busybox:1 -> tinyforge-test/busybox:2, env.FIXED added',
+    ]);
   });
 
   it('with a healthcheck, switches only once Docker reports the new slot healthy', async () => {
@@ -201,7 +252,17 @@ describe('Project rollouts (blue-green)', () => {
     expect(h.docker.mutations()).toEqual([]);
     const shop = h.state.workloads['project/shop']!;
     expect(shop.phase).toBe('Ready');
-    expect(shop.containers).toEqual([expect.objectContaining({ id: 'project/shop:production:1:blue', slot: 'blue', stage: 'production', imageTag: '1', domain: 'shop.localhost', ports: [20000], routeId: 'tf-shop-production' })]);
+    expect(shop.containers).toEqual([
+      expect.objectContaining({
+        id: 'project/shop:production:1:blue',
+        slot: 'blue',
+        stage: 'production',
+        imageTag: '1',
+        domain: 'shop.localhost',
+        ports: [20000],
+        routeId: 'tf-shop-production',
+      }),
+    ]);
   });
 
   it('sets a route again when the proxy lost it, and removes it with the manifest', async () => {
@@ -212,29 +273,47 @@ describe('Project rollouts (blue-green)', () => {
     await h.tick();
     h.clock.advance(5000);
     await h.tick();
-    expect([...proxy.held.values()]).toEqual([{ id: 'tf-shop-production', domain: 'shop.localhost', upstreams: ['127.0.0.1:20000'] }]);
+    expect([...proxy.held.values()]).toEqual([
+      { id: 'tf-shop-production', domain: 'shop.localhost', upstreams: ['127.0.0.1:20000'] },
+    ]);
     expect((await h.tick()).planLines).toEqual([]);
 
     proxy.held.clear(); // the proxy restarted with an empty configuration
-    expect((await h.tick()).planLines).toEqual(['~ route shop.localhost -> project/shop:production (blue): the proxy does not hold it']);
+    expect((await h.tick()).planLines).toEqual([
+      '~ route shop.localhost -> project/shop:production (blue): the proxy does not hold it',
+    ]);
     expect(proxy.held.get('tf-shop-production')?.upstreams).toEqual(['127.0.0.1:20000']);
     expect(h.docker.mutations().filter((c) => !c.startsWith('create') && !c.startsWith('start'))).toEqual([]);
 
     fs.rmSync(path.join(dir, 'shop.yaml'));
-    fs.writeFileSync(path.join(dir, 'other.yaml'), 'apiVersion: tinyforge.dev/v1\nkind: Image\nmetadata: {name: other}\nspec: {image: tinyforge-test/busybox:1, command: [sleep, "3600"]}\n');
+    fs.writeFileSync(
+      path.join(dir, 'other.yaml'),
+      'apiVersion: tinyforge.dev/v1\nkind: Image\nmetadata: {name: other}\nspec: {image: tinyforge-test/busybox:1, command: [sleep, "3600"]}\n',
+    );
     const pruned = await h.tick();
     const lines = pruned.planLines.filter((l) => l.includes('project/shop'));
-    expect(lines).toEqual(['- route tf-shop-production of project/shop: manifest deleted', '- remove project/shop:production#1 (blue): manifest deleted']);
+    expect(lines).toEqual([
+      '- route tf-shop-production of project/shop: manifest deleted',
+      '- remove project/shop:production#1 (blue): manifest deleted',
+    ]);
     expect(proxy.held.size).toBe(0);
   });
 
   it('when suspended, changes nothing and still counts the serving slot', async () => {
     const h = await deployed();
-    write(project('2').replace('metadata: {name: shop}', 'metadata: {name: shop, annotations: {tinyforge.dev/suspend: "true"}}'));
+    write(
+      project('2').replace(
+        'metadata: {name: shop}',
+        'metadata: {name: shop, annotations: {tinyforge.dev/suspend: "true"}}',
+      ),
+    );
     h.docker.calls = [];
     expect((await h.tick()).planLines).toEqual([]);
     expect(h.docker.mutations()).toEqual([]);
-    expect(h.state.workloads['project/shop']).toMatchObject({ phase: 'Suspended', replicas: { desired: 1, running: 1, updated: 0 } });
+    expect(h.state.workloads['project/shop']).toMatchObject({
+      phase: 'Suspended',
+      replicas: { desired: 1, running: 1, updated: 0 },
+    });
   });
 
   it('reads how long Docker says a container has been up', () => {

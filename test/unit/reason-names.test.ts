@@ -5,10 +5,23 @@ import { Reason } from '../../src/reconcile/reasons.js';
 
 const SRC = path.resolve(import.meta.dirname, '../../src');
 /** Phase names that are also reasons: as phases they are not reasons. */
-const PHASES = new Set(['Pending', 'Progressing', 'Ready', 'Degraded', 'Failed', 'Invalid', 'Suspended', 'Terminating']);
+const PHASES = new Set([
+  'Pending',
+  'Progressing',
+  'Ready',
+  'Degraded',
+  'Failed',
+  'Invalid',
+  'Suspended',
+  'Terminating',
+]);
 
 function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+    );
 }
 
 describe('reason names', () => {
@@ -18,7 +31,8 @@ describe('reason names', () => {
     for (const file of sources(SRC)) {
       if (file.endsWith(path.join('reconcile', 'reasons.ts'))) continue;
       const code = fs.readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-      for (const name of names) if (new RegExp(`['"\`]${name}['"\`]`).test(code)) found.push(`${path.relative(SRC, file)}: '${name}'`);
+      for (const name of names)
+        if (new RegExp(`['"\`]${name}['"\`]`).test(code)) found.push(`${path.relative(SRC, file)}: '${name}'`);
     }
     expect(found).toEqual([]);
   });

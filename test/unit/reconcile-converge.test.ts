@@ -19,14 +19,31 @@ describe('reconciling Image and Stack workloads', () => {
     const result = await h.tick();
     expect(result.planLines).toEqual(['+ create image/web#1: new replica', '+ create image/web#2: new replica']);
     const containers = [...h.docker.containers.values()];
-    expect(containers.map((c) => c.name).sort()).toEqual([expect.stringMatching(/^tf-web-image-1-[0-9a-f]{8}$/), expect.stringMatching(/^tf-web-image-2-[0-9a-f]{8}$/)]);
+    expect(containers.map((c) => c.name).sort()).toEqual([
+      expect.stringMatching(/^tf-web-image-1-[0-9a-f]{8}$/),
+      expect.stringMatching(/^tf-web-image-2-[0-9a-f]{8}$/),
+    ]);
     for (const c of containers) {
-      expect(c.labels).toMatchObject({ [Label.managed]: 'true', [Label.controller]: 'default', [Label.workloadId]: 'image/web', [Label.workloadKind]: 'image', [Label.workloadName]: 'web', [Label.role]: 'image' });
+      expect(c.labels).toMatchObject({
+        [Label.managed]: 'true',
+        [Label.controller]: 'default',
+        [Label.workloadId]: 'image/web',
+        [Label.workloadKind]: 'image',
+        [Label.workloadName]: 'web',
+        [Label.role]: 'image',
+      });
       expect(verifySignature(c, h.key)).toBe(true);
     }
     const web = h.state.workloads['image/web']!;
-    expect(web).toMatchObject({ phase: 'Ready', generation: 1, observedGeneration: 1, replicas: { desired: 2, running: 2, updated: 2 } });
-    expect(web.conditions).toEqual([expect.objectContaining({ type: 'Ready', status: 'True', reason: 'AllReplicasRunning', message: '2/2 running' })]);
+    expect(web).toMatchObject({
+      phase: 'Ready',
+      generation: 1,
+      observedGeneration: 1,
+      replicas: { desired: 2, running: 2, updated: 2 },
+    });
+    expect(web.conditions).toEqual([
+      expect.objectContaining({ type: 'Ready', status: 'True', reason: 'AllReplicasRunning', message: '2/2 running' }),
+    ]);
     expect(web.containers.map((r) => [r.id, r.state])).toEqual([
       ['image/web:image:1', 'running'],
       ['image/web:image:2', 'running'],
@@ -59,7 +76,9 @@ describe('reconciling Image and Stack workloads', () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...SLEEP, 'domain: web.localhost']) });
     const h = new TickHarness(dir);
     await h.tick();
-    expect(h.state.workloads['image/web']?.containers.map((r) => [r.id, r.domain, r.routeId])).toEqual([['image/web:image:1', 'web.localhost', null]]);
+    expect(h.state.workloads['image/web']?.containers.map((r) => [r.id, r.domain, r.routeId])).toEqual([
+      ['image/web:image:1', 'web.localhost', null],
+    ]);
   });
 
   it('starts Stack services in dependsOn order', async () => {
@@ -96,10 +115,15 @@ spec:
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...SLEEP, 'update: {strategy: start-first}']) });
     const h = new TickHarness(dir);
     await h.tick();
-    fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', [...SLEEP, 'update: {strategy: start-first}']).replace('busybox:1', 'busybox:2'));
+    fs.writeFileSync(
+      path.join(dir, 'web.yaml'),
+      imageManifest('web', [...SLEEP, 'update: {strategy: start-first}']).replace('busybox:1', 'busybox:2'),
+    );
     h.docker.calls = [];
     const result = await h.tick();
-    expect(result.planLines).toEqual(['~ recreate image/web#1: image tinyforge-test/busybox:1 -> tinyforge-test/busybox:2']);
+    expect(result.planLines).toEqual([
+      '~ recreate image/web#1: image tinyforge-test/busybox:1 -> tinyforge-test/busybox:2',
+    ]);
     expect(h.docker.mutations().map((c) => c.split(' ')[0])).toEqual(['create', 'start', 'stop', 'remove']);
   });
 
@@ -125,7 +149,10 @@ spec:
     await h.tick();
     fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', [...SLEEP, 'replicas: 2']));
     const result = await h.tick();
-    expect(result.planLines).toEqual(['- remove image/web#4: scaled down to 2', '- remove image/web#3: scaled down to 2']);
+    expect(result.planLines).toEqual([
+      '- remove image/web#4: scaled down to 2',
+      '- remove image/web#3: scaled down to 2',
+    ]);
     expect(h.state.workloads['image/web']?.containers.map((r) => r.replica)).toEqual([1, 2]);
   });
 });

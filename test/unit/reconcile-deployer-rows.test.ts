@@ -20,7 +20,9 @@ describe('rows written by the deploy path', () => {
     fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', SLEEP));
     const result = await h.tick();
     expect(result.planLines).toEqual([expect.stringMatching(/^~ recreate image\/web#1: .*domain changed/)]);
-    expect(h.state.workloads['image/web']?.containers).toEqual([expect.objectContaining({ id: 'image/web:image:1', state: 'running', domain: null })]);
+    expect(h.state.workloads['image/web']?.containers).toEqual([
+      expect.objectContaining({ id: 'image/web:image:1', state: 'running', domain: null }),
+    ]);
   });
 
   it('a create that keeps failing keeps its first placement time and gives up after 5 minutes (CreateNeverObserved)', async () => {
@@ -29,22 +31,30 @@ describe('rows written by the deploy path', () => {
     h.docker.createError = new Error('create failed: no space left on device');
     const first = h.clock.now().toISOString();
     await h.tick();
-    expect(h.state.workloads['image/web']?.containers).toEqual([expect.objectContaining({ state: 'starting', containerId: null, placedAt: first })]);
+    expect(h.state.workloads['image/web']?.containers).toEqual([
+      expect.objectContaining({ state: 'starting', containerId: null, placedAt: first }),
+    ]);
 
     // Each tick re-places the row; the placeholder still dates from the first attempt.
     for (let minute = 1; minute < 5; minute++) {
       h.clock.advance(60_000);
       await h.tick();
-      expect(h.state.workloads['image/web']?.containers).toEqual([expect.objectContaining({ state: 'starting', placedAt: first })]);
+      expect(h.state.workloads['image/web']?.containers).toEqual([
+        expect.objectContaining({ state: 'starting', placedAt: first }),
+      ]);
     }
     h.clock.advance(60_000);
     expect(h.clock.now().getTime() - Date.parse(first)).toBe(PLACEHOLDER_TTL_MS);
     await h.tick();
-    expect(h.state.workloads['image/web']?.containers).toEqual([expect.objectContaining({ state: 'missing', containerId: null, reason: 'CreateNeverObserved' })]);
+    expect(h.state.workloads['image/web']?.containers).toEqual([
+      expect.objectContaining({ state: 'missing', containerId: null, reason: 'CreateNeverObserved' }),
+    ]);
     // Creates that go on failing do not bring the given-up placeholder back.
     h.clock.advance(60_000);
     await h.tick();
-    expect(h.state.workloads['image/web']?.containers).toEqual([expect.objectContaining({ state: 'missing', reason: 'CreateNeverObserved' })]);
+    expect(h.state.workloads['image/web']?.containers).toEqual([
+      expect.objectContaining({ state: 'missing', reason: 'CreateNeverObserved' }),
+    ]);
 
     // Once Docker creates again, the row is the container's.
     h.docker.createError = undefined;
@@ -69,9 +79,13 @@ describe('rows written by the deploy path', () => {
     const stamped = h.clock.now().toISOString();
     await h.tick();
     expect(h.docker.mutations().filter((c) => c.startsWith('create'))).toHaveLength(1);
-    expect(h.state.workloads['image/web']?.containers).toEqual([expect.objectContaining({ state: 'starting', containerId: null, placedAt: stamped })]);
+    expect(h.state.workloads['image/web']?.containers).toEqual([
+      expect.objectContaining({ state: 'starting', containerId: null, placedAt: stamped }),
+    ]);
     h.clock.advance(PLACEHOLDER_TTL_MS);
     await h.tick();
-    expect(h.state.workloads['image/web']?.containers).toEqual([expect.objectContaining({ state: 'missing', reason: 'CreateNeverObserved' })]);
+    expect(h.state.workloads['image/web']?.containers).toEqual([
+      expect.objectContaining({ state: 'missing', reason: 'CreateNeverObserved' }),
+    ]);
   });
 });

@@ -39,7 +39,10 @@ describe('what the reconciler never does', () => {
     expect(result.outcome.dockerReachable).toBe(false);
     expect(h.docker.calls).toEqual(['list']);
     expect(h.state.workloads).toEqual(before);
-    expect(h.state.controller.docker).toEqual({ reachable: false, lastError: 'list containers: (HTTP code 500) server error - boom' });
+    expect(h.state.controller.docker).toEqual({
+      reachable: false,
+      lastError: 'list containers: (HTTP code 500) server error - boom',
+    });
   });
 
   it('an invalid manifest changes no container: the last good spec stays, the error has file:line:col (guarantee 2)', async () => {
@@ -52,9 +55,23 @@ describe('what the reconciler never does', () => {
     const result = await h.tick();
     expect(h.docker.mutations()).toEqual([]);
     expect([...h.docker.containers.keys()]).toEqual(ids);
-    expect(result.state.invalid).toEqual([{ file: 'web.yaml', line: 10, column: 13, path: '/spec/replicas', message: 'spec.replicas must be an integer (got "two")' }]);
-    expect(h.state.workloads['image/web']).toMatchObject({ phase: 'Invalid', replicas: { desired: 1, running: 1, updated: 1 } });
-    expect(h.state.workloads['image/web']?.conditions.find((c) => c.type === 'Stalled')).toMatchObject({ status: 'True', reason: 'ManifestInvalid' });
+    expect(result.state.invalid).toEqual([
+      {
+        file: 'web.yaml',
+        line: 10,
+        column: 13,
+        path: '/spec/replicas',
+        message: 'spec.replicas must be an integer (got "two")',
+      },
+    ]);
+    expect(h.state.workloads['image/web']).toMatchObject({
+      phase: 'Invalid',
+      replicas: { desired: 1, running: 1, updated: 1 },
+    });
+    expect(h.state.workloads['image/web']?.conditions.find((c) => c.type === 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'ManifestInvalid',
+    });
   });
 
   it('a half-written file (YAML syntax error) prunes nothing it may have declared', async () => {
@@ -103,9 +120,25 @@ describe('what the reconciler never does', () => {
   it('foreign containers are never adopted, changed or removed, and are listed with the reason (guarantee 4)', async () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', SLEEP) });
     const h = new TickHarness(dir);
-    const identity = { controller: 'default', workloadId: 'image/web', kind: 'image', name: 'web', role: 'image', replica: 1, specHash: 'deadbeefdeadbeef', slot: null };
-    const forged = { ...ownershipLabels({ ...identity, workloadId: 'image/ghost', name: 'ghost' }, 'ghost', h.key), [Label.signature]: '0'.repeat(64) };
-    const badSignature = { ...ownershipLabels(identity, 'impostor', h.key), [Label.replica]: '1', [Label.signature]: 'f'.repeat(64) };
+    const identity = {
+      controller: 'default',
+      workloadId: 'image/web',
+      kind: 'image',
+      name: 'web',
+      role: 'image',
+      replica: 1,
+      specHash: 'deadbeefdeadbeef',
+      slot: null,
+    };
+    const forged = {
+      ...ownershipLabels({ ...identity, workloadId: 'image/ghost', name: 'ghost' }, 'ghost', h.key),
+      [Label.signature]: '0'.repeat(64),
+    };
+    const badSignature = {
+      ...ownershipLabels(identity, 'impostor', h.key),
+      [Label.replica]: '1',
+      [Label.signature]: 'f'.repeat(64),
+    };
     const otherController = ownershipLabels({ ...identity, controller: 'blue' }, 'blue-web', h.key);
     h.docker.addContainer({ name: 'ghost', labels: forged });
     h.docker.addContainer({ name: 'impostor', labels: badSignature }, 'exited');
@@ -123,7 +156,12 @@ describe('what the reconciler never does', () => {
     fs.writeFileSync(path.join(dir, 'api.yaml'), imageManifest('api', SLEEP));
     fs.rmSync(path.join(dir, 'web.yaml'));
     await h.tick();
-    expect([...h.docker.containers.values()].map((c) => c.name).sort()).toEqual(['blue-web', 'ghost', 'impostor', expect.stringMatching(/^tf-api-/)]);
+    expect([...h.docker.containers.values()].map((c) => c.name).sort()).toEqual([
+      'blue-web',
+      'ghost',
+      'impostor',
+      expect.stringMatching(/^tf-api-/),
+    ]);
   });
 
   it('one failing workload never stops the others', async () => {
@@ -135,7 +173,10 @@ describe('what the reconciler never does', () => {
     const result = await h.tick();
     expect(result.outcome.failed).toEqual(['image/bad']);
     expect(h.state.workloads['image/good']?.phase).toBe('Ready');
-    expect(h.state.workloads['image/bad']).toMatchObject({ phase: 'Failed', lastError: 'image tinyforge-test/busybox:404 is not on the host and pullPolicy is Never' });
+    expect(h.state.workloads['image/bad']).toMatchObject({
+      phase: 'Failed',
+      lastError: 'image tinyforge-test/busybox:404 is not on the host and pullPolicy is Never',
+    });
   });
 
   it('a name held by a container it does not own is a workload error naming that container', async () => {
@@ -147,7 +188,9 @@ describe('what the reconciler never does', () => {
     const squatter = h.docker.addContainer({ name, labels: {} });
     const result = await h.tick();
     expect(result.outcome.failed).toEqual(['image/web']);
-    expect(h.state.workloads['image/web']?.lastError).toBe(`container name ${name} is taken by a container tinyforge does not own (${squatter.slice(0, 12)})`);
+    expect(h.state.workloads['image/web']?.lastError).toBe(
+      `container name ${name} is taken by a container tinyforge does not own (${squatter.slice(0, 12)})`,
+    );
   });
 });
 
@@ -159,17 +202,27 @@ describe('suspend', () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...SLEEP, 'replicas: 2']) });
     const h = new TickHarness(dir);
     await h.tick();
-    const suspended = imageManifest('web', [...SLEEP, 'replicas: 3']).replace('  name: web\n', '  name: web\n  annotations: {tinyforge.dev/suspend: "true"}\n');
+    const suspended = imageManifest('web', [...SLEEP, 'replicas: 3']).replace(
+      '  name: web\n',
+      '  name: web\n  annotations: {tinyforge.dev/suspend: "true"}\n',
+    );
     fs.writeFileSync(path.join(dir, 'web.yaml'), suspended);
     [...h.docker.containers.values()][0]!.state = 'exited';
     h.docker.calls = [];
     const result = await h.tick();
     expect(result.planLines).toEqual([]);
     expect(h.docker.mutations()).toEqual([]);
-    expect(h.state.workloads['image/web']).toMatchObject({ phase: 'Suspended', replicas: { desired: 3, running: 1, updated: 1 }, conditions: [expect.objectContaining({ type: 'Ready', status: 'Unknown', reason: 'Suspended' })] });
+    expect(h.state.workloads['image/web']).toMatchObject({
+      phase: 'Suspended',
+      replicas: { desired: 3, running: 1, updated: 1 },
+      conditions: [expect.objectContaining({ type: 'Ready', status: 'Unknown', reason: 'Suspended' })],
+    });
     fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', [...SLEEP, 'replicas: 3']));
     const resumed = await h.tick();
-    expect(resumed.planLines).toEqual(['~ start image/web#1: container stopped (exited)', '+ create image/web#3: new replica']);
+    expect(resumed.planLines).toEqual([
+      '~ start image/web#1: container stopped (exited)',
+      '+ create image/web#3: new replica',
+    ]);
   });
 });
 
@@ -181,13 +234,22 @@ describe('preflight before disruption', () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...SLEEP, 'pullPolicy: Never']) });
     const h = new TickHarness(dir);
     await h.tick();
-    fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', [...SLEEP, 'pullPolicy: Never']).replace('busybox:1', 'busybox:9'));
+    fs.writeFileSync(
+      path.join(dir, 'web.yaml'),
+      imageManifest('web', [...SLEEP, 'pullPolicy: Never']).replace('busybox:1', 'busybox:9'),
+    );
     h.docker.calls = [];
     const result = await h.tick();
-    expect(result.planLines).toEqual(['~ recreate image/web#1: image tinyforge-test/busybox:1 -> tinyforge-test/busybox:9']);
+    expect(result.planLines).toEqual([
+      '~ recreate image/web#1: image tinyforge-test/busybox:1 -> tinyforge-test/busybox:9',
+    ]);
     expect(h.docker.mutations()).toEqual([]);
     expect([...h.docker.containers.values()].map((c) => c.state)).toEqual(['running']);
-    expect(h.state.workloads['image/web']).toMatchObject({ phase: 'Degraded', lastError: 'image tinyforge-test/busybox:9 is not on the host and pullPolicy is Never', replicas: { desired: 1, running: 1, updated: 0 } });
+    expect(h.state.workloads['image/web']).toMatchObject({
+      phase: 'Degraded',
+      lastError: 'image tinyforge-test/busybox:9 is not on the host and pullPolicy is Never',
+      replicas: { desired: 1, running: 1, updated: 0 },
+    });
   });
 
   it('leaves the old container running when a host port it would need is taken by another container', async () => {
@@ -199,7 +261,9 @@ describe('preflight before disruption', () => {
     h.docker.calls = [];
     await h.tick();
     expect(h.docker.mutations()).toEqual([]);
-    expect(h.state.workloads['image/web']?.lastError).toBe('host port 9090 is in use by container squatter; image/web#1 left as it is');
+    expect(h.state.workloads['image/web']?.lastError).toBe(
+      'host port 9090 is in use by container squatter; image/web#1 left as it is',
+    );
   });
 });
 
@@ -215,7 +279,10 @@ describe('self-heal', () => {
     first!.state = 'exited';
     h.docker.containers.delete(second!.id);
     const result = await h.tick();
-    expect(result.planLines).toEqual(['~ start image/web#1: container stopped (exited)', '+ create image/web#2: container vanished']);
+    expect(result.planLines).toEqual([
+      '~ start image/web#1: container stopped (exited)',
+      '+ create image/web#2: container vanished',
+    ]);
     expect(h.state.workloads['image/web']?.phase).toBe('Ready');
   });
 
@@ -227,6 +294,9 @@ describe('self-heal', () => {
     [...h.docker.containers.values()][0]!.state = 'exited';
     const result = await h.tick();
     expect(result.planLines).toEqual([]);
-    expect(h.state.workloads['image/web']).toMatchObject({ phase: 'Degraded', conditions: [expect.objectContaining({ type: 'Ready', status: 'False', reason: 'CrashLoop' })] });
+    expect(h.state.workloads['image/web']).toMatchObject({
+      phase: 'Degraded',
+      conditions: [expect.objectContaining({ type: 'Ready', status: 'False', reason: 'CrashLoop' })],
+    });
   });
 });

@@ -10,7 +10,12 @@ describe('steady state over 50 workloads', () => {
 
   it('costs exactly one Docker call (the list) and changes nothing', async () => {
     const files: Record<string, string> = {};
-    for (let i = 0; i < 50; i++) files[`app-${i}.yaml`] = imageManifest(`app-${i}`, ['command: [sleep, "3600"]', 'network: none', `replicas: ${(i % 3) + 1}`]);
+    for (let i = 0; i < 50; i++)
+      files[`app-${i}.yaml`] = imageManifest(`app-${i}`, [
+        'command: [sleep, "3600"]',
+        'network: none',
+        `replicas: ${(i % 3) + 1}`,
+      ]);
     dir = makeFixtureDir(files);
     const h = new TickHarness(dir);
     const first = await h.tick();
@@ -23,11 +28,16 @@ describe('steady state over 50 workloads', () => {
     expect(second.outcome).toMatchObject({ actions: 0, dockerCalls: 1, mutations: 0 });
     expect(Object.values(second.state.workloads).every((w) => w.phase === 'Ready')).toBe(true);
     // Reported, not asserted: timing belongs to benchmarks.
-    process.stderr.write(`steady-state tick over 50 workloads (fake engine, manifests loaded from disk): ${ms.toFixed(1)} ms, ${second.outcome.dockerCalls} Docker call\n`);
+    process.stderr.write(
+      `steady-state tick over 50 workloads (fake engine, manifests loaded from disk): ${ms.toFixed(1)} ms, ${second.outcome.dockerCalls} Docker call\n`,
+    );
   });
 
   it('keeps the status of a workload nothing happened to, and rebuilds the one whose container changed', async () => {
-    dir = makeFixtureDir({ 'a.yaml': imageManifest('a', ['command: [sleep, "3600"]']), 'b.yaml': imageManifest('b', ['command: [sleep, "3600"]']) });
+    dir = makeFixtureDir({
+      'a.yaml': imageManifest('a', ['command: [sleep, "3600"]']),
+      'b.yaml': imageManifest('b', ['command: [sleep, "3600"]']),
+    });
     const h = new TickHarness(dir);
     await h.tick();
     const view = h.view();

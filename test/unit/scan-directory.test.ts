@@ -11,7 +11,16 @@ describe('scanning the manifest directory', () => {
   afterEach(() => removeFixtureDir(dir));
 
   it('ignores editor and sync leftovers, hidden files and folders', () => {
-    for (const name of ['web.yaml~', 'web.yaml.swp', '.web.yaml.swp', '4913', '.#web.yaml', '.web.yaml.Xa12bC', 'web.sync-conflict-20260101-101010-ABCDEFG.yaml', 'notes.txt']) {
+    for (const name of [
+      'web.yaml~',
+      'web.yaml.swp',
+      '.web.yaml.swp',
+      '4913',
+      '.#web.yaml',
+      '.web.yaml.Xa12bC',
+      'web.sync-conflict-20260101-101010-ABCDEFG.yaml',
+      'notes.txt',
+    ]) {
       expect(isManifestFileName(name), name).toBe(false);
     }
     expect(isManifestFileName('web.yaml')).toBe(true);

@@ -50,7 +50,8 @@ describe('tinyforge schema', () => {
   });
 
   it('embeds only the schema files the entry reaches', () => {
-    const embedded = (kind: string | undefined) => Object.keys((printed(kind)['$defs'] as object | undefined) ?? {}).filter((k) => k.endsWith('.schema.json'));
+    const embedded = (kind: string | undefined) =>
+      Object.keys((printed(kind)['$defs'] as object | undefined) ?? {}).filter((k) => k.endsWith('.schema.json'));
     expect(embedded('image')).toEqual(['container.schema.json']);
     expect(embedded('compose')).toEqual(['compose-file.schema.json', 'container.schema.json']);
     expect(embedded('state')).toEqual([]);

@@ -23,7 +23,8 @@ function* propertySchemas(node: unknown, at: string): Generator<[string, Record<
   const record = node as Record<string, unknown>;
   const properties = record['properties'];
   if (properties && typeof properties === 'object') {
-    for (const [name, schema] of Object.entries(properties)) yield [`${at}/properties/${name}`, schema as Record<string, unknown>];
+    for (const [name, schema] of Object.entries(properties))
+      yield [`${at}/properties/${name}`, schema as Record<string, unknown>];
   }
   for (const [key, value] of Object.entries(record)) yield* propertySchemas(value, `${at}/${key}`);
 }
@@ -31,7 +32,9 @@ function* propertySchemas(node: unknown, at: string): Generator<[string, Record<
 describe('the JSON Schemas', () => {
   it('are draft 2020-12, one per kind, plus the dispatching manifest schema', () => {
     for (const name of ['image', 'stack', 'project', 'compose', 'static', 'manifest', 'container', 'compose-file']) {
-      expect(schemas.get(`${name}.schema.json`)?.['$schema'], name).toBe('https://json-schema.org/draft/2020-12/schema');
+      expect(schemas.get(`${name}.schema.json`)?.['$schema'], name).toBe(
+        'https://json-schema.org/draft/2020-12/schema',
+      );
     }
   });
 
@@ -42,7 +45,12 @@ describe('the JSON Schemas', () => {
       for (const [where, property] of propertySchemas(schema, file)) {
         const ref = property['$ref'];
         const target = typeof ref === 'string' ? resolve(ref, file) : undefined;
-        if (typeof property['description'] !== 'string' && typeof target?.['description'] !== 'string' && !where.includes('/if/')) undocumented.push(where);
+        if (
+          typeof property['description'] !== 'string' &&
+          typeof target?.['description'] !== 'string' &&
+          !where.includes('/if/')
+        )
+          undocumented.push(where);
       }
     }
     expect(undocumented).toEqual([]);
@@ -53,11 +61,15 @@ describe('the JSON Schemas', () => {
     const walk = (node: unknown, at: string) => {
       if (node === null || typeof node !== 'object') return;
       const record = node as Record<string, unknown>;
-      const closed = record['additionalProperties'] !== undefined || record['unevaluatedProperties'] === false || typeof record['$ref'] === 'string';
+      const closed =
+        record['additionalProperties'] !== undefined ||
+        record['unevaluatedProperties'] === false ||
+        typeof record['$ref'] === 'string';
       if (record['properties'] && !closed && !at.includes('/if')) open.push(at);
       for (const [key, value] of Object.entries(record)) walk(value, `${at}/${key}`);
     };
-    for (const [file, schema] of schemas) if (file !== 'container.schema.json' && file !== 'manifest.schema.json') walk(schema, file);
+    for (const [file, schema] of schemas)
+      if (file !== 'container.schema.json' && file !== 'manifest.schema.json') walk(schema, file);
     expect(open).toEqual([]);
   });
 
@@ -68,7 +80,14 @@ describe('the JSON Schemas', () => {
     const load = loadFromDisk({ dir: manifests }, DEFAULT_POLICY);
     expect(load.workloads.length).toBe(5);
     for (const workload of load.workloads) expect(validate(workload.manifest), workload.id).toBe(true);
-    expect(validate({ apiVersion: 'tinyforge.dev/v1', kind: 'Image', metadata: { name: 'x' }, spec: { image: 'a', replica: 1 } })).toBe(false);
+    expect(
+      validate({
+        apiVersion: 'tinyforge.dev/v1',
+        kind: 'Image',
+        metadata: { name: 'x' },
+        spec: { image: 'a', replica: 1 },
+      }),
+    ).toBe(false);
   });
 });
 
@@ -101,7 +120,20 @@ describe('the precompiled state validator of the build', () => {
     const set = stateSchemaSet();
     expect(compiled.fingerprint).toBe(schemaFingerprint(set));
     const live = createAjv(stateDocuments(set)).getSchema(STATE_SCHEMA.id)!;
-    for (const data of [{}, null, [], { apiVersion: 'tinyforge.dev/v1', kind: 'ControllerState', controller: { pid: 'x' }, workloads: [], invalid: {}, foreign: [], events: [] }]) {
+    for (const data of [
+      {},
+      null,
+      [],
+      {
+        apiVersion: 'tinyforge.dev/v1',
+        kind: 'ControllerState',
+        controller: { pid: 'x' },
+        workloads: [],
+        invalid: {},
+        foreign: [],
+        events: [],
+      },
+    ]) {
       expect(compiled.state(data)).toBe(false);
       expect(live(data)).toBe(false);
       expect(describeStateErrors(compiled.state.errors!, data)).toEqual(describeStateErrors(live.errors!, data));
@@ -112,6 +144,7 @@ describe('the precompiled state validator of the build', () => {
 function resolve(ref: string, fromFile: string): Record<string, unknown> | undefined {
   const [file = '', fragment = ''] = ref.split('#');
   let node: unknown = schemas.get(file === '' ? fromFile : file);
-  for (const segment of fragment.split('/').filter(Boolean)) node = (node as Record<string, unknown> | undefined)?.[segment];
+  for (const segment of fragment.split('/').filter(Boolean))
+    node = (node as Record<string, unknown> | undefined)?.[segment];
   return node as Record<string, unknown> | undefined;
 }

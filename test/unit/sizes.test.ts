@@ -39,7 +39,9 @@ describe('sizes: one parser, one meaning', () => {
   });
 
   it('the schemas accept exactly what the parser reads', () => {
-    const text = ['container', 'compose-file'].map((name) => fs.readFileSync(path.join(PROJECT_ROOT, `schemas/${name}.schema.json`), 'utf8')).join('\n');
+    const text = ['container', 'compose-file']
+      .map((name) => fs.readFileSync(path.join(PROJECT_ROOT, `schemas/${name}.schema.json`), 'utf8'))
+      .join('\n');
     const patterns = [...text.matchAll(/"pattern": "([^"]*KMGT[^"]*)"/g)].map((m) => JSON.parse(`"${m[1]}"`));
     expect(patterns).toHaveLength(3);
     for (const pattern of patterns) expect(pattern).toBe(SIZE_PATTERN.source);
@@ -62,7 +64,9 @@ describe('a memory limit means the same in a manifest and in a Compose file', ()
     const h = new TickHarness(dir);
     await h.tick();
     expect(h.state.invalid).toEqual([]);
-    const memory = Object.fromEntries([...h.docker.containers.values()].map((c) => [c.labels['tinyforge.workload.name'], c.request?.spec.memoryBytes]));
+    const memory = Object.fromEntries(
+      [...h.docker.containers.values()].map((c) => [c.labels['tinyforge.workload.name'], c.request?.spec.memoryBytes]),
+    );
     expect(memory).toEqual({ img: 256 * MiB, memlimit: 256 * MiB, deploy: 256 * MiB, decimal: 256_000_000 });
   });
 });

@@ -30,20 +30,25 @@ describe('a state file that parses but is not a state, as run and plan load it (
     expect(state.events[0]!.message).toContain(problem);
   });
 
-  it.each(NOT_A_STATE)('plan leaves $name where it is and plans from the defaults, saying why', async ({ spoil, problem }) => {
-    let file: string;
-    ({ dir, file } = await folderWithState(spoil));
-    const notices: string[] = [];
-    const state = await peekState(file, emptyState(NOW), notices);
-    expect(state).toEqual(emptyState(NOW));
-    expect(fs.readdirSync(path.dirname(file))).toEqual(['state.json']);
-    expect(notices).toEqual([`state file ${file} is not a tinyforge state: ${problem}; planning from owned containers and manifests alone, as 'run' would after moving it aside`]);
-  });
+  it.each(NOT_A_STATE)(
+    'plan leaves $name where it is and plans from the defaults, saying why',
+    async ({ spoil, problem }) => {
+      let file: string;
+      ({ dir, file } = await folderWithState(spoil));
+      const notices: string[] = [];
+      const state = await peekState(file, emptyState(NOW), notices);
+      expect(state).toEqual(emptyState(NOW));
+      expect(fs.readdirSync(path.dirname(file))).toEqual(['state.json']);
+      expect(notices).toEqual([
+        `state file ${file} is not a tinyforge state: ${problem}; planning from owned containers and manifests alone, as 'run' would after moving it aside`,
+      ]);
+    },
+  );
 
   it('keeps a state the controller wrote, as it is', async () => {
-    let file: string;
-    let valid;
-    ({ dir, file, valid } = await folderWithState());
+    const made = await folderWithState();
+    dir = made.dir;
+    const { file, valid } = made;
     const notices: string[] = [];
     expect(await loadState(new StateStore(file, emptyState(NOW)), NOW, notices)).toEqual(valid);
     expect(await peekState(file, emptyState(NOW), notices)).toEqual(valid);

@@ -18,8 +18,10 @@ function child(command: 'lock-holder' | 'sleep', stateFile = ''): Promise<ChildP
 acquireStateLock(${JSON.stringify(stateFile)}, 'tinyforge run --name child');
 process.stdout.write('locked\\n');
 setInterval(() => {}, 60_000);`;
-  const started = command === 'sleep' ? spawn('sleep', ['60']) : spawn(process.execPath, ['--input-type=module', '-e', script]);
-  if (command === 'sleep') return new Promise((resolve, reject) => started.once('spawn', () => resolve(started)).once('error', reject));
+  const started =
+    command === 'sleep' ? spawn('sleep', ['60']) : spawn(process.execPath, ['--input-type=module', '-e', script]);
+  if (command === 'sleep')
+    return new Promise((resolve, reject) => started.once('spawn', () => resolve(started)).once('error', reject));
   return new Promise((resolve, reject) => {
     started.stdout!.once('data', () => resolve(started));
     started.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
@@ -61,7 +63,12 @@ describe('the state lock (guarantee 11)', () => {
     const file = stateFile();
     const release = acquireStateLock(file, 'tinyforge run --name default');
     const claim = JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8'));
-    expect(claim).toMatchObject({ pid: process.pid, holder: 'tinyforge run --name default', host: facts.host(), bootId: facts.bootId() });
+    expect(claim).toMatchObject({
+      pid: process.pid,
+      holder: 'tinyforge run --name default',
+      host: facts.host(),
+      bootId: facts.bootId(),
+    });
     expect(claim.startTime).toMatch(/^\d+$/);
     const stat = fs.readFileSync('/proc/self/stat', 'utf8');
     expect(claim.startTime).toBe(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3]);
@@ -71,17 +78,36 @@ describe('the state lock (guarantee 11)', () => {
   it('refuses while a controller really holds it, naming the holder; takes it over once that one is gone', async () => {
     const file = stateFile();
     other = await child('lock-holder', file);
-    expect(() => acquireStateLock(file, 'test')).toThrow(new RegExp(`is in use by another controller: pid ${other.pid} \\(tinyforge run --name child, since \\d{4}-.*\\); lock file ${file}\\.lock$`));
+    expect(() => acquireStateLock(file, 'test')).toThrow(
+      new RegExp(
+        `is in use by another controller: pid ${other.pid} \\(tinyforge run --name child, since \\d{4}-.*\\); lock file ${file}\\.lock$`,
+      ),
+    );
     await end(other);
     takenOver(file);
   });
 
   it('takes over a lock whose pid now names another process: pid 1, started at another time', () => {
-    takenOver(stateFile({ pid: 1, holder: 'tinyforge run', since: '2026-11-27T09:00:00Z', host: facts.host(), bootId: facts.bootId(), startTime: '999999999' }));
+    takenOver(
+      stateFile({
+        pid: 1,
+        holder: 'tinyforge run',
+        since: '2026-11-27T09:00:00Z',
+        host: facts.host(),
+        bootId: facts.bootId(),
+        startTime: '999999999',
+      }),
+    );
   });
 
   it('takes over a lock of an earlier boot or another host, though its pid is alive and started then', () => {
-    const ppid = { pid: process.ppid, holder: 'tinyforge run', host: facts.host(), bootId: facts.bootId(), startTime: facts.startTime(process.ppid) };
+    const ppid = {
+      pid: process.ppid,
+      holder: 'tinyforge run',
+      host: facts.host(),
+      bootId: facts.bootId(),
+      startTime: facts.startTime(process.ppid),
+    };
     expect(() => acquireStateLock(stateFile(ppid), 'test')).toThrow(`pid ${process.ppid} (tinyforge run`);
     removeFixtureDir(dir);
     takenOver(stateFile({ ...ppid, bootId: 'b0a7b0a7-0000-4000-8000-000000000000' }));
@@ -92,7 +118,9 @@ describe('the state lock (guarantee 11)', () => {
   it('reads a lock of an earlier version (a pid alone): held while its pid runs node, stale when it runs something else', async () => {
     const legacy = { holder: 'tinyforge run --name default', since: '2026-11-27T09:00:00Z' };
     // This test's parent process is vitest, in node.
-    expect(() => acquireStateLock(stateFile({ ...legacy, pid: process.ppid }), 'test')).toThrow(`pid ${process.ppid} (tinyforge run --name default, since 2026-11-27T09:00:00Z)`);
+    expect(() => acquireStateLock(stateFile({ ...legacy, pid: process.ppid }), 'test')).toThrow(
+      `pid ${process.ppid} (tinyforge run --name default, since 2026-11-27T09:00:00Z)`,
+    );
     removeFixtureDir(dir);
     other = await child('sleep');
     takenOver(stateFile({ ...legacy, pid: other.pid }));
@@ -100,7 +128,13 @@ describe('the state lock (guarantee 11)', () => {
 
   it('gives a live holder whose start time it cannot read (/proc mounted hidepid) the benefit of the doubt', () => {
     const hidden = { ...facts, startTime: (pid: number) => (pid === process.pid ? facts.startTime(pid) : undefined) };
-    const file = stateFile({ pid: process.ppid, holder: 'tinyforge run', host: facts.host(), bootId: facts.bootId(), startTime: '999999999' });
+    const file = stateFile({
+      pid: process.ppid,
+      holder: 'tinyforge run',
+      host: facts.host(),
+      bootId: facts.bootId(),
+      startTime: '999999999',
+    });
     expect(() => acquireStateLock(file, 'test', hidden)).toThrow(`pid ${process.ppid} (tinyforge run`);
   });
 
@@ -115,7 +149,12 @@ describe('the state lock (guarantee 11)', () => {
     expect(() => acquireStateLock(file, 'test', noProc)).toThrow(`pid ${other.pid} (tinyforge run`);
     await end(other);
     const release = acquireStateLock(file, 'test', noProc);
-    expect(JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8'))).toEqual({ pid: process.pid, holder: 'test', since: expect.any(String), host: noProc.host() });
+    expect(JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8'))).toEqual({
+      pid: process.pid,
+      holder: 'test',
+      since: expect.any(String),
+      host: noProc.host(),
+    });
     release();
   });
 });

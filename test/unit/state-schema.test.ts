@@ -8,7 +8,9 @@ import type { ControllerState } from '../../src/api/state-types.js';
 import { imageManifest, makeFixtureDir, projectManifest, removeFixtureDir } from '../support/fixture-dir.js';
 import { emptyState, TickHarness } from '../support/tick-harness.js';
 
-const schema = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../schemas/state.schema.json'), 'utf8'));
+const schema = JSON.parse(
+  fs.readFileSync(path.resolve(import.meta.dirname, '../../schemas/state.schema.json'), 'utf8'),
+);
 
 describe('the state file matches schemas/state.schema.json', () => {
   let dir = '';
@@ -16,9 +18,15 @@ describe('the state file matches schemas/state.schema.json', () => {
 
   it('through creates, an invalid manifest, foreign containers and a failed list', async () => {
     const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
-    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', ['replicas: 2', 'envFiles: [web.env]']), 'web.env': 'A=1\n' });
+    dir = makeFixtureDir({
+      'web.yaml': imageManifest('web', ['replicas: 2', 'envFiles: [web.env]']),
+      'web.env': 'A=1\n',
+    });
     const h = new TickHarness(dir);
-    h.docker.addContainer({ name: 'forged', labels: { 'tinyforge.managed': 'true', 'tinyforge.workload.id': 'image/ghost' } });
+    h.docker.addContainer({
+      name: 'forged',
+      labels: { 'tinyforge.managed': 'true', 'tinyforge.workload.id': 'image/ghost' },
+    });
     const states = [(await h.tick()).state];
     fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', ['replicas: many']));
     states.push((await h.tick()).state);
@@ -30,16 +38,25 @@ describe('the state file matches schemas/state.schema.json', () => {
   });
 
   it('as the controller writes it, is what its own load accepts: nothing written is moved aside at the next start', async () => {
-    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', ['replicas: 2']), 'shop.yaml': projectManifest('1', ['command: [sleep, "3600"]', 'rollout: {minReadySeconds: 5}']) });
+    dir = makeFixtureDir({
+      'web.yaml': imageManifest('web', ['replicas: 2']),
+      'shop.yaml': projectManifest('1', ['command: [sleep, "3600"]', 'rollout: {minReadySeconds: 5}']),
+    });
     const h = new TickHarness(dir);
     const states: ControllerState[] = [(await h.tick()).state];
     h.clock.advance(6000);
     states.push((await h.tick()).state);
     expect(states[1]!.workloads['project/shop']!.rollouts?.['production']?.phase).toBe('Complete');
-    fs.writeFileSync(path.join(dir, 'shop.yaml'), projectManifest('2', ['command: [sleep, "3600"]', 'rollout: {minReadySeconds: 5}']));
+    fs.writeFileSync(
+      path.join(dir, 'shop.yaml'),
+      projectManifest('2', ['command: [sleep, "3600"]', 'rollout: {minReadySeconds: 5}']),
+    );
     states.push((await h.tick()).state);
     // What the long-running controller adds.
-    states.push({ ...h.state, controller: { ...h.state.controller, resyncSeconds: 1.5, watch: { mode: 'polling', lastError: 'EMFILE' } } });
+    states.push({
+      ...h.state,
+      controller: { ...h.state.controller, resyncSeconds: 1.5, watch: { mode: 'polling', lastError: 'EMFILE' } },
+    });
     for (const state of states) expect(await stateProblems(state)).toEqual([]);
 
     const file = path.join(dir, 'state', 'state.json');

@@ -30,16 +30,31 @@ describe('the state file', () => {
     dir = makeFixtureDir({});
     const file = path.join(dir, 'state.json');
     const store = new StateStore(file, emptyState(NOW));
-    const base = { ...emptyState(NOW), controller: { ...emptyState(NOW).controller, lastTick: { at: NOW.toISOString(), durationMs: 7, dockerCalls: 1 } } };
+    const base = {
+      ...emptyState(NOW),
+      controller: { ...emptyState(NOW).controller, lastTick: { at: NOW.toISOString(), durationMs: 7, dockerCalls: 1 } },
+    };
     await store.save(base);
     const inode = fs.statSync(file).ino;
     expect(await store.save(structuredClone(base))).toBe(false);
     const later = new Date(NOW.getTime() + 10_000);
-    const beat = { ...emptyState(NOW), controller: { ...emptyState(NOW).controller, heartbeatAt: later.toISOString(), lastTick: { at: later.toISOString(), durationMs: 5, dockerCalls: 1 } } };
+    const beat = {
+      ...emptyState(NOW),
+      controller: {
+        ...emptyState(NOW).controller,
+        heartbeatAt: later.toISOString(),
+        lastTick: { at: later.toISOString(), durationMs: 5, dockerCalls: 1 },
+      },
+    };
     expect(await store.save(beat, { heartbeatEveryMs: 30_000, now: later })).toBe(false);
     expect(fs.statSync(file).ino).toBe(inode);
     const due = new Date(NOW.getTime() + 30_000);
-    expect(await store.save({ ...beat, controller: { ...beat.controller, heartbeatAt: due.toISOString() } }, { heartbeatEveryMs: 30_000, now: due })).toBe(true);
+    expect(
+      await store.save(
+        { ...beat, controller: { ...beat.controller, heartbeatAt: due.toISOString() } },
+        { heartbeatEveryMs: 30_000, now: due },
+      ),
+    ).toBe(true);
     const changed = { ...beat, invalid: [{ file: 'a.yaml', line: 1, column: 1, path: '', message: 'x' }] };
     expect(await store.save(changed, { heartbeatEveryMs: 30_000, now: due })).toBe(true);
   });

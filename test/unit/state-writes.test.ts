@@ -83,7 +83,10 @@ describe('state writes', () => {
 
   it('a failed write fails its own tick only: the next tick writes everything', async () => {
     const { file, adapter } = setUp();
-    const controller = await openController(config(dir, file), 'run', { docker: new FakeDocker(), stateAdapter: adapter });
+    const controller = await openController(config(dir, file), 'run', {
+      docker: new FakeDocker(),
+      stateAdapter: adapter,
+    });
     try {
       await expect(controller.tick()).rejects.toThrow(/no space left on device/);
       expect(written(file)).toBeUndefined();

@@ -80,7 +80,13 @@ describe('the exclusive lock', () => {
     const lock = new ExclusiveLock();
     const log: string[] = [];
     let releaseA!: () => void;
-    const a = lock.shared(() => new Promise<void>((r) => ((releaseA = r), log.push('a'))));
+    const a = lock.shared(
+      () =>
+        new Promise<void>((r) => {
+          releaseA = r;
+          log.push('a');
+        }),
+    );
     const b = lock.shared(async () => void log.push('b'));
     const all = lock.exclusive(async () => void log.push('all'));
     const c = lock.shared(async () => void log.push('c'));

@@ -10,10 +10,17 @@ describe('YAML parsing refuses what could hurt', () => {
 
   it('rejects a billion-laughs alias bomb instead of expanding it', () => {
     const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     const parsed = parseYamlFile(lines.join('\n'), 'bomb.yaml');
     expect(parsed.documents).toEqual([]);
-    expect(parsed.problems.map((p) => p.message)).toEqual(['document 1: too many alias expansions (more than 100): refusing a possible alias bomb']);
+    expect(parsed.problems.map((p) => p.message)).toEqual([
+      'document 1: too many alias expansions (more than 100): refusing a possible alias bomb',
+    ]);
   });
 
   it('allows a few honest aliases', () => {
