@@ -38,7 +38,7 @@ export function demoPaths(dir: string): { manifests: string; state: string } {
 export function runningDemo(engineDir: string): DemoRecord | undefined {
   try {
     const record = JSON.parse(fs.readFileSync(recordFile(engineDir), 'utf8')) as DemoRecord;
-    return alive(record.pid) ? record : undefined;
+    return alive(record.pid) && runsDemo(record.pid) ? record : undefined;
   } catch {
     return undefined;
   }
@@ -73,7 +73,11 @@ export async function startDemoRoutes(): Promise<DemoRoutes | undefined> {
   if (spawnSync('caddy', ['version'], { stdio: 'ignore' }).error) return undefined;
   const caddy = new CaddyProcess();
   await caddy.start();
-  return { admin: caddy.admin, listen: `127.0.0.1:${await freePort()}`, stop: () => caddy.stop() };
+  const listen = await freePort().catch(async (error: unknown) => {
+    await caddy.stop();
+    throw error;
+  });
+  return { admin: caddy.admin, listen: `127.0.0.1:${listen}`, stop: () => caddy.stop() };
 }
 
 /** Stops the sandbox engine and deletes what the demo made: the engine's folder and the demo's. */
@@ -122,11 +126,22 @@ function recordFile(engineDir: string): string {
   return path.join(engineDir, 'demo.json');
 }
 
+/** Alive, as far as this user can tell: a process of another user (EPERM) is alive too. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether `pid` still runs `tinyforge demo`, not some process that got the pid after a demo was killed. */
+function runsDemo(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('demo');
   } catch {
-    return false;
+    // No /proc (not Linux), or hidden from this user: the pid alone must do.
+    return alive(pid);
   }
 }

@@ -38,10 +38,14 @@ export class CaddyProcess {
       JSON.stringify({ admin: { listen: `127.0.0.1:${this.adminPort}`, config: { persist: false } } }),
     );
     const env = { ...process.env, HOME: this.dir, XDG_DATA_HOME: this.dir, XDG_CONFIG_HOME: this.dir };
-    this.#child = spawn('caddy', ['run', '--config', config], { env, stdio: 'ignore' });
+    // A group of its own: a terminal's Ctrl-C is for tinyforge, which stops Caddy in order.
+    this.#child = spawn('caddy', ['run', '--config', config], { env, stdio: 'ignore', detached: true });
     for (let waited = 0; ; waited += 100) {
       if ((await this.adminGet('/config/').catch(() => undefined)) !== undefined) return;
-      if (waited > 10_000 || this.#child.exitCode !== null) throw new Error('caddy did not start');
+      if (waited > 10_000 || this.#child.exitCode !== null) {
+        await this.stop();
+        throw new Error('caddy did not start');
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -65,7 +69,8 @@ export class CaddyProcess {
 
   async #kill(): Promise<void> {
     const child = this.#child;
-    if (child && child.exitCode === null) {
+    // Not yet exited: neither an exit code nor a signal that ended it.
+    if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;

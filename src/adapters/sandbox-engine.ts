@@ -39,6 +39,9 @@ export class SandboxEngine {
     const child = spawn('bash', [path.join(SANDBOX_DIR, 'engine.sh'), ...args], {
       env: { ...process.env, TINYFORGE_ENGINE_DIR: this.dir },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A group of its own: the terminal's Ctrl-C reaches tinyforge, which then removes
+      // the engine in order, never a script halfway through apt-get or a start.
+      detached: true,
     });
     let stdout = '';
     let stderr = '';

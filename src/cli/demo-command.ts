@@ -1,7 +1,6 @@
 import path from 'node:path';
 import {
   demoPaths,
-  DemoFolderError,
   isLoopbackPortFree,
   removeSandbox,
   runningDemo,
@@ -17,7 +16,7 @@ import { UsageError } from './errors.js';
 import { nonEmptyFlag, wholeNumberFlag } from './flag-values.js';
 import type { Output } from './output.js';
 import { parseCommandArgs } from './parse-command-args.js';
-import { runDaemon } from './run-command.js';
+import { runDaemon, stopSignal } from './run-command.js';
 import { workloadTable } from './status-command.js';
 
 export const DEMO_USAGE = `usage: tinyforge demo [--port P] [--dir DIR] [--down]
@@ -63,28 +62,38 @@ export async function demoCommand(argv: string[], output: Output): Promise<numbe
 async function up(places: DemoPlaces, port: number, output: Output): Promise<number> {
   const healthAddr = `127.0.0.1:${port}`;
   const progress = (line: string) => output.err(`tinyforge demo: ${line}`);
+  // From the first moment: Ctrl-C while the engine starts must still remove it.
+  let signalled = false;
+  const stopped = stopSignal(output).finally(() => (signalled = true));
   output.err(
     `tinyforge demo: starting a private Docker engine in ${places.engineDir} (your own Docker is not touched)`,
   );
-  let dockerHost: string;
+  let routes: DemoRoutes | undefined;
   try {
-    dockerHost = await startSandbox(places, healthAddr, progress);
+    const dockerHost = await startSandbox(places, healthAddr, progress);
+    routes = await startDemoRoutes().catch((error: unknown) => {
+      progress(`no Caddy for the routes (${(error as Error).message}): they are only recorded`);
+      return undefined;
+    });
+    if (signalled) return 0;
+    const { manifests, state } = demoPaths(places.dir);
+    // `--flag=value`: a folder whose name starts with "-" must not read as a flag.
+    const args = [
+      `--manifests=${manifests}`,
+      `--state=${state}`,
+      `--docker-host=${dockerHost}`,
+      `--health-addr=${healthAddr}`,
+    ];
+    if (routes) args.push('--routes=caddy', `--caddy-admin=${routes.admin}`, `--caddy-listen=${routes.listen}`);
+    const flags = controllerFlags(parseCommandArgs('demo', args, CONTROLLER_OPTIONS).values);
+    const at = { dockerHost, healthAddr, routes };
+    return await runDaemon(flags, output, { stopped, alongside: (stopping) => guide(places, at, stopping, output) });
   } catch (error) {
-    output.err(`tinyforge demo: ${(error as Error).message}`);
-    if (!(error instanceof DemoFolderError)) await removeSandbox(places, progress);
+    // What keeps the sandbox from starting: a folder that is not a demo's, an engine that cannot run here.
+    const { code, message } = error as { code?: string; message: string };
+    if (code !== 'DEMO_FOLDER' && code !== 'SANDBOX_ENGINE') throw error;
+    output.err(`tinyforge demo: ${message}`);
     return 1;
-  }
-  const routes = await startDemoRoutes().catch((error: unknown) =>
-    progress(`no Caddy for the routes (${(error as Error).message}): they are only recorded`),
-  );
-  const { manifests, state } = demoPaths(places.dir);
-  const args = ['--manifests', manifests, '--state', state, '--docker-host', dockerHost, '--health-addr', healthAddr];
-  if (routes) args.push('--routes', 'caddy', '--caddy-admin', routes.admin, '--caddy-listen', routes.listen);
-  const flags = controllerFlags(parseCommandArgs('demo', args, CONTROLLER_OPTIONS).values);
-  try {
-    return await runDaemon(flags, output, (stopping) =>
-      guide(places, { dockerHost, healthAddr, routes: routes ?? undefined }, stopping, output),
-    );
   } finally {
     await routes?.stop();
     await removeSandbox(places, progress);
@@ -97,8 +106,8 @@ async function down(running: DemoRecord | undefined, places: DemoPlaces, output:
     output.out(`tinyforge: the demo (pid ${running.pid}) stopped and removed its sandbox`);
     return 0;
   }
-  // No demo process, but perhaps what a killed one left behind.
-  await removeSandbox(places, () => undefined);
+  // No demo process, but perhaps what a killed one left behind: its own folder, if known.
+  await removeSandbox(running ? { ...places, dir: running.dir } : places, () => undefined);
   output.out(
     running
       ? `tinyforge: the demo (pid ${running.pid}) did not stop in time; its engine was removed`

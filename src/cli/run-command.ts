@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { startDaemon } from '../app-daemon.js';
 import { openController } from '../app.js';
 import { formatProblem } from '../api/problem.js';
+import type { WorkloadStatus } from '../api/state-types.js';
 import type { TickResult } from '../reconcile/reconcile-tick.js';
 import { CONTROLLER_FLAGS_HELP, CONTROLLER_OPTIONS, controllerFlags } from './controller-flags.js';
 import type { ParsedControllerFlags } from './controller-flags.js';
@@ -47,6 +48,11 @@ export async function runCommand(argv: string[], output: Output): Promise<number
       actions += result.outcome.actions;
     }
     return report({ ...result, planLines, outcome: { ...result.outcome, actions } }, output);
+  } catch (error) {
+    // The pass ran, its state could not be saved (a full disk, say): say so plainly, exit 1.
+    if ((error as { code?: string }).code !== 'STATE_WRITE_FAILED') throw error;
+    output.err(`tinyforge: ${(error as Error).message}`);
+    return 1;
   } finally {
     controller.close();
   }
@@ -63,15 +69,30 @@ const ROLLOUT_POLL_MS = 500;
 /** A bound on waiting for rollouts, whatever their health timeouts say. */
 const ROLLOUT_WAIT_CAP_MS = 60 * 60_000;
 
+/** The first SIGTERM or SIGINT from now on; later ones say the stop is under way instead of killing it. */
+export function stopSignal(output: Output): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received = false;
+    const on = (signal: NodeJS.Signals) => {
+      if (received) output.err(`tinyforge: ${signal}: stopping already, please wait`);
+      received = true;
+      resolve(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
 /**
- * The long-running controller until SIGTERM/SIGINT: then the reconcile in flight
- * finishes, the state is written, exit 0. `alongside` runs once it has started (the
- * demo's guide), told through its signal when the controller is stopping.
+ * The long-running controller until SIGTERM/SIGINT (`stopped`, listened for by the
+ * caller or from here on): then the reconcile in flight finishes, the state is written,
+ * exit 0. `alongside` runs once it has started (the demo's guide), told through its
+ * signal when the controller is stopping.
  */
 export async function runDaemon(
   flags: ParsedControllerFlags,
   output: Output,
-  alongside?: (stopping: AbortSignal) => Promise<void>,
+  options: { alongside?: (stopping: AbortSignal) => Promise<void>; stopped?: Promise<NodeJS.Signals> } = {},
 ): Promise<number> {
   const config = {
     ...flags.config,
@@ -80,19 +101,16 @@ export async function runDaemon(
     ...(flags.healthAddr ? { healthAddr: flags.healthAddr } : {}),
   };
   // Listen first: a signal during start-up must still end in an orderly stop.
-  const stopped = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const stopped = options.stopped ?? stopSignal(output);
   const running = await startDaemon(config, output).catch((error: unknown) => configurationError(error, flags));
   for (const notice of running.notices) output.err(`tinyforge: ${notice}`);
   output.err(
     `tinyforge: controller ${config.name} running on ${config.manifests} (pid ${process.pid}); resync every ${flags.resyncMs / 1000}s`,
   );
   const stopping = new AbortController();
-  const side = alongside?.(stopping.signal).catch((error: unknown) =>
-    output.err(`tinyforge: ${(error as Error).message}`),
-  );
+  const side = options
+    .alongside?.(stopping.signal)
+    .catch((error: unknown) => output.err(`tinyforge: ${(error as Error).message}`));
   const signal = await stopped;
   stopping.abort();
   output.err(`tinyforge: ${signal}: finishing the reconcile in flight`);
@@ -113,13 +131,23 @@ function report(result: TickResult, output: Output): number {
   }
   for (const id of outcome.failed) {
     const w = state.workloads[id];
-    output.err(`tinyforge: ${id} ${w?.phase}: ${w?.conditions.find((c) => c.type === 'Ready')?.message ?? ''}`);
+    output.err(`tinyforge: ${id} ${w?.phase}: ${readyMessage(w)}`);
   }
   if (outcome.pruneRefused.length > 0) output.err(`tinyforge: prune refused for ${outcome.pruneRefused.join(', ')}`);
+  // Still coming up once the pass has waited for its containers: not converged.
+  const progressing = Object.entries(state.workloads).filter(([, w]) => w.phase === 'Progressing');
+  for (const [id, w] of progressing) output.err(`tinyforge: ${id} Progressing: ${readyMessage(w)}`);
   const workloads = Object.keys(state.workloads).length;
   const ready = Object.values(state.workloads).filter((w) => w.phase === 'Ready').length;
   output.out(
     `${outcome.actions === 0 ? 'in sync' : `${outcome.actions} action${outcome.actions === 1 ? '' : 's'} applied`}: ${ready}/${workloads} workloads ready`,
   );
-  return outcome.failed.length > 0 || state.invalid.length > 0 || outcome.pruneRefused.length > 0 ? 1 : 0;
+  const converged = [outcome.failed, state.invalid, outcome.pruneRefused, progressing].every(
+    (list) => list.length === 0,
+  );
+  return converged ? 0 : 1;
+}
+
+function readyMessage(w: WorkloadStatus | undefined): string {
+  return w?.conditions.find((c) => c.type === 'Ready')?.message ?? '';
 }

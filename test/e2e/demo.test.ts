@@ -60,6 +60,8 @@ describe('tinyforge demo', () => {
     const demo = spawn(process.execPath, [BIN, 'demo', '--port', String(port), '--dir', demoDir], {
       cwd: root,
       env: { ...process.env, TINYFORGE_DEMO_ENGINE_DIR: engineDir },
+      // A process group of its own, as a terminal gives it: Ctrl-C below goes to the whole group.
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
@@ -120,7 +122,11 @@ describe('tinyforge demo', () => {
       250,
     );
 
-    demo.kill('SIGINT');
+    // Ctrl-C in a terminal: SIGINT to the whole group, Caddy included, and a second one while it stops.
+    process.kill(-demo.pid!, 'SIGINT');
+    setTimeout(() => {
+      if (demo.exitCode === null) process.kill(-demo.pid!, 'SIGINT');
+    }, 300);
     expect(await exited, output()).toBe(0);
     expect(leftovers(engineDir)).toEqual([]);
     expect(processesWith('caddy run')).toEqual(caddiesBefore);
