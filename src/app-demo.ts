@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CaddyProcess, freePort } from './adapters/caddy-process.js';
 import { isLoopbackPortFree } from './adapters/host-ports.js';
+import { procFacts } from './adapters/process-facts.js';
 import { SANDBOX_DIR, SandboxEngine } from './adapters/sandbox-engine.js';
 import { readState } from './app-state.js';
 import type { ControllerState } from './api/state-types.js';
@@ -38,7 +39,7 @@ export function demoPaths(dir: string): { manifests: string; state: string } {
 export function runningDemo(engineDir: string): DemoRecord | undefined {
   try {
     const record = JSON.parse(fs.readFileSync(recordFile(engineDir), 'utf8')) as DemoRecord;
-    return alive(record.pid) && runsDemo(record.pid) ? record : undefined;
+    return runsDemo(record.pid) ? record : undefined;
   } catch {
     return undefined;
   }
@@ -90,7 +91,7 @@ export async function removeSandbox(places: DemoPlaces, progress: (line: string)
 export async function stopDemo(record: DemoRecord, timeoutMs = 120_000): Promise<boolean> {
   process.kill(record.pid, 'SIGTERM');
   for (const end = Date.now() + timeoutMs; Date.now() < end; await delay(200)) {
-    if (!alive(record.pid)) return true;
+    if (!processes.alive(record.pid)) return true;
   }
   return false;
 }
@@ -109,6 +110,9 @@ export async function waitAllReady(
   return undefined;
 }
 
+/** What /proc says about the demo's process (the state lock reads it the same way). */
+const processes = procFacts();
+
 /** Marks a folder as made by `demo`, so that only such a folder is ever deleted. */
 const MARKER = '.tinyforge-demo';
 
@@ -126,22 +130,9 @@ function recordFile(engineDir: string): string {
   return path.join(engineDir, 'demo.json');
 }
 
-/** Alive, as far as this user can tell: a process of another user (EPERM) is alive too. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Whether `pid` still runs `tinyforge demo`, not some process that got the pid after a demo was killed. */
 function runsDemo(pid: number): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('demo');
-  } catch {
-    // No /proc (not Linux), or hidden from this user: the pid alone must do.
-    return alive(pid);
-  }
+  if (!processes.alive(pid)) return false;
+  // No /proc (not Linux), or hidden from this user: the pid alone must do.
+  return processes.commandLine(pid)?.includes('demo') ?? true;
 }

@@ -66,6 +66,19 @@ export interface ExecuteResult {
   routed: { workloadId: string; routeId: string; rowIds: string[] }[];
 }
 
+/** What a pass that acted on nothing did: no errors, events, placements or routes. */
+export function emptyExecuteResult(): ExecuteResult {
+  return {
+    errors: new Map(),
+    events: [],
+    placed: new Map(),
+    started: new Set(),
+    removed: new Set(),
+    unreachable: null,
+    routed: [],
+  };
+}
+
 /**
  * Applies a plan: workloads in parallel (up to `concurrency`), each workload's actions
  * in order (removals, restarts, then creates by start level). A failing action stops
@@ -77,15 +90,7 @@ export async function executePlan(
   snapshot: readonly ObservedContainer[],
   deps: ExecuteDeps,
 ): Promise<ExecuteResult> {
-  const result: ExecuteResult = {
-    errors: new Map(),
-    events: [],
-    placed: new Map(),
-    started: new Set(),
-    removed: new Set(),
-    unreachable: null,
-    routed: [],
-  };
+  const result = emptyExecuteResult();
   const byWorkload = new Map<string, Action[]>();
   for (const action of actions)
     byWorkload.set(action.workloadId, [...(byWorkload.get(action.workloadId) ?? []), action]);

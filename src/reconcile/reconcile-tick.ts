@@ -11,7 +11,7 @@ import type { ContainerSpec } from './container-spec.js';
 import { CountingPort } from './counting-port.js';
 import type { DesiredContainer } from './desired.js';
 import type { DockerPort } from './docker-port.js';
-import { executePlan } from './execute-plan.js';
+import { emptyExecuteResult, executePlan } from './execute-plan.js';
 import type { ExecuteResult, ExecutionLimits } from './execute-plan.js';
 import { observeRows } from './observe.js';
 import { quietWorkloads } from './quiet-workloads.js';
@@ -258,15 +258,7 @@ export async function reconcileTick(
     };
   }
 
-  let execution: ExecuteResult = {
-    errors: new Map(),
-    events: [],
-    placed: new Map(),
-    started: new Set(),
-    removed: new Set(),
-    unreachable: null,
-    routed: [],
-  };
+  let execution: ExecuteResult = emptyExecuteResult();
   let final: Classified = classified;
   // The list after the actions failed: the rows are not observed, they keep what they said and what the deploy path wrote.
   let readFailed = false;

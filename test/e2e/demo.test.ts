@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isLoopbackPortFree } from '../../src/adapters/host-ports.js';
-import { getVia } from '../support/caddy.js';
+import { freePort, getVia } from '../support/caddy.js';
 import { eventually } from '../support/daemon-process.js';
 import { BIN } from '../support/run-cli.js';
 
@@ -31,11 +30,6 @@ function leftovers(engineDir: string): string[] {
     .split('\n')
     .filter((line) => line.includes(engineDir));
   return [...processes, ...mounts, ...(fs.existsSync(engineDir) ? [`folder ${engineDir}`] : [])];
-}
-
-async function freePort(): Promise<number> {
-  for (let port = 17070; port < 17170; port++) if (await isLoopbackPortFree(port)) return port;
-  throw new Error('no free port for the demo');
 }
 
 describe('tinyforge demo', () => {
