@@ -5,6 +5,8 @@ import type { DesiredContainer, Slot } from './desired.js';
 import type { Route } from './route-provider.js';
 import { rowIdOf } from './ownership.js';
 import { specChanges } from './spec-changes.js';
+import { createOrCrashLoop, removeAction, startOrCrashLoop } from './heal.js';
+import type { HealSink } from './heal.js';
 
 export type Action =
   | { type: 'create'; workloadId: string; desired: DesiredContainer; cause: string; selfHeal: boolean }
@@ -66,18 +68,9 @@ export function planActions(input: PlanInput): Plan {
     const owned = input.owned.get(workloadId) ?? [];
     if (!inSync(desired, owned)) planWorkload(workloadId, desired, owned, input, byName(), plan);
   }
-  for (const workloadId of [...input.prune].sort()) {
-    for (const { container, identity } of sortForRemoval(input.owned.get(workloadId) ?? [])) {
-      plan.actions.push({
-        type: 'remove',
-        workloadId,
-        rowId: rowIdOf(identity),
-        container,
-        cause: 'manifest deleted',
-        prune: true,
-      });
-    }
-  }
+  for (const workloadId of [...input.prune].sort())
+    for (const owned of sortForRemoval(input.owned.get(workloadId) ?? []))
+      plan.actions.push(removeAction(owned, 'manifest deleted', true));
   return plan;
 }
 
@@ -97,15 +90,17 @@ function planWorkload(
   }
   const removals: Action[] = [];
   const rest: Action[] = [];
+  const heal: HealSink = { workloadId, mayHeal: input.mayHeal, actions: rest, crashLooping: plan.crashLooping };
 
   // Surplus: replicas scaled away and services removed, highest replica first.
   const surplus = owned.filter((o) => !desiredIds.has(rowIdOf(o.identity)));
   const desiredRoles = new Set(desired.map((d) => d.role));
-  for (const { container, identity } of sortForRemoval(surplus)) {
-    const cause = desiredRoles.has(identity.role)
-      ? `scaled down to ${desired.filter((d) => d.role === identity.role).length}`
-      : `service ${identity.role} removed`;
-    removals.push(removeAction(workloadId, rowIdOf(identity), container, cause));
+  for (const owned of sortForRemoval(surplus)) {
+    const { role } = owned.identity;
+    const cause = desiredRoles.has(role)
+      ? `scaled down to ${desired.filter((d) => d.role === role).length}`
+      : `service ${role} removed`;
+    removals.push(removeAction(owned, cause));
   }
 
   for (const d of desired) {
@@ -115,23 +110,10 @@ function planWorkload(
     const holder = (byName.get(d.name) ?? []).find((c) => !mine.some((o) => o.container.id === c.id));
     if (current.length > 0) {
       const [keep, ...duplicates] = preferRunning(current);
-      for (const dup of duplicates)
-        removals.push(removeAction(workloadId, d.rowId, dup.container, `duplicate of ${keep!.container.name}`));
+      for (const dup of duplicates) removals.push(removeAction(dup, `duplicate of ${keep!.container.name}`));
       // Left over by an interrupted start-first update: the new container is there already.
-      for (const old of stale)
-        removals.push(removeAction(workloadId, d.rowId, old.container, 'replaced by an updated container'));
-      const state = keep!.container.state;
-      if (state === 'exited' || state === 'dead' || state === 'created') {
-        if (input.mayHeal(d.rowId))
-          rest.push({
-            type: 'start',
-            workloadId,
-            rowId: d.rowId,
-            container: keep!.container,
-            cause: state === 'created' ? 'container created but not started' : `container stopped (${state})`,
-          });
-        else plan.crashLooping.add(d.rowId);
-      }
+      for (const old of stale) removals.push(removeAction(old, 'replaced by an updated container'));
+      startOrCrashLoop(d.rowId, keep!.container, heal);
       continue;
     }
     if (holder) {
@@ -149,18 +131,7 @@ function planWorkload(
       rest.push({ type: 'recreate', workloadId, desired: d, old: stale.map((s) => s.container), startFirst, cause });
       continue;
     }
-    const vanished = input.hadContainer.has(d.rowId);
-    if (vanished && !input.mayHeal(d.rowId)) {
-      plan.crashLooping.add(d.rowId);
-      continue;
-    }
-    rest.push({
-      type: 'create',
-      workloadId,
-      desired: d,
-      cause: vanished ? 'container vanished' : 'new replica',
-      selfHeal: vanished,
-    });
+    createOrCrashLoop(d, input.hadContainer.has(d.rowId), heal);
   }
   plan.actions.push(...removals, ...rest);
 }
@@ -175,10 +146,6 @@ function inSync(desired: readonly DesiredContainer[], owned: readonly OwnedConta
       ),
     )
   );
-}
-
-function removeAction(workloadId: string, rowId: string, container: ObservedContainer, cause: string): Action {
-  return { type: 'remove', workloadId, rowId, container, cause, prune: false };
 }
 
 function imageOrHashCause(old: ObservedContainer, desired: DesiredContainer): string {

@@ -8,6 +8,8 @@ import type { Action } from './plan.js';
 import { routeIdOf } from './route-provider.js';
 import type { Route } from './route-provider.js';
 import { specChanges } from './spec-changes.js';
+import { createAction, createOrCrashLoop, removeAction, startOrCrashLoop } from './heal.js';
+import type { HealSink } from './heal.js';
 
 export interface ProjectPlanInput {
   workloadId: string;
@@ -63,7 +65,7 @@ export function planProject(input: ProjectPlanInput): ProjectPlan {
     plan.actions.push({ type: 'unroute', workloadId: input.workloadId, routeId, cause: 'stage removed' });
   for (const o of input.owned) {
     if (stages.has(o.identity.role)) continue;
-    plan.actions.push(remove(input.workloadId, o, `stage ${o.identity.role} removed`));
+    plan.actions.push(removeAction(o, `stage ${o.identity.role} removed`));
   }
   return plan;
 }
@@ -98,8 +100,7 @@ function planStage(
   };
 
   for (const o of mine)
-    if (o.identity.slot !== 'blue' && o.identity.slot !== 'green')
-      removals.push(remove(workloadId, o, 'not in a slot'));
+    if (o.identity.slot !== 'blue' && o.identity.slot !== 'green') removals.push(removeAction(o, 'not in a slot'));
 
   const withSpec = SLOTS.filter((slot) => inSlot(slot).some((o) => o.identity.specHash === hash));
   let next: Slot | null =
@@ -110,7 +111,7 @@ function planStage(
     const serving = servingSlot(occupied, record, inSlot);
     if (record?.failedSpecHash === hash) {
       // This spec failed its rollout: the old slot serves and is kept running until the spec changes.
-      if (serving) healSlot(workloadId, inSlot(serving), input, rest, plan);
+      if (serving) healSlot(inSlot(serving), input, rest, plan);
       status('Failed', serving, null, record.message, hash);
       plan.failed.push(`${stage}: ${record.message}`);
       plan.target.push(...inTarget(wanted, serving ?? 'blue'));
@@ -119,20 +120,17 @@ function planStage(
     }
     // A rollout still under way for an older spec is superseded by this one.
     for (const slot of occupied)
-      if (slot !== serving)
-        for (const o of inSlot(slot)) removals.push(remove(workloadId, o, 'superseded by a newer spec'));
+      if (slot !== serving) for (const o of inSlot(slot)) removals.push(removeAction(o, 'superseded by a newer spec'));
     next = serving ? other(serving) : 'blue';
     const targets = inTarget(wanted, next);
     if (rollout.strategy === 'recreate' && serving)
-      for (const o of inSlot(serving)) removals.push(remove(workloadId, o, 'replaced (strategy recreate)'));
-    for (const d of targets)
-      rest.push({
-        type: 'create',
-        workloadId,
-        desired: d,
-        cause: serving ? `rollout to ${next}: ${rolloutCause(inSlot(serving), d, input.specs)}` : 'new replica',
-        selfHeal: false,
-      });
+      for (const o of inSlot(serving)) removals.push(removeAction(o, 'replaced (strategy recreate)'));
+    const heal = healSink(input, rest, plan);
+    for (const d of targets) {
+      // A stage with nothing left in any slot had its containers vanish: recreated within the restart budget.
+      if (serving === null) createOrCrashLoop(d, hadContainerInAnySlot(d, input), heal);
+      else rest.push(createAction(d, `rollout to ${next}: ${rolloutCause(inSlot(serving), d, input.specs)}`));
+    }
     status('Progressing', rollout.strategy === 'recreate' ? null : serving, next, `starting ${next} (${rollout.tag})`);
     plan.rolling.push(stage);
     plan.target.push(...targets);
@@ -144,43 +142,22 @@ function planStage(
   const targets = inTarget(wanted, next);
   const nextContainers = inSlot(next);
   for (const o of nextContainers)
-    if (o.identity.specHash !== hash) removals.push(remove(workloadId, o, 'superseded by a newer spec'));
+    if (o.identity.specHash !== hash) removals.push(removeAction(o, 'superseded by a newer spec'));
   const current = nextContainers.filter((o) => o.identity.specHash === hash);
   for (const o of current)
-    if (o.identity.replica > rollout.replicas)
-      removals.push(remove(workloadId, o, `scaled down to ${rollout.replicas}`));
+    if (o.identity.replica > rollout.replicas) removals.push(removeAction(o, `scaled down to ${rollout.replicas}`));
   const ready: boolean[] = [];
   for (const d of targets) {
     const [keep, ...duplicates] = current
       .filter((o) => o.identity.replica === d.replica)
       .sort((a, b) => runningFirst(a, b) || b.container.created - a.container.created);
-    for (const dup of duplicates) removals.push(remove(workloadId, dup, `duplicate of ${keep!.container.name}`));
+    for (const dup of duplicates) removals.push(removeAction(dup, `duplicate of ${keep!.container.name}`));
     if (!keep) {
-      const vanished = input.hadContainer.has(d.rowId);
-      if (vanished && !input.mayHeal(d.rowId)) plan.crashLooping.add(d.rowId);
-      else
-        rest.push({
-          type: 'create',
-          workloadId,
-          desired: d,
-          cause: vanished ? 'container vanished' : 'new replica',
-          selfHeal: vanished,
-        });
+      createOrCrashLoop(d, input.hadContainer.has(d.rowId), healSink(input, rest, plan));
       ready.push(false);
       continue;
     }
-    const state = keep.container.state;
-    if (state === 'exited' || state === 'dead' || state === 'created') {
-      if (input.mayHeal(d.rowId))
-        rest.push({
-          type: 'start',
-          workloadId,
-          rowId: d.rowId,
-          container: keep.container,
-          cause: state === 'created' ? 'container created but not started' : `container stopped (${state})`,
-        });
-      else plan.crashLooping.add(d.rowId);
-    }
+    startOrCrashLoop(d.rowId, keep.container, healSink(input, rest, plan));
     ready.push(isReady(keep, d, input));
   }
   const healthy = ready.filter(Boolean).length;
@@ -215,7 +192,7 @@ function planStage(
     if (wanted[0]!.spec.domain === null)
       for (const routeId of routesOf(input.rows.filter((r) => r.role === stage)))
         rest.push({ type: 'unroute', workloadId, routeId, cause: 'domain removed' });
-    for (const o of old) rest.push(remove(workloadId, o, `rolled out to ${next}`));
+    for (const o of old) rest.push(removeAction(o, `rolled out to ${next}`));
     status('Complete', next, null, `${next} serves ${rollout.tag}: ${healthy}/${targets.length} healthy`);
     plan.target.push(...targets);
   } else if (old.length === 0 && record?.phase === 'Complete' && record.serving === next && record.specHash === hash) {
@@ -223,7 +200,7 @@ function planStage(
     status('Complete', next, null, `${next} serves ${rollout.tag}: ${healthy}/${targets.length} healthy`);
     plan.target.push(...targets);
   } else if (!timedOut) {
-    if (old.length > 0) healSlot(workloadId, old, input, rest, plan);
+    if (old.length > 0) healSlot(old, input, rest, plan);
     status(
       'Progressing',
       old.length > 0 ? other(next) : (record?.serving ?? null),
@@ -237,8 +214,8 @@ function planStage(
     const message = `rollout of ${rollout.tag} to ${next} failed: ${healthy}/${targets.length} healthy after ${formatMs(rollout.healthTimeoutMs)}; rolled back to ${other(next)}`;
     removals.length = 0;
     rest.length = 0;
-    for (const o of nextContainers) removals.push(remove(workloadId, o, 'rollout failed: not healthy in time'));
-    healSlot(workloadId, old, input, rest, plan);
+    for (const o of nextContainers) removals.push(removeAction(o, 'rollout failed: not healthy in time'));
+    healSlot(old, input, rest, plan);
     status('Failed', other(next), null, message, hash);
     plan.failed.push(`${stage}: ${message}`);
     plan.target.push(...inTarget(wanted, other(next)));
@@ -275,20 +252,21 @@ function servingSlot(
 
 /** Stopped containers of the serving slot are started again (within the restart budget). */
 function healSlot(
-  workloadId: string,
   containers: readonly OwnedContainer[],
   input: ProjectPlanInput,
   rest: Action[],
   plan: ProjectPlan,
 ): void {
-  for (const o of containers) {
-    const state = o.container.state;
-    if (state !== 'exited' && state !== 'dead' && state !== 'created') continue;
-    const rowId = rowIdOf(o.identity);
-    if (input.mayHeal(rowId))
-      rest.push({ type: 'start', workloadId, rowId, container: o.container, cause: `container stopped (${state})` });
-    else plan.crashLooping.add(rowId);
-  }
+  for (const o of containers) startOrCrashLoop(rowIdOf(o.identity), o.container, healSink(input, rest, plan));
+}
+
+function healSink(input: ProjectPlanInput, actions: Action[], plan: ProjectPlan): HealSink {
+  return { workloadId: input.workloadId, mayHeal: input.mayHeal, actions, crashLooping: plan.crashLooping };
+}
+
+/** Whether this replica of the stage had a container before, in either slot. */
+function hadContainerInAnySlot(d: DesiredContainer, input: ProjectPlanInput): boolean {
+  return SLOTS.some((slot) => input.hadContainer.has(placeInSlot(d, slot).rowId));
 }
 
 /**
@@ -358,10 +336,6 @@ function inTarget(wanted: readonly DesiredContainer[], slot: Slot): DesiredConta
 /** A stage's container placed in a slot: its row id says which. */
 export function placeInSlot(d: DesiredContainer, slot: Slot): DesiredContainer {
   return { ...d, slot, rowId: rowIdOf({ workloadId: d.workloadId, role: d.role, replica: d.replica, slot }) };
-}
-
-function remove(workloadId: string, o: OwnedContainer, cause: string): Action {
-  return { type: 'remove', workloadId, rowId: rowIdOf(o.identity), container: o.container, cause, prune: false };
 }
 
 function rolloutCause(

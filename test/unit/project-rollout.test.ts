@@ -316,6 +316,22 @@ describe('Project rollouts (blue-green)', () => {
     });
   });
 
+  it('a stage whose containers all vanished is recreated within the restart budget, then crash-loops', async () => {
+    const h = await deployed();
+    h.docker.containers.clear();
+    const healed = await h.tick();
+    expect(healed.planLines).toEqual(['+ create project/shop:production#1 (blue): container vanished']);
+
+    h.docker.containers.clear();
+    h.mayHeal = () => false;
+    const held = await h.tick();
+    expect(held.planLines).toEqual([]);
+    expect(h.docker.containers.size).toBe(0);
+    expect(h.state.workloads['project/shop']!.conditions).toContainEqual(
+      expect.objectContaining({ type: 'Ready', status: 'False', reason: 'CrashLoop' }),
+    );
+  });
+
   it('reads how long Docker says a container has been up', () => {
     expect(upForMs('Up Less than a second')).toBe(0);
     expect(upForMs('Up 7 seconds (healthy)')).toBe(7000);
