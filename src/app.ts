@@ -12,6 +12,7 @@ import type { Reference, Workload } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
 import { initialState } from './reconcile/initial-state.js';
+import { ContainerBackend } from './reconcile/container-backend.js';
 import { reconcileTick } from './reconcile/reconcile-tick.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
 import { RestartBudget } from './reconcile/restart-budget.js';
@@ -277,6 +278,19 @@ export async function openController(
       config.routes === 'caddy'
         ? new CaddyRoutes({ ...config.caddy, timeoutMs: config.dockerTimeoutMs })
         : recordOnlyRoutes;
+    const backend = new ContainerBackend({
+      docker,
+      key,
+      controller: config.name,
+      clock,
+      readEnvFile,
+      concurrency: config.concurrency,
+      settle: { timeoutMs: config.settleTimeoutMs, pollMs: 100, graceMs: 250 },
+      healed: (rowId) => budget.record(rowId),
+      limits,
+      routes,
+      ports,
+    });
     return {
       stateFile,
       notices,
@@ -296,21 +310,7 @@ export async function openController(
         const result = await reconcileTick(
           before,
           view,
-          {
-            docker,
-            key,
-            controller: config.name,
-            clock,
-            digest,
-            readEnvFile,
-            concurrency: config.concurrency,
-            settle: { timeoutMs: config.settleTimeoutMs, pollMs: 100, graceMs: 250 },
-            mayHeal: (rowId) => budget.allows(rowId),
-            healed: (rowId) => budget.record(rowId),
-            limits,
-            routes,
-            ports,
-          },
+          { backend, key, controller: config.name, clock, digest, mayHeal: (rowId) => budget.allows(rowId), routes },
           {
             dryRun: mode === 'plan',
             allowEmpty: config.allowEmpty,

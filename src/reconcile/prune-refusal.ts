@@ -1,5 +1,5 @@
 import type { ControllerState } from '../api/state-types.js';
-import type { ManifestView } from './reconcile-tick.js';
+import type { ManifestView } from './pass-input.js';
 
 /**
  * Why the containers of workloads whose manifest is gone must not be pruned now, or null:

@@ -4,6 +4,7 @@ import type { ControllerState } from '../../src/api/state-types.js';
 import { loadFromDisk } from '../../src/app.js';
 import { readEnvFile, referenceDigest } from '../../src/adapters/reference-files.js';
 import { initialState } from '../../src/reconcile/initial-state.js';
+import { ContainerBackend } from '../../src/reconcile/container-backend.js';
 import { reconcileTick } from '../../src/reconcile/reconcile-tick.js';
 import type { RouteProvider } from '../../src/reconcile/route-provider.js';
 import type { ManifestView, TickResult } from '../../src/reconcile/reconcile-tick.js';
@@ -31,6 +32,20 @@ export class TickHarness {
     this.state = emptyState(this.clock.now());
   }
 
+  /** The engine as a pass sees it: made per tick, so that the proxy set on the harness is the one used. */
+  get backend(): ContainerBackend {
+    return new ContainerBackend({
+      docker: this.docker,
+      key: this.key,
+      controller: 'default',
+      clock: this.clock,
+      readEnvFile,
+      concurrency: 4,
+      settle: { timeoutMs: 1000, pollMs: 100 },
+      ...(this.routes ? { routes: this.routes } : {}),
+    });
+  }
+
   view(): ManifestView {
     return loadFromDisk({ dir: this.dir }, DEFAULT_POLICY, { cwd: this.dir });
   }
@@ -40,14 +55,11 @@ export class TickHarness {
       this.state,
       options.view ?? this.view(),
       {
-        docker: this.docker,
+        backend: this.backend,
         key: this.key,
         controller: 'default',
         clock: this.clock,
         digest: referenceDigest(this.key),
-        readEnvFile,
-        concurrency: 4,
-        settle: { timeoutMs: 1000, pollMs: 100 },
         mayHeal: (rowId) => this.mayHeal(rowId),
         ...(this.routes ? { routes: this.routes } : {}),
       },

@@ -107,6 +107,25 @@ describe('what the reconciler never does', () => {
     expect(h.docker.containers.size).toBe(0);
   });
 
+  it('the rows of orphans whose prune was refused are still observed: a stopped or vanished container shows', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...SLEEP, 'replicas: 2']) });
+    const h = new TickHarness(dir);
+    await h.tick();
+    fs.rmSync(path.join(dir, 'web.yaml'));
+    const [first, second] = [...h.docker.containers.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    first!.state = 'exited';
+    h.docker.containers.delete(second!.id);
+    h.docker.calls = [];
+    const refused = await h.tick();
+    expect(refused.outcome.pruneRefused).toEqual(['image/web']);
+    expect(h.docker.mutations()).toEqual([]);
+    const rows = h.state.workloads['image/web']!.containers;
+    expect(rows.map((r) => [r.id, r.state])).toEqual([
+      ['image/web:image:1', 'stopped'],
+      ['image/web:image:2', 'missing'],
+    ]);
+  });
+
   it('prunes the containers of a deleted manifest when others remain', async () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', SLEEP), 'api.yaml': imageManifest('api', SLEEP) });
     const h = new TickHarness(dir);

@@ -1,0 +1,32 @@
+import type { ObservedContainer } from '../api/observed-container.js';
+import type { ContainerSpec } from './container-spec.js';
+import type { ExecuteResult } from './execute-plan.js';
+import type { Action } from './plan.js';
+import type { Settled } from './settle.js';
+
+/**
+ * What a pass needs from what it drives: read everything it owns in one call, apply a
+ * plan, and wait for what it started. The pass decides; the backend only reads and
+ * does. Containers on one Docker engine are the first backend (container-backend.ts).
+ */
+export interface Backend {
+  /**
+   * Every managed object, in one read. Any throw is a failed read: the pass sweeps,
+   * prunes and recreates nothing on it (docs/guarantees.md #1).
+   */
+  read(): Promise<ObservedContainer[]>;
+  /**
+   * Applies a plan's actions, workloads in parallel and each workload's in order; one
+   * failing stops its workload only, and is reported in the result, never thrown.
+   * `specs` are the known specs by hash (a container's stop grace period).
+   */
+  apply(
+    actions: readonly Action[],
+    snapshot: readonly ObservedContainer[],
+    specs: ReadonlyMap<string, ContainerSpec>,
+  ): Promise<ExecuteResult>;
+  /** Waits until what `apply` started runs or has failed: the last read, or why it failed. */
+  settle(started: ReadonlySet<string>): Promise<Settled>;
+  /** The engine calls made so far, and how many of them changed something. */
+  calls(): { total: number; mutations: number };
+}

@@ -1,0 +1,82 @@
+import type { Problem } from '../api/problem.js';
+import type { ControllerState, StateEvent } from '../api/state-types.js';
+import type { Reference, Workload } from '../api/workload.js';
+import type { Backend } from './backend.js';
+import type { Clock } from './clock.js';
+import type { RouteProvider } from './route-provider.js';
+
+/** What the manifest directory held at the start of the pass. */
+export interface ManifestView {
+  workloads: readonly Workload[];
+  problems: readonly Problem[];
+  invalidIds: readonly string[];
+  invalidFiles: readonly string[];
+  /** The directory could not be read at all. */
+  unreadable?: string;
+  fileCount: number;
+}
+
+export interface TickDeps {
+  /** What the pass drives: it reads and acts through this only. */
+  backend: Backend;
+  /** The controller key; without one (plan before any run) nothing counts as owned. */
+  key: Buffer | undefined;
+  controller: string;
+  clock: Clock;
+  /** The keyed digest of a referenced file's bytes that spec hashes use. */
+  digest: (reference: Reference) => string;
+  /** Whether self-heal may restart this row now (the restart budget). */
+  mayHeal: (rowId: string) => boolean;
+  /** The reverse proxy, read to see which routes it holds; default: routes are only recorded. */
+  routes?: RouteProvider;
+}
+
+export interface TickOptions {
+  /** `plan`: decide, change nothing. */
+  dryRun: boolean;
+  /**
+   * Only these workloads are acted on and have their status rebuilt (a watch event or a
+   * Docker event names them); the others keep the status they had. Default: all.
+   */
+  scope?: ReadonlySet<string>;
+  allowEmpty: boolean;
+  revision: string | null;
+}
+
+export interface TickResult {
+  state: ControllerState;
+  /** The events this pass added (also in `state.events`). */
+  events: StateEvent[];
+  /** The plan lines, in order (what was applied, or would be). */
+  planLines: string[];
+  outcome: {
+    dockerReachable: boolean;
+    /** Workloads that failed this pass (an action failed or was blocked, or replicas do not run). */
+    failed: string[];
+    pruneRefused: string[];
+    /** Project workloads waiting for a new slot to become healthy: look again soon. */
+    rolling: string[];
+    actions: number;
+    dockerCalls: number;
+    mutations: number;
+  };
+}
+
+/** One pass's input, and the events it adds as it goes. */
+export interface PassInput {
+  previous: ControllerState;
+  view: ManifestView;
+  deps: TickDeps;
+  options: TickOptions;
+  events: StateEvent[];
+}
+
+export function passEvent(
+  input: PassInput,
+  type: StateEvent['type'],
+  workload: string | null,
+  reason: string,
+  message: string,
+): void {
+  input.events.push({ at: input.deps.clock.now().toISOString(), type, workload, reason, message });
+}

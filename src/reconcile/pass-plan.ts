@@ -1,0 +1,112 @@
+import type { ObservedContainer } from '../api/observed-container.js';
+import type { ControllerState } from '../api/state-types.js';
+import type { ContainerSpec } from './container-spec.js';
+import type { DesiredContainer } from './desired.js';
+import type { PassInput } from './pass-input.js';
+import type { PassScope } from './pass-scope.js';
+import { describeAction, planActions } from './plan.js';
+import type { Plan } from './plan.js';
+import { planProject, routesOf } from './project-rollout.js';
+import type { ProjectPlan } from './project-rollout.js';
+import { recordOnlyRoutes } from './route-provider.js';
+import type { Route } from './route-provider.js';
+
+/** What a pass decided: the actions in order, with the Project rollouts and what each workload is measured against. */
+export interface PassPlan extends Plan {
+  lines: string[];
+  projects: ReadonlyMap<string, ProjectPlan>;
+  /**
+   * The containers each converged workload is counted against: its desired containers,
+   * and for a Project those of the slots its stages serve or roll out to.
+   */
+  target: ReadonlyMap<string, readonly DesiredContainer[]>;
+  /** Every spec known by hash: the state file's and this pass's. */
+  specs: ReadonlyMap<string, ContainerSpec>;
+}
+
+/**
+ * Plans the pass: Project stages roll out blue-green, every other kind converges
+ * container by container, and orphans are pruned (a pruned Project's routes first).
+ */
+export async function planPass(
+  input: PassInput,
+  scope: PassScope,
+  snapshot: readonly ObservedContainer[],
+): Promise<PassPlan> {
+  const { previous, deps } = input;
+  const specs = knownSpecs(previous, scope.desired);
+  const hadContainer = rowsThatHadContainers(previous);
+  const heldRoutes = await routesHeld(input, scope);
+  const projects = new Map<string, ProjectPlan>();
+  const containerwise = new Map<string, DesiredContainer[]>();
+  const target = new Map<string, readonly DesiredContainer[]>(scope.desired);
+  for (const [id, list] of scope.desired) {
+    if (scope.valid.get(id)?.kind !== 'Project') {
+      containerwise.set(id, list);
+      continue;
+    }
+    const before = previous.workloads[id];
+    const project = planProject({
+      workloadId: id,
+      controller: deps.controller,
+      desired: list,
+      owned: scope.classified.owned.get(id) ?? [],
+      rows: before?.containers ?? [],
+      rollouts: before?.rollouts,
+      now: deps.clock.now(),
+      hadContainer,
+      mayHeal: deps.mayHeal,
+      specs,
+      routes: heldRoutes,
+    });
+    projects.set(id, project);
+    target.set(id, project.target);
+  }
+  const plan = planActions({
+    desired: containerwise,
+    owned: scope.classified.owned,
+    prune: scope.prune,
+    snapshot,
+    specs,
+    hadContainer,
+    mayHeal: deps.mayHeal,
+  });
+  // A pruned Project's routes go before its containers.
+  for (const id of scope.prune)
+    for (const routeId of routesOf(previous.workloads[id]?.containers ?? []))
+      plan.actions.unshift({ type: 'unroute', workloadId: id, routeId, cause: 'manifest deleted' });
+  for (const project of projects.values()) {
+    plan.actions.push(...project.actions);
+    for (const rowId of project.crashLooping) plan.crashLooping.add(rowId);
+  }
+  return { ...plan, lines: plan.actions.map(describeAction), projects, target, specs };
+}
+
+/** What the proxy holds, read once (not an engine call); a proxy that does not answer now is left for the actions to find. */
+async function routesHeld(input: PassInput, scope: PassScope): Promise<ReadonlyMap<string, Route> | undefined> {
+  const routed = [...scope.desired].some(
+    ([id, list]) => scope.valid.get(id)?.kind === 'Project' && list.some((d) => d.spec.domain !== null),
+  );
+  if (!routed) return undefined;
+  return (input.deps.routes ?? recordOnlyRoutes).list().catch(() => undefined);
+}
+
+function knownSpecs(
+  previous: ControllerState,
+  desired: ReadonlyMap<string, readonly DesiredContainer[]>,
+): Map<string, ContainerSpec> {
+  const specs = new Map<string, ContainerSpec>();
+  for (const status of Object.values(previous.workloads))
+    for (const [hash, spec] of Object.entries(status.applied ?? {})) specs.set(hash, spec as ContainerSpec);
+  for (const list of desired.values()) for (const d of list) specs.set(d.hash, d.spec);
+  return specs;
+}
+
+/** Row ids that had a container before: a missing one vanished. */
+function rowsThatHadContainers(previous: ControllerState): Set<string> {
+  return new Set(
+    Object.values(previous.workloads).flatMap((w) =>
+      w.containers.filter((r) => r.containerId !== null).map((r) => r.id),
+    ),
+  );
+}

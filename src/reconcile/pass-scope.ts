@@ -1,0 +1,67 @@
+import type { ObservedContainer } from '../api/observed-container.js';
+import type { ControllerState } from '../api/state-types.js';
+import type { Workload } from '../api/workload.js';
+import { classify } from './classify.js';
+import type { Classified } from './classify.js';
+import { cachedDesired } from './desired-cache.js';
+import type { DesiredContainer } from './desired.js';
+import type { PassInput } from './pass-input.js';
+import { pruneRefusalReason } from './prune-refusal.js';
+
+/** Which workloads a pass converges, keeps as they are, or prunes, decided once from the manifests and one read. */
+export interface PassScope {
+  /** Whether the pass rebuilds this workload's status (a scoped pass names a few; a full one all). */
+  inScope: (id: string) => boolean;
+  /** The valid workloads of the manifest directory, by id. */
+  valid: ReadonlyMap<string, Workload>;
+  /** Invalid now, or last loaded from a file that is broken now: their containers stay untouched. */
+  protectedIds: ReadonlySet<string>;
+  /** The snapshot, split into owned containers by workload and foreign ones. */
+  classified: Classified;
+  /** The desired containers of the workloads this pass converges (in scope, valid, not suspended). */
+  desired: ReadonlyMap<string, DesiredContainer[]>;
+  /** Owned containers of workloads no manifest declares any more. */
+  orphans: readonly string[];
+  /** The orphans pruned now: all of them, or none when pruning is refused. */
+  prune: ReadonlySet<string>;
+  /** Why pruning is refused, or null. */
+  pruneRefusal: string | null;
+}
+
+export function scopeOf(input: PassInput, snapshot: readonly ObservedContainer[]): PassScope {
+  const { previous, view, deps, options } = input;
+  const inScope = (id: string) => options.scope === undefined || options.scope.has(id);
+  const valid = new Map(view.workloads.map((w) => [w.id, w]));
+  const protectedIds = protectedWorkloads(previous, valid, view);
+  const known = new Set([...valid.keys(), ...protectedIds, ...Object.keys(previous.workloads)]);
+  const classified = classify(snapshot, deps.controller, deps.key, known);
+  const desired = new Map<string, DesiredContainer[]>();
+  for (const workload of view.workloads) {
+    if (!inScope(workload.id) || protectedIds.has(workload.id) || isSuspended(workload)) continue;
+    desired.set(workload.id, cachedDesired(workload, deps));
+  }
+  // Prune by set difference, unless the directory gives no grounds to (docs/guarantees.md #3).
+  const orphans = [...classified.owned.keys()]
+    .filter((id) => inScope(id) && !valid.has(id) && !protectedIds.has(id))
+    .sort();
+  const pruneRefusal = pruneRefusalReason(view, options.allowEmpty, orphans, previous);
+  const prune = new Set(pruneRefusal === null ? orphans : []);
+  return { inScope, valid, protectedIds, classified, desired, orphans, prune, pruneRefusal };
+}
+
+/** Invalid workloads, and those last loaded from a file that is broken now: they keep their containers, untouched. */
+function protectedWorkloads(
+  previous: ControllerState,
+  valid: ReadonlyMap<string, Workload>,
+  view: PassInput['view'],
+): Set<string> {
+  const invalidFiles = new Set(view.invalidFiles);
+  const keptFromBrokenFiles = Object.entries(previous.workloads)
+    .filter(([id, w]) => !valid.has(id) && invalidFiles.has(w.source.file))
+    .map(([id]) => id);
+  return new Set([...view.invalidIds, ...keptFromBrokenFiles]);
+}
+
+export function isSuspended(workload: Workload): boolean {
+  return workload.manifest.metadata.annotations?.['tinyforge.dev/suspend'] === 'true';
+}
