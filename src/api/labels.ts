@@ -1,21 +1,22 @@
+/** The prefix of every label the controller owns; a manifest may not set labels under it. */
+export const LABEL_PREFIX = 'tinyforge.';
+
 /** Every `tinyforge.*` container label (docs/how-it-works.md: Ownership labels), in one place. */
 export const Label = {
-  managed: 'tinyforge.managed',
-  controller: 'tinyforge.controller',
-  workloadId: 'tinyforge.workload.id',
-  workloadKind: 'tinyforge.workload.kind',
-  workloadName: 'tinyforge.workload.name',
-  role: 'tinyforge.role',
-  replica: 'tinyforge.replica',
-  specHash: 'tinyforge.spec-hash',
-  slot: 'tinyforge.slot',
+  managed: `${LABEL_PREFIX}managed`,
+  controller: `${LABEL_PREFIX}controller`,
+  workloadId: `${LABEL_PREFIX}workload.id`,
+  workloadKind: `${LABEL_PREFIX}workload.kind`,
+  workloadName: `${LABEL_PREFIX}workload.name`,
+  role: `${LABEL_PREFIX}role`,
+  replica: `${LABEL_PREFIX}replica`,
+  specHash: `${LABEL_PREFIX}spec-hash`,
+  slot: `${LABEL_PREFIX}slot`,
   /** Project slots: the host port the slot was given (its $PORT on network host, else where `port` is published). */
-  port: 'tinyforge.port',
-  signature: 'tinyforge.signature',
+  port: `${LABEL_PREFIX}port`,
+  signature: `${LABEL_PREFIX}signature`,
 } as const;
 export type LabelKey = (typeof Label)[keyof typeof Label];
-
-export const LABEL_PREFIX = 'tinyforge.';
 
 /** The filter that lists every container a tinyforge controller may have made, in one call. */
 export const MANAGED_FILTER = `${Label.managed}=true`;

@@ -10,6 +10,7 @@ import {
   waitAllReady,
 } from '../app-demo.js';
 import type { DemoPlaces, DemoRecord, DemoRoutes } from '../app-demo.js';
+import { NAME_PREFIX } from '../api/defaults.js';
 import type { ControllerState } from '../api/state-types.js';
 import { CONTROLLER_OPTIONS, controllerFlags } from './controller-flags.js';
 import { UsageError } from './errors.js';
@@ -139,7 +140,7 @@ async function guide(places: DemoPlaces, at: DemoEndpoints, stopping: AbortSigna
 function tryThis(state: ControllerState, files: { manifests: string; state: string }, at: DemoEndpoints): string[] {
   const self = `node ${path.relative(process.cwd(), process.argv[1] ?? 'dist/main.js')}`;
   const status = `${self} status --state ${files.state}`;
-  const victim = state.workloads['image/hello']?.containers[0]?.name ?? 'tf-hello-image-1-...';
+  const victim = state.workloads['image/hello']?.containers[0]?.name ?? `${NAME_PREFIX}-hello-image-1-...`;
   const shop = state.workloads['project/shop']?.containers.find((c) => c.ports.length > 0);
   const page = at.routes
     ? `curl -H 'Host: shop.localhost' http://${at.routes.listen}/  (through Caddy)`

@@ -1,6 +1,5 @@
 import type { ComposeApp } from '../api/manifest-types.js';
 import { checkComposePolicy } from './check-policy.js';
-import { reservedLabels } from './check-document.js';
 import { checkReference, emptyReferenceCheck } from './check-references.js';
 import type { ReferenceCheck } from './check-references.js';
 import { DEFAULT_HOST_IP, portClaim } from './collect-claims.js';
@@ -8,6 +7,7 @@ import type { UnplacedClaim } from './collect-claims.js';
 import type { FieldPath } from './field-path.js';
 import { displayPath } from './field-path.js';
 import { findCycle } from './find-cycle.js';
+import { reservedLabels } from './reserved-labels.js';
 import type { ReferenceContext } from './resolve-reference.js';
 
 export interface ComposeCheck extends ReferenceCheck {
@@ -30,18 +30,7 @@ export function checkCompose(
   for (const [name, service] of Object.entries(app.services)) {
     const at = (...rest: (string | number)[]): FieldPath => [...base, 'services', name, ...rest];
     check.findings.push(...checkComposePolicy(at(), service, context.policy));
-    const labels = service['labels'];
-    if (labels && !Array.isArray(labels))
-      check.findings.push(...reservedLabels(at('labels'), labels as Record<string, unknown>));
-    if (Array.isArray(labels)) {
-      labels.forEach((entry: string, index) => {
-        if (entry.toLowerCase().startsWith('tinyforge.'))
-          check.findings.push({
-            path: at('labels', index),
-            message: `${displayPath(at('labels', index))}: labels under "tinyforge." are reserved for the controller`,
-          });
-      });
-    }
+    check.findings.push(...reservedLabels(at('labels'), service['labels'] as Record<string, unknown> | string[]));
     const envFiles = service['env_file'];
     (typeof envFiles === 'string' ? [envFiles] : ((envFiles as string[] | undefined) ?? [])).forEach(
       (written, index) => {

@@ -1,12 +1,10 @@
 import type { Manifest } from '../api/manifest-types.js';
 import { containerSites } from './container-sites.js';
 import type { ContainerSite } from './container-sites.js';
-import type { FieldPath } from './field-path.js';
 import { displayPath } from './field-path.js';
 import { findCycle } from './find-cycle.js';
 import type { Finding } from './finding.js';
-
-export const RESERVED_LABEL_PREFIX = 'tinyforge.';
+import { reservedLabels } from './reserved-labels.js';
 
 /** Checks within one valid-by-schema manifest that JSON Schema cannot express. */
 export function checkDocument(manifest: Manifest): Finding[] {
@@ -34,17 +32,6 @@ export function checkDocument(manifest: Manifest): Finding[] {
     }
   }
   return findings;
-}
-
-/** Label keys under tinyforge. belong to the controller: a manifest could forge ownership with them. */
-export function reservedLabels(base: FieldPath, labels: Record<string, unknown> | undefined): Finding[] {
-  return Object.keys(labels ?? {})
-    .filter((key) => key.toLowerCase().startsWith(RESERVED_LABEL_PREFIX))
-    .map((key) => ({
-      path: [...base, key],
-      anchor: 'key' as const,
-      message: `${displayPath([...base, key])}: labels under "${RESERVED_LABEL_PREFIX}" are reserved for the controller`,
-    }));
 }
 
 function checkSite(site: ContainerSite, manifest: Manifest): Finding[] {

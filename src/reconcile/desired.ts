@@ -5,6 +5,7 @@ import { specHash } from './canonical-json.js';
 import { composeServices } from './compose-services.js';
 import { parseDuration } from '../api/units.js';
 import { containerSpec } from './container-spec.js';
+import { ownedNamePrefix } from './owned-name-prefix.js';
 import { rowIdOf } from './ownership.js';
 import type { ContainerSpec } from './container-spec.js';
 
@@ -225,8 +226,7 @@ export function desiredContainers(workload: Workload, context: DesiredContext): 
  * container start before the old one is removed. Another controller's name prefixes it.
  */
 export function containerName(controller: string, name: string, role: string, replica: number, hash: string): string {
-  const prefix = controller === 'default' ? 'tf' : `tf-${controller}`;
-  return `${prefix}-${name}-${role}-${replica}-${hash.slice(0, 8)}`;
+  return `${ownedNamePrefix(controller)}-${name}-${role}-${replica}-${hash.slice(0, 8)}`;
 }
 
 /** Depth of each role in the dependsOn graph (validation has ruled out cycles). */

@@ -1,3 +1,5 @@
+import { ownedNamePrefix } from './owned-name-prefix.js';
+
 /** A reverse-proxy route: requests for `domain` go to one of `upstreams` (`127.0.0.1:PORT`). */
 export interface Route {
   /** Stable per workload stage: the route is replaced in place when its slot changes. */
@@ -33,7 +35,7 @@ export const recordOnlyRoutes: RouteProvider = {
 
 /** `tf-shop-production`: one route per Project stage (another controller's name prefixes it). */
 export function routeIdOf(controller: string, workloadName: string, stage: string): string {
-  return `${controller === 'default' ? 'tf' : `tf-${controller}`}-${workloadName}-${stage}`;
+  return `${ownedNamePrefix(controller)}-${workloadName}-${stage}`;
 }
 
 /**

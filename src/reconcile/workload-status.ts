@@ -1,3 +1,4 @@
+import { SUSPEND_ANNOTATION } from '../api/annotations.js';
 import type { Kind } from '../api/kinds.js';
 import type { ContainerRow, Phase, WorkloadStatus } from '../api/state-types.js';
 import type { OwnedContainer } from './classify.js';
@@ -80,7 +81,7 @@ export function workloadStatus(input: StatusInput): WorkloadStatus {
       'Ready',
       'Unknown',
       Reason.Suspended,
-      'suspended by annotation tinyforge.dev/suspend',
+      `suspended by annotation ${SUSPEND_ANNOTATION}`,
       now,
     );
     conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
