@@ -6,6 +6,7 @@ import type { Classified } from './classify.js';
 import { cachedDesired } from './desired-cache.js';
 import type { DesiredContainer } from './desired.js';
 import type { PassInput } from './pass-input.js';
+import { isSuspended } from './is-suspended.js';
 import { pruneRefusalReason } from './prune-refusal.js';
 
 /** Which workloads a pass converges, keeps as they are, or prunes, decided once from the manifests and one read. */
@@ -60,8 +61,4 @@ function protectedWorkloads(
     .filter(([id, w]) => !valid.has(id) && invalidFiles.has(w.source.file))
     .map(([id]) => id);
   return new Set([...view.invalidIds, ...keptFromBrokenFiles]);
-}
-
-export function isSuspended(workload: Workload): boolean {
-  return workload.manifest.metadata.annotations?.['tinyforge.dev/suspend'] === 'true';
 }

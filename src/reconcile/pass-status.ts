@@ -11,7 +11,7 @@ import { rowIdOf } from './ownership.js';
 import { passEvent } from './pass-input.js';
 import type { PassInput } from './pass-input.js';
 import type { PassPlan } from './pass-plan.js';
-import { isSuspended } from './pass-scope.js';
+import { isSuspended } from './is-suspended.js';
 import type { PassScope } from './pass-scope.js';
 import { withProjectRows } from './project-rows.js';
 import { placeInSlot } from './project-rollout.js';
