@@ -20,7 +20,7 @@ import { placeInSlot, planProject, routesOf } from './project-rollout.js';
 import type { ProjectPlan } from './project-rollout.js';
 import { rowIdOf } from './ownership.js';
 import { describeAction, planActions } from './plan.js';
-import { cachedDesired, cachedEntry } from './desired-cache.js';
+import { cachedDesired, cachedEntry, sweepDesired } from './desired-cache.js';
 import { pruneRefusalReason } from './prune-refusal.js';
 import { Reason } from './reasons.js';
 import { settle } from './settle.js';
@@ -166,6 +166,8 @@ export async function reconcileTick(
     if (!inScope(workload.id) || protectedIds.has(workload.id) || isSuspended(workload)) continue;
     desired.set(workload.id, cachedDesired(workload, deps));
   }
+  // Whatever the scope, every loaded workload keeps its entry; those of workloads gone are dropped.
+  sweepDesired(deps.controller, view.workloads);
 
   // Prune by set difference, unless the directory gives no grounds to (docs/guarantees.md #3).
   const orphans = [...classified.owned.keys()]
