@@ -15,7 +15,7 @@ import { loadPrecompiled } from './precompiled.js';
 import { safeReadText } from './safe-read.js';
 import { scanManifestDirectory } from './scan-manifest-directory.js';
 import { readSchemaFiles } from './schema-files.js';
-import { workloadKey } from './workload-key.js';
+import { workloadKeys } from './workload-key.js';
 
 /** What loading a manifest directory (or a few files) found, plus whether the directory was readable at all. */
 export interface DirectoryLoad extends LoadResult {
@@ -100,7 +100,7 @@ export function loadFromDisk(
     access,
     policy,
     validator: schemaValidator(),
-    keyOf: workloadKey,
+    keyOf: workloadKeys(),
   });
   const problems = [...scanProblems, ...result.problems];
   return {

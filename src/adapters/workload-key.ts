@@ -12,16 +12,33 @@ import { safeReadText } from './safe-read.js';
  * unchanged needs nothing computed again; one whose file changed gets a new key.
  */
 export function workloadKey(workload: UnkeyedWorkload): string {
-  const files = workload.references.map((r) => [r.path, realpathOrMissing(r.path), contentDigest(r)]);
-  const value = {
-    manifest: workload.manifest,
-    compose: workload.compose ?? null,
-    source: workload.source,
-    dir: workload.dir,
-    references: workload.references,
-    files,
+  return workloadKeys()(workload);
+}
+
+/** `workloadKey` for one load: each referenced file is looked at once, however many workloads share it. */
+export function workloadKeys(): (workload: UnkeyedWorkload) => string {
+  const seen = new Map<string, [string, string]>();
+  const look = (r: Reference): [string, string] => {
+    const at = `${r.kind}\0${r.path}`;
+    let found = seen.get(at);
+    if (!found) {
+      found = [realpathOrMissing(r.path), contentDigest(r)];
+      seen.set(at, found);
+    }
+    return found;
   };
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return (workload) => {
+    const files = workload.references.map((r) => [r.path, ...look(r)]);
+    const value = {
+      manifest: workload.manifest,
+      compose: workload.compose ?? null,
+      source: workload.source,
+      dir: workload.dir,
+      references: workload.references,
+      files,
+    };
+    return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  };
 }
 
 /** The plain sha256 of a referenced file's content, for the kinds whose content is part of the spec. */

@@ -26,7 +26,7 @@ interface Entry {
  */
 export class DesiredCache {
   private readonly byController = new Map<string, Map<string, Entry>>();
-  /** Controllers that gained an entry since their last sweep: a pass with no new entry sweeps nothing. */
+  /** Controllers that gained an entry since their last sweep. */
   private readonly grown = new Set<string>();
 
   entry(workload: Workload, deps: CacheDeps): Entry {
@@ -44,11 +44,15 @@ export class DesiredCache {
     return entry;
   }
 
-  /** Drops the controller's entries for workloads not in `loaded`; cheap when nothing was added since the last sweep. */
+  /**
+   * Drops the controller's entries for workloads not in `loaded`. Free when nothing was
+   * added since the last sweep and no more entries are held than workloads loaded (a quiet
+   * pass): then the entries never outnumber the workloads.
+   */
   sweep(controller: string, loaded: readonly Workload[]): void {
-    if (!this.grown.delete(controller)) return;
+    const grown = this.grown.delete(controller);
     const entries = this.byController.get(controller);
-    if (!entries) return;
+    if (!entries || (!grown && entries.size <= loaded.length)) return;
     const live = new Set(loaded.map((w) => w.key));
     for (const key of entries.keys()) if (!live.has(key)) entries.delete(key);
   }
