@@ -84,6 +84,7 @@ export async function startDaemon(
         ({ view, revision } = scan);
         if (scan.problemsChanged)
           for (const p of view.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
+        // A new commit is news for every workload, changed or not: each records the revision it runs.
         return scan.revisionChanged ? [...scan.changed, ALL] : scan.changed;
       },
       async reconcile(keys) {

@@ -56,7 +56,8 @@ export function schemaValidator(): SchemaValidator {
  * `root` as their manifest directory. Paths in problems are shown relative to `cwd`
  * (default: the current folder) when they lie below it. `previous` is answered as it is
  * when nothing it was made from changed (the long-running controller's resync): the
- * texts are read again, but not parsed and validated again.
+ * texts are read again, but not parsed and validated again. Each workload gets its key
+ * (Workload.key) here, once per load.
  */
 export function loadFromDisk(
   target: { dir: string } | { files: string[]; root: string },
