@@ -1,19 +1,15 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type http from 'node:http';
 import { DockerEventSource } from './adapters/docker-events.js';
-import { findGitDir, waitForGit } from './adapters/git-checkout.js';
-import { gitRevision } from './adapters/git-revision.js';
 import { startHealthServer } from './adapters/health-server.js';
 import type { Health } from './adapters/health-server.js';
+import { ManifestSource } from './adapters/manifest-source.js';
 import { ManifestWatcher } from './adapters/manifest-watcher.js';
 import { ControllerMetrics } from './adapters/metrics.js';
 import type { PassScope } from './adapters/metrics.js';
 import { releaseMemory } from './adapters/release-memory.js';
-import { loadFromDisk, openController, StateWriteError } from './app.js';
+import { openController, StateWriteError } from './app.js';
 import type { ControllerConfig, ControllerOverrides, DirectoryLoad } from './app.js';
-import type { Reference } from './api/workload.js';
-import { canonicalJson } from './reconcile/canonical-json.js';
 import { ALL, Daemon } from './controller/daemon.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
 
@@ -45,10 +41,9 @@ export async function startDaemon(
 ): Promise<RunningDaemon> {
   const controller = await openController(config, 'run', overrides);
   const root = path.resolve(config.manifests);
-  const gitDir = findGitDir(root);
+  const manifests = new ManifestSource(config.manifests, config.policy);
   let view: DirectoryLoad | undefined;
   let revision: string | null = null;
-  let fingerprints = new Map<string, string>();
   let firstFullTick = false;
   let lastActivity = Date.now();
   controller.annotate({ resyncSeconds: config.resyncMs / 1000, watch: { mode: 'events', lastError: null } });
@@ -85,30 +80,12 @@ export async function startDaemon(
   const daemon = new Daemon(
     {
       async rescan() {
-        await waitForGit(gitDir);
-        const next = loadFromDisk({ dir: config.manifests }, config.policy, view ? { previous: view } : {});
-        const previousRevision = revision;
-        revision = gitRevision(root);
-        // Nothing it was made from changed: the last load stands (a resync's usual case).
-        if (next === view) return revision !== previousRevision && previousRevision !== null ? [ALL] : [];
-        const nextPrints = fingerprint(next, controller.digest);
-        const changed = [...new Set([...fingerprints.keys(), ...nextPrints.keys()])].filter(
-          (id) => fingerprints.get(id) !== nextPrints.get(id),
-        );
-        // Problems come and go with the files: a rescan that changes them is news too.
-        if (view && canonicalJson(view.problems) !== canonicalJson(next.problems))
-          for (const p of next.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
-        // Unchanged workloads keep their objects, so what was computed for them is reused.
-        if (view) {
-          const before = new Map(view.workloads.map((w) => [w.id, w]));
-          next.workloads = next.workloads.map((w) =>
-            fingerprints.get(w.id) === nextPrints.get(w.id) ? (before.get(w.id) ?? w) : w,
-          );
-        }
-        view = next;
-        fingerprints = nextPrints;
+        const scan = await manifests.rescan();
+        ({ view, revision } = scan);
+        if (scan.problemsChanged)
+          for (const p of view.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
         // A new commit is news for every workload, changed or not: each records the revision it runs.
-        return revision !== previousRevision && previousRevision !== null ? [...changed, ALL] : changed;
+        return scan.revisionChanged ? [...scan.changed, ALL] : scan.changed;
       },
       async reconcile(keys) {
         let result: TickResult;
@@ -203,27 +180,4 @@ export async function startDaemon(
       controller.close();
     },
   };
-}
-
-/**
- * What a workload is, for noticing change: its manifest, its Compose application, and
- * the content of the files it refers to (keyed digests). Invalid ids change with their
- * problems, so their status follows.
- */
-function fingerprint(load: DirectoryLoad, digest: (reference: Reference) => string): Map<string, string> {
-  const prints = new Map<string, string>();
-  for (const w of load.workloads) {
-    const files = w.references
-      .filter((r) => r.kind === 'envFile' || r.kind === 'composeFile')
-      .map((r) => [r.path, digest(r)]);
-    prints.set(
-      w.id,
-      createHash('sha256')
-        .update(canonicalJson({ m: w.manifest, c: w.compose ?? null, f: files, s: w.source }))
-        .digest('hex'),
-    );
-  }
-  const problems = `invalid:${createHash('sha256').update(canonicalJson(load.problems)).digest('hex')}`;
-  for (const id of load.invalidIds) prints.set(id, problems);
-  return prints;
 }

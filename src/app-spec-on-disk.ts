@@ -5,7 +5,7 @@ import { referenceDigest } from './adapters/reference-files.js';
 import { loadFromDisk } from './app.js';
 import type { ControllerConfig, DirectoryLoad } from './app.js';
 import type { Reference, Workload } from './api/workload.js';
-import { cachedEntry } from './reconcile/desired-cache.js';
+import { cachedEntry, sweepDesired } from './reconcile/desired-cache.js';
 
 /** The manifest directory as one read found it. */
 export interface SpecOnDisk {
@@ -41,6 +41,7 @@ export function specOnDiskReader(
     await waitForGit(gitDir);
     const load = loadFromDisk({ dir: config.manifests }, config.policy, previous ? { previous } : {});
     previous = load;
+    sweepDesired(config.name, load.workloads);
     return { load, hashOf: (workload) => cachedEntry(workload, { controller: config.name, digest }).hash };
   };
 }

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { loadControllerKey } from './adapters/controller-key.js';
 import { gitRevision } from './adapters/git-revision.js';
 import { readEnvFile, referenceDigest } from './adapters/reference-files.js';
@@ -8,7 +6,7 @@ import { StateStore } from './adapters/state-store.js';
 import { systemClock } from './adapters/system-clock.js';
 import type { Adapter } from 'lowdb';
 import type { ControllerState } from './api/state-types.js';
-import type { Reference, Workload } from './api/workload.js';
+import type { Reference } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
 import { initialState } from './reconcile/initial-state.js';
@@ -20,148 +18,18 @@ import { executionLimits } from './reconcile/execute-plan.js';
 import { mergeScoped } from './reconcile/merge-state.js';
 import path from 'node:path';
 import type { Policy } from './api/policy.js';
-import { createFsFileAccess } from './adapters/fs-file-access.js';
-import { safeReadText } from './adapters/safe-read.js';
-import { scanManifestDirectory } from './adapters/scan-manifest-directory.js';
-import { readSchemaFiles } from './adapters/schema-files.js';
-import { loadPrecompiled } from './adapters/precompiled.js';
-import { loadManifests } from './manifest/load-manifests.js';
-import type { LoadResult, ManifestText } from './manifest/load-manifests.js';
-import { MANIFEST_VALIDATORS, SchemaValidator } from './manifest/schema-validator.js';
-import type { CompiledSchemas } from './manifest/schema-validator.js';
-import { schemaFingerprint } from './manifest/schema-set.js';
-import type { SchemaSet } from './manifest/schema-set.js';
-import type { Problem } from './api/problem.js';
 import { CaddyRoutes } from './adapters/caddy-routes.js';
 import { isLoopbackPortFree } from './adapters/host-ports.js';
 import { portAllocator } from './reconcile/port-allocator.js';
 import type { PortRange } from './reconcile/port-allocator.js';
 import { recordOnlyRoutes } from './reconcile/route-provider.js';
 import { loadState, peekState } from './app-state.js';
+import { loadFromDisk, safeRealpath } from './adapters/manifest-loader.js';
+import type { DirectoryLoad } from './adapters/manifest-loader.js';
 
-/** What loading a manifest directory (or a few files) found, plus whether the directory was readable at all. */
-export interface DirectoryLoad extends LoadResult {
-  root: string;
-  /** The directory could not be read: nothing may be concluded from it (no pruning). */
-  unreadable?: string;
-  /** How many manifest files were found. */
-  fileCount: number;
-  /**
-   * What the load was made from: the manifest texts and what they refer to. A load
-   * with the same key would find the same; absent when the load had problems.
-   */
-  contentKey?: string;
-}
-
-/** The JSON Schemas shipped in schemas/. */
-export function readSchemas(): SchemaSet {
-  return readSchemaFiles();
-}
-
-let validator: SchemaValidator | undefined;
-/**
- * The schema validator, once per process: the build's precompiled validators when they
- * match the schemas on disk, else compiled now.
- */
-export function schemaValidator(): SchemaValidator {
-  if (validator) return validator;
-  const schemas = readSchemaFiles();
-  validator = new SchemaValidator(
-    schemas,
-    loadPrecompiled<CompiledSchemas>(MANIFEST_VALIDATORS, schemaFingerprint(schemas)),
-  );
-  return validator;
-}
-
-/**
- * Loads manifests from the file system: a directory (recursively), or explicit files with
- * `root` as their manifest directory. Paths in problems are shown relative to `cwd`
- * (default: the current folder) when they lie below it. `previous` is answered as it is
- * when nothing it was made from changed (the long-running controller's resync): the
- * texts are read again, but not parsed and validated again.
- */
-export function loadFromDisk(
-  target: { dir: string } | { files: string[]; root: string },
-  policy: Policy,
-  options: { cwd?: string; previous?: DirectoryLoad } = {},
-): DirectoryLoad {
-  const access = createFsFileAccess(options.cwd);
-  const scanProblems: Problem[] = [];
-  let root: string;
-  let realRoot: string;
-  let files: ManifestText[];
-  let unreadable: string | undefined;
-  if ('dir' in target) {
-    const scan = scanManifestDirectory(target.dir, access.display);
-    ({ root, realRoot, files, unreadable } = scan);
-    scanProblems.push(...scan.problems);
-  } else {
-    root = path.resolve(target.root);
-    realRoot = safeRealpath(root);
-    files = [];
-    for (const file of target.files) {
-      const absolute = path.resolve(file);
-      const read = safeReadText(absolute);
-      if ('error' in read)
-        scanProblems.push({ file: access.display(absolute), line: 1, column: 1, path: '', message: read.error });
-      else files.push({ path: absolute, text: read.text });
-    }
-  }
-  const texts = unreadable === undefined && scanProblems.length === 0 ? textsKey(files) : undefined;
-  const { previous } = options;
-  if (
-    texts !== undefined &&
-    previous?.contentKey !== undefined &&
-    previous.contentKey === contentKey(texts, previous.workloads)
-  )
-    return previous;
-  const result = loadManifests({ root, realRoot, files, access, policy, validator: schemaValidator() });
-  const problems = [...scanProblems, ...result.problems];
-  return {
-    ...result,
-    problems,
-    invalidFiles: [...new Set([...result.invalidFiles, ...scanProblems.map((p) => p.file)])].sort(),
-    root,
-    fileCount: files.length + scanProblems.length,
-    ...(unreadable !== undefined ? { unreadable } : {}),
-    // Only a clean load is reused: a problem may go away with a file no manifest names yet.
-    ...(texts !== undefined && problems.length === 0 ? { contentKey: contentKey(texts, result.workloads) } : {}),
-  };
-}
-
-function textsKey(files: readonly ManifestText[]): string {
-  const hash = createHash('sha256');
-  for (const file of files) hash.update(`${file.path}\0${file.text.length}\0`).update(file.text);
-  return hash.digest('hex');
-}
-
-/** The manifest texts, and where the files they refer to lead and what those hold. */
-function contentKey(texts: string, workloads: readonly Workload[]): string {
-  const hash = createHash('sha256').update(texts);
-  for (const w of workloads) {
-    for (const r of w.references) {
-      let real: string;
-      try {
-        real = fs.realpathSync(r.path);
-      } catch {
-        real = 'missing';
-      }
-      const read = r.kind === 'envFile' || r.kind === 'composeFile' ? safeReadText(r.path) : undefined;
-      hash.update(
-        `\0${r.path}\0${real}\0${read === undefined ? '' : 'text' in read ? createHash('sha256').update(read.text).digest('hex') : read.error}`,
-      );
-    }
-  }
-  return hash.digest('hex');
-}
-
-function safeRealpath(dir: string): string {
-  try {
-    return fs.realpathSync(dir);
-  } catch {
-    return dir;
-  }
-}
+// The commands reach the manifest loader through the composition root (test/unit/architecture.test.ts).
+export { loadFromDisk, readSchemas, schemaValidator } from './adapters/manifest-loader.js';
+export type { DirectoryLoad } from './adapters/manifest-loader.js';
 
 /** Everything `run` and `plan` are configured with (README: Command line). */
 export interface ControllerConfig {

@@ -25,4 +25,14 @@ export interface Workload {
   references: Reference[];
   /** For Compose: the application, read from `spec.file` or taken from `spec.compose`. */
   compose?: ComposeApp;
+  /**
+   * What the workload is made of, as a key one can print: the sha256 (hex) of its canonical
+   * manifest, Compose application, source, references, and the bytes of the files it reads
+   * (env files, a Compose file). Computed once, when the manifests are loaded
+   * (adapters/workload-key.ts); equal keys mean an equal workload, so caches key by it.
+   */
+  key: string;
 }
+
+/** A workload as the checks build it, before the loader gives it its key. */
+export type UnkeyedWorkload = Omit<Workload, 'key'>;

@@ -4,7 +4,7 @@ import type { ComposeApp, Manifest } from '../api/manifest-types.js';
 import type { Policy } from '../api/policy.js';
 import { compareProblems } from '../api/problem.js';
 import type { Problem } from '../api/problem.js';
-import type { Workload } from '../api/workload.js';
+import type { UnkeyedWorkload, Workload } from '../api/workload.js';
 import type { Claim } from './claim.js';
 import { checkCompose } from './check-compose.js';
 import { checkDocument } from './check-document.js';
@@ -36,6 +36,8 @@ export interface LoadInput {
   access: FileAccess;
   policy: Policy;
   validator: SchemaValidator;
+  /** A valid workload's key (Workload.key): the loader hashes what it is made of, files included. */
+  keyOf: (workload: UnkeyedWorkload) => string;
 }
 
 /** A document that names a workload, valid or not, for the checks across documents. */
@@ -182,7 +184,7 @@ function loadDocument(source: SourceDocument, fromDir: string, input: LoadInput)
 
   problems.push(...findings.map((finding) => place(source, finding)));
   if (problems.length > 0) return { claims, problems };
-  const workload: Workload = {
+  const unkeyed: UnkeyedWorkload = {
     id: workloadId(manifest.kind, manifest.metadata.name),
     kind: manifest.kind,
     name: manifest.metadata.name,
@@ -192,6 +194,7 @@ function loadDocument(source: SourceDocument, fromDir: string, input: LoadInput)
     references: references.references,
     ...(compose ? { compose } : {}),
   };
+  const workload: Workload = { ...unkeyed, key: input.keyOf(unkeyed) };
   return { workload, claims, problems };
 }
 

@@ -78,7 +78,13 @@ function foreignReason(
   return container.labels[Label.signature] === undefined ? 'missing signature' : 'bad signature';
 }
 
-/** Verdicts by controller key, kept for the containers of the last snapshots only. */
+/**
+ * Signature verdicts by controller key. Each verdict is keyed explicitly (container id, name
+ * and signature label: Docker never changes a container's labels). Only the outer level is
+ * by object: it separates controller keys, which are secrets and so are not turned into
+ * printable map keys, and goes with the controller that holds the key. Capped at 100,000
+ * verdicts per key (then started afresh), so containers long gone do not pile up.
+ */
 const verdicts = new WeakMap<Buffer, Map<string, boolean>>();
 function verifiedFor(key: Buffer | undefined): Map<string, boolean> {
   if (!key) return new Map();

@@ -3,7 +3,7 @@ import type { ControllerState } from '../api/state-types.js';
 import type { Workload } from '../api/workload.js';
 import { classify } from './classify.js';
 import type { Classified } from './classify.js';
-import { cachedDesired } from './desired-cache.js';
+import { cachedDesired, sweepDesired } from './desired-cache.js';
 import type { DesiredContainer } from './desired.js';
 import type { PassInput } from './pass-input.js';
 import { isSuspended } from './is-suspended.js';
@@ -41,6 +41,8 @@ export function scopeOf(input: PassInput, snapshot: readonly ObservedContainer[]
     if (!inScope(workload.id) || protectedIds.has(workload.id) || isSuspended(workload)) continue;
     desired.set(workload.id, cachedDesired(workload, deps));
   }
+  // Whatever the scope, every loaded workload keeps its entry; those of workloads gone are dropped.
+  sweepDesired(deps.controller, view.workloads);
   // Prune by set difference, unless the directory gives no grounds to (docs/guarantees.md #3).
   const orphans = [...classified.owned.keys()]
     .filter((id) => inScope(id) && !valid.has(id) && !protectedIds.has(id))

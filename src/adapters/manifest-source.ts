@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Policy } from '../api/policy.js';
+import { canonicalJson } from '../reconcile/canonical-json.js';
+import { findGitDir, waitForGit } from './git-checkout.js';
+import { gitRevision } from './git-revision.js';
+import { loadFromDisk } from './manifest-loader.js';
+import type { DirectoryLoad } from './manifest-loader.js';
+
+/** What a rescan found new. */
+export interface Rescan {
+  /** Workloads whose fingerprint changed: added, removed, edited, or invalid with other problems. */
+  changed: string[];
+  /** The git revision moved: news for every workload, each records the revision it runs. */
+  revisionChanged: boolean;
+  /** The problems differ from the last load's (not said for the first load). */
+  problemsChanged: boolean;
+  /** The manifests as now loaded, and the revision they were read at. */
+  view: DirectoryLoad;
+  revision: string | null;
+}
+
+/**
+ * The manifest directory as the long-running controller sees it: each rescan waits for a
+ * git checkout under way, loads (reusing the last load when nothing it was made from
+ * changed), asks git for the revision, and tells which workloads changed since the last.
+ */
+export class ManifestSource {
+  private readonly root: string;
+  private readonly gitDir: string | undefined;
+  private view: DirectoryLoad | undefined;
+  private revision: string | null = null;
+  private fingerprints = new Map<string, string>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly policy: Policy,
+  ) {
+    this.root = path.resolve(dir);
+    this.gitDir = findGitDir(this.root);
+  }
+
+  async rescan(): Promise<Rescan> {
+    await waitForGit(this.gitDir);
+    const before = this.view;
+    const next = loadFromDisk({ dir: this.dir }, this.policy, before ? { previous: before } : {});
+    const previousRevision = this.revision;
+    this.revision = gitRevision(this.root);
+    const revisionChanged = this.revision !== previousRevision && previousRevision !== null;
+    const found = { revisionChanged, view: next, revision: this.revision };
+    // Nothing it was made from changed: the last load stands (a resync's usual case).
+    if (next === before) return { ...found, changed: [], problemsChanged: false };
+    const prints = fingerprints(next);
+    const changed = [...new Set([...this.fingerprints.keys(), ...prints.keys()])].filter(
+      (id) => this.fingerprints.get(id) !== prints.get(id),
+    );
+    // Problems come and go with the files: a rescan that changes them is news too.
+    const problemsChanged = before !== undefined && canonicalJson(before.problems) !== canonicalJson(next.problems);
+    this.view = next;
+    this.fingerprints = prints;
+    return { ...found, changed, problemsChanged };
+  }
+}
+
+/**
+ * What each workload is, for noticing change: its key (manifest, Compose application,
+ * source, and the content of the files it refers to). Invalid ids change with their
+ * problems, so their status follows.
+ */
+export function fingerprints(load: DirectoryLoad): Map<string, string> {
+  const prints = new Map<string, string>();
+  for (const w of load.workloads) prints.set(w.id, w.key);
+  const problems = `invalid:${createHash('sha256').update(canonicalJson(load.problems)).digest('hex')}`;
+  for (const id of load.invalidIds) prints.set(id, problems);
+  return prints;
+}
