@@ -39,6 +39,8 @@ export interface DesiredContainer {
   rollout: StageRollout | null;
   /** Project stages: the slot the container goes in, chosen when the rollout is planned. */
   slot: Slot | null;
+  /** Where the program listens on the host network (a Static site's `port`): the route's target without published ports. */
+  listenPort: number | null;
 }
 
 export type Slot = 'blue' | 'green';
@@ -81,6 +83,7 @@ interface Site {
   healthTest?: string[];
   extraMounts?: ContainerSpec['mounts'];
   rollout?: StageRollout;
+  listenPort?: number;
 }
 
 /**
@@ -137,6 +140,7 @@ export function desiredContainers(workload: Workload, context: DesiredContext): 
           dependsOn: [],
           dir: workload.dir,
           extraMounts: folder ? [{ type: 'bind', source: folder.realPath, target: root, readOnly: true }] : [],
+          ...(manifest.spec.port !== undefined ? { listenPort: manifest.spec.port } : {}),
         },
       ];
       break;
@@ -214,6 +218,7 @@ export function desiredContainers(workload: Workload, context: DesiredContext): 
         strategy,
         rollout: site.rollout ?? null,
         slot: null,
+        listenPort: site.listenPort ?? null,
       });
     }
   }

@@ -6,9 +6,10 @@ import type { PassInput } from './pass-input.js';
 import type { PassScope } from './pass-scope.js';
 import { describeAction, planActions } from './plan.js';
 import type { Plan } from './plan.js';
-import { planProject, routesOf } from './project-rollout.js';
+import { planContainerRoutes } from './container-routes.js';
+import { planProject } from './project-rollout.js';
 import type { ProjectPlan } from './project-rollout.js';
-import { recordOnlyRoutes } from './route-provider.js';
+import { recordOnlyRoutes, routesOf } from './route-provider.js';
 import type { Route } from './route-provider.js';
 
 /** What a pass decided: the actions in order, with the Project rollouts and what each workload is measured against. */
@@ -22,6 +23,8 @@ export interface PassPlan extends Plan {
   target: ReadonlyMap<string, readonly DesiredContainer[]>;
   /** Every spec known by hash: the state file's and this pass's. */
   specs: ReadonlyMap<string, ContainerSpec>;
+  /** Workloads whose route waits for the containers this pass creates: look again soon. */
+  routePending: readonly string[];
 }
 
 /**
@@ -75,18 +78,43 @@ export async function planPass(
   for (const id of scope.prune)
     for (const routeId of routesOf(previous.workloads[id]?.containers ?? []))
       plan.actions.unshift({ type: 'unroute', workloadId: id, routeId, cause: 'manifest deleted' });
+  const routePending = planRoutes(input, scope, containerwise, plan, heldRoutes);
   for (const project of projects.values()) {
     plan.actions.push(...project.actions);
     for (const rowId of project.crashLooping) plan.crashLooping.add(rowId);
   }
-  return { ...plan, lines: plan.actions.map(describeAction), projects, target, specs };
+  return { ...plan, lines: plan.actions.map(describeAction), projects, target, specs, routePending };
+}
+
+/** The routes of the workloads that converge container by container, after their containers' actions. */
+function planRoutes(
+  input: PassInput,
+  scope: PassScope,
+  containerwise: ReadonlyMap<string, readonly DesiredContainer[]>,
+  plan: Plan,
+  held: ReadonlyMap<string, Route> | undefined,
+): string[] {
+  const changing = new Set(plan.actions.map((a) => a.workloadId));
+  const pending: string[] = [];
+  for (const [id, desired] of containerwise) {
+    const routes = planContainerRoutes({
+      workloadId: id,
+      controller: input.deps.controller,
+      desired,
+      owned: scope.classified.owned.get(id) ?? [],
+      rows: input.previous.workloads[id]?.containers ?? [],
+      held,
+      changing: changing.has(id) && !plan.blocked.has(id),
+    });
+    plan.actions.push(...routes.actions);
+    if (routes.pending) pending.push(id);
+  }
+  return pending;
 }
 
 /** What the proxy holds, read once (not an engine call); a proxy that does not answer now is left for the actions to find. */
 async function routesHeld(input: PassInput, scope: PassScope): Promise<ReadonlyMap<string, Route> | undefined> {
-  const routed = [...scope.desired].some(
-    ([id, list]) => scope.valid.get(id)?.kind === 'Project' && list.some((d) => d.spec.domain !== null),
-  );
+  const routed = [...scope.desired.values()].some((list) => list.some((d) => d.spec.domain !== null));
   if (!routed) return undefined;
   return (input.deps.routes ?? recordOnlyRoutes).list().catch(() => undefined);
 }

@@ -20,7 +20,17 @@ export type Action =
       cause: string;
     }
   | { type: 'remove'; workloadId: string; rowId: string; container: ObservedContainer; cause: string; prune: boolean }
-  | { type: 'route'; workloadId: string; stage: string; route: Route; rowIds: string[]; slot: Slot; cause: string }
+  | {
+      type: 'route';
+      workloadId: string;
+      /** The Project stage or the service (role) behind the route. */
+      stage: string;
+      route: Route;
+      rowIds: string[];
+      /** A Project stage's slot; null for kinds without slots. */
+      slot: Slot | null;
+      cause: string;
+    }
   | { type: 'unroute'; workloadId: string; routeId: string; cause: string };
 
 export interface PlanInput {
@@ -172,9 +182,13 @@ function sortForRemoval(list: readonly OwnedContainer[]): OwnedContainer[] {
 /** `image/web#2`, `stack/app:worker#1`, `project/shop:production#1 (green)`: how an action's target reads. */
 export function targetName(workloadId: string, rowId: string): string {
   const [role, replica, slot] = rowId.slice(workloadId.length + 1).split(':');
-  const kind = workloadId.split('/')[0];
-  const target = role === kind ? `${workloadId}#${replica}` : `${workloadId}:${role}#${replica}`;
+  const target = `${roleTarget(workloadId, role!)}#${replica}`;
   return slot ? `${target} (${slot})` : target;
+}
+
+/** `image/web`, `stack/app:worker`: a workload's role, named only where the kind has several. */
+function roleTarget(workloadId: string, role: string): string {
+  return role === workloadId.split('/')[0] ? workloadId : `${workloadId}:${role}`;
 }
 
 /** One plan line: `+ create image/web#1: new replica`, `~ recreate image/web#2: env.FOO changed`. */
@@ -188,8 +202,12 @@ export function describeAction(action: Action): string {
       return `~ recreate ${targetName(action.workloadId, action.desired.rowId)}: ${action.cause}`;
     case 'remove':
       return `- remove ${targetName(action.workloadId, action.rowId)}: ${action.cause}`;
-    case 'route':
-      return `~ route ${action.route.domain} -> ${action.workloadId}:${action.stage} (${action.slot}): ${action.cause}`;
+    case 'route': {
+      const target = action.slot
+        ? `${action.workloadId}:${action.stage} (${action.slot})`
+        : roleTarget(action.workloadId, action.stage);
+      return `~ route ${action.route.domain} -> ${target}: ${action.cause}`;
+    }
     case 'unroute':
       return `- route ${action.routeId} of ${action.workloadId}: ${action.cause}`;
   }

@@ -5,7 +5,7 @@ import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer, Slot } from './desired.js';
 import { rowIdOf } from './ownership.js';
 import type { Action } from './plan.js';
-import { routeIdOf } from './route-provider.js';
+import { routeIdOf, routesOf, sameRoute } from './route-provider.js';
 import type { Route } from './route-provider.js';
 import { specChanges } from './spec-changes.js';
 import { createAction, createOrCrashLoop, removeAction, startOrCrashLoop } from './heal.js';
@@ -68,11 +68,6 @@ export function planProject(input: ProjectPlanInput): ProjectPlan {
     plan.actions.push(removeAction(o, `stage ${o.identity.role} removed`));
   }
   return plan;
-}
-
-/** The routes rows are behind (a route per stage). */
-export function routesOf(rows: readonly ContainerRow[]): string[] {
-  return [...new Set(rows.map((r) => r.routeId).filter((id): id is string => id !== null))].sort();
 }
 
 function planStage(
@@ -179,11 +174,7 @@ function planStage(
   // Level-triggered like the containers: a route the proxy lost (it restarted) is set again.
   const held = route ? input.routes?.get(route.route.id) : undefined;
   const lost =
-    route !== undefined &&
-    input.routes !== undefined &&
-    (held === undefined ||
-      held.domain !== route.route.domain ||
-      held.upstreams.join() !== route.route.upstreams.join());
+    route !== undefined && input.routes !== undefined && (held === undefined || !sameRoute(held, route.route));
 
   if (allReady) {
     if (route && (old.length > 0 || unrecorded)) rest.push(route);

@@ -68,8 +68,10 @@ export async function reconcileTick(
   const { workloads, failed } = passStatuses(input, scope, plan, acted);
   state.workloads = workloads;
   const rolling = [...plan.projects]
-    .filter(([id, p]) => p.rolling.length > 0 && !failed.includes(id))
-    .map(([id]) => id);
+    .filter(([, p]) => p.rolling.length > 0)
+    .map(([id]) => id)
+    .concat(plan.routePending)
+    .filter((id) => !failed.includes(id));
   const dockerReachable = state.controller.docker.reachable;
   return finish(plan.lines, { dockerReachable, failed, pruneRefused, rolling, actions: plan.actions.length });
 }

@@ -1,3 +1,4 @@
+import type { ContainerRow } from '../api/state-types.js';
 import { ownedNamePrefix } from './owned-name-prefix.js';
 
 /** A reverse-proxy route: requests for `domain` go to one of `upstreams` (`127.0.0.1:PORT`). */
@@ -36,6 +37,16 @@ export const recordOnlyRoutes: RouteProvider = {
 /** `tf-shop-production`: one route per Project stage (another controller's name prefixes it). */
 export function routeIdOf(controller: string, workloadName: string, stage: string): string {
   return `${ownedNamePrefix(controller)}-${workloadName}-${stage}`;
+}
+
+/** Whether the proxy holds a route as it should be: the same domain to the same upstreams. */
+export function sameRoute(held: Route, route: Route): boolean {
+  return held.domain === route.domain && held.upstreams.join() === route.upstreams.join();
+}
+
+/** The routes rows are behind (one per Project stage, or per service with a domain). */
+export function routesOf(rows: readonly ContainerRow[]): string[] {
+  return [...new Set(rows.map((r) => r.routeId).filter((id): id is string => id !== null))].sort();
 }
 
 /**

@@ -6,21 +6,7 @@ import { verifySignature } from '../../src/reconcile/ownership.js';
 import { upForMs } from '../../src/reconcile/project-rollout.js';
 import { makeFixtureDir, projectManifest, removeFixtureDir } from '../support/fixture-dir.js';
 import { emptyState, TickHarness } from '../support/tick-harness.js';
-import type { Route, RouteProvider } from '../../src/reconcile/route-provider.js';
-
-/** A reverse proxy in memory. */
-class MemoryRoutes implements RouteProvider {
-  held = new Map<string, Route>();
-  async apply(route: Route): Promise<void> {
-    this.held.set(route.id, route);
-  }
-  async remove(id: string): Promise<void> {
-    this.held.delete(id);
-  }
-  async list(): Promise<ReadonlyMap<string, Route>> {
-    return new Map(this.held);
-  }
-}
+import { MemoryRoutes } from '../support/memory-routes.js';
 
 /** The Project of these tests: sleeping, healthy after running 5 s, rolled back after 30 s. */
 function project(tag: string, extra: string[] = [], stageExtra: string[] = []): string {
