@@ -144,7 +144,7 @@ export async function startDaemon(
         log.err(`tinyforge: ${where}: ${error instanceof Error ? error.message : String(error)}`);
       },
     },
-    { concurrency: config.concurrency, debounceMs: config.debounceMs, resyncMs: config.resyncMs },
+    { debounceMs: config.debounceMs, resyncMs: config.resyncMs },
   );
 
   const watcher = new ManifestWatcher(root, {
