@@ -154,7 +154,7 @@ export async function startDaemon(
       log.err(`tinyforge: watching ${config.manifests}: ${mode}${error ? ` (${error})` : ''}`);
     },
   });
-  const events = new DockerEventSource(config.dockerHost, {
+  const events = new DockerEventSource(config.dockerHost, config.name, {
     // Docker lists a container as running for some 15 ms after its `die` event: look again.
     workload: (id, action) =>
       daemon.workloadChanged(id, ['die', 'kill', 'stop', 'oom'].includes(action) ? 50 : undefined),
