@@ -19,12 +19,15 @@ export class WorkQueue {
   readonly #waiters: ((keys: string[] | undefined) => void)[] = [];
   readonly #backoff: Backoff;
   readonly #timers: Timers;
+  readonly #defer: (fn: () => void) => void;
   #closed = false;
   #waking = false;
 
-  constructor(options: { backoff?: Backoff; timers?: Timers } = {}) {
+  /** `defer`: runs a function once the current turn of the event loop is over (default `setImmediate`). */
+  constructor(options: { backoff?: Backoff; timers?: Timers; defer?: (fn: () => void) => void } = {}) {
     this.#backoff = options.backoff ?? new Backoff();
     this.#timers = options.timers ?? realTimers;
+    this.#defer = options.defer ?? ((fn) => setImmediate(fn));
   }
 
   /** Queues `key` now (once, however often it is added). */
@@ -117,13 +120,14 @@ export class WorkQueue {
   }
 
   /**
-   * Hands the queue to a waiting consumer after the current task: keys added in one
-   * synchronous burst (one chunk of the event stream) travel together.
+   * Hands the queue to a waiting consumer once the current turn of the event loop is
+   * over: keys added in one burst (the chunks of the event stream read together, the
+   * second looks whose timers are due together) travel together.
    */
   #wake(): void {
     if (this.#waking || this.#waiters.length === 0) return;
     this.#waking = true;
-    queueMicrotask(() => {
+    this.#defer(() => {
       this.#waking = false;
       const waiter = this.#queue.length > 0 ? this.#waiters.shift() : undefined;
       if (waiter) waiter(this.#takeAll());
