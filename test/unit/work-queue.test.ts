@@ -23,6 +23,14 @@ describe('the work queue', () => {
     expect(queue.length).toBe(0);
   });
 
+  it('hands keys added by timers due together over in one batch', async () => {
+    const queue = new WorkQueue();
+    const waiting = queue.getBatch();
+    for (let i = 0; i < 10; i++) setTimeout(() => queue.add(`image/w${i}`), 5);
+    expect(await waiting).toHaveLength(10);
+    queue.shutdown();
+  });
+
   it('never hands out a key being processed; one added meanwhile comes back after done', async () => {
     const queue = new WorkQueue({ timers: new FakeTimers() });
     queue.add('image/web');
