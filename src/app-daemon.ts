@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type http from 'node:http';
 import { DockerEventSource } from './adapters/docker-events.js';
+import type { DockerEventHandlers } from './adapters/docker-events.js';
 import { startHealthServer } from './adapters/health-server.js';
 import type { Health } from './adapters/health-server.js';
 import { ManifestSource } from './adapters/manifest-source.js';
@@ -21,6 +22,12 @@ export interface DaemonConfig extends ControllerConfig {
   healthAddr?: { host: string; port: number };
 }
 
+/** What the daemon may be given instead of the real adapters (tests). */
+export interface DaemonOverrides extends ControllerOverrides {
+  /** Docker's event stream (default: the engine's, for this controller's containers). */
+  events?: (handlers: DockerEventHandlers) => { start(): void; stop(): void };
+}
+
 export interface RunningDaemon {
   /** Finishes the reconcile in flight, writes the state, releases the lock. */
   stop(): Promise<void>;
@@ -37,7 +44,7 @@ export interface RunningDaemon {
 export async function startDaemon(
   config: DaemonConfig,
   log: { out(line: string): void; err(line: string): void },
-  overrides: ControllerOverrides = {},
+  overrides: DaemonOverrides = {},
 ): Promise<RunningDaemon> {
   const controller = await openController(config, 'run', overrides);
   const root = path.resolve(config.manifests);
@@ -121,7 +128,7 @@ export async function startDaemon(
         log.err(`tinyforge: ${where}: ${error instanceof Error ? error.message : String(error)}`);
       },
     },
-    { concurrency: config.concurrency, debounceMs: config.debounceMs, resyncMs: config.resyncMs },
+    { debounceMs: config.debounceMs, resyncMs: config.resyncMs },
   );
 
   const watcher = new ManifestWatcher(root, {
@@ -131,7 +138,7 @@ export async function startDaemon(
       log.err(`tinyforge: watching ${config.manifests}: ${mode}${error ? ` (${error})` : ''}`);
     },
   });
-  const events = new DockerEventSource(config.dockerHost, {
+  const eventHandlers: DockerEventHandlers = {
     // Docker lists a container as running for some 15 ms after its `die` event: look again.
     workload: (id, action) =>
       daemon.workloadChanged(id, ['die', 'kill', 'stop', 'oom'].includes(action) ? 50 : undefined),
@@ -140,7 +147,10 @@ export async function startDaemon(
       daemon.resyncNow();
     },
     lost: (reason) => log.err(`tinyforge: ${reason}; reconnecting`),
-  });
+  };
+  const events = overrides.events
+    ? overrides.events(eventHandlers)
+    : new DockerEventSource(config.dockerHost, config.name, eventHandlers);
 
   // Listen before anything starts: an address that cannot be had ends start-up with
   // nothing watched and nothing asked of Docker, and the state lock released.

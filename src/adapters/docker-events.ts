@@ -1,12 +1,9 @@
 import Docker from 'dockerode';
-import { Label, MANAGED_FILTER } from '../api/labels.js';
+import { dockerEventFilters, readDockerEvent } from './docker-event-filter.js';
 import { dockerConnection } from './dockerode-port.js';
 
-/** The container events that can mean a workload is no longer as desired. */
-const ACTIONS = ['die', 'stop', 'destroy', 'start', 'oom', 'kill', 'health_status'];
-
 export interface DockerEventHandlers {
-  /** A managed container of this workload changed (`action`: Docker's event, e.g. `die`). */
+  /** A container of this controller's workload changed (`action`: Docker's event, e.g. `die`). */
   workload(id: string, action: string): void;
   /** The stream was (re)connected after a gap: events may have been missed; relist. */
   reconnected(): void;
@@ -15,7 +12,8 @@ export interface DockerEventHandlers {
 }
 
 /**
- * Follows Docker's event stream for managed containers. Its own client has no
+ * Follows Docker's event stream for this controller's containers (managed, and
+ * labelled with its name); events of other controllers' containers never arrive. Its own client has no
  * timeout: a client timeout also kills idle streams. When the stream ends or errors
  * (a daemon restart), it reconnects with backoff (1 s doubling to 30 s) and resumes
  * with `since`; since the engine keeps only 256 events, a reconnect also asks for a
@@ -31,6 +29,8 @@ export class DockerEventSource {
 
   constructor(
     host: string,
+    /** The controller's name: only its containers' events are followed. */
+    private readonly controller: string,
     private readonly handlers: DockerEventHandlers,
   ) {
     this.#docker = new Docker(dockerConnection(host));
@@ -51,7 +51,7 @@ export class DockerEventSource {
   async #connect(isReconnect: boolean): Promise<void> {
     if (this.#stopped) return;
     try {
-      const filters = { type: ['container' as const], event: ACTIONS, label: [MANAGED_FILTER] };
+      const filters = dockerEventFilters(this.controller);
       const stream = (await this.#docker.getEvents({
         filters,
         ...(this.#since !== undefined ? { since: this.#since } : {}),
@@ -80,18 +80,10 @@ export class DockerEventSource {
   }
 
   #handle(line: string): void {
-    try {
-      const event = JSON.parse(line) as {
-        time?: number;
-        Action?: string;
-        Actor?: { Attributes?: Record<string, string> };
-      };
-      if (typeof event.time === 'number') this.#since = event.time;
-      const id = event.Actor?.Attributes?.[Label.workloadId];
-      if (id) this.handlers.workload(id, (event.Action ?? '').split(':')[0]!);
-    } catch {
-      // Not JSON: ignore the line, the relist on the next resync covers it.
-    }
+    // Not JSON: ignore the line, the relist on the next resync covers it.
+    const news = readDockerEvent(line, this.controller);
+    if (news?.time !== undefined) this.#since = news.time;
+    if (news?.workload) this.handlers.workload(news.workload.id, news.workload.action);
   }
 
   #broken(reason: string): void {

@@ -1,5 +1,4 @@
 import { Debouncer } from './debouncer.js';
-import { ExclusiveLock } from './exclusive-lock.js';
 import { realTimers } from './timers.js';
 import type { Timers } from './timers.js';
 import { WorkQueue } from './work-queue.js';
@@ -11,9 +10,10 @@ export interface DaemonHooks {
   /** Re-reads the manifest directory; answers the workload ids whose spec or presence changed. */
   rescan(): Promise<string[]>;
   /**
-   * Reconciles these workloads (or all); answers those that failed and should be retried,
-   * and those to look at again soon (a rollout waiting for a new slot to become healthy).
-   * Throwing fails them all.
+   * One pass over these workloads (or all): one read of the containers, then each
+   * workload reconciled. Answers those that failed and should be retried, and those to
+   * look at again soon (a rollout waiting for a new slot to become healthy). Throwing
+   * fails them all. Never called while another pass runs.
    */
   reconcile(keys: readonly string[] | typeof ALL): Promise<{ failed: string[]; recheck?: string[] }>;
   /** Something went wrong outside a reconcile (a rescan, a hook): reported, never fatal. */
@@ -21,8 +21,6 @@ export interface DaemonHooks {
 }
 
 export interface DaemonOptions {
-  /** Workers reconciling at once. */
-  concurrency: number;
   /** Quiet period after file events before the directory is rescanned. */
   debounceMs: number;
   /** Full resync interval: the safety net for missed events. */
@@ -34,19 +32,20 @@ export interface DaemonOptions {
 
 /**
  * The long-running controller: a work queue of workload keys fed by sources (file
- * changes, Docker events, the resync ticker) and drained by `concurrency` workers.
- * A reconcile gets a key, never an event: it re-reads everything it needs. Keys are
- * de-duplicated; a failing key backs off (1 s doubling to 5 min) without delaying the
- * others; a full resync runs alone so no two passes act on one workload.
+ * changes, Docker events, the resync ticker) and drained in batches by one loop. A
+ * pass gets keys, never events: it re-reads everything it needs. One pass runs at a
+ * time and takes every key ready, so a burst of events costs one pass (one list), and
+ * keys that arrive during a pass wait for the next; no two passes act on one workload.
+ * A full resync in a batch covers the scoped keys beside it. Keys are de-duplicated; a
+ * failing key backs off (1 s doubling to 5 min) without delaying the others.
  */
 export class Daemon {
   readonly #hooks: DaemonHooks;
   readonly #options: DaemonOptions;
   readonly #timers: Timers;
   readonly #queue: WorkQueue;
-  readonly #lock = new ExclusiveLock();
   readonly #debouncer: Debouncer;
-  #workers: Promise<void>[] = [];
+  #loop: Promise<void> = Promise.resolve();
   #resyncTimer: unknown;
   #rescanning: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -59,9 +58,9 @@ export class Daemon {
     this.#debouncer = new Debouncer(() => this.#rescanAndEnqueue(), options.debounceMs, this.#timers);
   }
 
-  /** Starts the workers, a first full reconcile, and the resync ticker. */
+  /** Starts the pass loop, a first full reconcile, and the resync ticker. */
   start(): void {
-    for (let i = 0; i < Math.max(1, this.#options.concurrency); i++) this.#workers.push(this.#work());
+    this.#loop = this.#work();
     this.resyncNow();
     this.#scheduleResync();
   }
@@ -88,14 +87,14 @@ export class Daemon {
     });
   }
 
-  /** Stops taking work, lets the reconcile in flight finish, and answers when all workers are done. */
+  /** Stops taking work, lets the pass in flight finish, and answers when it is done. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#debouncer.cancel();
     if (this.#resyncTimer !== undefined) this.#timers.clearTimeout(this.#resyncTimer);
     await this.#rescanning;
     this.#queue.shutdown();
-    await Promise.all(this.#workers);
+    await this.#loop;
   }
 
   /** How many keys are queued and in flight (for readiness and tests). */
@@ -131,24 +130,28 @@ export class Daemon {
 
   async #work(): Promise<void> {
     for (;;) {
-      const key = await this.#queue.get();
-      if (key === undefined) return;
+      const batch = await this.#queue.getBatch();
+      if (batch === undefined) return;
+      const keys = batch.includes(ALL) ? ALL : batch;
       try {
-        const result =
-          key === ALL
-            ? await this.#lock.exclusive(() => this.#hooks.reconcile(ALL))
-            : await this.#lock.shared(() => this.#hooks.reconcile([key]));
-        for (const id of result.failed) if (!this.#stopped) this.#queue.retry(id);
+        const result = await this.#hooks.reconcile(keys);
+        const failed = new Set(result.failed);
+        for (const id of failed) if (!this.#stopped) this.#queue.retry(id);
         for (const id of result.recheck ?? [])
           if (!this.#stopped) this.#queue.addLater(id, this.#options.recheckMs ?? 1000);
-        if (key !== ALL && !result.failed.includes(key)) this.#queue.forget(key);
-        if (key === ALL) this.#queue.forget(ALL);
+        for (const key of batch) if (!failed.has(key)) this.#queue.forget(key);
       } catch (error) {
-        this.#hooks.onError(error, `reconcile ${key}`);
-        if (!this.#stopped) this.#queue.retry(key);
+        this.#hooks.onError(error, `reconcile ${describeKeys(keys)}`);
+        for (const key of batch) if (!this.#stopped) this.#queue.retry(key);
       } finally {
-        this.#queue.done(key);
+        for (const key of batch) this.#queue.done(key);
       }
     }
   }
+}
+
+/** The keys of a pass, for a log line: a few by name, many by count. */
+function describeKeys(keys: readonly string[] | typeof ALL): string {
+  if (keys === ALL) return 'all workloads';
+  return keys.length <= 3 ? keys.join(', ') : `${keys.length} workloads`;
 }

@@ -6,7 +6,8 @@ import type { Timers } from './timers.js';
  * A queue of keys, as in client-go's workqueue: a key is queued at most once; a key
  * being processed is never handed out twice, and if it is added meanwhile it is queued
  * again when `done`; failed keys come back after an exponential backoff. The loop owns
- * retries: reconcilers only say how it went.
+ * retries: reconcilers only say how it went. Keys are handed out in batches: everything
+ * ready at once, so a burst of news costs one pass, not one per key.
  */
 export class WorkQueue {
   readonly #queue: string[] = [];
@@ -15,14 +16,18 @@ export class WorkQueue {
   readonly #dirty = new Set<string>();
   readonly #delayed = new Map<string, unknown>();
   readonly #later = new Set<unknown>();
-  readonly #waiters: ((key: string | undefined) => void)[] = [];
+  readonly #waiters: ((keys: string[] | undefined) => void)[] = [];
   readonly #backoff: Backoff;
   readonly #timers: Timers;
+  readonly #defer: (fn: () => void) => void;
   #closed = false;
+  #waking = false;
 
-  constructor(options: { backoff?: Backoff; timers?: Timers } = {}) {
+  /** `defer`: runs a function once the current turn of the event loop is over (default `setImmediate`). */
+  constructor(options: { backoff?: Backoff; timers?: Timers; defer?: (fn: () => void) => void } = {}) {
     this.#backoff = options.backoff ?? new Backoff();
     this.#timers = options.timers ?? realTimers;
+    this.#defer = options.defer ?? ((fn) => setImmediate(fn));
   }
 
   /** Queues `key` now (once, however often it is added). */
@@ -38,14 +43,9 @@ export class WorkQueue {
       return;
     }
     if (this.#queued.has(key)) return;
-    const waiter = this.#waiters.shift();
-    if (waiter) {
-      this.#processing.add(key);
-      waiter(key);
-      return;
-    }
     this.#queued.add(key);
     this.#queue.push(key);
+    this.#wake();
   }
 
   /** Queues `key` after `ms`, unless it is added sooner. */
@@ -74,14 +74,12 @@ export class WorkQueue {
     this.#later.add(timer);
   }
 
-  /** The next key to process; undefined once the queue is shut down. */
-  get(): Promise<string | undefined> {
-    const key = this.#queue.shift();
-    if (key !== undefined) {
-      this.#queued.delete(key);
-      this.#processing.add(key);
-      return Promise.resolve(key);
-    }
+  /**
+   * Every key ready now, in the order they came (at least one: it waits for one);
+   * undefined once the queue is shut down. Each is being processed until `done`.
+   */
+  getBatch(): Promise<string[] | undefined> {
+    if (this.#queue.length > 0) return Promise.resolve(this.#takeAll());
     if (this.#closed) return Promise.resolve(undefined);
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
@@ -119,5 +117,29 @@ export class WorkQueue {
     this.#delayed.clear();
     this.#later.clear();
     for (const waiter of this.#waiters.splice(0)) waiter(undefined);
+  }
+
+  /**
+   * Hands the queue to a waiting consumer once the current turn of the event loop is
+   * over: keys added in one burst (the chunks of the event stream read together, the
+   * second looks whose timers are due together) travel together.
+   */
+  #wake(): void {
+    if (this.#waking || this.#waiters.length === 0) return;
+    this.#waking = true;
+    this.#defer(() => {
+      this.#waking = false;
+      const waiter = this.#queue.length > 0 ? this.#waiters.shift() : undefined;
+      if (waiter) waiter(this.#takeAll());
+    });
+  }
+
+  #takeAll(): string[] {
+    const keys = this.#queue.splice(0);
+    for (const key of keys) {
+      this.#queued.delete(key);
+      this.#processing.add(key);
+    }
+    return keys;
   }
 }

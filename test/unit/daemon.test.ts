@@ -8,6 +8,8 @@ function harness(options: { changed?: string[]; failing?: Set<string>; slow?: Se
   const calls: string[] = [];
   const finishSlow: (() => void)[] = [];
   let rescans = 0;
+  let running = 0;
+  let mostAtOnce = 0;
   const hooks: DaemonHooks = {
     async rescan() {
       rescans++;
@@ -16,13 +18,18 @@ function harness(options: { changed?: string[]; failing?: Set<string>; slow?: Se
     async reconcile(keys) {
       const label = keys === ALL ? ALL : keys.join(',');
       calls.push(label);
-      if (keys !== ALL && keys.some((k) => options.slow?.has(k))) await new Promise<void>((r) => finishSlow.push(r));
-      return { failed: keys === ALL ? [...(options.failing ?? [])] : keys.filter((k) => options.failing?.has(k)) };
+      mostAtOnce = Math.max(mostAtOnce, ++running);
+      try {
+        if (keys !== ALL && keys.some((k) => options.slow?.has(k))) await new Promise<void>((r) => finishSlow.push(r));
+        return { failed: keys === ALL ? [...(options.failing ?? [])] : keys.filter((k) => options.failing?.has(k)) };
+      } finally {
+        running--;
+      }
     },
     onError() {},
   };
-  const daemon = new Daemon(hooks, { concurrency: 4, debounceMs: 150, resyncMs: 30_000, timers });
-  return { daemon, timers, calls, finishSlow, rescans: () => rescans };
+  const daemon = new Daemon(hooks, { debounceMs: 150, resyncMs: 30_000, timers });
+  return { daemon, timers, calls, finishSlow, rescans: () => rescans, mostAtOnce: () => mostAtOnce };
 }
 
 describe('the daemon', () => {
@@ -44,7 +51,8 @@ describe('the daemon', () => {
     expect(h.rescans()).toBe(1);
     await h.timers.advance(1);
     expect(h.rescans()).toBe(2);
-    expect(h.calls.slice(1).sort()).toEqual(['image/web', 'stack/app']);
+    // One pass for everything the rescan found changed.
+    expect(h.calls.slice(1)).toEqual(['image/web,stack/app']);
     await h.daemon.stop();
   });
 
@@ -55,6 +63,7 @@ describe('the daemon', () => {
     for (let i = 0; i < 5; i++) h.daemon.workloadChanged('image/web');
     await flush();
     expect(h.calls).toEqual([ALL, 'image/web']);
+    for (let i = 0; i < 5; i++) h.daemon.workloadChanged('image/web');
     h.finishSlow.shift()!();
     await flush();
     // Added while in flight: looked at once more, not five times.
@@ -63,15 +72,75 @@ describe('the daemon', () => {
     await h.daemon.stop();
   });
 
-  it('a slow workload never delays the others', async () => {
+  it('reconciles a burst of events for 50 workloads in one pass', async () => {
+    const h = harness();
+    h.daemon.start();
+    await flush();
+    const ids = Array.from({ length: 50 }, (_, i) => `image/w${i}`);
+    for (const id of ids) h.daemon.workloadChanged(id);
+    await flush();
+    const passes = h.calls.slice(1);
+    expect(passes).toHaveLength(1);
+    expect(passes[0]!.split(',').sort()).toEqual([...ids].sort());
+    await h.daemon.stop();
+  });
+
+  it('collects events that arrive during a pass into the next single pass', async () => {
     const h = harness({ slow: new Set(['image/slow']) });
     h.daemon.start();
     await flush();
     h.daemon.workloadChanged('image/slow');
-    h.daemon.workloadChanged('image/fast');
     await flush();
-    expect(h.calls).toEqual([ALL, 'image/slow', 'image/fast']);
-    for (const finish of h.finishSlow) finish();
+    expect(h.calls).toEqual([ALL, 'image/slow']);
+    for (let i = 0; i < 20; i++) {
+      h.daemon.workloadChanged(`image/w${i}`);
+      await flush();
+    }
+    // Nothing starts while the slow pass runs, however the events trickle in.
+    expect(h.calls).toEqual([ALL, 'image/slow']);
+    h.finishSlow.shift()!();
+    await flush();
+    expect(h.calls).toHaveLength(3);
+    expect(h.calls[2]!.split(',')).toEqual(Array.from({ length: 20 }, (_, i) => `image/w${i}`));
+    expect(h.mostAtOnce()).toBe(1);
+    await h.daemon.stop();
+  });
+
+  it('runs one pass at a time: a full resync waits for the scoped pass and covers the keys queued beside it', async () => {
+    const h = harness({ slow: new Set(['image/slow']) });
+    h.daemon.start();
+    await flush();
+    h.daemon.workloadChanged('image/slow');
+    await flush();
+    h.daemon.workloadChanged('image/web');
+    h.daemon.resyncNow();
+    await flush();
+    expect(h.calls).toEqual([ALL, 'image/slow']);
+    h.finishSlow.shift()!();
+    await flush();
+    expect(h.calls).toEqual([ALL, 'image/slow', ALL]);
+    expect(h.mostAtOnce()).toBe(1);
+    await h.daemon.stop();
+  });
+
+  it('backs off a failing workload of a batch without delaying the others', async () => {
+    const failing = new Set<string>();
+    const h = harness({ failing });
+    h.daemon.start();
+    await flush();
+    failing.add('image/bad');
+    h.daemon.workloadChanged('image/bad');
+    h.daemon.workloadChanged('image/good');
+    await flush();
+    expect(h.calls).toEqual([ALL, 'image/bad,image/good']);
+    h.daemon.workloadChanged('image/good');
+    await flush();
+    // The good one goes again at once; the bad one waits out its backoff, then goes alone.
+    expect(h.calls).toEqual([ALL, 'image/bad,image/good', 'image/good']);
+    await h.timers.advance(999);
+    expect(h.calls).toHaveLength(3);
+    await h.timers.advance(1);
+    expect(h.calls).toEqual([ALL, 'image/bad,image/good', 'image/good', 'image/bad']);
     await h.daemon.stop();
   });
 

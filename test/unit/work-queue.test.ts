@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff } from '../../src/controller/backoff.js';
 import { Debouncer } from '../../src/controller/debouncer.js';
-import { ExclusiveLock } from '../../src/controller/exclusive-lock.js';
 import { WorkQueue } from '../../src/controller/work-queue.js';
-import { FakeTimers, flush } from '../support/fake-timers.js';
+import { FakeTimers } from '../support/fake-timers.js';
 
 describe('the work queue', () => {
   it('hands out each key once however often it is added', async () => {
@@ -11,20 +10,36 @@ describe('the work queue', () => {
     queue.add('image/web');
     queue.add('image/web');
     queue.add('image/api');
-    expect(await queue.get()).toBe('image/web');
-    expect(await queue.get()).toBe('image/api');
+    expect(await queue.getBatch()).toEqual(['image/web', 'image/api']);
     expect(queue.length).toBe(0);
+  });
+
+  it('hands a waiting consumer the whole burst of keys added at once', async () => {
+    const queue = new WorkQueue({ timers: new FakeTimers() });
+    const waiting = queue.getBatch();
+    for (let i = 0; i < 50; i++) queue.add(`image/w${i}`);
+    expect(await waiting).toHaveLength(50);
+    expect(queue.busy).toBe(50);
+    expect(queue.length).toBe(0);
+  });
+
+  it('hands keys added by timers due together over in one batch', async () => {
+    const queue = new WorkQueue();
+    const waiting = queue.getBatch();
+    for (let i = 0; i < 10; i++) setTimeout(() => queue.add(`image/w${i}`), 5);
+    expect(await waiting).toHaveLength(10);
+    queue.shutdown();
   });
 
   it('never hands out a key being processed; one added meanwhile comes back after done', async () => {
     const queue = new WorkQueue({ timers: new FakeTimers() });
     queue.add('image/web');
-    const key = await queue.get();
+    const [key] = (await queue.getBatch())!;
     queue.add('image/web');
     expect(queue.length).toBe(0);
     queue.done(key!);
     expect(queue.length).toBe(1);
-    expect(await queue.get()).toBe('image/web');
+    expect(await queue.getBatch()).toEqual(['image/web']);
   });
 
   it('retries a failing key after 1 s, doubling to a 5 min cap, and starts over after a success', async () => {
@@ -54,7 +69,7 @@ describe('the work queue', () => {
 
   it('answers waiting workers undefined on shutdown', async () => {
     const queue = new WorkQueue({ timers: new FakeTimers() });
-    const waiting = queue.get();
+    const waiting = queue.getBatch();
     queue.shutdown();
     expect(await waiting).toBeUndefined();
   });
@@ -72,28 +87,5 @@ describe('the debouncer', () => {
     expect(fired).toBe(0);
     await timers.advance(150);
     expect(fired).toBe(1);
-  });
-});
-
-describe('the exclusive lock', () => {
-  it('lets shared holders run together and an exclusive one alone', async () => {
-    const lock = new ExclusiveLock();
-    const log: string[] = [];
-    let releaseA!: () => void;
-    const a = lock.shared(
-      () =>
-        new Promise<void>((r) => {
-          releaseA = r;
-          log.push('a');
-        }),
-    );
-    const b = lock.shared(async () => void log.push('b'));
-    const all = lock.exclusive(async () => void log.push('all'));
-    const c = lock.shared(async () => void log.push('c'));
-    await flush();
-    expect(log).toEqual(['a', 'b']);
-    releaseA();
-    await Promise.all([a, b, all, c]);
-    expect(log).toEqual(['a', 'b', 'all', 'c']);
   });
 });

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DockerEventHandlers } from '../../src/adapters/docker-events.js';
+import { DEFAULT_POLICY } from '../../src/api/policy.js';
+import { startDaemon } from '../../src/app-daemon.js';
+import { FakeDocker } from '../support/fake-docker.js';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+
+const SLEEP = ['command: [sleep, "3600"]', 'network: none'];
+const COUNT = 30;
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Waits until Docker has been asked nothing for `quietMs`. */
+async function quiet(docker: FakeDocker, quietMs = 300): Promise<void> {
+  let seen = -1;
+  let since = Date.now();
+  await until(() => {
+    if (docker.calls.length !== seen) [seen, since] = [docker.calls.length, Date.now()];
+    return Date.now() - since >= quietMs;
+  }, 'the daemon to go quiet');
+}
+
+describe('a burst of Docker events through the running daemon', () => {
+  let dir = '';
+  let stateDir = '';
+  afterEach(() => {
+    removeFixtureDir(dir);
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  async function setUp() {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < COUNT; i++) files[`w${i}.yaml`] = imageManifest(`w${i}`, SLEEP);
+    dir = makeFixtureDir(files);
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-state-'));
+    const docker = new FakeDocker();
+    let handlers: DockerEventHandlers | undefined;
+    const running = await startDaemon(
+      {
+        manifests: dir,
+        state: path.join(stateDir, 'state.json'),
+        name: 'default',
+        dockerHost: 'unix:///nonexistent/tinyforge-test/docker.sock',
+        dockerTimeoutMs: 1000,
+        concurrency: 4,
+        allowEmpty: false,
+        policy: DEFAULT_POLICY,
+        settleTimeoutMs: 1000,
+        portRange: { first: 20000, last: 20099 },
+        routes: 'none',
+        caddy: { admin: 'http://127.0.0.1:2019', server: 'tinyforge', listen: ':80' },
+        resyncMs: 60_000,
+        debounceMs: 50,
+      },
+      { out: () => undefined, err: () => undefined },
+      {
+        docker,
+        events: (h) => {
+          handlers = h;
+          return { start: () => undefined, stop: () => undefined };
+        },
+      },
+    );
+    await until(() => running.health.ready(), 'the first full pass');
+    await quiet(docker);
+    expect(docker.containers.size).toBe(COUNT);
+    docker.calls.length = 0;
+    return { docker, running, handlers: handlers! };
+  }
+
+  it('lists once for a burst of events for every workload', async () => {
+    const { docker, running, handlers } = await setUp();
+    try {
+      for (let i = 0; i < COUNT; i++) handlers.workload(`image/w${i}`, 'start');
+      await quiet(docker);
+      expect(docker.calls.filter((c) => c === 'list')).toHaveLength(1);
+    } finally {
+      await running.stop();
+    }
+  }, 30_000);
+
+  it('lists twice for a burst of `die` events: once for them, once for the second looks they ask for', async () => {
+    const { docker, running, handlers } = await setUp();
+    try {
+      for (let i = 0; i < COUNT; i++) handlers.workload(`image/w${i}`, 'die');
+      await quiet(docker);
+      expect(docker.calls.filter((c) => c === 'list')).toHaveLength(2);
+    } finally {
+      await running.stop();
+    }
+  }, 30_000);
+});
