@@ -11,7 +11,7 @@ import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
 import { initialState } from './reconcile/initial-state.js';
 import { ContainerBackend } from './reconcile/container-backend.js';
-import { reconcileTick } from './reconcile/reconcile-tick.js';
+import { PassFailedError, reconcileTick } from './reconcile/reconcile-tick.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
 import { RestartBudget } from './reconcile/restart-budget.js';
 import { executionLimits } from './reconcile/execute-plan.js';
@@ -175,17 +175,25 @@ export async function openController(
         const revision =
           request.revision !== undefined ? request.revision : gitRevision(path.resolve(config.manifests));
         const before = { ...state, controller: { ...state.controller, revision } };
+        const deps = { backend, key, controller: config.name, clock, digest, routes };
         const result = await reconcileTick(
           before,
           view,
-          { backend, key, controller: config.name, clock, digest, mayHeal: (rowId) => budget.allows(rowId), routes },
+          { ...deps, mayHeal: (rowId) => budget.allows(rowId) },
           {
             dryRun: mode === 'plan',
             allowEmpty: config.allowEmpty,
             revision,
             ...(request.scope ? { scope: request.scope } : {}),
           },
-        );
+        ).catch(async (error: unknown) => {
+          // A pass that broke still writes what it knew (its event and heartbeat), then reports the defect.
+          if (mode === 'run' && error instanceof PassFailedError) {
+            state = error.result.state;
+            await store.save(state, { now: clock.now() }).catch(() => undefined);
+          }
+          throw error instanceof PassFailedError ? error.cause : error;
+        });
         if (mode === 'run') {
           // Ticks of other workloads may have finished meanwhile: fold this one in. What was
           // annotated during the tick (the watch mode) is the newest word on it.

@@ -36,8 +36,7 @@ export async function reconcileTick(
   // Shallow: the pass replaces what it changes and never mutates what it keeps.
   const state: ControllerState = { ...previous, controller: { ...previous.controller }, events: [...previous.events] };
   state.invalid = view.problems.map(({ file, line, column, path, message }) => ({ file, line, column, path, message }));
-  const finish = (planLines: string[], outcome: Omit<TickResult['outcome'], 'dockerCalls' | 'mutations'>) =>
-    finishPass(input, state, started, callsBefore, planLines, outcome);
+  const finish: Finish = (planLines, outcome) => finishPass(input, state, started, callsBefore, planLines, outcome);
 
   let snapshot: ObservedContainer[];
   try {
@@ -47,12 +46,41 @@ export async function reconcileTick(
     return finish([], { dockerReachable: false, failed: [], pruneRefused: [], rolling: [], actions: 0 });
   }
   state.controller.docker = { reachable: true, lastError: null };
+  try {
+    return await converge(input, state, snapshot, finish);
+  } catch (error) {
+    // Flux's deferred status patch: what the pass knew is written even when it breaks.
+    passEvent(input, 'Warning', null, Reason.ReconcileFailed, `the pass failed: ${messageOf(error)}`);
+    const result = finish([], { dockerReachable: true, failed: [], pruneRefused: [], rolling: [], actions: 0 });
+    throw new PassFailedError(error, result);
+  }
+}
+
+/** A pass broke part-way (a defect, not a failed read or action): `result` is the state to write anyway. */
+export class PassFailedError extends Error {
+  constructor(
+    cause: unknown,
+    readonly result: TickResult,
+  ) {
+    super(messageOf(cause), { cause });
+  }
+}
+
+type Finish = (planLines: string[], outcome: Omit<TickResult['outcome'], 'dockerCalls' | 'mutations'>) => TickResult;
+
+/** Scope, plan, act and status, from the first read. */
+async function converge(
+  input: PassInput,
+  state: ControllerState,
+  snapshot: ObservedContainer[],
+  finish: Finish,
+): Promise<TickResult> {
   const scope = scopeOf(input, snapshot);
   state.foreign = scope.classified.foreign;
   warnPruneRefused(input, scope);
   const plan = await planPass(input, scope, snapshot);
   const pruneRefused = scope.pruneRefusal === null ? [] : [...scope.orphans];
-  if (options.dryRun) {
+  if (input.options.dryRun) {
     const failed = [...plan.blocked.keys()];
     return finish(plan.lines, {
       dockerReachable: true,

@@ -100,6 +100,28 @@ describe('state writes', () => {
     }
   });
 
+  it('a pass that breaks part-way still writes what it knew: the event says why, the heartbeat moves', async () => {
+    const { file, adapter } = setUp();
+    adapter.failing = false;
+    const docker = new FakeDocker();
+    const controller = await openController(config(dir, file), 'run', { docker, stateAdapter: adapter });
+    try {
+      await controller.tick();
+      const before = written(file)!;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      // A container the engine describes in a way nothing expects: a defect surfaces mid-pass.
+      docker.list = async () => [null as never];
+      await expect(controller.tick()).rejects.toThrow(TypeError);
+      const after = written(file)!;
+      expect(after.events.at(-1)).toMatchObject({ type: 'Warning', workload: null, reason: 'ReconcileFailed' });
+      expect(after.events.at(-1)!.message).toMatch(/^the pass failed: /);
+      expect(after.controller.heartbeatAt).not.toBe(before.controller.heartbeatAt);
+      expect(after.workloads['image/web']).toMatchObject({ phase: 'Ready' });
+    } finally {
+      controller.close();
+    }
+  });
+
   it('the daemon reports a failed write (stderr, /readyz, /metrics) and retries until it succeeds', async () => {
     const { file, adapter } = setUp();
     const err: string[] = [];
