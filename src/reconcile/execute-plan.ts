@@ -64,6 +64,8 @@ export interface ExecuteResult {
   unreachable: string | null;
   /** Routes switched this tick: the rows now behind each. */
   routed: { workloadId: string; routeId: string; rowIds: string[] }[];
+  /** Routes removed this tick: no row is behind them any more. */
+  unrouted: { workloadId: string; routeId: string }[];
 }
 
 /** What a pass that acted on nothing did: no errors, events, placements or routes. */
@@ -76,6 +78,7 @@ export function emptyExecuteResult(): ExecuteResult {
     removed: new Set(),
     unreachable: null,
     routed: [],
+    unrouted: [],
   };
 }
 
@@ -199,6 +202,7 @@ async function apply(action: Action, context: Context): Promise<void> {
       return;
     case 'unroute':
       await (context.deps.routes ?? recordOnlyRoutes).remove(action.routeId);
+      context.result.unrouted.push({ workloadId: action.workloadId, routeId: action.routeId });
       event(context, 'Normal', action.workloadId, Reason.RouteRemoved, describeAction(action));
       return;
   }

@@ -128,6 +128,8 @@ function observedRows(
         known: kinds,
         now: input.deps.clock.now(),
       });
+  for (const { workloadId, routeId } of execution.unrouted)
+    for (const row of observed.get(workloadId) ?? []) if (row.routeId === routeId) row.routeId = null;
   for (const { workloadId, routeId, rowIds } of execution.routed)
     for (const row of observed.get(workloadId) ?? []) if (rowIds.includes(row.id)) row.routeId = routeId;
   return observed;

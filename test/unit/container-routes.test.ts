@@ -81,6 +81,9 @@ describe('routes of every kind (domain)', () => {
       '- route tf-docs-static of static/docs: domain removed',
     ]);
     expect(routes.held.size).toBe(0);
+    // The row is no longer behind the route, so it is not removed again.
+    expect(h.state.workloads['static/docs']!.containers.map((r) => [r.domain, r.routeId])).toEqual([[null, null]]);
+    expect((await h.tick()).planLines).toEqual([]);
 
     fs.writeFileSync(path.join(dir, 'docs.yaml'), site());
     await h.tick();
