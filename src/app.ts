@@ -14,7 +14,7 @@ import { ContainerBackend } from './reconcile/container-backend.js';
 import { PassFailedError, reconcileTick } from './reconcile/reconcile-tick.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
 import { RestartBudget } from './reconcile/restart-budget.js';
-import { executionLimits } from './reconcile/execute-plan.js';
+import { executionLimits } from './reconcile/execute-deps.js';
 import { mergeScoped } from './reconcile/merge-state.js';
 import path from 'node:path';
 import type { Policy } from './api/policy.js';

@@ -1,6 +1,6 @@
 import type { ObservedContainer } from '../api/observed-container.js';
 import type { ContainerSpec } from './container-spec.js';
-import type { ExecuteResult } from './execute-plan.js';
+import type { ExecuteResult } from './execute-result.js';
 import type { Action } from './plan.js';
 import type { Settled } from './settle.js';
 

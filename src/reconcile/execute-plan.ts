@@ -1,86 +1,19 @@
 import { Label } from '../api/labels.js';
 import type { ObservedContainer } from '../api/observed-container.js';
-import type { ContainerRow, StateEvent } from '../api/state-types.js';
-import type { Reference } from '../api/workload.js';
-import type { Clock } from './clock.js';
-import type { ContainerSpec } from './container-spec.js';
+import type { StateEvent } from '../api/state-types.js';
+import { createAndStart } from './create-container.js';
+import type { CreateContext } from './create-container.js';
 import type { DesiredContainer } from './desired.js';
-import { DockerUnreachableError, ImageUnavailableError, NameConflictError } from './docker-port.js';
-import type { DockerPort } from './docker-port.js';
-import { emptyRow } from './observe.js';
-import { ownershipLabels } from './ownership.js';
+import { DockerUnreachableError, ImageUnavailableError } from './docker-port.js';
+import { executionLimits } from './execute-deps.js';
+import type { ExecuteDeps } from './execute-deps.js';
+import { emptyExecuteResult } from './execute-result.js';
+import type { ExecuteResult } from './execute-result.js';
 import { describeAction, targetName } from './plan.js';
 import type { Action } from './plan.js';
 import { Reason } from './reasons.js';
-import { Semaphore } from './semaphore.js';
-import { DEFAULT_PORT_RANGE, portAllocator } from './port-allocator.js';
 import { recordOnlyRoutes } from './route-provider.js';
-import type { PortAllocator, RouteProvider } from './route-provider.js';
-import { DEFAULT_HOST_IP } from '../api/defaults.js';
-
-export interface ExecuteDeps {
-  docker: DockerPort;
-  key: Buffer;
-  controller: string;
-  clock: Clock;
-  /** Reads an env file's variables (secrets: they go to Docker and nowhere else). */
-  readEnvFile: (reference: Reference) => Map<string, string>;
-  /** Workloads reconciled at once. */
-  concurrency: number;
-  /** Specs by hash, for the stop grace period of containers being replaced. */
-  specs: ReadonlyMap<string, ContainerSpec>;
-  /** Limits shared by ticks that run at once (the daemon's workers); per execution otherwise. */
-  limits?: ExecutionLimits;
-  /** Called when self-heal restarted or recreated a row, for the restart budget. */
-  healed?: (rowId: string) => void;
-  /** The reverse proxy (`--routes`); default: routes are only recorded. */
-  routes?: RouteProvider;
-  /** Host ports for Project slots; default: the lowest of the default range that no container holds. */
-  ports?: PortAllocator;
-}
-
-/** How many creates/starts, and how many stops/removals, may run at once. */
-export interface ExecutionLimits {
-  creates: Semaphore;
-  removals: Semaphore;
-}
-
-/** Stops and removals two at a time at most: Docker 20.10 deadlocks under more (moby#42545). */
-export function executionLimits(concurrency: number): ExecutionLimits {
-  return { creates: new Semaphore(concurrency), removals: new Semaphore(2) };
-}
-
-export interface ExecuteResult {
-  /** Per workload, why it did not converge. */
-  errors: Map<string, string>;
-  events: StateEvent[];
-  /** Rows written by the deploy path: placeholders before `create`, ids after. */
-  placed: Map<string, ContainerRow[]>;
-  /** Containers started (or created) this tick, to wait for. */
-  started: Set<string>;
-  /** Containers this tick removed. */
-  removed: Set<string>;
-  /** The engine stopped answering part-way. */
-  unreachable: string | null;
-  /** Routes switched this tick: the rows now behind each. */
-  routed: { workloadId: string; routeId: string; rowIds: string[] }[];
-  /** Routes removed this tick: no row is behind them any more. */
-  unrouted: { workloadId: string; routeId: string }[];
-}
-
-/** What a pass that acted on nothing did: no errors, events, placements or routes. */
-export function emptyExecuteResult(): ExecuteResult {
-  return {
-    errors: new Map(),
-    events: [],
-    placed: new Map(),
-    started: new Set(),
-    removed: new Set(),
-    unreachable: null,
-    routed: [],
-    unrouted: [],
-  };
-}
+import { Semaphore } from './semaphore.js';
 
 /**
  * Applies a plan: workloads in parallel (up to `concurrency`), each workload's actions
@@ -120,16 +53,11 @@ export async function executePlan(
   return result;
 }
 
-interface Context {
-  deps: ExecuteDeps;
-  result: ExecuteResult;
+interface Context extends CreateContext {
   snapshot: readonly ObservedContainer[];
-  creates: Semaphore;
   removals: Semaphore;
+  /** Image pulls by pull policy and image, shared by the workloads of this pass. */
   images: Map<string, Promise<void>>;
-  takenPorts: Set<number>;
-  /** Ports are given out one at a time, so two slots never get the same one. */
-  portLock: Semaphore;
 }
 
 async function runWorkload(workloadId: string, actions: Action[], context: Context): Promise<void> {
@@ -216,87 +144,6 @@ async function removeContainer(container: ObservedContainer, context: Context): 
     await context.deps.docker.remove(container.id);
   });
   context.result.removed.add(container.id);
-}
-
-async function createAndStart(desired: DesiredContainer, context: Context): Promise<void> {
-  const { deps } = context;
-  const { rollout } = desired;
-  // The deploy path writes the deployer-owned fields it knows: the route's domain, and a Project's stage, slot and tag.
-  const row = {
-    ...emptyRow(desired.rowId, desired.role, desired.replica),
-    name: desired.name,
-    image: desired.spec.image,
-    domain: desired.spec.domain,
-    placedAt: deps.clock.now().toISOString(),
-    ...(rollout ? { stage: rollout.stage, slot: desired.slot, imageTag: rollout.tag } : {}),
-  };
-  const placed = context.result.placed.get(desired.workloadId) ?? [];
-  placed.push(row);
-  context.result.placed.set(desired.workloadId, placed);
-
-  const env = new Map<string, string>();
-  for (const file of desired.envFiles) for (const [k, v] of deps.readEnvFile(file)) env.set(k, v);
-  for (const [k, v] of Object.entries(desired.spec.env)) env.set(k, v);
-  // A Project's program may say where it runs (as the demo's page does); not part of the spec hash.
-  if (rollout) env.set('TINYFORGE_STAGE', rollout.stage);
-  if (desired.slot) env.set('TINYFORGE_SLOT', desired.slot);
-  // A Project slot gets its own host port: its $PORT on network host, else where `port` is published.
-  let spec = desired.spec;
-  const extra: Record<string, string> = {};
-  if (rollout?.reachable) {
-    const port = await slotPort(context);
-    extra[Label.port] = String(port);
-    row.ports = [port];
-    if (rollout.hostNetwork) env.set('PORT', String(port));
-    else if (rollout.port !== null)
-      spec = {
-        ...spec,
-        ports: [...spec.ports, { container: rollout.port, host: port, hostIP: DEFAULT_HOST_IP, protocol: 'tcp' }],
-      };
-  }
-  const labels = {
-    ...desired.spec.labels,
-    ...ownershipLabels(
-      {
-        controller: deps.controller,
-        workloadId: desired.workloadId,
-        kind: desired.kind,
-        name: desired.workloadName,
-        role: desired.role,
-        replica: desired.replica,
-        specHash: desired.hash,
-        slot: desired.slot,
-      },
-      desired.name,
-      deps.key,
-      extra,
-    ),
-  };
-  const id = await context.creates.run(async () => {
-    try {
-      return await deps.docker.create({ name: desired.name, spec, labels, env: [...env].map(([k, v]) => `${k}=${v}`) });
-    } catch (error) {
-      if (error instanceof NameConflictError) {
-        throw new NameConflictError(
-          `container name ${desired.name} is taken by a container tinyforge does not own; remove or rename it`,
-        );
-      }
-      throw error;
-    }
-  });
-  row.containerId = id;
-  row.state = 'created';
-  await context.creates.run(() => deps.docker.start(id));
-  context.result.started.add(id);
-}
-
-async function slotPort(context: Context): Promise<number> {
-  const allocator = context.deps.ports ?? portAllocator(DEFAULT_PORT_RANGE);
-  return context.portLock.run(async () => {
-    const port = await allocator.allocate(context.takenPorts);
-    context.takenPorts.add(port);
-    return port;
-  });
 }
 
 async function ensureImage(desired: DesiredContainer, context: Context): Promise<void> {

@@ -5,7 +5,7 @@ import type { Classified, OwnedContainer } from './classify.js';
 import type { ContainerSpec } from './container-spec.js';
 import { cachedDesired, cachedEntry } from './desired-cache.js';
 import type { DesiredContainer } from './desired.js';
-import type { ExecuteResult } from './execute-plan.js';
+import type { ExecuteResult } from './execute-result.js';
 import { observeRows } from './observe.js';
 import { rowIdOf } from './ownership.js';
 import { passEvent } from './pass-input.js';

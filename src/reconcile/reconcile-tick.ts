@@ -2,7 +2,7 @@ import type { ObservedContainer } from '../api/observed-container.js';
 import { MAX_EVENTS } from '../api/state-types.js';
 import type { ControllerState } from '../api/state-types.js';
 import { classify } from './classify.js';
-import { emptyExecuteResult } from './execute-plan.js';
+import { emptyExecuteResult } from './execute-result.js';
 import { passEvent } from './pass-input.js';
 import type { ManifestView, PassInput, TickDeps, TickOptions, TickResult } from './pass-input.js';
 import { planPass } from './pass-plan.js';

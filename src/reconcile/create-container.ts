@@ -1,0 +1,133 @@
+import { DEFAULT_HOST_IP } from '../api/defaults.js';
+import { Label } from '../api/labels.js';
+import type { ContainerRow } from '../api/state-types.js';
+import type { ContainerSpec } from './container-spec.js';
+import type { DesiredContainer } from './desired.js';
+import { NameConflictError } from './docker-port.js';
+import type { CreateRequest } from './docker-port.js';
+import type { ExecuteDeps } from './execute-deps.js';
+import type { ExecuteResult } from './execute-result.js';
+import { emptyRow } from './observe.js';
+import { ownershipLabels } from './ownership.js';
+import { DEFAULT_PORT_RANGE, portAllocator } from './port-allocator.js';
+import type { Semaphore } from './semaphore.js';
+
+/** What creating a container needs of the pass that executes a plan. */
+export interface CreateContext {
+  deps: ExecuteDeps;
+  result: ExecuteResult;
+  creates: Semaphore;
+  /** Host ports held by any container the engine lists, and those given to slots this pass. */
+  takenPorts: Set<number>;
+  /** Ports are given out one at a time, so two slots never get the same one. */
+  portLock: Semaphore;
+}
+
+/**
+ * Creates and starts a wanted container: its row is placed first and gets the container's id
+ * once created; a Project slot gets its own host port.
+ */
+export async function createAndStart(desired: DesiredContainer, context: CreateContext): Promise<void> {
+  const { docker } = context.deps;
+  const row = placeRow(desired, context);
+  const env = containerEnv(desired, context.deps);
+  const { spec, extraLabels } = await withSlotPort(desired, env, row, context);
+  const labels = { ...desired.spec.labels, ...ownedLabels(desired, context.deps, extraLabels) };
+  const request = { name: desired.name, spec, labels, env: [...env].map(([k, v]) => `${k}=${v}`) };
+  const id = await context.creates.run(() => createNamed(request, context.deps));
+  row.containerId = id;
+  row.state = 'created';
+  await context.creates.run(() => docker.start(id));
+  context.result.started.add(id);
+}
+
+/** The deploy path writes the deployer-owned fields it knows: the route's domain, and a Project's stage, slot and tag. */
+function placeRow(desired: DesiredContainer, context: CreateContext): ContainerRow {
+  const { rollout } = desired;
+  const row: ContainerRow = {
+    ...emptyRow(desired.rowId, desired.role, desired.replica),
+    name: desired.name,
+    image: desired.spec.image,
+    domain: desired.spec.domain,
+    placedAt: context.deps.clock.now().toISOString(),
+    ...(rollout ? { stage: rollout.stage, slot: desired.slot, imageTag: rollout.tag } : {}),
+  };
+  const placed = context.result.placed.get(desired.workloadId) ?? [];
+  placed.push(row);
+  context.result.placed.set(desired.workloadId, placed);
+  return row;
+}
+
+/** Env files first, then the spec's own variables, then where a Project's container runs. */
+function containerEnv(desired: DesiredContainer, deps: ExecuteDeps): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const file of desired.envFiles) for (const [k, v] of deps.readEnvFile(file)) env.set(k, v);
+  for (const [k, v] of Object.entries(desired.spec.env)) env.set(k, v);
+  // A Project's program may say where it runs (as the demo's page does); not part of the spec hash.
+  if (desired.rollout) env.set('TINYFORGE_STAGE', desired.rollout.stage);
+  if (desired.slot) env.set('TINYFORGE_SLOT', desired.slot);
+  return env;
+}
+
+/**
+ * A Project slot gets its own host port, recorded on its row and in a label: its $PORT on
+ * network host, else where `port` is published.
+ */
+async function withSlotPort(
+  desired: DesiredContainer,
+  env: Map<string, string>,
+  row: ContainerRow,
+  context: CreateContext,
+): Promise<{ spec: ContainerSpec; extraLabels: Record<string, string> }> {
+  const { rollout, spec } = desired;
+  if (!rollout?.reachable) return { spec, extraLabels: {} };
+  const port = await slotPort(context);
+  row.ports = [port];
+  const extraLabels = { [Label.port]: String(port) };
+  if (rollout.hostNetwork) env.set('PORT', String(port));
+  else if (rollout.port !== null) {
+    const published = { container: rollout.port, host: port, hostIP: DEFAULT_HOST_IP, protocol: 'tcp' as const };
+    return { spec: { ...spec, ports: [...spec.ports, published] }, extraLabels };
+  }
+  return { spec, extraLabels };
+}
+
+async function slotPort(context: CreateContext): Promise<number> {
+  const allocator = context.deps.ports ?? portAllocator(DEFAULT_PORT_RANGE);
+  return context.portLock.run(async () => {
+    const port = await allocator.allocate(context.takenPorts);
+    context.takenPorts.add(port);
+    return port;
+  });
+}
+
+function ownedLabels(
+  desired: DesiredContainer,
+  deps: ExecuteDeps,
+  extraLabels: Record<string, string>,
+): Record<string, string> {
+  const identity = {
+    controller: deps.controller,
+    workloadId: desired.workloadId,
+    kind: desired.kind,
+    name: desired.workloadName,
+    role: desired.role,
+    replica: desired.replica,
+    specHash: desired.hash,
+    slot: desired.slot,
+  };
+  return ownershipLabels(identity, desired.name, deps.key, extraLabels);
+}
+
+/** A name held by a container tinyforge does not own is reported as such. */
+async function createNamed(request: CreateRequest, deps: ExecuteDeps): Promise<string> {
+  try {
+    return await deps.docker.create(request);
+  } catch (error) {
+    if (error instanceof NameConflictError)
+      throw new NameConflictError(
+        `container name ${request.name} is taken by a container tinyforge does not own; remove or rename it`,
+      );
+    throw error;
+  }
+}

@@ -1,0 +1,33 @@
+import type { ContainerRow, StateEvent } from '../api/state-types.js';
+
+export interface ExecuteResult {
+  /** Per workload, why it did not converge. */
+  errors: Map<string, string>;
+  events: StateEvent[];
+  /** Rows written by the deploy path: placeholders before `create`, ids after. */
+  placed: Map<string, ContainerRow[]>;
+  /** Containers started (or created) this tick, to wait for. */
+  started: Set<string>;
+  /** Containers this tick removed. */
+  removed: Set<string>;
+  /** The engine stopped answering part-way. */
+  unreachable: string | null;
+  /** Routes switched this tick: the rows now behind each. */
+  routed: { workloadId: string; routeId: string; rowIds: string[] }[];
+  /** Routes removed this tick: no row is behind them any more. */
+  unrouted: { workloadId: string; routeId: string }[];
+}
+
+/** What a pass that acted on nothing did: no errors, events, placements or routes. */
+export function emptyExecuteResult(): ExecuteResult {
+  return {
+    errors: new Map(),
+    events: [],
+    placed: new Map(),
+    started: new Set(),
+    removed: new Set(),
+    unreachable: null,
+    routed: [],
+    unrouted: [],
+  };
+}
