@@ -9,14 +9,15 @@
 //   after every controller: a pass that replaced or stopped one is not a no-op and stops
 //   the benchmark;
 // - `run --once` over 50 workloads, whole process: the first pass (empty host -> 50
-//   running) and a second, no-op `run --once`; each build under its own controller name,
+//   running), then no-op `run --once`s (3; none may change a container); each build under its own controller name,
 //   its containers removed (by that name's label only) and its state folder deleted
 //   between runs.
 // Prints a markdown table (median [min-max] per build, after/before ratio of the medians)
 // and writes test/bench/results/compare.json.
 //   node test/bench/compare.mjs --before DIR --after DIR [--runs R] [--workloads N]
-//     [--passes P] [--once-workloads M]   (default 5 runs, 1000 workloads, 5 passes
-//     a controller, 50 workloads for run --once)
+//     [--passes P] [--once-workloads M] [--noop-repeats K]   (default 5 runs, 1000
+//     workloads, 5 passes a controller, 50 workloads for run --once, 3 no-op run --once
+//     after each first pass)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -47,6 +48,7 @@ const runs = Number(flag('--runs', 5));
 const bigN = Number(flag('--workloads', 1000));
 const passesPerRun = Number(flag('--passes', 5));
 const onceN = Number(flag('--once-workloads', 50));
+const noopRepeats = Number(flag('--noop-repeats', 3));
 const RESYNC = '2s';
 const BUILDS = ['before', 'after'];
 const bins = { before: binOf(trees.before), after: binOf(trees.after) };
@@ -98,15 +100,17 @@ async function onceRun(build) {
     add(`run --once, ${onceN} workloads, first pass: process CPU`, build, first.cpuMs);
     add(`run --once, ${onceN} workloads, first pass: tick`, build, readState(dir).controller.lastTick?.durationMs);
 
-    const again = await tinyforge(['run', '--once', '--name', name], dir, host, { bin: bins[build] });
-    if (again.code !== 0) throw new Error(`${build}: second run --once exited ${again.code}: ${again.stderr}`);
-    if ((await fingerprint(name)).key !== made.key)
-      throw new Error(`${build}: the second run --once changed containers`);
-    const tick = readState(dir).controller.lastTick;
-    add(`run --once, ${onceN} workloads, no-op: whole process`, build, again.ms);
-    add(`run --once, ${onceN} workloads, no-op: process CPU`, build, again.cpuMs);
-    add(`run --once, ${onceN} workloads, no-op: tick`, build, tick?.durationMs);
-    add(`run --once, ${onceN} workloads, no-op: Docker calls`, build, tick?.dockerCalls);
+    for (let i = 0; i < noopRepeats; i++) {
+      const again = await tinyforge(['run', '--once', '--name', name], dir, host, { bin: bins[build] });
+      if (again.code !== 0) throw new Error(`${build}: a no-op run --once exited ${again.code}: ${again.stderr}`);
+      if ((await fingerprint(name)).key !== made.key)
+        throw new Error(`${build}: a no-op run --once changed containers`);
+      const tick = readState(dir).controller.lastTick;
+      add(`run --once, ${onceN} workloads, no-op: whole process`, build, again.ms);
+      add(`run --once, ${onceN} workloads, no-op: process CPU`, build, again.cpuMs);
+      add(`run --once, ${onceN} workloads, no-op: tick`, build, tick?.durationMs);
+      add(`run --once, ${onceN} workloads, no-op: Docker calls`, build, tick?.dockerCalls);
+    }
   } finally {
     await removeByLabel(docker, `tinyforge.controller=${name}`);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -196,7 +200,7 @@ const rows = Object.entries(samples).map(([metric, by]) => {
 });
 console.log(
   table(
-    `before vs after, alternating, ${runs} runs (${passesPerRun} controller passes ${RESYNC} apart a run): median [min-max]; ratio of the medians`,
+    `before vs after, alternating, ${runs} runs (${passesPerRun} controller passes ${RESYNC} apart and ${noopRepeats} no-op run --once a run): median [min-max]; ratio of the medians`,
     ['metric', 'before', 'after', 'after/before'],
     rows.map((row) => [
       `${row.metric}${unit(row.metric)}`,
@@ -215,6 +219,7 @@ writeResult('compare', {
   workloads: bigN,
   onceWorkloads: onceN,
   passesPerRun,
+  noopRepeats,
   resync: RESYNC,
   seconds,
   loadAverage: os.loadavg(),
