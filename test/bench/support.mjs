@@ -76,19 +76,51 @@ export function projectWith(n, prefix = 'w') {
   return dir;
 }
 
+const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+/** /proc/PID/stat's fields from the 3rd (state) on: the command name may hold spaces. */
+const procStat = (pid) => {
+  const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return text
+    .slice(text.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+};
+/** The CPU time (user + system, ms) process `pid` has used so far. */
+export const cpuMsOf = (pid) => {
+  const f = procStat(pid);
+  return (f[11] + f[12]) * TICK_MS;
+};
+/** The CPU time (ms) of this process's children that have exited (and were waited for). */
+const childrenCpuMs = () => {
+  const f = procStat('self');
+  return (f[13] + f[14]) * TICK_MS;
+};
+
+/** The built binary of the checkout at `tree` (compare.mjs runs two of them). */
+export function binOf(tree) {
+  const bin = path.join(path.resolve(tree), 'dist/main.js');
+  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run npm ci && npm run build in ${tree}`);
+  return bin;
+}
+
 /**
- * `tinyforge ARGS` in `cwd` against `host`, answering exit code, output and wall time.
+ * `tinyforge ARGS` in `cwd` against `host`, answering exit code, output, wall time and
+ * CPU time (user + system, 10 ms steps; exact only while no other child process of this
+ * one ends meanwhile); `bin` another build's dist/main.js (default this checkout's).
  * Asynchronous: the simulated engine answers from this very process.
  */
-export function tinyforge(args, cwd, host) {
+export function tinyforge(args, cwd, host, { bin = BIN } = {}) {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, DOCKER_HOST: host } });
+  const cpuBefore = childrenCpuMs();
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, DOCKER_HOST: host } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started })),
+    child.on('exit', (code) =>
+      resolve({ code, stdout, stderr, ms: performance.now() - started, cpuMs: childrenCpuMs() - cpuBefore }),
+    ),
   );
 }
 
@@ -133,11 +165,13 @@ const sampleOf = (text, series) =>
 /**
  * The long-running controller on `dir`, watched from outside for `windowMs` once it is
  * ready: every full pass (duration and Docker calls, from its /metrics) and its resident
- * memory (from /proc) every 250 ms, with how long after the last pass each was taken.
+ * memory (from /proc) every 250 ms, with how long after the last pass each was taken, and
+ * the CPU time each pass took (from /proc: what the process used since the pass before).
+ * `bin`: another build's dist/main.js; `passes`: stop as soon as that many were seen.
  */
-export async function watchDaemon(dir, host, args, windowMs) {
+export async function watchDaemon(dir, host, args, windowMs, { bin = BIN, passes: enough = Infinity } = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'run', '--health-addr', `127.0.0.1:${port}`, ...args], {
+  const child = spawn(process.execPath, [bin, 'run', '--health-addr', `127.0.0.1:${port}`, ...args], {
     cwd: dir,
     env: { ...process.env, DOCKER_HOST: host },
     stdio: 'ignore',
@@ -152,23 +186,32 @@ export async function watchDaemon(dir, host, args, windowMs) {
       .catch(() => false);
   const deadline = Date.now() + 300_000;
   while (!(await ready())) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('the controller did not become ready');
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGTERM');
+      throw new Error('the controller did not become ready');
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   const passes = [];
   const rss = [];
   let seen = sampleOf((await metrics()) ?? '', 'tinyforge_reconcile_passes_total{scope="full"}');
   let lastPassAt = Date.now();
+  let cpuAtLastPass = cpuMsOf(child.pid);
   const end = Date.now() + windowMs;
-  while (Date.now() < end) {
+  while (Date.now() < end && passes.length < enough) {
     await new Promise((r) => setTimeout(r, 250));
     const text = await metrics();
     if (text === undefined) continue;
     const count = sampleOf(text, 'tinyforge_reconcile_passes_total{scope="full"}');
     if (count > seen) {
+      const cpu = cpuMsOf(child.pid);
+      // The CPU used since the pass before, idle time (and answering /metrics) included.
+      const cpuMs = (cpu - cpuAtLastPass) / (count - seen);
+      cpuAtLastPass = cpu;
       seen = count;
       lastPassAt = Date.now();
       passes.push({
+        cpuMs,
         durationMs: sampleOf(text, 'tinyforge_reconcile_last_duration_seconds{scope="full"}') * 1000,
         dockerCalls: sampleOf(text, 'tinyforge_reconcile_last_docker_calls{scope="full"}'),
       });
