@@ -3,6 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import type { E2eProject } from './e2e-project.js';
 import { BIN } from './run-cli.js';
 
+export { eventually } from './eventually.js';
+
 /** `tinyforge run` (no --once) as a child process of a test, with its output kept. */
 export class DaemonProcess {
   readonly child: ChildProcess;
@@ -24,21 +26,6 @@ export class DaemonProcess {
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     return this.exited;
-  }
-}
-
-/** Polls `check` until it holds (answers how long that took) or `timeoutMs` passes (throws with `what`). */
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 10_000,
-  everyMs = 25,
-): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

@@ -5,28 +5,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DockerEventHandlers } from '../../src/adapters/docker-events.js';
 import { DEFAULT_POLICY } from '../../src/api/policy.js';
 import { startDaemon } from '../../src/app-daemon.js';
+import { eventually } from '../support/eventually.js';
 import { FakeDocker } from '../support/fake-docker.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 
 const SLEEP = ['command: [sleep, "3600"]', 'network: none'];
 const COUNT = 30;
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Waits until Docker has been asked nothing for `quietMs`. */
-async function quiet(docker: FakeDocker, quietMs = 300): Promise<void> {
+async function quiet(docker: FakeDocker, quietMs = 1000): Promise<void> {
   let seen = -1;
   let since = Date.now();
-  await until(() => {
+  await eventually('the daemon to go quiet', () => {
     if (docker.calls.length !== seen) [seen, since] = [docker.calls.length, Date.now()];
     return Date.now() - since >= quietMs;
-  }, 'the daemon to go quiet');
+  });
 }
 
 describe('a burst of Docker events through the running daemon', () => {
@@ -70,7 +63,7 @@ describe('a burst of Docker events through the running daemon', () => {
         },
       },
     );
-    await until(() => running.health.ready(), 'the first full pass');
+    await eventually('the first full pass', () => running.health.ready());
     await quiet(docker);
     expect(docker.containers.size).toBe(COUNT);
     docker.calls.length = 0;

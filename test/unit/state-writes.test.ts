@@ -9,6 +9,7 @@ import type { ControllerState } from '../../src/api/state-types.js';
 import { openController } from '../../src/app.js';
 import type { ControllerConfig } from '../../src/app.js';
 import { startDaemon } from '../../src/app-daemon.js';
+import { eventually } from '../support/eventually.js';
 import { FakeDocker } from '../support/fake-docker.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 
@@ -56,14 +57,6 @@ function config(manifests: string, state: string): ControllerConfig {
 
 function written(file: string): ControllerState | undefined {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ControllerState) : undefined;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('state writes', () => {
@@ -131,14 +124,16 @@ describe('state writes', () => {
       { docker: new FakeDocker(), stateAdapter: adapter },
     );
     try {
-      await until(() => err.some((line) => line.includes('cannot write the state file')), 'the failure to be reported');
+      await eventually('the failure to be reported', () =>
+        err.some((line) => line.includes('cannot write the state file')),
+      );
       expect(err.find((line) => line.includes('cannot write the state file'))).toContain('no space left on device');
       expect(running.health.ready()).toBe(false);
       expect(running.health.metrics()).toMatch(/^tinyforge_state_write_failures_total [1-9]\d*$/m);
       adapter.failing = false;
-      await until(() => written(file)?.workloads['image/web'] !== undefined, 'the state to be written', 15_000);
+      await eventually('the state to be written', () => written(file)?.workloads['image/web'] !== undefined, 15_000);
       expect(written(file)?.workloads['image/web']).toMatchObject({ phase: 'Ready' });
-      await until(() => running.health.ready(), 'readiness');
+      await eventually('readiness', () => running.health.ready());
       expect(err.some((line) => line.includes('state file is written again'))).toBe(true);
     } finally {
       await running.stop();
