@@ -6,11 +6,11 @@ import { startHealthServer } from './adapters/health-server.js';
 import type { Health } from './adapters/health-server.js';
 import { ManifestSource } from './adapters/manifest-source.js';
 import { ManifestWatcher } from './adapters/manifest-watcher.js';
-import { ControllerMetrics } from './adapters/metrics.js';
-import type { PassScope } from './adapters/metrics.js';
+import { PassReporter } from './adapters/pass-reporter.js';
+import type { DaemonLog } from './adapters/pass-reporter.js';
 import { releaseMemory } from './adapters/release-memory.js';
 import { openController, StateWriteError } from './app.js';
-import type { ControllerConfig, ControllerOverrides, DirectoryLoad } from './app.js';
+import type { Controller, ControllerConfig, ControllerOverrides, DirectoryLoad } from './app.js';
 import { ALL, Daemon } from './controller/daemon.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
 
@@ -36,6 +36,13 @@ export interface RunningDaemon {
   readonly health: Health;
 }
 
+/** What the last rescan found, and whether a pass over every manifest has run. */
+interface Scan {
+  view: DirectoryLoad | undefined;
+  revision: string | null;
+  fullPassDone: boolean;
+}
+
 /**
  * The long-running controller, wired: the manifest watcher and Docker's event stream
  * feed the daemon's queue, a resync ticker is the safety net, and every reconcile
@@ -43,85 +50,26 @@ export interface RunningDaemon {
  */
 export async function startDaemon(
   config: DaemonConfig,
-  log: { out(line: string): void; err(line: string): void },
+  log: DaemonLog,
   overrides: DaemonOverrides = {},
 ): Promise<RunningDaemon> {
   const controller = await openController(config, 'run', overrides);
-  const root = path.resolve(config.manifests);
   const manifests = new ManifestSource(config.manifests, config.policy);
-  let view: DirectoryLoad | undefined;
-  let revision: string | null = null;
-  let firstFullTick = false;
-  let lastActivity = Date.now();
+  const scan: Scan = { view: undefined, revision: null, fullPassDone: false };
+  const reporter = new PassReporter(log);
   controller.annotate({ resyncSeconds: config.resyncMs / 1000, watch: { mode: 'events', lastError: null } });
-
-  let reachable = true;
-  /** Why the last state write failed, or null when it succeeded. */
-  let writeError: string | null = null;
-  const metrics = new ControllerMetrics();
-  const report = (result: TickResult, scope: PassScope) => {
-    lastActivity = Date.now();
-    metrics.recordPass(scope, result.state.controller.lastTick?.durationMs ?? 0, result.outcome.dockerCalls);
-    for (const line of result.planLines) log.out(line);
-    // Said once when it goes, once when it comes back: not on every retry.
-    if (result.outcome.dockerReachable !== reachable) {
-      reachable = result.outcome.dockerReachable;
-      log.err(
-        reachable
-          ? 'tinyforge: Docker is reachable again'
-          : `tinyforge: Docker is unreachable: ${result.state.controller.docker.lastError}`,
-      );
-    }
-    for (const event of result.events)
-      if (event.type === 'Warning')
-        log.err(`tinyforge: ${event.workload ?? 'controller'}: ${event.reason}: ${event.message}`);
-  };
-  const reportWrite = (error: StateWriteError | undefined) => {
-    if (error) metrics.recordStateWriteFailure();
-    const now = error ? error.message : null;
-    // Said when it fails (again, if the reason changes) and once when it recovers: not on every retry.
-    if (now !== writeError) log.err(now ? `tinyforge: ${now}; retrying` : 'tinyforge: the state file is written again');
-    writeError = now;
-  };
 
   const daemon = new Daemon(
     {
       async rescan() {
-        const scan = await manifests.rescan();
-        ({ view, revision } = scan);
-        if (scan.problemsChanged)
-          for (const p of view.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
+        const found = await manifests.rescan();
+        ({ view: scan.view, revision: scan.revision } = found);
+        if (found.problemsChanged)
+          for (const p of found.view.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
         // A new commit is news for every workload, changed or not: each records the revision it runs.
-        return scan.revisionChanged ? [...scan.changed, ALL] : scan.changed;
+        return found.revisionChanged ? [...found.changed, ALL] : found.changed;
       },
-      async reconcile(keys) {
-        let result: TickResult;
-        let failedWrite: StateWriteError | undefined;
-        try {
-          result = await controller.tick({
-            heartbeatEveryMs: config.resyncMs,
-            ...(view ? { view } : {}),
-            revision,
-            ...(keys === ALL ? {} : { scope: new Set(keys) }),
-          });
-        } catch (error) {
-          if (!(error instanceof StateWriteError)) throw error;
-          // The pass itself ran: report it, then have the queue retry these keys with backoff.
-          [result, failedWrite] = [error.result, error];
-        }
-        report(result, keys === ALL ? 'full' : 'scoped');
-        reportWrite(failedWrite);
-        if (keys === ALL) {
-          firstFullTick = true;
-          // A full pass over every manifest is the burst: give its garbage back.
-          releaseMemory();
-        }
-        if (failedWrite) throw failedWrite;
-        if (!result.outcome.dockerReachable)
-          throw Object.assign(new Error('Docker is unreachable'), { code: 'DOCKER_UNREACHABLE' });
-        const retry = result.outcome.failed.filter((id) => result.state.workloads[id]?.phase !== 'Invalid');
-        return { failed: retry, recheck: result.outcome.rolling };
-      },
+      reconcile: (keys) => reconcilePass(keys, { config, controller, scan, reporter }),
       onError(error, where) {
         const code = (error as { code?: string }).code;
         if (code === 'DOCKER_UNREACHABLE' || code === 'STATE_WRITE_FAILED') return; // reported by the tick
@@ -131,14 +79,90 @@ export async function startDaemon(
     { debounceMs: config.debounceMs, resyncMs: config.resyncMs },
   );
 
-  const watcher = new ManifestWatcher(root, {
+  const watcher = new ManifestWatcher(path.resolve(config.manifests), {
     changed: () => daemon.fileChanged(),
     status: (mode, error) => {
       controller.annotate({ watch: { mode, lastError: error } });
       log.err(`tinyforge: watching ${config.manifests}: ${mode}${error ? ` (${error})` : ''}`);
     },
   });
-  const eventHandlers: DockerEventHandlers = {
+  const eventHandlers = dockerEventHandlers(daemon, log);
+  const events = overrides.events
+    ? overrides.events(eventHandlers)
+    : new DockerEventSource(config.dockerHost, config.name, eventHandlers);
+
+  // Listen before anything starts: an address that cannot be had ends start-up with
+  // nothing watched and nothing asked of Docker, and the state lock released.
+  const health = daemonHealth(config, controller, scan, reporter);
+  let server: http.Server | undefined;
+  if (config.healthAddr) {
+    server = await startHealthServer(config.healthAddr, health).catch((error: unknown) => {
+      controller.close();
+      throw error;
+    });
+  }
+  const stop = async () => {
+    events.stop();
+    await watcher.close();
+    await daemon.stop();
+    server?.close();
+    controller.close();
+  };
+  try {
+    await watcher.start();
+    events.start();
+    daemon.start();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { notices: controller.notices, health, stop };
+}
+
+/**
+ * One reconcile of the daemon's queue: a pass over `keys` (or every workload), reported;
+ * a failed state write or an unreachable Docker throws so the queue retries with backoff.
+ */
+async function reconcilePass(
+  keys: readonly string[] | typeof ALL,
+  {
+    config,
+    controller,
+    scan,
+    reporter,
+  }: { config: DaemonConfig; controller: Controller; scan: Scan; reporter: PassReporter },
+): Promise<{ failed: string[]; recheck: string[] }> {
+  let result: TickResult;
+  let failedWrite: StateWriteError | undefined;
+  try {
+    result = await controller.tick({
+      heartbeatEveryMs: config.resyncMs,
+      ...(scan.view ? { view: scan.view } : {}),
+      revision: scan.revision,
+      ...(keys === ALL ? {} : { scope: new Set(keys) }),
+    });
+  } catch (error) {
+    if (!(error instanceof StateWriteError)) throw error;
+    // The pass itself ran: report it, then have the queue retry these keys with backoff.
+    [result, failedWrite] = [error.result, error];
+  }
+  reporter.pass(result, keys === ALL ? 'full' : 'scoped');
+  reporter.write(failedWrite);
+  if (keys === ALL) {
+    scan.fullPassDone = true;
+    // A full pass over every manifest is the burst: give its garbage back.
+    releaseMemory();
+  }
+  if (failedWrite) throw failedWrite;
+  if (!result.outcome.dockerReachable)
+    throw Object.assign(new Error('Docker is unreachable'), { code: 'DOCKER_UNREACHABLE' });
+  const retry = result.outcome.failed.filter((id) => result.state.workloads[id]?.phase !== 'Invalid');
+  return { failed: retry, recheck: result.outcome.rolling };
+}
+
+/** Docker's events wake the workloads they name; a reconnected stream relists everything. */
+function dockerEventHandlers(daemon: Daemon, log: DaemonLog): DockerEventHandlers {
+  return {
     // Docker lists a container as running for some 15 ms after its `die` event: look again.
     workload: (id, action) =>
       daemon.workloadChanged(id, ['die', 'kill', 'stop', 'oom'].includes(action) ? 50 : undefined),
@@ -148,46 +172,16 @@ export async function startDaemon(
     },
     lost: (reason) => log.err(`tinyforge: ${reason}; reconnecting`),
   };
-  const events = overrides.events
-    ? overrides.events(eventHandlers)
-    : new DockerEventSource(config.dockerHost, config.name, eventHandlers);
+}
 
-  // Listen before anything starts: an address that cannot be had ends start-up with
-  // nothing watched and nothing asked of Docker, and the state lock released.
-  const health: Health = {
-    live: () => Date.now() - lastActivity < 2 * config.resyncMs + 60_000,
-    ready: () => firstFullTick && controller.state.controller.docker.reachable && writeError === null,
-    metrics: () => metrics.render(controller.state),
-  };
-  let server: http.Server | undefined;
-  if (config.healthAddr) {
-    server = await startHealthServer(config.healthAddr, health).catch((error: unknown) => {
-      controller.close();
-      throw error;
-    });
-  }
-  try {
-    await watcher.start();
-    events.start();
-    daemon.start();
-  } catch (error) {
-    events.stop();
-    await watcher.close();
-    await daemon.stop();
-    server?.close();
-    controller.close();
-    throw error;
-  }
-
+/**
+ * Live while passes keep coming; ready after a full pass, with Docker reachable and the
+ * state file written.
+ */
+function daemonHealth(config: DaemonConfig, controller: Controller, scan: Scan, reporter: PassReporter): Health {
   return {
-    notices: controller.notices,
-    health,
-    async stop() {
-      events.stop();
-      await watcher.close();
-      await daemon.stop();
-      server?.close();
-      controller.close();
-    },
+    live: () => Date.now() - reporter.lastActivity < 2 * config.resyncMs + 60_000,
+    ready: () => scan.fullPassDone && controller.state.controller.docker.reachable && reporter.stateWritten,
+    metrics: () => reporter.metrics.render(controller.state),
   };
 }

@@ -23,6 +23,7 @@ import { isLoopbackPortFree } from './adapters/host-ports.js';
 import { portAllocator } from './reconcile/port-allocator.js';
 import type { PortRange } from './reconcile/port-allocator.js';
 import { recordOnlyRoutes } from './reconcile/route-provider.js';
+import type { RouteProvider } from './reconcile/route-provider.js';
 import { loadState, peekState } from './app-state.js';
 import { loadFromDisk, safeRealpath } from './adapters/manifest-loader.js';
 import type { DirectoryLoad } from './adapters/manifest-loader.js';
@@ -119,46 +120,20 @@ export async function openController(
     );
     const defaults = initialState({ name: config.name, manifestDir: config.manifests, pid: process.pid }, clock.now());
     const store = new StateStore(stateFile, defaults, overrides.stateAdapter);
-    let state =
-      mode === 'run' ? await loadState(store, clock.now(), notices) : await peekState(stateFile, defaults, notices);
-    state.controller = {
-      ...state.controller,
-      name: config.name,
-      pid: process.pid,
-      startedAt: defaults.controller.startedAt,
-      manifestDir: config.manifests,
-    };
-    const realRoot = safeRealpath(path.resolve(config.manifests));
-    // Loaded on demand: dockerode pulls in gRPC and protobuf, which validate and status never need.
-    const { DockerodePort } = await import('./adapters/dockerode-port.js');
-    const docker =
-      overrides.docker ??
-      new DockerodePort({
-        host: config.dockerHost,
-        timeoutMs: config.dockerTimeoutMs,
-        scope: { policy: config.policy, manifestDir: realRoot },
-      });
+    let state = await openState(config, mode, { store, stateFile, defaults, notices, clock });
     const budget = new RestartBudget(clock);
-    const limits = executionLimits(config.concurrency);
     const digest = referenceDigest(key);
-    const ports = portAllocator(config.portRange, isLoopbackPortFree);
-    const routes =
-      config.routes === 'caddy'
-        ? new CaddyRoutes({ ...config.caddy, timeoutMs: config.dockerTimeoutMs })
-        : recordOnlyRoutes;
-    const backend = new ContainerBackend({
-      docker,
+    const routes = routeProvider(config);
+    const backend = await containerBackend(config, { key, clock, budget, routes, docker: overrides.docker });
+    const deps = {
+      backend,
       key,
       controller: config.name,
       clock,
-      readEnvFile,
-      concurrency: config.concurrency,
-      settle: { timeoutMs: config.settleTimeoutMs, pollMs: 100, graceMs: 250 },
-      healed: (rowId) => budget.record(rowId),
-      limits,
+      digest,
+      mayHeal: (rowId: string) => budget.allows(rowId),
       routes,
-      ports,
-    });
+    };
     return {
       stateFile,
       notices,
@@ -175,18 +150,12 @@ export async function openController(
         const revision =
           request.revision !== undefined ? request.revision : gitRevision(path.resolve(config.manifests));
         const before = { ...state, controller: { ...state.controller, revision } };
-        const deps = { backend, key, controller: config.name, clock, digest, routes };
-        const result = await reconcileTick(
-          before,
-          view,
-          { ...deps, mayHeal: (rowId) => budget.allows(rowId) },
-          {
-            dryRun: mode === 'plan',
-            allowEmpty: config.allowEmpty,
-            revision,
-            ...(request.scope ? { scope: request.scope } : {}),
-          },
-        ).catch(async (error: unknown) => {
+        const result = await reconcileTick(before, view, deps, {
+          dryRun: mode === 'plan',
+          allowEmpty: config.allowEmpty,
+          revision,
+          ...(request.scope ? { scope: request.scope } : {}),
+        }).catch(async (error: unknown) => {
           // A pass that broke still writes what it knew (its event and heartbeat), then reports the defect.
           if (mode === 'run' && error instanceof PassFailedError) {
             state = error.result.state;
@@ -195,17 +164,7 @@ export async function openController(
           throw error instanceof PassFailedError ? error.cause : error;
         });
         if (mode === 'run') {
-          // Ticks of other workloads may have finished meanwhile: fold this one in. What was
-          // annotated during the tick (the watch mode) is the newest word on it.
-          const merged = request.scope ? mergeScoped(state, result.state, result.events, request.scope) : result.state;
-          state = {
-            ...merged,
-            controller: {
-              ...merged.controller,
-              watch: state.controller.watch,
-              resyncSeconds: state.controller.resyncSeconds,
-            },
-          };
+          state = foldIn(state, result, request.scope);
           // Each save stands alone: one that fails leaves the state in memory for the next to write.
           await store
             .save(state, { heartbeatEveryMs: request.heartbeatEveryMs, now: clock.now() })
@@ -220,4 +179,77 @@ export async function openController(
     release();
     throw error;
   }
+}
+
+/** The state to start from (run loads and repairs it, plan only peeks), stamped with this controller. */
+async function openState(
+  config: ControllerConfig,
+  mode: 'run' | 'plan',
+  from: { store: StateStore; stateFile: string; defaults: ControllerState; notices: string[]; clock: Clock },
+): Promise<ControllerState> {
+  const { store, stateFile, defaults, notices, clock } = from;
+  const state =
+    mode === 'run' ? await loadState(store, clock.now(), notices) : await peekState(stateFile, defaults, notices);
+  state.controller = {
+    ...state.controller,
+    name: config.name,
+    pid: process.pid,
+    startedAt: defaults.controller.startedAt,
+    manifestDir: config.manifests,
+  };
+  return state;
+}
+
+/** `--routes caddy` sets routes through Caddy's admin API; `none` records them in the state file only. */
+function routeProvider(config: ControllerConfig): RouteProvider {
+  return config.routes === 'caddy'
+    ? new CaddyRoutes({ ...config.caddy, timeoutMs: config.dockerTimeoutMs })
+    : recordOnlyRoutes;
+}
+
+/** Docker as the reconciler sees it: dockerode (or the test's fake), settling, host ports and routes. */
+async function containerBackend(
+  config: ControllerConfig,
+  parts: { key: Buffer | undefined; clock: Clock; budget: RestartBudget; routes: RouteProvider; docker?: DockerPort },
+): Promise<ContainerBackend> {
+  const { key, clock, budget, routes } = parts;
+  const realRoot = safeRealpath(path.resolve(config.manifests));
+  // Loaded on demand: dockerode pulls in gRPC and protobuf, which validate and status never need.
+  const { DockerodePort } = await import('./adapters/dockerode-port.js');
+  const docker =
+    parts.docker ??
+    new DockerodePort({
+      host: config.dockerHost,
+      timeoutMs: config.dockerTimeoutMs,
+      scope: { policy: config.policy, manifestDir: realRoot },
+    });
+  return new ContainerBackend({
+    docker,
+    key,
+    controller: config.name,
+    clock,
+    readEnvFile,
+    concurrency: config.concurrency,
+    settle: { timeoutMs: config.settleTimeoutMs, pollMs: 100, graceMs: 250 },
+    healed: (rowId) => budget.record(rowId),
+    limits: executionLimits(config.concurrency),
+    routes,
+    ports: portAllocator(config.portRange, isLoopbackPortFree),
+  });
+}
+
+/**
+ * A run's pass folded into the state: ticks of other workloads may have finished meanwhile.
+ * What was annotated during the tick (the watch mode) is the newest word on it.
+ */
+function foldIn(state: ControllerState, result: TickResult, scope: ReadonlySet<string> | undefined): ControllerState {
+  const merged = scope ? mergeScoped(state, result.state, result.events, scope) : result.state;
+  return {
+    ...merged,
+    controller: {
+      ...merged.controller,
+      watch: state.controller.watch,
+      resyncSeconds: state.controller.resyncSeconds,
+    },
+  };
 }

@@ -65,145 +65,168 @@ interface Context {
   quote: (path: FieldPath) => string | undefined;
 }
 
+/** One ajv error, with what every describer needs worked out once. */
+interface ErrorAt {
+  error: ErrorObject;
+  path: FieldPath;
+  /** The field as written, or '' for the document itself. */
+  field: string;
+  /** The field, or "the document". */
+  subject: string;
+  parent: Record<string, unknown>;
+  params: Record<string, unknown>;
+  schema: Record<string, unknown>;
+  /** What was found at the field, as the user wrote it. */
+  got: () => string;
+  quote: Context['quote'];
+}
+
+type Describer = (at: ErrorAt) => Finding;
+
 function describeError(error: ErrorObject, context: Context): Finding | undefined {
+  if (error.keyword === 'if' || error.keyword === 'propertyNames') return undefined;
   const { data, schema, quote } = context;
   const path = fromPointer(error.instancePath, data);
   const field = displayPath(path);
-  const subject = field === '' ? 'the document' : field;
-  const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
-  const params = error.params as Record<string, unknown>;
+  const at: ErrorAt = {
+    error,
+    path,
+    field,
+    subject: field === '' ? 'the document' : field,
+    parent: (error.parentSchema ?? {}) as Record<string, unknown>,
+    params: error.params as Record<string, unknown>,
+    schema,
+    got: () => describeValue(error.data, quote(path)),
+    quote,
+  };
+  if (error.propertyName !== undefined) return describePropertyName(at, error.propertyName);
+  return (DESCRIBERS[error.keyword] ?? describeOther)(at);
+}
 
-  if (error.keyword === 'if' || error.keyword === 'propertyNames') return undefined;
-  if (error.propertyName !== undefined) {
-    const keyPath = [...path, error.propertyName];
-    const why =
-      error.keyword === 'pattern' && typeof parent['patternErrorMessage'] === 'string'
-        ? parent['patternErrorMessage']
-        : (error.message ?? 'is not allowed');
-    return {
-      path: keyPath,
-      anchor: 'key',
-      message: `${displayPath(keyPath)}: the name ${JSON.stringify(error.propertyName)} ${why}`,
-    };
-  }
+/** A describer per ajv keyword; any other keyword gets ajv's own message. */
+const DESCRIBERS: Record<string, Describer> = {
+  type: describeWrongType,
+  required: describeRequired,
+  additionalProperties: describeUnknownField,
+  unevaluatedProperties: describeUnknownField,
+  enum: describeEnum,
+  const: ({ path, subject, params, got }) =>
+    atValue(path, `${subject} must be ${JSON.stringify(params['allowedValue'])} (got ${got()})`),
+  pattern: describePattern,
+  minimum: describeLimit,
+  exclusiveMinimum: describeLimit,
+  maximum: describeLimit,
+  exclusiveMaximum: describeLimit,
+  minItems: ({ path, subject, params }) =>
+    atValue(path, `${subject} must list at least ${String(params['limit'])} item${params['limit'] === 1 ? '' : 's'}`),
+  maxItems: ({ path, subject, params }) =>
+    atValue(path, `${subject} may list at most ${String(params['limit'])} items`),
+  minProperties: ({ path, subject, params }) =>
+    atValue(
+      path,
+      `${subject} must have at least ${String(params['limit'])} entr${params['limit'] === 1 ? 'y' : 'ies'}`,
+    ),
+  maxProperties: ({ path, subject, params }) =>
+    atValue(path, `${subject} may have at most ${String(params['limit'])} entries`),
+  minLength: ({ path, subject }) => atValue(path, `${subject} must not be empty`),
+  maxLength: ({ path, subject, params }) =>
+    atValue(path, `${subject} is too long (at most ${String(params['limit'])} characters)`),
+  uniqueItems: describeUniqueItems,
+  anyOf: describeAnyOf,
+};
 
-  const got = () => describeValue(error.data, quote(path));
-  switch (error.keyword) {
-    case 'type': {
-      const expected = params['type'] as string | string[];
-      const wantsString = (Array.isArray(expected) ? expected : [expected]).includes('string');
-      const scalar = typeof error.data === 'number' || typeof error.data === 'boolean';
-      const written = quote(path) ?? String(error.data);
-      const advice = wantsString && scalar ? `; quote it: "${written}"` : '';
-      return { path, anchor: 'value', message: `${subject} must be ${describeType(expected)} (got ${got()}${advice})` };
-    }
-    case 'required': {
-      const missing = (params['missingProperties'] as string[] | undefined) ?? [String(params['missingProperty'])];
-      const names = missing.map((m) => `"${m}"`).join(', ');
-      const fields = `required field${missing.length > 1 ? 's' : ''} ${names}`;
-      const why = typeof parent['errorMessage'] === 'string' ? ` (${parent['errorMessage']})` : '';
-      if (field !== '') return { path, anchor: 'key', message: `${field} is missing ${fields}${why}` };
-      const notManifest = missing.includes('apiVersion') && missing.includes('kind');
-      return {
-        path,
-        anchor: 'key',
-        message: notManifest ? `not a tinyforge manifest: missing ${fields}` : `missing ${fields}`,
-      };
-    }
-    case 'additionalProperties':
-    case 'unevaluatedProperties': {
-      const name = String(params['additionalProperty'] ?? params['unevaluatedProperty']);
-      const known = declaredProperties(schema, parent).filter((k) => !/^x-/.test(k));
-      const hint = closest(name, known);
-      const fieldPath = [...path, name];
-      return {
-        path: fieldPath,
-        anchor: 'key',
-        message: `${displayPath(fieldPath)}: unknown field ${JSON.stringify(name)}${hint ? ` (did you mean "${hint}"?)` : ''}`,
-      };
-    }
-    case 'enum': {
-      const allowed = (params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v));
-      const hint =
-        typeof error.data === 'string'
-          ? closest(error.data, (params['allowedValues'] as unknown[]).map(String))
-          : undefined;
-      return {
-        path,
-        anchor: 'value',
-        message: `${subject} must be one of ${allowed.join(', ')} (got ${got()}${hint ? `; did you mean "${hint}"?` : ''})`,
-      };
-    }
-    case 'const':
-      return {
-        path,
-        anchor: 'value',
-        message: `${subject} must be ${JSON.stringify(params['allowedValue'])} (got ${got()})`,
-      };
-    case 'pattern': {
-      const why =
-        typeof parent['patternErrorMessage'] === 'string'
-          ? parent['patternErrorMessage']
-          : `must match ${String(params['pattern'])}`;
-      return { path, anchor: 'value', message: `${subject} ${why} (got ${got()})` };
-    }
-    case 'minimum':
-    case 'exclusiveMinimum':
-    case 'maximum':
-    case 'exclusiveMaximum': {
-      const words = {
-        minimum: 'at least',
-        exclusiveMinimum: 'more than',
-        maximum: 'at most',
-        exclusiveMaximum: 'less than',
-      }[error.keyword];
-      return {
-        path,
-        anchor: 'value',
-        message: `${subject} must be ${words} ${String(params['limit'])} (got ${got()})`,
-      };
-    }
-    case 'minItems':
-      return {
-        path,
-        anchor: 'value',
-        message: `${subject} must list at least ${String(params['limit'])} item${params['limit'] === 1 ? '' : 's'}`,
-      };
-    case 'maxItems':
-      return { path, anchor: 'value', message: `${subject} may list at most ${String(params['limit'])} items` };
-    case 'minProperties':
-      return {
-        path,
-        anchor: 'value',
-        message: `${subject} must have at least ${String(params['limit'])} entr${params['limit'] === 1 ? 'y' : 'ies'}`,
-      };
-    case 'maxProperties':
-      return { path, anchor: 'value', message: `${subject} may have at most ${String(params['limit'])} entries` };
-    case 'minLength':
-      return { path, anchor: 'value', message: `${subject} must not be empty` };
-    case 'maxLength':
-      return {
-        path,
-        anchor: 'value',
-        message: `${subject} is too long (at most ${String(params['limit'])} characters)`,
-      };
-    case 'uniqueItems': {
-      const list = Array.isArray(error.data) ? error.data : [];
-      const duplicate = list[Number(params['j'])];
-      return {
-        path: [...path, Number(params['j'])],
-        anchor: 'value',
-        message: `${subject} lists ${describeValue(duplicate)} more than once`,
-      };
-    }
-    case 'anyOf': {
-      const why =
-        typeof parent['errorMessage'] === 'string' ? parent['errorMessage'] : 'has a form that is not supported here';
-      return { path, anchor: 'value', message: `${subject} ${why} (got ${got()})` };
-    }
-    default:
-      return { path, anchor: 'value', message: `${subject} ${error.message ?? 'is not valid'}` };
-  }
+/** A map key that breaks the schema's `propertyNames`. */
+function describePropertyName({ error, path, parent }: ErrorAt, name: string): Finding {
+  const keyPath = [...path, name];
+  const why =
+    error.keyword === 'pattern' && typeof parent['patternErrorMessage'] === 'string'
+      ? parent['patternErrorMessage']
+      : (error.message ?? 'is not allowed');
+  return { path: keyPath, anchor: 'key', message: `${displayPath(keyPath)}: the name ${JSON.stringify(name)} ${why}` };
+}
+
+const atValue = (path: FieldPath, message: string): Finding => ({ path, anchor: 'value', message });
+
+function describeWrongType({ error, path, subject, params, got, quote }: ErrorAt): Finding {
+  const expected = params['type'] as string | string[];
+  const wantsString = (Array.isArray(expected) ? expected : [expected]).includes('string');
+  const scalar = typeof error.data === 'number' || typeof error.data === 'boolean';
+  const written = quote(path) ?? String(error.data);
+  const advice = wantsString && scalar ? `; quote it: "${written}"` : '';
+  return atValue(path, `${subject} must be ${describeType(expected)} (got ${got()}${advice})`);
+}
+
+function describeRequired({ path, field, parent, params }: ErrorAt): Finding {
+  const missing = (params['missingProperties'] as string[] | undefined) ?? [String(params['missingProperty'])];
+  const names = missing.map((m) => `"${m}"`).join(', ');
+  const fields = `required field${missing.length > 1 ? 's' : ''} ${names}`;
+  const why = typeof parent['errorMessage'] === 'string' ? ` (${parent['errorMessage']})` : '';
+  if (field !== '') return { path, anchor: 'key', message: `${field} is missing ${fields}${why}` };
+  const notManifest = missing.includes('apiVersion') && missing.includes('kind');
+  return {
+    path,
+    anchor: 'key',
+    message: notManifest ? `not a tinyforge manifest: missing ${fields}` : `missing ${fields}`,
+  };
+}
+
+function describeUnknownField({ path, parent, params, schema }: ErrorAt): Finding {
+  const name = String(params['additionalProperty'] ?? params['unevaluatedProperty']);
+  const known = declaredProperties(schema, parent).filter((k) => !/^x-/.test(k));
+  const hint = closest(name, known);
+  const fieldPath = [...path, name];
+  return {
+    path: fieldPath,
+    anchor: 'key',
+    message: `${displayPath(fieldPath)}: unknown field ${JSON.stringify(name)}${hint ? ` (did you mean "${hint}"?)` : ''}`,
+  };
+}
+
+function describeEnum({ error, path, subject, params, got }: ErrorAt): Finding {
+  const allowed = (params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v));
+  const hint =
+    typeof error.data === 'string'
+      ? closest(error.data, (params['allowedValues'] as unknown[]).map(String))
+      : undefined;
+  return atValue(
+    path,
+    `${subject} must be one of ${allowed.join(', ')} (got ${got()}${hint ? `; did you mean "${hint}"?` : ''})`,
+  );
+}
+
+function describePattern({ path, subject, parent, params, got }: ErrorAt): Finding {
+  const why =
+    typeof parent['patternErrorMessage'] === 'string'
+      ? parent['patternErrorMessage']
+      : `must match ${String(params['pattern'])}`;
+  return atValue(path, `${subject} ${why} (got ${got()})`);
+}
+
+const LIMIT_WORDS: Record<string, string> = {
+  minimum: 'at least',
+  exclusiveMinimum: 'more than',
+  maximum: 'at most',
+  exclusiveMaximum: 'less than',
+};
+
+function describeLimit({ error, path, subject, params, got }: ErrorAt): Finding {
+  return atValue(path, `${subject} must be ${LIMIT_WORDS[error.keyword]} ${String(params['limit'])} (got ${got()})`);
+}
+
+function describeUniqueItems({ error, path, subject, params }: ErrorAt): Finding {
+  const list = Array.isArray(error.data) ? error.data : [];
+  const duplicate = list[Number(params['j'])];
+  return atValue([...path, Number(params['j'])], `${subject} lists ${describeValue(duplicate)} more than once`);
+}
+
+function describeAnyOf({ path, subject, parent, got }: ErrorAt): Finding {
+  const why =
+    typeof parent['errorMessage'] === 'string' ? parent['errorMessage'] : 'has a form that is not supported here';
+  return atValue(path, `${subject} ${why} (got ${got()})`);
+}
+
+function describeOther({ error, path, subject }: ErrorAt): Finding {
+  return atValue(path, `${subject} ${error.message ?? 'is not valid'}`);
 }
 
 /**

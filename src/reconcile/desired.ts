@@ -91,138 +91,163 @@ interface Site {
  * without a slot: its rollout planner picks one.
  */
 export function desiredContainers(workload: Workload, context: DesiredContext): DesiredContainer[] {
+  const sites = sitesOf(workload);
+  const levels = startLevels(sites);
+  const strategy =
+    workload.manifest.kind === 'Image' ? (workload.manifest.spec.update?.strategy ?? 'recreate') : 'recreate';
+  const desired = sites.flatMap((site) =>
+    siteContainers(workload, site, context, levels.get(site.role) ?? 0, strategy),
+  );
+  return desired.sort((a, b) => a.level - b.level);
+}
+
+/** Where a workload's containers come from: one site per role. */
+function sitesOf(workload: Workload): Site[] {
   const { manifest } = workload;
-  let sites: Site[] = [];
-  let strategy: DesiredContainer['strategy'] = 'recreate';
   switch (manifest.kind) {
     case 'Image':
-      sites = [
-        {
-          role: 'image',
-          fields: manifest.spec,
-          replicas: manifest.spec.replicas ?? 1,
-          dependsOn: [],
-          dir: workload.dir,
-        },
-      ];
-      strategy = manifest.spec.update?.strategy ?? 'recreate';
-      break;
+      return imageSites(workload, manifest);
     case 'Stack':
-      sites = Object.entries(manifest.spec.services).map(([role, service]) => ({
-        role,
-        fields: service,
-        replicas: service.replicas ?? 1,
-        dependsOn: service.dependsOn ?? [],
-        dir: workload.dir,
-      }));
-      break;
-    case 'Compose': {
-      const file = workload.references.find((r) => r.kind === 'composeFile');
-      const dir = file ? path.dirname(file.path) : workload.dir;
-      sites = composeServices(workload.compose ?? { services: {} }, dir).map((s) => ({
-        role: s.name,
-        fields: s.fields,
-        replicas: s.replicas,
-        dependsOn: s.dependsOn,
-        dir,
-        ...(s.healthTest ? { healthTest: s.healthTest } : {}),
-      }));
-      break;
-    }
-    case 'Static': {
-      const folder = workload.references.find((r) => r.kind === 'staticPath');
-      const root = manifest.spec.root ?? DEFAULT_STATIC_ROOT;
-      sites = [
-        {
-          role: 'static',
-          fields: { ...manifest.spec, image: manifest.spec.image ?? DEFAULT_STATIC_IMAGE },
-          replicas: 1,
-          dependsOn: [],
-          dir: workload.dir,
-          extraMounts: folder ? [{ type: 'bind', source: folder.realPath, target: root, readOnly: true }] : [],
-          ...(manifest.spec.port !== undefined ? { listenPort: manifest.spec.port } : {}),
-        },
-      ];
-      break;
-    }
-    case 'Project': {
-      const { spec } = manifest;
-      const network = spec.network ?? 'bridge';
-      const hostNetwork = network === 'host';
-      const { port, stages, strategy, rollout, image, ...fields } = spec;
-      sites = stages.map((stage) => ({
-        role: stage.name,
-        fields: {
-          ...fields,
-          image: `${image}:${stage.tag}`,
-          // On network host the port is the slot's own, set when it is created.
-          env: {
-            ...(hostNetwork || port === undefined ? {} : { PORT: String(port) }),
-            ...(fields.env ?? {}),
-            ...(stage.env ?? {}),
-          },
-          // Routes are per stage: a project-wide domain would route two stages to one name.
-          domain: stage.domain,
-        },
-        replicas: stage.replicas ?? 1,
-        dependsOn: [],
-        dir: workload.dir,
-        rollout: {
-          stage: stage.name,
-          tag: stage.tag,
-          replicas: stage.replicas ?? 1,
-          port: hostNetwork ? null : (port ?? null),
-          hostNetwork,
-          reachable: network !== 'none',
-          strategy: strategy ?? 'blue-green',
-          healthTimeoutMs: rollout?.healthTimeout ? parseDuration(rollout.healthTimeout) : DEFAULT_HEALTH_TIMEOUT_MS,
-          minReadyMs: (rollout?.minReadySeconds ?? DEFAULT_MIN_READY_SECONDS) * 1000,
-          healthchecked: fields.healthcheck !== undefined,
-        },
-      }));
-      break;
-    }
+      return stackSites(workload, manifest);
+    case 'Compose':
+      return composeSites(workload);
+    case 'Static':
+      return staticSites(workload, manifest);
+    case 'Project':
+      return projectSites(workload, manifest);
   }
-  const levels = startLevels(sites);
-  const kind = manifest.kind.toLowerCase();
-  const desired: DesiredContainer[] = [];
-  for (const site of sites) {
-    const spec = containerSpec({
-      fields: site.fields,
-      metadataLabels: manifest.metadata.labels,
-      references: workload.references,
-      dir: site.dir,
-      digest: context.digest,
-      ...(site.healthTest ? { healthTest: site.healthTest } : {}),
-    });
-    if (site.extraMounts) spec.mounts.push(...site.extraMounts);
-    const hash = specHash(spec);
-    const envFiles = (site.fields.envFiles ?? [])
-      .map((f) => workload.references.find((r) => r.path === path.resolve(site.dir, f)))
-      .filter((r): r is Reference => r !== undefined);
-    for (let replica = 1; replica <= site.replicas; replica++) {
-      desired.push({
-        rowId: rowIdOf({ workloadId: workload.id, role: site.role, replica, slot: null }),
-        workloadId: workload.id,
-        kind,
-        workloadName: workload.name,
-        role: site.role,
-        replica,
-        name: containerName(context.controller, workload.name, site.role, replica, hash),
-        spec,
-        hash,
-        pullPolicy: site.fields.pullPolicy ?? 'IfNotPresent',
-        envFiles,
-        level: levels.get(site.role) ?? 0,
-        stopTimeoutSeconds: spec.stopTimeoutSeconds ?? 10,
-        strategy,
-        rollout: site.rollout ?? null,
-        slot: null,
-        listenPort: site.listenPort ?? null,
-      });
-    }
-  }
-  return desired.sort((a, b) => a.level - b.level);
+}
+
+type ManifestOf<K extends Workload['manifest']['kind']> = Extract<Workload['manifest'], { kind: K }>;
+
+function imageSites(workload: Workload, manifest: ManifestOf<'Image'>): Site[] {
+  const { spec } = manifest;
+  return [{ role: 'image', fields: spec, replicas: spec.replicas ?? 1, dependsOn: [], dir: workload.dir }];
+}
+
+function stackSites(workload: Workload, manifest: ManifestOf<'Stack'>): Site[] {
+  return Object.entries(manifest.spec.services).map(([role, service]) => ({
+    role,
+    fields: service,
+    replicas: service.replicas ?? 1,
+    dependsOn: service.dependsOn ?? [],
+    dir: workload.dir,
+  }));
+}
+
+/** Compose services, their relative paths taken from the compose file's folder. */
+function composeSites(workload: Workload): Site[] {
+  const file = workload.references.find((r) => r.kind === 'composeFile');
+  const dir = file ? path.dirname(file.path) : workload.dir;
+  return composeServices(workload.compose ?? { services: {} }, dir).map((s) => ({
+    role: s.name,
+    fields: s.fields,
+    replicas: s.replicas,
+    dependsOn: s.dependsOn,
+    dir,
+    ...(s.healthTest ? { healthTest: s.healthTest } : {}),
+  }));
+}
+
+/** A web server with the site's folder mounted read-only at its root. */
+function staticSites(workload: Workload, manifest: ManifestOf<'Static'>): Site[] {
+  const { spec } = manifest;
+  const folder = workload.references.find((r) => r.kind === 'staticPath');
+  const root = spec.root ?? DEFAULT_STATIC_ROOT;
+  return [
+    {
+      role: 'static',
+      fields: { ...spec, image: spec.image ?? DEFAULT_STATIC_IMAGE },
+      replicas: 1,
+      dependsOn: [],
+      dir: workload.dir,
+      extraMounts: folder ? [{ type: 'bind', source: folder.realPath, target: root, readOnly: true }] : [],
+      ...(spec.port !== undefined ? { listenPort: spec.port } : {}),
+    },
+  ];
+}
+
+/** One site per stage, each with its image tag, environment, domain and rollout. */
+function projectSites(workload: Workload, manifest: ManifestOf<'Project'>): Site[] {
+  const { spec } = manifest;
+  const network = spec.network ?? 'bridge';
+  const hostNetwork = network === 'host';
+  const { port, stages, strategy, rollout, image, ...fields } = spec;
+  return stages.map((stage) => ({
+    role: stage.name,
+    fields: {
+      ...fields,
+      image: `${image}:${stage.tag}`,
+      // On network host the port is the slot's own, set when it is created.
+      env: {
+        ...(hostNetwork || port === undefined ? {} : { PORT: String(port) }),
+        ...(fields.env ?? {}),
+        ...(stage.env ?? {}),
+      },
+      // Routes are per stage: a project-wide domain would route two stages to one name.
+      domain: stage.domain,
+    },
+    replicas: stage.replicas ?? 1,
+    dependsOn: [],
+    dir: workload.dir,
+    rollout: {
+      stage: stage.name,
+      tag: stage.tag,
+      replicas: stage.replicas ?? 1,
+      port: hostNetwork ? null : (port ?? null),
+      hostNetwork,
+      reachable: network !== 'none',
+      strategy: strategy ?? 'blue-green',
+      healthTimeoutMs: rollout?.healthTimeout ? parseDuration(rollout.healthTimeout) : DEFAULT_HEALTH_TIMEOUT_MS,
+      minReadyMs: (rollout?.minReadySeconds ?? DEFAULT_MIN_READY_SECONDS) * 1000,
+      healthchecked: fields.healthcheck !== undefined,
+    },
+  }));
+}
+
+/** A site's replicas: one container spec and hash, a row per replica. */
+function siteContainers(
+  workload: Workload,
+  site: Site,
+  context: DesiredContext,
+  level: number,
+  strategy: DesiredContainer['strategy'],
+): DesiredContainer[] {
+  const spec = containerSpec({
+    fields: site.fields,
+    metadataLabels: workload.manifest.metadata.labels,
+    references: workload.references,
+    dir: site.dir,
+    digest: context.digest,
+    ...(site.healthTest ? { healthTest: site.healthTest } : {}),
+  });
+  if (site.extraMounts) spec.mounts.push(...site.extraMounts);
+  const hash = specHash(spec);
+  const envFiles = (site.fields.envFiles ?? [])
+    .map((f) => workload.references.find((r) => r.path === path.resolve(site.dir, f)))
+    .filter((r): r is Reference => r !== undefined);
+  return Array.from({ length: site.replicas }, (_, i) => {
+    const replica = i + 1;
+    return {
+      rowId: rowIdOf({ workloadId: workload.id, role: site.role, replica, slot: null }),
+      workloadId: workload.id,
+      kind: workload.manifest.kind.toLowerCase(),
+      workloadName: workload.name,
+      role: site.role,
+      replica,
+      name: containerName(context.controller, workload.name, site.role, replica, hash),
+      spec,
+      hash,
+      pullPolicy: site.fields.pullPolicy ?? 'IfNotPresent',
+      envFiles,
+      level,
+      stopTimeoutSeconds: spec.stopTimeoutSeconds ?? 10,
+      strategy,
+      rollout: site.rollout ?? null,
+      slot: null,
+      listenPort: site.listenPort ?? null,
+    };
+  });
 }
 
 /**

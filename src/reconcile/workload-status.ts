@@ -1,6 +1,6 @@
 import { SUSPEND_ANNOTATION } from '../api/annotations.js';
 import type { Kind } from '../api/kinds.js';
-import type { ContainerRow, Phase, WorkloadStatus } from '../api/state-types.js';
+import type { Condition, ContainerRow, Phase, WorkloadStatus } from '../api/state-types.js';
 import type { OwnedContainer } from './classify.js';
 import { rowIdOf } from './ownership.js';
 import { removeCondition, setCondition } from './conditions.js';
@@ -41,11 +41,40 @@ export interface StatusInput {
  */
 export function workloadStatus(input: StatusInput): WorkloadStatus {
   const { previous, now } = input;
-  const generation = !previous
-    ? 1
-    : previous.specHash === input.specHash
-      ? previous.generation
-      : previous.generation + 1;
+  const generation = nextGeneration(previous, input.specHash);
+  const { replicas, desiredHash } = countReplicas(input);
+  const { phase, ...conditions } = decide({
+    input,
+    replicas,
+    desiredHash,
+    message: `${replicas.updated}/${replicas.desired} running`,
+  });
+  const ready = phase === 'Ready';
+  return {
+    kind: input.kind,
+    name: input.name,
+    createdAt: previous?.createdAt ?? now.toISOString(),
+    source: input.source,
+    generation,
+    observedGeneration: ready ? generation : (previous?.observedGeneration ?? 0),
+    specHash: input.specHash,
+    phase,
+    conditions: applyConditions(previous?.conditions ?? [], conditions, now),
+    replicas,
+    containers: input.rows,
+    lastError: input.error,
+    lastReconciledAt: input.reconciled ? now.toISOString() : (previous?.lastReconciledAt ?? null),
+    lastAppliedRevision: ready ? input.revision : (previous?.lastAppliedRevision ?? null),
+  };
+}
+
+/** `generation` rises with every new spec hash. */
+function nextGeneration(previous: WorkloadStatus | undefined, specHash: string): number {
+  if (!previous) return 1;
+  return previous.specHash === specHash ? previous.generation : previous.generation + 1;
+}
+
+function countReplicas(input: StatusInput): { replicas: WorkloadStatus['replicas']; desiredHash: Map<string, string> } {
   const desiredHash = new Map(input.desired.map((d) => [d.rowId, d.hash]));
   const running = input.owned.filter((o) => o.container.state === 'running');
   const runningRows = new Set(running.map((o) => rowIdOf(o.identity)));
@@ -57,97 +86,147 @@ export function workloadStatus(input: StatusInput): WorkloadStatus {
     running: [...runningRows].filter((r) => desiredHash.has(r)).length,
     updated: updatedRows.size,
   };
-  const converged = replicas.updated === replicas.desired && replicas.running === replicas.desired;
+  return { replicas, desiredHash };
+}
 
-  let phase: Phase;
-  let conditions = previous?.conditions ?? [];
-  const message = `${replicas.updated}/${replicas.desired} running`;
-  if (input.invalid !== null) {
-    phase = 'Invalid';
-    conditions = setCondition(
-      conditions,
-      'Ready',
-      converged ? 'True' : 'False',
-      Reason.ManifestInvalid,
-      `manifest invalid, last good spec kept: ${input.invalid}`,
-      now,
-    );
-    conditions = setCondition(conditions, 'Stalled', 'True', Reason.ManifestInvalid, input.invalid, now);
-    conditions = removeCondition(conditions, 'Reconciling');
-  } else if (input.suspended) {
-    phase = 'Suspended';
-    conditions = setCondition(
-      conditions,
-      'Ready',
-      'Unknown',
-      Reason.Suspended,
-      `suspended by annotation ${SUSPEND_ANNOTATION}`,
-      now,
-    );
-    conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
-  } else if (input.error !== null || input.rolloutFailed) {
-    // An action failed, or a rollout did (its old slot keeps serving): stalled until something changes.
-    const [reason, why] =
-      input.error !== null ? [Reason.ReconcileFailed, input.error] : [Reason.RolloutFailed, input.rolloutFailed!];
-    phase = replicas.running === 0 && replicas.desired > 0 ? 'Failed' : 'Degraded';
-    conditions = setCondition(conditions, 'Ready', 'False', reason, why, now);
-    conditions = removeCondition(conditions, 'Reconciling');
-    conditions = setCondition(conditions, 'Stalled', 'True', reason, why, now);
-  } else if (input.crashLoop) {
-    phase = 'Degraded';
-    conditions = setCondition(
-      conditions,
-      'Ready',
-      'False',
-      Reason.CrashLoop,
-      `restart budget used up (5 restarts in 5 minutes); ${message}`,
-      now,
-    );
-    conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
-  } else if (input.rollingOut) {
-    phase = 'Progressing';
-    conditions = setCondition(conditions, 'Ready', 'False', Reason.RollingOut, input.rollingOut, now);
-    conditions = setCondition(conditions, 'Reconciling', 'True', Reason.RollingOut, input.rollingOut, now);
-    conditions = removeCondition(conditions, 'Stalled');
-  } else if (converged) {
-    phase = 'Ready';
-    conditions = setCondition(conditions, 'Ready', 'True', Reason.AllReplicasRunning, message, now);
-    conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
-  } else if (input.progressing) {
-    phase = 'Progressing';
-    conditions = setCondition(conditions, 'Ready', 'False', Reason.Progressing, message, now);
-    conditions = setCondition(conditions, 'Reconciling', 'True', Reason.Progressing, message, now);
-    conditions = removeCondition(conditions, 'Stalled');
-  } else {
-    phase = 'Degraded';
-    conditions = setCondition(
-      conditions,
-      'Ready',
-      'False',
-      Reason.ReplicasNotRunning,
-      notRunningMessage(input.rows, desiredHash, message),
-      now,
-    );
-    conditions = removeCondition(removeCondition(conditions, 'Reconciling'), 'Stalled');
+/** What a status decision works from. */
+interface Facts {
+  input: StatusInput;
+  replicas: WorkloadStatus['replicas'];
+  /** Spec hash of each desired row. */
+  desiredHash: ReadonlyMap<string, string>;
+  /** `updated/desired running`. */
+  message: string;
+}
+
+interface Said {
+  reason: string;
+  message: string;
+}
+
+/** A phase and its conditions: Reconciling and Stalled are set when given, removed when not. */
+interface Verdict {
+  phase: Phase;
+  ready: Said & { status: Condition['status'] };
+  reconciling?: Said;
+  stalled?: Said;
+}
+
+/** The cases in order of precedence: the first that applies decides; otherwise replicas are not running. */
+const CASES: ((facts: Facts) => Verdict | undefined)[] = [
+  invalid,
+  suspended,
+  failed,
+  crashLooping,
+  rollingOut,
+  converged,
+  progressing,
+];
+
+function decide(facts: Facts): Verdict {
+  for (const decideCase of CASES) {
+    const verdict = decideCase(facts);
+    if (verdict) return verdict;
   }
+  return notRunning(facts);
+}
 
-  const ready = phase === 'Ready';
+function isConverged({ replicas }: Facts): boolean {
+  return replicas.updated === replicas.desired && replicas.running === replicas.desired;
+}
+
+/** The manifest is invalid now: the last good spec keeps running. */
+function invalid(facts: Facts): Verdict | undefined {
+  const why = facts.input.invalid;
+  if (why === null) return undefined;
+  const reason = Reason.ManifestInvalid;
   return {
-    kind: input.kind,
-    name: input.name,
-    createdAt: previous?.createdAt ?? now.toISOString(),
-    source: input.source,
-    generation,
-    observedGeneration: ready ? generation : (previous?.observedGeneration ?? 0),
-    specHash: input.specHash,
-    phase,
-    conditions,
-    replicas,
-    containers: input.rows,
-    lastError: input.error,
-    lastReconciledAt: input.reconciled ? now.toISOString() : (previous?.lastReconciledAt ?? null),
-    lastAppliedRevision: ready ? input.revision : (previous?.lastAppliedRevision ?? null),
+    phase: 'Invalid',
+    ready: {
+      status: isConverged(facts) ? 'True' : 'False',
+      reason,
+      message: `manifest invalid, last good spec kept: ${why}`,
+    },
+    stalled: { reason, message: why },
   };
+}
+
+function suspended({ input }: Facts): Verdict | undefined {
+  if (!input.suspended) return undefined;
+  return {
+    phase: 'Suspended',
+    ready: { status: 'Unknown', reason: Reason.Suspended, message: `suspended by annotation ${SUSPEND_ANNOTATION}` },
+  };
+}
+
+/** An action failed, or a rollout did (its old slot keeps serving): stalled until something changes. */
+function failed({ input, replicas }: Facts): Verdict | undefined {
+  if (input.error === null && !input.rolloutFailed) return undefined;
+  const said =
+    input.error !== null
+      ? { reason: Reason.ReconcileFailed, message: input.error }
+      : { reason: Reason.RolloutFailed, message: input.rolloutFailed! };
+  return {
+    phase: replicas.running === 0 && replicas.desired > 0 ? 'Failed' : 'Degraded',
+    ready: { status: 'False', ...said },
+    stalled: said,
+  };
+}
+
+function crashLooping({ input, message }: Facts): Verdict | undefined {
+  if (!input.crashLoop) return undefined;
+  return {
+    phase: 'Degraded',
+    ready: {
+      status: 'False',
+      reason: Reason.CrashLoop,
+      message: `restart budget used up (5 restarts in 5 minutes); ${message}`,
+    },
+  };
+}
+
+/** Project: stages wait for a new slot to become healthy. */
+function rollingOut({ input }: Facts): Verdict | undefined {
+  if (!input.rollingOut) return undefined;
+  const said = { reason: Reason.RollingOut, message: input.rollingOut };
+  return { phase: 'Progressing', ready: { status: 'False', ...said }, reconciling: said };
+}
+
+function converged(facts: Facts): Verdict | undefined {
+  if (!isConverged(facts)) return undefined;
+  return { phase: 'Ready', ready: { status: 'True', reason: Reason.AllReplicasRunning, message: facts.message } };
+}
+
+function progressing({ input, message }: Facts): Verdict | undefined {
+  if (!input.progressing) return undefined;
+  const said = { reason: Reason.Progressing, message };
+  return { phase: 'Progressing', ready: { status: 'False', ...said }, reconciling: said };
+}
+
+function notRunning({ input, desiredHash, message }: Facts): Verdict {
+  return {
+    phase: 'Degraded',
+    ready: {
+      status: 'False',
+      reason: Reason.ReplicasNotRunning,
+      message: notRunningMessage(input.rows, desiredHash, message),
+    },
+  };
+}
+
+/** Ready is always set; Reconciling and Stalled are present only while true. */
+function applyConditions(
+  previous: readonly Condition[],
+  { ready, reconciling, stalled }: Omit<Verdict, 'phase'>,
+  now: Date,
+): Condition[] {
+  let conditions = setCondition(previous, 'Ready', ready.status, ready.reason, ready.message, now);
+  conditions = reconciling
+    ? setCondition(conditions, 'Reconciling', 'True', reconciling.reason, reconciling.message, now)
+    : removeCondition(conditions, 'Reconciling');
+  return stalled
+    ? setCondition(conditions, 'Stalled', 'True', stalled.reason, stalled.message, now)
+    : removeCondition(conditions, 'Stalled');
 }
 
 function notRunningMessage(

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { PassReporter } from '../../src/adapters/pass-reporter.js';
+import { initialState } from '../../src/reconcile/initial-state.js';
+import type { TickResult } from '../../src/reconcile/reconcile-tick.js';
+
+describe('pass reporter', () => {
+  const pass = (dockerReachable: boolean, lastError: string | null = null): TickResult => {
+    const state = initialState({ name: 'default', manifestDir: 'manifests', pid: 1 }, new Date('2026-12-01T10:00:00Z'));
+    state.controller.docker = { ...state.controller.docker, reachable: dockerReachable, lastError };
+    const outcome = {
+      dockerReachable,
+      failed: [],
+      pruneRefused: [],
+      rolling: [],
+      actions: 0,
+      dockerCalls: 1,
+      mutations: 0,
+    };
+    return { state, events: [], planLines: [], outcome };
+  };
+  const reporter = () => {
+    const err: string[] = [];
+    return { err, reporter: new PassReporter({ out: () => undefined, err: (line) => err.push(line) }, () => 7) };
+  };
+
+  it('says Docker is unreachable once, and once that it is back', () => {
+    const { err, reporter: r } = reporter();
+    r.pass(pass(false, 'connect ENOENT'), 'full');
+    r.pass(pass(false, 'connect ENOENT'), 'full');
+    r.pass(pass(true), 'scoped');
+    expect(err).toEqual(['tinyforge: Docker is unreachable: connect ENOENT', 'tinyforge: Docker is reachable again']);
+    expect(r.lastActivity).toBe(7);
+  });
+
+  it('says a failed state write once per reason, and once that writes work again', () => {
+    const { err, reporter: r } = reporter();
+    r.write(new Error('cannot write the state file s.json: ENOSPC'));
+    r.write(new Error('cannot write the state file s.json: ENOSPC'));
+    expect(r.stateWritten).toBe(false);
+    r.write(undefined);
+    expect(r.stateWritten).toBe(true);
+    expect(err).toEqual([
+      'tinyforge: cannot write the state file s.json: ENOSPC; retrying',
+      'tinyforge: the state file is written again',
+    ]);
+    expect(r.metrics.render(pass(true).state)).toContain('tinyforge_state_write_failures_total 2');
+  });
+});
