@@ -16,6 +16,8 @@ export class WorkQueue {
   readonly #dirty = new Set<string>();
   readonly #delayed = new Map<string, unknown>();
   readonly #later = new Set<unknown>();
+  /** The second looks asked for in the current turn, by delay. */
+  readonly #laterThisTurn = new Map<number, Set<string>>();
   readonly #waiters: ((keys: string[] | undefined) => void)[] = [];
   readonly #backoff: Backoff;
   readonly #timers: Timers;
@@ -67,9 +69,18 @@ export class WorkQueue {
    */
   addLater(key: string, ms: number): void {
     if (this.#closed) return;
+    const bucket = this.#laterThisTurn.get(ms);
+    if (bucket) {
+      bucket.add(key);
+      return;
+    }
+    // Second looks asked for in one turn (a burst of events) share one timer, so they come back as one batch.
+    const keys = new Set([key]);
+    if (this.#laterThisTurn.size === 0) queueMicrotask(() => this.#laterThisTurn.clear());
+    this.#laterThisTurn.set(ms, keys);
     const timer = this.#timers.setTimeout(() => {
       this.#later.delete(timer);
-      this.add(key);
+      for (const k of keys) this.add(k);
     }, ms);
     this.#later.add(timer);
   }

@@ -23,11 +23,17 @@ describe('the work queue', () => {
     expect(queue.length).toBe(0);
   });
 
-  it('hands keys added by timers due together over in one batch', async () => {
-    const queue = new WorkQueue();
+  it('hands second looks asked for in one turn back in one batch, whatever the clock does meanwhile', async () => {
+    const timers = new FakeTimers();
+    const queue = new WorkQueue({ timers });
+    for (let i = 0; i < 10; i++) queue.addLater(`image/w${i}`, 50);
+    expect(timers.pending).toBe(1);
+    await Promise.resolve();
+    queue.addLater('image/next-turn', 50);
+    expect(timers.pending).toBe(2);
     const waiting = queue.getBatch();
-    for (let i = 0; i < 10; i++) setTimeout(() => queue.add(`image/w${i}`), 5);
-    expect(await waiting).toHaveLength(10);
+    await timers.advance(50);
+    expect(await waiting).toEqual(Array.from({ length: 10 }, (_, i) => `image/w${i}`));
     queue.shutdown();
   });
 
