@@ -76,7 +76,7 @@ export async function startDaemon(
         log.err(`tinyforge: ${where}: ${error instanceof Error ? error.message : String(error)}`);
       },
     },
-    { debounceMs: config.debounceMs, resyncMs: config.resyncMs },
+    { passes: config.concurrency, debounceMs: config.debounceMs, resyncMs: config.resyncMs },
   );
 
   const watcher = new ManifestWatcher(path.resolve(config.manifests), {

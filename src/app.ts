@@ -158,7 +158,7 @@ export async function openController(
         }).catch(async (error: unknown) => {
           // A pass that broke still writes what it knew (its event and heartbeat), then reports the defect.
           if (mode === 'run' && error instanceof PassFailedError) {
-            state = error.result.state;
+            state = foldIn(state, error.result, request.scope);
             await store.save(state, { now: clock.now() }).catch(() => undefined);
           }
           throw error instanceof PassFailedError ? error.cause : error;

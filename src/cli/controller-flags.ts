@@ -46,7 +46,7 @@ export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest director
   --resync DUR           periodic full reconcile (default 30s)
   --debounce DUR         quiet period after file changes before a rescan (default 150ms)
   --health-addr ADDR     serve /healthz, /readyz and /metrics, e.g. 127.0.0.1:9090 (run only)
-  --concurrency N        workloads a pass acts on at once, 1 to 64 (default 4)
+  --concurrency N        workloads a pass acts on, and passes run, at once: 1 to 64 (default 4)
   --routes none|caddy    route provider (default none: routes recorded in status only)
   --caddy-admin URL      Caddy's admin API (default http://127.0.0.1:2019)
   --caddy-server NAME    the Caddy HTTP server that gets the routes (default tinyforge)

@@ -1,4 +1,5 @@
 import { Debouncer } from './debouncer.js';
+import { ExclusiveLock } from './exclusive-lock.js';
 import { realTimers } from './timers.js';
 import type { Timers } from './timers.js';
 import { WorkQueue } from './work-queue.js';
@@ -13,7 +14,7 @@ export interface DaemonHooks {
    * One pass over these workloads (or all): one read of the containers, then each
    * workload reconciled. Answers those that failed and should be retried, and those to
    * look at again soon (a rollout waiting for a new slot to become healthy). Throwing
-   * fails them all. Never called while another pass runs.
+   * fails them all. Passes over different workloads may run at once; a full one runs alone.
    */
   reconcile(keys: readonly string[] | typeof ALL): Promise<{ failed: string[]; recheck?: string[] }>;
   /** Something went wrong outside a reconcile (a rescan, a hook): reported, never fatal. */
@@ -21,6 +22,8 @@ export interface DaemonHooks {
 }
 
 export interface DaemonOptions {
+  /** Passes that may run at once, over different workloads (default 1). */
+  passes?: number;
   /** Quiet period after file events before the directory is rescanned. */
   debounceMs: number;
   /** Full resync interval: the safety net for missed events. */
@@ -32,12 +35,14 @@ export interface DaemonOptions {
 
 /**
  * The long-running controller: a work queue of workload keys fed by sources (file
- * changes, Docker events, the resync ticker) and drained in batches by one loop. A
- * pass gets keys, never events: it re-reads everything it needs. One pass runs at a
- * time and takes every key ready, so a burst of events costs one pass (one list), and
- * keys that arrive during a pass wait for the next; no two passes act on one workload.
- * A full resync in a batch covers the scoped keys beside it. Keys are de-duplicated; a
- * failing key backs off (1 s doubling to 5 min) without delaying the others.
+ * changes, Docker events, the resync ticker) and drained in batches. A pass gets keys,
+ * never events: it re-reads everything it needs. A pass takes every key ready, so a
+ * burst of events costs one pass (one list). Keys that arrive while a pass runs go to
+ * another pass (up to `passes` at once), so a workload waiting on a slow pull or a
+ * rollout never holds up the others; no key is in two passes at once, and a full
+ * resync runs alone and covers the scoped keys beside it. Keys are de-duplicated; a
+ * failing key backs off (1 s doubling to 5 min) without delaying the others: a batch
+ * that throws is run again one key at a time, so one workload's defect stays its own.
  */
 export class Daemon {
   readonly #hooks: DaemonHooks;
@@ -45,7 +50,8 @@ export class Daemon {
   readonly #timers: Timers;
   readonly #queue: WorkQueue;
   readonly #debouncer: Debouncer;
-  #loop: Promise<void> = Promise.resolve();
+  readonly #lock = new ExclusiveLock();
+  #loops: Promise<void>[] = [];
   #resyncTimer: unknown;
   #rescanning: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -58,9 +64,9 @@ export class Daemon {
     this.#debouncer = new Debouncer(() => this.#rescanAndEnqueue(), options.debounceMs, this.#timers);
   }
 
-  /** Starts the pass loop, a first full reconcile, and the resync ticker. */
+  /** Starts the pass loops, a first full reconcile, and the resync ticker. */
   start(): void {
-    this.#loop = this.#work();
+    for (let i = 0; i < Math.max(1, this.#options.passes ?? 1); i++) this.#loops.push(this.#work());
     this.resyncNow();
     this.#scheduleResync();
   }
@@ -94,7 +100,7 @@ export class Daemon {
     if (this.#resyncTimer !== undefined) this.#timers.clearTimeout(this.#resyncTimer);
     await this.#rescanning;
     this.#queue.shutdown();
-    await this.#loop;
+    await Promise.all(this.#loops);
   }
 
   /** How many keys are queued and in flight (for readiness and tests). */
@@ -133,21 +139,43 @@ export class Daemon {
       const batch = await this.#queue.getBatch();
       if (batch === undefined) return;
       const keys = batch.includes(ALL) ? ALL : batch;
+      const run = () => this.#pass(keys, batch);
       try {
-        const result = await this.#hooks.reconcile(keys);
-        const failed = new Set(result.failed);
-        for (const id of failed) if (!this.#stopped) this.#queue.retry(id);
-        for (const id of result.recheck ?? [])
-          if (!this.#stopped) this.#queue.addLater(id, this.#options.recheckMs ?? 1000);
-        for (const key of batch) if (!failed.has(key)) this.#queue.forget(key);
-      } catch (error) {
-        this.#hooks.onError(error, `reconcile ${describeKeys(keys)}`);
-        for (const key of batch) if (!this.#stopped) this.#queue.retry(key);
+        if (keys === ALL) await this.#lock.exclusive(run);
+        else await this.#lock.shared(run);
       } finally {
         for (const key of batch) this.#queue.done(key);
       }
     }
   }
+
+  /** One pass over the batch; when it throws for a reason of its own, each key again alone. */
+  async #pass(keys: readonly string[] | typeof ALL, batch: readonly string[]): Promise<void> {
+    try {
+      this.#settle(batch, await this.#hooks.reconcile(keys));
+    } catch (error) {
+      if (keys !== ALL && keys.length > 1 && !isGlobal(error)) {
+        for (const key of keys) if (!this.#stopped) await this.#pass([key], [key]);
+        return;
+      }
+      this.#hooks.onError(error, `reconcile ${describeKeys(keys)}`);
+      for (const key of batch) if (!this.#stopped) this.#queue.retry(key);
+    }
+  }
+
+  #settle(batch: readonly string[], result: { failed: string[]; recheck?: string[] }): void {
+    const failed = new Set(result.failed);
+    for (const id of failed) if (!this.#stopped) this.#queue.retry(id);
+    for (const id of result.recheck ?? [])
+      if (!this.#stopped) this.#queue.addLater(id, this.#options.recheckMs ?? 1000);
+    for (const key of batch) if (!failed.has(key)) this.#queue.forget(key);
+  }
+}
+
+/** A failure of the engine or the state file, not of the workloads in the pass: running them alone would not help. */
+function isGlobal(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === 'DOCKER_UNREACHABLE' || code === 'STATE_WRITE_FAILED';
 }
 
 /** The keys of a pass, for a log line: a few by name, many by count. */

@@ -90,8 +90,9 @@ export class WorkQueue {
    * undefined once the queue is shut down. Each is being processed until `done`.
    */
   getBatch(): Promise<string[] | undefined> {
-    if (this.#queue.length > 0) return Promise.resolve(this.#takeAll());
+    // Shut down: what is still queued is left, so nothing acts after a stop.
     if (this.#closed) return Promise.resolve(undefined);
+    if (this.#queue.length > 0) return Promise.resolve(this.#takeAll());
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 

@@ -5,11 +5,17 @@ import type { Action } from './plan.js';
 import type { Settled } from './settle.js';
 
 /**
- * What a pass needs from what it drives: read everything it owns in one call, apply a
- * plan, and wait for what it started. The pass decides; the backend only reads and
- * does. Containers on one Docker engine are the first backend (container-backend.ts).
+ * What a pass needs from what it drives. Each pass opens a session of its own (passes
+ * over different workloads may run at once), which counts that pass's calls. The pass
+ * decides; the backend only reads and does. Containers on one Docker engine are the
+ * first backend (container-backend.ts).
  */
 export interface Backend {
+  session(): BackendSession;
+}
+
+/** One pass's way to the engine: read everything it owns in one call, apply a plan, wait for what it started. */
+export interface BackendSession {
   /**
    * Every managed object, in one read. Any throw is a failed read: the pass sweeps,
    * prunes and recreates nothing on it (docs/guarantees.md #1).
@@ -27,6 +33,6 @@ export interface Backend {
   ): Promise<ExecuteResult>;
   /** Waits until what `apply` started runs or has failed: the last read, or why it failed. */
   settle(started: ReadonlySet<string>): Promise<Settled>;
-  /** The engine calls made so far, and how many of them changed something. */
+  /** The engine calls this session made, and how many of them changed something. */
   calls(): { total: number; mutations: number };
 }

@@ -1,6 +1,6 @@
 import type { ObservedContainer } from '../api/observed-container.js';
 import type { Reference } from '../api/workload.js';
-import type { Backend } from './backend.js';
+import type { Backend, BackendSession } from './backend.js';
 import type { Clock } from './clock.js';
 import type { ContainerSpec } from './container-spec.js';
 import { CountingPort } from './counting-port.js';
@@ -41,6 +41,19 @@ export interface ContainerBackendDeps {
 
 /** The backend of one Docker engine: each desired container is a container, owned through its signed labels. */
 export class ContainerBackend implements Backend {
+  readonly #deps: ContainerBackendDeps;
+
+  constructor(deps: ContainerBackendDeps) {
+    this.#deps = deps;
+  }
+
+  session(): BackendSession {
+    return new ContainerSession(this.#deps);
+  }
+}
+
+/** One pass's calls to the engine, counted. */
+class ContainerSession implements BackendSession {
   readonly #deps: ContainerBackendDeps;
   readonly #docker: CountingPort;
 

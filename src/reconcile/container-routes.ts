@@ -59,29 +59,31 @@ function planRole(
     out.pending = true;
     return;
   }
-  const upstreams = upstreamsOf(wanted, input.owned);
-  if (upstreams.length === 0) return;
+  const behind = upstreamsOf(wanted, input.owned);
+  if (behind.size === 0) return;
+  const upstreams = [...new Set(behind.values())].sort();
   const route: Route = { id: routeIdOf(input.controller, wanted[0]!.workloadName, role), domain, upstreams };
-  const unrecorded = wanted.some((d) => !rows.some((r) => r.id === d.rowId && r.routeId === route.id));
+  // Only the rows a running container stands behind are behind the route.
+  const rowIds = [...behind.keys()];
+  const unrecorded = rowIds.some((id) => !rows.some((r) => r.id === id && r.routeId === route.id));
   const held = input.held?.get(route.id);
   const lost = input.held !== undefined && (held === undefined || !sameRoute(held, route));
   if (!unrecorded && !lost) return;
-  const rowIds = wanted.map((d) => d.rowId);
   const cause = unrecorded ? `${domain} to ${upstreams.join(', ')}` : 'the proxy does not hold it';
   out.actions.push({ type: 'route', workloadId, stage: role, route, rowIds, slot: null, cause });
 }
 
-/** Where the running containers of the current spec listen on the host, sorted. */
-function upstreamsOf(wanted: readonly DesiredContainer[], owned: readonly OwnedContainer[]): string[] {
-  const upstreams = new Set<string>();
+/** The upstream of each wanted row whose running container at the current spec has one, by row id. */
+function upstreamsOf(wanted: readonly DesiredContainer[], owned: readonly OwnedContainer[]): Map<string, string> {
+  const behind = new Map<string, string>();
   for (const d of wanted) {
     const o = owned.find(
       (c) => rowIdOf(c.identity) === d.rowId && c.identity.specHash === d.hash && c.container.state === 'running',
     );
     const upstream = o ? upstreamOf(d, o) : null;
-    if (upstream !== null) upstreams.add(upstream);
+    if (upstream !== null) behind.set(d.rowId, upstream);
   }
-  return [...upstreams].sort();
+  return behind;
 }
 
 /**

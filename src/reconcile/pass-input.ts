@@ -1,7 +1,7 @@
 import type { Problem } from '../api/problem.js';
 import type { ControllerState, StateEvent } from '../api/state-types.js';
 import type { Reference, Workload } from '../api/workload.js';
-import type { Backend } from './backend.js';
+import type { Backend, BackendSession } from './backend.js';
 import type { Clock } from './clock.js';
 import type { RouteProvider } from './route-provider.js';
 
@@ -54,7 +54,7 @@ export interface TickResult {
     /** Workloads that failed this pass (an action failed or was blocked, or replicas do not run). */
     failed: string[];
     pruneRefused: string[];
-    /** Project workloads waiting for a new slot to become healthy: look again soon. */
+    /** Workloads to look at again soon: a Project waiting for a new slot to become healthy, a route waiting for its containers. */
     rolling: string[];
     actions: number;
     dockerCalls: number;
@@ -62,8 +62,9 @@ export interface TickResult {
   };
 }
 
-/** One pass's input, and the events it adds as it goes. */
+/** One pass's input, its session with the backend, and the events it adds as it goes. */
 export interface PassInput {
+  session: BackendSession;
   previous: ControllerState;
   view: ManifestView;
   deps: TickDeps;

@@ -21,7 +21,7 @@ export interface PassScope {
   classified: Classified;
   /** The desired containers of the workloads this pass converges (in scope, valid, not suspended). */
   desired: ReadonlyMap<string, DesiredContainer[]>;
-  /** Owned containers of workloads no manifest declares any more. */
+  /** Workloads no manifest declares any more that left containers or a route behind. */
   orphans: readonly string[];
   /** The orphans pruned now: all of them, or none when pruning is refused. */
   prune: ReadonlySet<string>;
@@ -44,7 +44,11 @@ export function scopeOf(input: PassInput, snapshot: readonly ObservedContainer[]
   // Whatever the scope, every loaded workload keeps its entry; those of workloads gone are dropped.
   sweepDesired(deps.controller, view.workloads);
   // Prune by set difference, unless the directory gives no grounds to (docs/guarantees.md #3).
-  const orphans = [...classified.owned.keys()]
+  // What a deleted manifest leaves behind: containers, or a route whose containers vanished before.
+  const routed = Object.entries(previous.workloads)
+    .filter(([, w]) => w.containers.some((r) => r.routeId !== null))
+    .map(([id]) => id);
+  const orphans = [...new Set([...classified.owned.keys(), ...routed])]
     .filter((id) => inScope(id) && !valid.has(id) && !protectedIds.has(id))
     .sort();
   const pruneRefusal = pruneRefusalReason(view, options.allowEmpty, orphans, previous);

@@ -30,17 +30,16 @@ export async function reconcileTick(
   deps: TickDeps,
   options: TickOptions,
 ): Promise<TickResult> {
-  const input: PassInput = { previous, view, deps, options, events: [] };
+  const input: PassInput = { session: deps.backend.session(), previous, view, deps, options, events: [] };
   const started = deps.clock.now();
-  const callsBefore = deps.backend.calls();
   // Shallow: the pass replaces what it changes and never mutates what it keeps.
   const state: ControllerState = { ...previous, controller: { ...previous.controller }, events: [...previous.events] };
   state.invalid = view.problems.map(({ file, line, column, path, message }) => ({ file, line, column, path, message }));
-  const finish: Finish = (planLines, outcome) => finishPass(input, state, started, callsBefore, planLines, outcome);
+  const finish: Finish = (planLines, outcome) => finishPass(input, state, started, planLines, outcome);
 
   let snapshot: ObservedContainer[];
   try {
-    snapshot = await deps.backend.read();
+    snapshot = await input.session.read();
   } catch (error) {
     state.controller.docker = { reachable: false, lastError: messageOf(error) };
     return finish([], { dockerReachable: false, failed: [], pruneRefused: [], rolling: [], actions: 0 });
@@ -111,12 +110,13 @@ async function act(
   plan: PassPlan,
   snapshot: readonly ObservedContainer[],
 ): Promise<Acted & { readError: string | null }> {
-  const { backend, controller, key } = input.deps;
+  const { controller, key } = input.deps;
+  const { session } = input;
   if (plan.actions.length === 0)
     return { execution: emptyExecuteResult(), final: scope.classified, readFailed: false, readError: null };
-  const execution = await backend.apply(plan.actions, snapshot, plan.specs);
+  const execution = await session.apply(plan.actions, snapshot, plan.specs);
   input.events.push(...execution.events);
-  const settled = await backend.settle(execution.started);
+  const settled = await session.settle(execution.started);
   if ('snapshot' in settled) {
     const known = new Set([...scope.valid.keys(), ...scope.protectedIds, ...Object.keys(input.previous.workloads)]);
     return { execution, final: classify(settled.snapshot, controller, key, known), readFailed: false, readError: null };
@@ -136,13 +136,12 @@ function finishPass(
   input: PassInput,
   state: ControllerState,
   started: Date,
-  callsBefore: { total: number; mutations: number },
   planLines: string[],
   outcome: Omit<TickResult['outcome'], 'dockerCalls' | 'mutations'>,
 ): TickResult {
   const now = input.deps.clock.now();
-  const calls = input.deps.backend.calls();
-  const dockerCalls = calls.total - callsBefore.total;
+  const calls = input.session.calls();
+  const dockerCalls = calls.total;
   // `plan` leaves the state as it read it: nothing happened that it should record.
   if (!input.options.dryRun) {
     state.events = [...state.events, ...input.events].slice(-MAX_EVENTS);
@@ -157,7 +156,7 @@ function finishPass(
     state,
     events: input.events,
     planLines,
-    outcome: { ...outcome, dockerCalls, mutations: calls.mutations - callsBefore.mutations },
+    outcome: { ...outcome, dockerCalls, mutations: calls.mutations },
   };
 }
 

@@ -4,8 +4,9 @@ import type { Classified } from './classify.js';
 
 /**
  * The rows with what the deploy path placed this pass. It writes what it deployed,
- * absence (null) included: a field removed from the manifest is cleared. Only the route
- * is not the create's to know (it is set once routed), nor the restart count.
+ * absence (null) included: a field removed from the manifest is cleared, and so is the
+ * route, which went to the container this one replaces (the route is set again once
+ * the new one runs). Only the restart count carries over.
  */
 export function mergePlaced(rows: readonly ContainerRow[], placed: readonly ContainerRow[]): ContainerRow[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -15,7 +16,7 @@ export function mergePlaced(rows: readonly ContainerRow[], placed: readonly Cont
       byId.set(row.id, row);
       continue;
     }
-    const merged: ContainerRow = { ...row, routeId: row.routeId ?? before.routeId, restarts: before.restarts };
+    const merged: ContainerRow = { ...row, restarts: before.restarts };
     // A placeholder placed again (its create failed) keeps its first time, so it can expire.
     if (row.containerId === null && before.containerId === null && before.placedAt !== undefined)
       merged.placedAt = before.placedAt;

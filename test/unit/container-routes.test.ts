@@ -99,6 +99,37 @@ describe('routes of every kind (domain)', () => {
     expect([...routes.held.keys()]).not.toContain('tf-docs-static');
   });
 
+  it('a recreated container is not behind the old route until the route is set to it again', async () => {
+    const { h } = harness({ 'docs.yaml': site() });
+    await h.tick();
+    await h.tick();
+    fs.writeFileSync(path.join(dir, 'docs.yaml'), site(['domain: docs.localhost', 'stopTimeout: 2s']));
+    const recreated = await h.tick();
+    expect(recreated.planLines).toEqual([expect.stringMatching(/^~ recreate static\/docs#1: /)]);
+    expect(recreated.outcome.rolling).toEqual(['static/docs']);
+    expect(h.state.workloads['static/docs']!.containers.map((r) => r.routeId)).toEqual([null]);
+    const routed = await h.tick();
+    expect(routed.planLines).toEqual(['~ route docs.localhost -> static/docs: docs.localhost to 127.0.0.1:8081']);
+    expect(h.state.workloads['static/docs']!.containers.map((r) => r.routeId)).toEqual(['tf-docs-static']);
+  });
+
+  it('a deleted manifest whose containers had vanished still takes its route with it', async () => {
+    const { h, routes } = harness({
+      'docs.yaml': site(),
+      'other.yaml': site(['domain: other.localhost']).replace('name: docs', 'name: other'),
+    });
+    await h.tick();
+    await h.tick();
+    expect([...routes.held.keys()]).toContain('tf-docs-static');
+    h.mayHeal = () => false;
+    for (const [id, c] of h.docker.containers) if (c.name.includes('-docs-')) h.docker.containers.delete(id);
+    fs.rmSync(path.join(dir, 'docs.yaml'));
+    const pruned = await h.tick();
+    expect(pruned.planLines).toEqual(['- route tf-docs-static of static/docs: manifest deleted']);
+    expect([...routes.held.keys()]).not.toContain('tf-docs-static');
+    expect(h.state.workloads['static/docs']).toBeUndefined();
+  });
+
   it('a service on the host network without a port it listens on gets no route: there is nothing to route to', async () => {
     const { h, routes } = harness({ 'app.yaml': STACK });
     await h.tick();

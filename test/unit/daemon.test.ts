@@ -3,7 +3,15 @@ import { ALL, Daemon } from '../../src/controller/daemon.js';
 import type { DaemonHooks } from '../../src/controller/daemon.js';
 import { FakeTimers, flush } from '../support/fake-timers.js';
 
-function harness(options: { changed?: string[]; failing?: Set<string>; slow?: Set<string> } = {}) {
+function harness(
+  options: {
+    changed?: string[];
+    failing?: Set<string>;
+    slow?: Set<string>;
+    throwing?: Set<string>;
+    passes?: number;
+  } = {},
+) {
   const timers = new FakeTimers();
   const calls: string[] = [];
   const finishSlow: (() => void)[] = [];
@@ -21,6 +29,7 @@ function harness(options: { changed?: string[]; failing?: Set<string>; slow?: Se
       mostAtOnce = Math.max(mostAtOnce, ++running);
       try {
         if (keys !== ALL && keys.some((k) => options.slow?.has(k))) await new Promise<void>((r) => finishSlow.push(r));
+        if (keys !== ALL && keys.some((k) => options.throwing?.has(k))) throw new Error('a defect');
         return { failed: keys === ALL ? [...(options.failing ?? [])] : keys.filter((k) => options.failing?.has(k)) };
       } finally {
         running--;
@@ -28,7 +37,7 @@ function harness(options: { changed?: string[]; failing?: Set<string>; slow?: Se
     },
     onError() {},
   };
-  const daemon = new Daemon(hooks, { debounceMs: 150, resyncMs: 30_000, timers });
+  const daemon = new Daemon(hooks, { debounceMs: 150, resyncMs: 30_000, timers, passes: options.passes ?? 1 });
   return { daemon, timers, calls, finishSlow, rescans: () => rescans, mostAtOnce: () => mostAtOnce };
 }
 
@@ -121,6 +130,53 @@ describe('the daemon', () => {
     expect(h.calls).toEqual([ALL, 'image/slow', ALL]);
     expect(h.mostAtOnce()).toBe(1);
     await h.daemon.stop();
+  });
+
+  it('with several passes, a slow workload holds up no other; a full resync waits for them and runs alone', async () => {
+    const h = harness({ slow: new Set(['image/slow']), passes: 2 });
+    h.daemon.start();
+    await flush();
+    h.daemon.workloadChanged('image/slow');
+    await flush();
+    for (let i = 0; i < 3; i++) h.daemon.workloadChanged(`image/w${i}`);
+    await flush();
+    // The events that came during the slow pass got a pass of their own, at once.
+    expect(h.calls).toEqual([ALL, 'image/slow', 'image/w0,image/w1,image/w2']);
+    h.daemon.resyncNow();
+    await flush();
+    expect(h.calls).toHaveLength(3);
+    h.finishSlow.shift()!();
+    await flush();
+    expect(h.calls).toEqual([ALL, 'image/slow', 'image/w0,image/w1,image/w2', ALL]);
+    expect(h.mostAtOnce()).toBe(2);
+    await h.daemon.stop();
+  });
+
+  it('runs a batch that throws again one workload at a time: the defect stays with its workload', async () => {
+    const h = harness({ throwing: new Set(['image/bad']) });
+    h.daemon.start();
+    await flush();
+    h.daemon.workloadChanged('image/bad');
+    h.daemon.workloadChanged('image/good');
+    await flush();
+    expect(h.calls).toEqual([ALL, 'image/bad,image/good', 'image/bad', 'image/good']);
+    // Only the one that throws alone backs off.
+    await h.timers.advance(1000);
+    expect(h.calls.slice(4)).toEqual(['image/bad']);
+    await h.daemon.stop();
+  });
+
+  it('stops after the pass in flight: keys queued meanwhile start no other pass', async () => {
+    const h = harness({ slow: new Set(['image/slow']) });
+    h.daemon.start();
+    await flush();
+    h.daemon.workloadChanged('image/slow');
+    await flush();
+    h.daemon.workloadChanged('image/other');
+    const stopped = h.daemon.stop();
+    h.finishSlow.shift()!();
+    await stopped;
+    expect(h.calls).toEqual([ALL, 'image/slow']);
   });
 
   it('backs off a failing workload of a batch without delaying the others', async () => {
