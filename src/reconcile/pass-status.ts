@@ -16,6 +16,7 @@ import type { PassScope } from './pass-scope.js';
 import { withProjectRows } from './project-rows.js';
 import { placeInSlot } from './project-rollout.js';
 import { quietWorkloads } from './quiet-workloads.js';
+import { setCondition } from './conditions.js';
 import { Reason } from './reasons.js';
 import { mergePlaced, unobserved } from './rows.js';
 import { workloadStatus } from './workload-status.js';
@@ -65,7 +66,7 @@ export function passStatuses(
     if (!scope.inScope(id) || quiet.has(id)) {
       if (before) workloads[id] = before;
     } else if (refused.has(id)) {
-      if (before) workloads[id] = { ...before, containers: observed.get(id) ?? before.containers };
+      if (before) workloads[id] = refusedOrphan(before, observed.get(id) ?? before.containers, scope, input);
     } else {
       const status = statusOf(id, context);
       workloads[id] = status;
@@ -76,6 +77,34 @@ export function passStatuses(
   for (const [id, status] of Object.entries(previous.workloads))
     if (!scope.inScope(id) && !workloads[id]) workloads[id] = status;
   return { workloads, failed };
+}
+
+/**
+ * A workload whose manifest is gone but whose prune was refused: its rows observed, its
+ * counts from them, and a Stalled condition saying why its containers stay. A container
+ * that stopped or vanished makes it Degraded.
+ */
+function refusedOrphan(
+  before: WorkloadStatus,
+  rows: ContainerRow[],
+  scope: PassScope,
+  input: PassInput,
+): WorkloadStatus {
+  const now = input.deps.clock.now();
+  const running = rows.filter((r) => r.state === 'running').length;
+  const message = `manifest deleted; its containers stay: ${scope.pruneRefusal}`;
+  let conditions = setCondition(before.conditions, 'Stalled', 'True', Reason.PruneRefused, message, now);
+  if (running < rows.length)
+    conditions = setCondition(
+      conditions,
+      'Ready',
+      'False',
+      Reason.ReplicasNotRunning,
+      `${running}/${rows.length} running`,
+      now,
+    );
+  const phase = running < rows.length ? 'Degraded' : before.phase;
+  return { ...before, containers: rows, phase, conditions, replicas: { ...before.replicas, running } };
 }
 
 function quietOnes(

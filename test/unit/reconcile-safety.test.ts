@@ -124,6 +124,12 @@ describe('what the reconciler never does', () => {
       ['image/web:image:1', 'stopped'],
       ['image/web:image:2', 'missing'],
     ]);
+    const web = h.state.workloads['image/web']!;
+    expect(web).toMatchObject({ phase: 'Degraded', replicas: { running: 0 } });
+    expect(web.conditions).toContainEqual(expect.objectContaining({ type: 'Stalled', reason: 'PruneRefused' }));
+    expect(web.conditions).toContainEqual(
+      expect.objectContaining({ type: 'Ready', status: 'False', reason: 'ReplicasNotRunning' }),
+    );
   });
 
   it('prunes the containers of a deleted manifest when others remain', async () => {
