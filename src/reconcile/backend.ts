@@ -1,4 +1,5 @@
 import type { ObservedContainer } from '../api/observed-container.js';
+import type { Lookup } from './lazy.js';
 import type { ContainerSpec } from './container-spec.js';
 import type { ExecuteResult } from './execute-result.js';
 import type { Action } from './plan.js';
@@ -29,7 +30,7 @@ export interface BackendSession {
   apply(
     actions: readonly Action[],
     snapshot: readonly ObservedContainer[],
-    specs: ReadonlyMap<string, ContainerSpec>,
+    specs: Lookup<string, ContainerSpec>,
   ): Promise<ExecuteResult>;
   /** Waits until what `apply` started runs or has failed: the last read, or why it failed. */
   settle(started: ReadonlySet<string>): Promise<Settled>;

@@ -1,4 +1,5 @@
 import type { ObservedContainer } from '../api/observed-container.js';
+import type { Lookup } from './lazy.js';
 import type { Reference } from '../api/workload.js';
 import type { Backend, BackendSession } from './backend.js';
 import type { Clock } from './clock.js';
@@ -69,7 +70,7 @@ class ContainerSession implements BackendSession {
   apply(
     actions: readonly Action[],
     snapshot: readonly ObservedContainer[],
-    specs: ReadonlyMap<string, ContainerSpec>,
+    specs: Lookup<string, ContainerSpec>,
   ): Promise<ExecuteResult> {
     const { key, limits, healed, routes, ports } = this.#deps;
     if (!key) throw new Error('no controller key: cannot sign containers');

@@ -1,4 +1,5 @@
 import type { Reference } from '../api/workload.js';
+import type { Lookup } from './lazy.js';
 import type { Clock } from './clock.js';
 import type { ContainerSpec } from './container-spec.js';
 import type { DockerPort } from './docker-port.js';
@@ -15,7 +16,7 @@ export interface ExecuteDeps {
   /** Workloads reconciled at once. */
   concurrency: number;
   /** Specs by hash, for the stop grace period of containers being replaced. */
-  specs: ReadonlyMap<string, ContainerSpec>;
+  specs: Lookup<string, ContainerSpec>;
   /** Limits shared by ticks that run at once (the daemon's workers); per execution otherwise. */
   limits?: ExecutionLimits;
   /** Called when self-heal restarted or recreated a row, for the restart budget. */

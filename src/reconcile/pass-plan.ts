@@ -1,4 +1,6 @@
 import type { ObservedContainer } from '../api/observed-container.js';
+import { lazyMap, lazySet } from './lazy.js';
+import type { Lookup } from './lazy.js';
 import type { ControllerState } from '../api/state-types.js';
 import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer } from './desired.js';
@@ -22,7 +24,7 @@ export interface PassPlan extends Plan {
    */
   target: ReadonlyMap<string, readonly DesiredContainer[]>;
   /** Every spec known by hash: the state file's and this pass's. */
-  specs: ReadonlyMap<string, ContainerSpec>;
+  specs: Lookup<string, ContainerSpec>;
   /** Workloads whose route waits for the containers this pass creates: look again soon. */
   routePending: readonly string[];
 }
@@ -37,17 +39,12 @@ export async function planPass(
   snapshot: readonly ObservedContainer[],
 ): Promise<PassPlan> {
   const { previous, deps } = input;
-  const specs = knownSpecs(previous, scope.desired);
-  const hadContainer = rowsThatHadContainers(previous);
+  const specs = lazyMap(() => knownSpecs(previous, scope.desired));
+  const hadContainer = lazySet(() => rowsThatHadContainers(previous));
   const heldRoutes = await routesHeld(input, scope);
   const projects = new Map<string, ProjectPlan>();
-  const containerwise = new Map<string, DesiredContainer[]>();
-  const target = new Map<string, readonly DesiredContainer[]>(scope.desired);
   for (const [id, list] of scope.desired) {
-    if (scope.valid.get(id)?.kind !== 'Project') {
-      containerwise.set(id, list);
-      continue;
-    }
+    if (scope.valid.get(id)?.kind !== 'Project') continue;
     const before = previous.workloads[id];
     const project = planProject({
       workloadId: id,
@@ -63,8 +60,14 @@ export async function planPass(
       routes: heldRoutes,
     });
     projects.set(id, project);
-    target.set(id, project.target);
   }
+  // Without Projects (the usual case) both are the desired containers as they are: no copies per pass.
+  const containerwise =
+    projects.size === 0 ? scope.desired : new Map([...scope.desired].filter(([id]) => !projects.has(id)));
+  const target =
+    projects.size === 0
+      ? scope.desired
+      : new Map([...scope.desired].map(([id, list]) => [id, projects.get(id)?.target ?? list] as const));
   const plan = planActions({
     desired: containerwise,
     owned: scope.classified.owned,
@@ -97,12 +100,15 @@ function planRoutes(
   const changing = new Set(plan.actions.map((a) => a.workloadId));
   const pending: string[] = [];
   for (const [id, desired] of containerwise) {
+    const rows = input.previous.workloads[id]?.containers ?? [];
+    // Most workloads have no domain and no route: nothing to plan.
+    if (!desired.some((d) => d.spec.domain !== null) && !rows.some((r) => r.routeId !== null)) continue;
     const routes = planContainerRoutes({
       workloadId: id,
       controller: input.deps.controller,
       desired,
       owned: scope.classified.owned.get(id) ?? [],
-      rows: input.previous.workloads[id]?.containers ?? [],
+      rows,
       held,
       changing: changing.has(id) && !plan.blocked.has(id),
     });

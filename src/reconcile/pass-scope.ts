@@ -45,12 +45,11 @@ export function scopeOf(input: PassInput, snapshot: readonly ObservedContainer[]
   sweepDesired(deps.controller, view.workloads);
   // Prune by set difference, unless the directory gives no grounds to (docs/guarantees.md #3).
   // What a deleted manifest leaves behind: containers, or a route whose containers vanished before.
-  const routed = Object.entries(previous.workloads)
-    .filter(([, w]) => w.containers.some((r) => r.routeId !== null))
-    .map(([id]) => id);
-  const orphans = [...new Set([...classified.owned.keys(), ...routed])]
-    .filter((id) => inScope(id) && !valid.has(id) && !protectedIds.has(id))
-    .sort();
+  const gone = (id: string) => inScope(id) && !valid.has(id) && !protectedIds.has(id);
+  const routed = Object.keys(previous.workloads).filter(
+    (id) => gone(id) && previous.workloads[id]!.containers.some((r) => r.routeId !== null),
+  );
+  const orphans = [...new Set([...[...classified.owned.keys()].filter(gone), ...routed])].sort();
   const pruneRefusal = pruneRefusalReason(view, options.allowEmpty, orphans, previous);
   const prune = new Set(pruneRefusal === null ? orphans : []);
   return { inScope, valid, protectedIds, classified, desired, orphans, prune, pruneRefusal };
@@ -62,6 +61,7 @@ function protectedWorkloads(
   valid: ReadonlyMap<string, Workload>,
   view: PassInput['view'],
 ): Set<string> {
+  if (view.invalidFiles.length === 0) return new Set(view.invalidIds);
   const invalidFiles = new Set(view.invalidFiles);
   const keptFromBrokenFiles = Object.entries(previous.workloads)
     .filter(([id, w]) => !valid.has(id) && invalidFiles.has(w.source.file))

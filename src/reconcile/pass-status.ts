@@ -1,4 +1,5 @@
 import type { Kind } from '../api/kinds.js';
+import type { Lookup } from './lazy.js';
 import type { Problem } from '../api/problem.js';
 import type { ContainerRow, WorkloadStatus } from '../api/state-types.js';
 import type { Classified, OwnedContainer } from './classify.js';
@@ -264,7 +265,7 @@ function suspendedDesired(
 function appliedSpecs(
   owned: readonly OwnedContainer[],
   desired: readonly DesiredContainer[],
-  specs: ReadonlyMap<string, ContainerSpec>,
+  specs: Lookup<string, ContainerSpec>,
   before: WorkloadStatus | undefined,
 ): Record<string, ContainerSpec> | undefined {
   const hashes = new Set([...owned.map((o) => o.identity.specHash), ...desired.map((d) => d.hash)]);

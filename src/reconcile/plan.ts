@@ -1,4 +1,5 @@
 import type { ObservedContainer } from '../api/observed-container.js';
+import type { Lookup, Membership } from './lazy.js';
 import type { OwnedContainer } from './classify.js';
 import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer, Slot } from './desired.js';
@@ -43,9 +44,9 @@ export interface PlanInput {
   /** Every container of the snapshot, foreign ones included: names and ports in use. */
   snapshot: readonly ObservedContainer[];
   /** Specs known by hash, to say what changed. */
-  specs: ReadonlyMap<string, ContainerSpec>;
+  specs: Lookup<string, ContainerSpec>;
   /** Row ids that had a container before: a missing one vanished. */
-  hadContainer: ReadonlySet<string>;
+  hadContainer: Membership<string>;
   /** Whether self-heal may restart this row now (the restart budget). */
   mayHeal: (rowId: string) => boolean;
 }

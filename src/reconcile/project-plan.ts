@@ -1,4 +1,5 @@
 import type { ContainerRow, StageRolloutStatus } from '../api/state-types.js';
+import type { Lookup, Membership } from './lazy.js';
 import type { OwnedContainer } from './classify.js';
 import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer } from './desired.js';
@@ -17,10 +18,10 @@ export interface ProjectPlanInput {
   rollouts: Readonly<Record<string, StageRolloutStatus>> | undefined;
   now: Date;
   /** Row ids that had a container before: a missing one vanished. */
-  hadContainer: ReadonlySet<string>;
+  hadContainer: Membership<string>;
   mayHeal: (rowId: string) => boolean;
   /** Specs known by hash, to say what changed. */
-  specs: ReadonlyMap<string, ContainerSpec>;
+  specs: Lookup<string, ContainerSpec>;
   /** The routes the proxy holds, when it can say: one missing or pointing elsewhere is set again. */
   routes?: ReadonlyMap<string, Route> | undefined;
 }

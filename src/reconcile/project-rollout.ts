@@ -1,4 +1,5 @@
 import type { OwnedContainer } from './classify.js';
+import type { Lookup, Membership } from './lazy.js';
 import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer, Slot } from './desired.js';
 import { createAction, createOrCrashLoop, removeAction } from './heal.js';
@@ -102,14 +103,14 @@ function servingSlot(s: StageContext, occupied: readonly Slot[]): Slot | null {
 }
 
 /** Whether this replica of the stage had a container before, in either slot. */
-function hadContainerInAnySlot(d: DesiredContainer, hadContainer: ReadonlySet<string>): boolean {
+function hadContainerInAnySlot(d: DesiredContainer, hadContainer: Membership<string>): boolean {
   return SLOTS.some((slot) => hadContainer.has(placeInSlot(d, slot).rowId));
 }
 
 function rolloutCause(
   serving: readonly OwnedContainer[],
   d: DesiredContainer,
-  specs: ReadonlyMap<string, ContainerSpec>,
+  specs: Lookup<string, ContainerSpec>,
 ): string {
   const before = serving[0] ? specs.get(serving[0].identity.specHash) : undefined;
   const changes = before ? specChanges(before, d.spec) : [];

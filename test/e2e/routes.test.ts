@@ -1,30 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaddyProcess, freePort, getVia } from '../support/caddy.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
-
-/**
- * A Static site served by busybox httpd on network host, on 127.0.0.1:`port` (its own
- * `port`, which the route goes to), from the folder `site` mounted at /www.
- */
-function docs(port: number, extra: string[] = ['domain: docs.localhost']): string {
-  return [
-    'apiVersion: tinyforge.dev/v1',
-    'kind: Static',
-    'metadata: {name: docs}',
-    'spec:',
-    '  path: site',
-    '  root: /www',
-    '  image: tinyforge-test/busybox:1',
-    '  pullPolicy: Never',
-    `  command: [httpd, -f, -p, "127.0.0.1:${port}", -h, /www]`,
-    `  port: ${port}`,
-    '  network: host',
-    '  init: true',
-    '  stopTimeout: 1s',
-    ...extra.map((l) => `  ${l}`),
-    '',
-  ].join('\n');
-}
+import { staticManifest } from '../support/fixture-dir.js';
 
 const PAGE = '<h1>docs</h1>\n';
 
@@ -44,7 +21,7 @@ describe('routes of a Static site in a real Caddy', () => {
     const listen = await freePort();
     const port = await freePort();
     const flags = ['--routes', 'caddy', '--caddy-admin', caddy.admin, '--caddy-listen', `127.0.0.1:${listen}`];
-    project = new E2eProject({ 'docs.yaml': docs(port), 'site/index.html': PAGE });
+    project = new E2eProject({ 'docs.yaml': staticManifest(port), 'site/index.html': PAGE });
     const routeId = `tf-${project.name}-docs-static`;
 
     // run --once creates the container, then makes the pass that routes it.
@@ -66,7 +43,7 @@ describe('routes of a Static site in a real Caddy', () => {
     expect(steady.stdout).not.toMatch(/^[+~-] /m);
 
     // Without the domain: the route goes, the site still runs on its own port.
-    project.write('docs.yaml', docs(port, []));
+    project.write('docs.yaml', staticManifest(port, []));
     const unrouted = project.runOnce(flags);
     expect(unrouted.code, unrouted.stderr).toBe(0);
     expect(unrouted.stdout).toContain(`- route ${routeId} of static/docs: domain removed`);
@@ -82,7 +59,7 @@ describe('routes of a Static site in a real Caddy', () => {
     expect(settled.stdout).not.toMatch(/^[+~-] /m);
 
     // The domain back, then the manifest deleted (another one remains, so pruning is allowed).
-    project.write('docs.yaml', docs(port));
+    project.write('docs.yaml', staticManifest(port));
     const rerouted = project.runOnce(flags);
     expect(rerouted.code, rerouted.stderr).toBe(0);
     expect(await getVia(listen, 'docs.localhost')).toEqual({ status: 200, body: PAGE });

@@ -57,3 +57,28 @@ export function projectManifest(tag: string, spec: string[] = [], stage: string[
     '',
   ].join('\n');
 }
+
+/**
+ * A Static site `docs` served by busybox httpd on network host at 127.0.0.1:`port` (its
+ * `port`, where a route goes), from the folder `site` mounted at /www, with `spec` lines
+ * appended (by default its domain, docs.localhost).
+ */
+export function staticManifest(port: number, spec: string[] = ['domain: docs.localhost']): string {
+  return [
+    'apiVersion: tinyforge.dev/v1',
+    'kind: Static',
+    'metadata: {name: docs}',
+    'spec:',
+    '  path: site',
+    '  root: /www',
+    '  image: tinyforge-test/busybox:1',
+    '  pullPolicy: Never',
+    `  command: [httpd, -f, -p, "127.0.0.1:${port}", -h, /www]`,
+    `  port: ${port}`,
+    '  network: host',
+    '  init: true',
+    '  stopTimeout: 1s',
+    ...spec.map((l) => `  ${l}`),
+    '',
+  ].join('\n');
+}

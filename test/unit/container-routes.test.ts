@@ -4,25 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OwnedContainer } from '../../src/reconcile/classify.js';
 import { upstreamOf } from '../../src/reconcile/container-routes.js';
 import type { DesiredContainer } from '../../src/reconcile/desired.js';
-import { makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { makeFixtureDir, removeFixtureDir, staticManifest } from '../support/fixture-dir.js';
 import { MemoryRoutes } from '../support/memory-routes.js';
 import { TickHarness } from '../support/tick-harness.js';
 
-/** A Static site on the host network, listening on 127.0.0.1:8081, with `extra` spec lines. */
-function site(extra: string[] = ['domain: docs.localhost']): string {
-  return [
-    'apiVersion: tinyforge.dev/v1',
-    'kind: Static',
-    'metadata: {name: docs}',
-    'spec:',
-    '  path: site',
-    '  image: tinyforge-test/busybox:1',
-    '  command: [httpd, -f, -p, "127.0.0.1:8081", -h, /www]',
-    '  port: 8081',
-    '  network: host',
-    ...extra.map((l) => `  ${l}`),
-    '',
-  ].join('\n');
+/** The Static site of these tests: on the host network, listening on 127.0.0.1:8081. */
+function site(extra?: string[]): string {
+  return staticManifest(8081, extra);
 }
 
 /** A Stack whose `web` service listens on the host network on 8082, routed from `app.localhost`. */
@@ -103,7 +91,7 @@ describe('routes of every kind (domain)', () => {
     const { h } = harness({ 'docs.yaml': site() });
     await h.tick();
     await h.tick();
-    fs.writeFileSync(path.join(dir, 'docs.yaml'), site(['domain: docs.localhost', 'stopTimeout: 2s']));
+    fs.writeFileSync(path.join(dir, 'docs.yaml'), site(['domain: docs.localhost', 'env: {EDITION: "2"}']));
     const recreated = await h.tick();
     expect(recreated.planLines).toEqual([expect.stringMatching(/^~ recreate static\/docs#1: /)]);
     expect(recreated.outcome.rolling).toEqual(['static/docs']);
