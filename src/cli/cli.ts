@@ -21,7 +21,7 @@ type Command = (argv: string[], output: Output) => number | Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => {
     // Before the controller's modules load: they are the first burst that would grow it.
-    (await import('../adapters/release-memory.js')).keepYoungGenerationSmall();
+    (await import('../app-process.js')).keepYoungGenerationSmall();
     return (await import('./run-command.js')).runCommand;
   },
   plan: async () => (await import('./plan-command.js')).planCommand,

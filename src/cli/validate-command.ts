@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { isDirectoryTarget } from '../app-process.js';
 import path from 'node:path';
 import { compareProblems, formatProblem } from '../api/problem.js';
 import type { Problem } from '../api/problem.js';
@@ -37,7 +37,7 @@ export function validateCommand(argv: string[], output: Output): number {
   let workloads = 0;
   const files: string[] = [];
   for (const target of targets) {
-    if (isDirectory(target)) {
+    if (isDirectoryTarget(target)) {
       const load = loadFromDisk({ dir: target }, policy);
       problems.push(...load.problems);
       workloads += load.workloads.length;
@@ -81,13 +81,4 @@ export function validateCommand(argv: string[], output: Output): number {
     output.out(`valid: ${workloads} workload${workloads === 1 ? '' : 's'}`);
   }
   return problems.length === 0 ? 0 : 1;
-}
-
-function isDirectory(target: string): boolean {
-  try {
-    return fs.statSync(target).isDirectory();
-  } catch {
-    // A missing directory is reported by the loader as unreadable, with the reason.
-    return !/\.ya?ml$/i.test(target);
-  }
 }

@@ -1,0 +1,3 @@
+/** What the command line needs of the process and the file system, without loading the controller. */
+export { isDirectoryTarget } from './adapters/path-kind.js';
+export { keepYoungGenerationSmall } from './adapters/release-memory.js';
