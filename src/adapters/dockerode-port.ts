@@ -5,6 +5,7 @@ import { DockerUnreachableError, ImageUnavailableError, NameConflictError } from
 import type { CreateRequest, DockerPort } from '../reconcile/docker-port.js';
 import type { PolicyScope } from '../reconcile/enforce-policy.js';
 import { toCreateOptions } from './docker-create-options.js';
+import { callDocker, messageOf, statusOf } from './docker-call.js';
 
 export interface DockerodePortOptions {
   /** DOCKER_HOST-style: `unix:///var/run/docker.sock`, `tcp://127.0.0.1:2375`. */
@@ -134,38 +135,8 @@ export class DockerodePort implements DockerPort {
     });
   }
 
-  /** Runs one call under a deadline; no answer, a refused or missing socket: DockerUnreachableError. */
-  async #call<T>(what: string, timeoutMs: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new DockerUnreachableError(`Docker did not answer within ${Math.round(timeoutMs / 1000)}s (${what})`));
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([fn(controller.signal), deadline]);
-    } catch (error) {
-      if (
-        error instanceof DockerUnreachableError ||
-        error instanceof NameConflictError ||
-        error instanceof ImageUnavailableError
-      )
-        throw error;
-      const code = (error as NodeJS.ErrnoException).code;
-      if (
-        code &&
-        ['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ETIMEDOUT', 'ENOTFOUND'].includes(
-          code,
-        )
-      ) {
-        throw new DockerUnreachableError(`cannot reach Docker at ${this.#options.host}: ${code}`);
-      }
-      throw new Error(`${what}: ${messageOf(error)}`);
-    } finally {
-      clearTimeout(timer);
-    }
+  #call<T>(what: string, timeoutMs: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return callDocker(this.#options.host, what, timeoutMs, fn);
   }
 }
 
@@ -186,13 +157,4 @@ function toObserved(info: Docker.ContainerInfo): ObservedContainer {
     ].sort((a, b) => a - b),
     health: health === 'health: starting' ? 'starting' : ((health as 'healthy' | 'unhealthy' | undefined) ?? null),
   };
-}
-
-function statusOf(error: unknown): number | undefined {
-  return (error as { statusCode?: number } | null)?.statusCode;
-}
-
-function messageOf(error: unknown): string {
-  const json = (error as { json?: { message?: string } } | null)?.json;
-  return json?.message ?? (error instanceof Error ? error.message : String(error));
 }

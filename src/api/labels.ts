@@ -15,6 +15,8 @@ export const Label = {
   /** Project slots: the host port the slot was given (its $PORT on network host, else where `port` is published). */
   port: `${LABEL_PREFIX}port`,
   signature: `${LABEL_PREFIX}signature`,
+  /** Swarm services: `swarm` (a container of the docker backend has none). */
+  backend: `${LABEL_PREFIX}backend`,
 } as const;
 export type LabelKey = (typeof Label)[keyof typeof Label];
 

@@ -39,7 +39,49 @@ export function ownershipLabels(
   if (identity.slot !== null) labels[Label.slot] = identity.slot;
   // Deploy-time facts (a Project slot's port) are signed with the rest.
   Object.assign(labels, extra);
-  labels[Label.signature] = signature(labels, containerName, key);
+  return signed(labels, containerName, key);
+}
+
+/** What a Swarm service's tinyforge labels say: a container's identity without a replica (its tasks are the replicas). */
+export type ServiceIdentity = Omit<ContainerIdentity, 'replica' | 'slot'>;
+
+/**
+ * The full tinyforge label set of a Swarm service (DESIGN.md section 7): a container's,
+ * without the replica, with `tinyforge.backend=swarm`, signed over the service's name the
+ * same way, so a copied or edited label no longer verifies.
+ */
+export function serviceLabels(identity: ServiceIdentity, serviceName: string, key: Buffer): Record<string, string> {
+  return signed(
+    {
+      [Label.managed]: 'true',
+      [Label.controller]: identity.controller,
+      [Label.workloadId]: identity.workloadId,
+      [Label.workloadKind]: identity.kind,
+      [Label.workloadName]: identity.name,
+      [Label.role]: identity.role,
+      [Label.specHash]: identity.specHash,
+      [Label.backend]: 'swarm',
+    },
+    serviceName,
+    key,
+  );
+}
+
+/** The identity a service's labels claim, or undefined when they are incomplete or not a service's. */
+export function readServiceIdentity(labels: Record<string, string>): ServiceIdentity | undefined {
+  return labels[Label.backend] === 'swarm' ? readCommon(labels) : undefined;
+}
+
+/** Whether a service's (or container's) signature verifies for its name with this key. */
+export function verifyLabels(labels: Record<string, string>, name: string, key: Buffer): boolean {
+  const claimed = labels[Label.signature];
+  if (claimed === undefined || !/^[0-9a-f]{64}$/.test(claimed)) return false;
+  const expected = Buffer.from(signature(labels, name, key), 'hex');
+  return timingSafeEqual(expected, Buffer.from(claimed, 'hex'));
+}
+
+function signed(labels: Record<string, string>, name: string, key: Buffer): Record<string, string> {
+  labels[Label.signature] = signature(labels, name, key);
   return labels;
 }
 
@@ -54,10 +96,7 @@ export function signature(labels: Record<string, string>, containerName: string,
 }
 
 export function verifySignature(container: ObservedContainer, key: Buffer): boolean {
-  const claimed = container.labels[Label.signature];
-  if (claimed === undefined || !/^[0-9a-f]{64}$/.test(claimed)) return false;
-  const expected = Buffer.from(signature(container.labels, container.name, key), 'hex');
-  return timingSafeEqual(expected, Buffer.from(claimed, 'hex'));
+  return verifyLabels(container.labels, container.name, key);
 }
 
 /**
@@ -71,8 +110,14 @@ export function rowIdOf(identity: Pick<ContainerIdentity, 'workloadId' | 'role' 
 
 /** The identity a container's labels claim, or undefined when they are incomplete. */
 export function readIdentity(labels: Record<string, string>): ContainerIdentity | undefined {
+  const common = readCommon(labels);
   const replica = Number(labels[Label.replica]);
-  const get = (k: string) => labels[k];
+  if (!common || !Number.isInteger(replica) || replica < 1) return undefined;
+  return { ...common, replica, slot: labels[Label.slot] ?? null };
+}
+
+/** The labels every owned object carries, read once for containers and services. */
+function readCommon(labels: Record<string, string>): ServiceIdentity | undefined {
   const [controller, workloadId, kind, name, role, specHash] = [
     Label.controller,
     Label.workloadId,
@@ -80,8 +125,7 @@ export function readIdentity(labels: Record<string, string>): ContainerIdentity 
     Label.workloadName,
     Label.role,
     Label.specHash,
-  ].map(get);
-  if (!controller || !workloadId || !kind || !name || !role || !specHash || !Number.isInteger(replica) || replica < 1)
-    return undefined;
-  return { controller, workloadId, kind, name, role, replica, specHash, slot: labels[Label.slot] ?? null };
+  ].map((k) => labels[k]);
+  if (!controller || !workloadId || !kind || !name || !role || !specHash) return undefined;
+  return { controller, workloadId, kind, name, role, specHash };
 }

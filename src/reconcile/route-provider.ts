@@ -1,5 +1,5 @@
 import type { ContainerRow } from '../api/state-types.js';
-import { ownedNamePrefix } from './owned-name-prefix.js';
+import { roleName } from './owned-name-prefix.js';
 
 /** A reverse-proxy route: requests for `domain` go to one of `upstreams` (`127.0.0.1:PORT`). */
 export interface Route {
@@ -36,7 +36,7 @@ export const recordOnlyRoutes: RouteProvider = {
 
 /** `tf-shop-production`: one route per Project stage (another controller's name prefixes it). */
 export function routeIdOf(controller: string, workloadName: string, stage: string): string {
-  return `${ownedNamePrefix(controller)}-${workloadName}-${stage}`;
+  return roleName(controller, workloadName, stage);
 }
 
 /** Whether the proxy holds a route as it should be: the same domain to the same upstreams. */

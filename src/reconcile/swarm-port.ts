@@ -1,3 +1,4 @@
+import type { ObservedNode, ObservedService, ObservedTask } from '../api/observed-service.js';
 import type { ContainerSpec } from './container-spec.js';
 
 /** How a service rolls a new spec out: Swarm's update order, and how long it watches each new task. */
@@ -33,4 +34,24 @@ export interface ServiceRequest {
 /** A container field a Swarm service cannot have. */
 export class ServiceUnsupportedError extends Error {
   readonly code = 'SERVICE_UNSUPPORTED';
+}
+
+/**
+ * tinyforge's only way to a Swarm cluster, through its manager. Every method has a
+ * timeout; DockerUnreachableError means the manager did not answer, any other throw is
+ * that one call failing. Reads are whole: a failed one is a failed read (nothing swept).
+ */
+export interface SwarmPort {
+  /** Whether the engine is a Swarm manager, and the cluster's nodes when it is. */
+  cluster(): Promise<{ manager: boolean; nodes: ObservedNode[] }>;
+  /** Every service with the `tinyforge.managed=true` label, in one call. */
+  services(): Promise<ObservedService[]>;
+  /** The tasks of these services, in one call. */
+  tasks(serviceIds: readonly string[]): Promise<ObservedTask[]>;
+  /** Creates the service and answers its id. */
+  createService(request: ServiceRequest): Promise<string>;
+  /** Updates the service in place at `version` (its id stays; Swarm rolls the tasks). */
+  updateService(id: string, version: number, request: ServiceRequest): Promise<void>;
+  /** Removes the service; gone counts as removed. */
+  removeService(id: string): Promise<void>;
 }
