@@ -94,7 +94,9 @@ start() {
       unmount_leftovers
       rm -rf "$dir/data" "$dir/exec"
     fi
-    setsid dockerd --host "$host" \
+    # A Swarm task would try a pull of its tag first (nothing can be pulled here, and no
+    # registry is ever asked): with this set, a node runs the local image it has.
+    DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid dockerd --host "$host" \
       --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/docker.pid" \
       --bridge=none --iptables=false --ip6tables=false \
       >"$dir/dockerd.log" 2>&1 < /dev/null &
