@@ -45,7 +45,8 @@ describe('the labels of a Swarm service', () => {
   it('are never read as a container, nor a container as a service', () => {
     const labels = serviceLabels(identity, 'tf-web-image', key);
     expect(readIdentity(labels)).toBeUndefined();
-    const { [Label.backend]: _, ...containerish } = { ...labels, [Label.replica]: '1' };
+    const containerish: Record<string, string> = { ...labels, [Label.replica]: '1' };
+    delete containerish[Label.backend];
     expect(readServiceIdentity(containerish)).toBeUndefined();
   });
 });
