@@ -12,7 +12,8 @@ export interface AcrossResult {
 
 /**
  * Checks across all documents: names unique across kinds, and no two workloads claiming
- * the same host port (a 0.0.0.0 binding conflicts with every address) or route domain.
+ * the same host port (a 0.0.0.0 binding conflicts with every address), route domain or
+ * role name (`app` with service `b-c` and `app-b` with service `c` would share names).
  * Every party to a conflict gets the problem, pointing at the others.
  */
 export function checkAcross(
@@ -38,13 +39,20 @@ export function checkAcross(
 
   const owned = claimants.flatMap((c) => c.claims.map((claim) => ({ id: c.id, claim })));
   for (const [index, mine] of owned.entries()) {
-    const rivals = owned.filter((other, j) => j !== index && conflicts(mine.claim, other.claim));
+    const rivals = owned.filter(
+      (other, j) => j !== index && conflicts(mine.claim, other.claim) && !sameName(mine, other),
+    );
     if (rivals.length === 0) continue;
     rejectedIds.add(mine.id);
     const where = rivals.map((r) => `${r.id} (${r.claim.at.file}:${r.claim.at.line}:${r.claim.at.column})`).join(', ');
     problems.push({ ...mine.claim.at, message: `${mine.claim.label} is also claimed by ${where}` });
   }
   return { problems, rejectedIds: [...rejectedIds], rejectedNames: [...rejectedNames] };
+}
+
+/** Two documents of one name share their role names too: that is said once, as a name used twice. */
+function sameName(a: { id: string; claim: Claim }, b: { id: string; claim: Claim }): boolean {
+  return a.claim.type === 'name' && a.id.split('/')[1] === b.id.split('/')[1];
 }
 
 function conflicts(a: Claim, b: Claim): boolean {

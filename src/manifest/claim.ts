@@ -1,12 +1,13 @@
 import type { Problem } from '../api/problem.js';
 
 /**
- * Something only one workload may have: a host IP and port, or a route's domain. Claims
- * are gathered per document and compared across all workloads.
+ * Something only one workload may have: a host IP and port, a route's domain, or the
+ * name its role's containers, service and route are named by. Claims are gathered per
+ * document and compared across all workloads.
  */
 export interface Claim {
-  type: 'port' | 'domain';
-  /** Equal keys conflict: `tcp/127.0.0.1:8080`, `app.example.com`. */
+  type: 'port' | 'domain' | 'name';
+  /** Equal keys conflict: `tcp/127.0.0.1:8080`, `app.example.com`, `app-web`. */
   key: string;
   /** Keys that conflict with every key of the same port (`tcp/0.0.0.0:8080`). */
   wildcard: boolean;

@@ -283,6 +283,19 @@ spec:
     ],
   },
   {
+    name: 'two workloads whose role names would be the same',
+    files: {
+      'a.yaml':
+        'apiVersion: tinyforge.dev/v1\nkind: Stack\nmetadata: {name: app}\nspec:\n  services:\n    b-c: {image: tinyforge-test/busybox:1}\n',
+      'b.yaml':
+        'apiVersion: tinyforge.dev/v1\nkind: Stack\nmetadata: {name: app-b}\nspec:\n  services:\n    c: {image: tinyforge-test/busybox:1}\n',
+    },
+    expected: [
+      'a.yaml:6:10: the name app-b-c (of stack/app, role b-c) is also claimed by stack/app-b (b.yaml:6:8)',
+      'b.yaml:6:8: the name app-b-c (of stack/app-b, role c) is also claimed by stack/app (a.yaml:6:10)',
+    ],
+  },
+  {
     name: 'a published port on network none',
     files: { 'web.yaml': imageManifest('web', ['network: none', 'ports: [{container: 80, host: 8080}]']) },
     expected: ['web.yaml:8:33: spec.ports[0].host: ports cannot be published with network "none"'],
