@@ -10,6 +10,7 @@ import type { Reference } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
 import { initialState } from './reconcile/initial-state.js';
+import { swarmBackend } from './app-swarm.js';
 import { ContainerBackend } from './reconcile/container-backend.js';
 import { PassFailedError, reconcileTick } from './reconcile/reconcile-tick.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
@@ -38,6 +39,8 @@ export interface ControllerConfig {
   state: string;
   name: string;
   dockerHost: string;
+  /** What workloads become: containers on the engine, or services of the Swarm cluster it manages. */
+  backend: 'docker' | 'swarm';
   dockerTimeoutMs: number;
   concurrency: number;
   allowEmpty: boolean;
@@ -124,7 +127,10 @@ export async function openController(
     const budget = new RestartBudget(clock);
     const digest = referenceDigest(key);
     const routes = routeProvider(config);
-    const backend = await containerBackend(config, { key, clock, budget, routes, docker: overrides.docker });
+    const backend =
+      config.backend === 'swarm'
+        ? await swarmBackend(config, { key, clock })
+        : await containerBackend(config, { key, clock, budget, routes, docker: overrides.docker });
     const deps = {
       backend,
       key,
@@ -193,6 +199,7 @@ async function openState(
   state.controller = {
     ...state.controller,
     name: config.name,
+    backend: config.backend,
     pid: process.pid,
     startedAt: defaults.controller.startedAt,
     manifestDir: config.manifests,

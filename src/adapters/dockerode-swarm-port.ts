@@ -124,7 +124,12 @@ function toService(service: Docker.Service): ObservedService {
   const raw = service as unknown as {
     ID: string;
     Version?: { Index?: number };
-    Spec?: { Name?: string; Labels?: Record<string, string>; Mode?: { Replicated?: { Replicas?: number } } };
+    Spec?: {
+      Name?: string;
+      Labels?: Record<string, string>;
+      Mode?: { Replicated?: { Replicas?: number } };
+      TaskTemplate?: { ContainerSpec?: { Image?: string } };
+    };
     UpdateStatus?: { State?: string; Message?: string };
   };
   return {
@@ -132,6 +137,7 @@ function toService(service: Docker.Service): ObservedService {
     name: raw.Spec?.Name ?? '',
     version: raw.Version?.Index ?? 0,
     labels: raw.Spec?.Labels ?? {},
+    image: raw.Spec?.TaskTemplate?.ContainerSpec?.Image ?? '',
     replicas: raw.Spec?.Mode?.Replicated?.Replicas ?? 0,
     updateState: (raw.UpdateStatus?.State ?? null) as UpdateState,
     updateMessage: raw.UpdateStatus?.Message ?? null,

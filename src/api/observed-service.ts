@@ -15,6 +15,8 @@ export interface ObservedService {
   /** Swarm's object version: an update must name the version it changes. */
   version: number;
   labels: Record<string, string>;
+  /** The image its tasks run. */
+  image: string;
   replicas: number;
   updateState: UpdateState;
   /** Swarm's words on the last update (why it rolled back). */

@@ -125,6 +125,8 @@ export interface StateEvent {
 
 export interface ControllerInfo {
   name: string;
+  /** What workloads become (`--backend`); absent in files written before backends existed. */
+  backend?: 'docker' | 'swarm';
   pid: number;
   startedAt: string;
   heartbeatAt: string;

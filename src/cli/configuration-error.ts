@@ -22,6 +22,7 @@ const STATE_PATH_REFUSALS: Record<string, string> = {
 export function configurationError(error: unknown, flags: ParsedControllerFlags): never {
   const { code, message, path, reason } = error as { code?: string; message: string; path?: string; reason?: string };
   if (code === 'STATE_LOCKED' || code === 'KEY_INVALID') throw new UsageError(message);
+  if (code === 'NOT_A_SWARM_MANAGER') throw new UsageError(`--backend swarm: ${message}`);
   if (code === 'ADDRESS_UNAVAILABLE' && flags.healthAddr)
     throw new UsageError(`--health-addr ${formatHostPort(flags.healthAddr)}: ${reason}`);
   const refusal = STATE_PATH_REFUSALS[code ?? ''];

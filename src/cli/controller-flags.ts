@@ -22,6 +22,7 @@ export const CONTROLLER_OPTIONS = {
   state: { type: 'string' },
   name: { type: 'string' },
   'docker-host': { type: 'string' },
+  backend: { type: 'string' },
   'docker-timeout': { type: 'string' },
   resync: { type: 'string' },
   debounce: { type: 'string' },
@@ -43,6 +44,8 @@ export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest director
   --name NAME            controller name, in labels and container names (default default)
   --docker-host URL      unix:///path or tcp://host:port (default $DOCKER_HOST or /var/run/docker.sock)
   --docker-timeout DUR   deadline of one Docker call (default 10s)
+  --backend docker|swarm what workloads become: containers on the engine, or services of the
+                         Swarm cluster the engine manages (default docker)
   --resync DUR           periodic full reconcile (default 30s)
   --debounce DUR         quiet period after file changes before a rescan (default 150ms)
   --health-addr ADDR     serve /healthz, /readyz and /metrics, e.g. 127.0.0.1:9090 (run only)
@@ -94,6 +97,7 @@ export function controllerFlags(values: ControllerFlagValues): ParsedControllerF
       state: nonEmptyFlag(values.state ?? '.tinyforge/state.json', '--state'),
       name,
       dockerHost,
+      backend: choiceFlag(values.backend ?? 'docker', '--backend', ['docker', 'swarm'] as const),
       dockerTimeoutMs: durationFlag(values['docker-timeout'] ?? '10s', '--docker-timeout'),
       concurrency: wholeNumberFlag(values.concurrency ?? '4', '--concurrency', 1, 64),
       allowEmpty: values['allow-empty'] ?? false,

@@ -1,3 +1,4 @@
+import type { DesiredContainer } from './desired.js';
 import type { ObservedContainer } from '../api/observed-container.js';
 import type { Lookup } from './lazy.js';
 import type { ContainerSpec } from './container-spec.js';
@@ -25,12 +26,14 @@ export interface BackendSession {
   /**
    * Applies a plan's actions, workloads in parallel and each workload's in order; one
    * failing stops its workload only, and is reported in the result, never thrown.
-   * `specs` are the known specs by hash (a container's stop grace period).
+   * `specs` are the known specs by hash (a container's stop grace period); `target` what
+   * each workload converges to (a backend that acts per service needs the whole of it).
    */
   apply(
     actions: readonly Action[],
     snapshot: readonly ObservedContainer[],
     specs: Lookup<string, ContainerSpec>,
+    target: ReadonlyMap<string, readonly DesiredContainer[]>,
   ): Promise<ExecuteResult>;
   /** Waits until what `apply` started runs or has failed: the last read, or why it failed. */
   settle(started: ReadonlySet<string>): Promise<Settled>;

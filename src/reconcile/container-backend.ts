@@ -1,3 +1,4 @@
+import type { DesiredContainer } from './desired.js';
 import type { ObservedContainer } from '../api/observed-container.js';
 import type { Lookup } from './lazy.js';
 import type { Reference } from '../api/workload.js';
@@ -71,6 +72,7 @@ class ContainerSession implements BackendSession {
     actions: readonly Action[],
     snapshot: readonly ObservedContainer[],
     specs: Lookup<string, ContainerSpec>,
+    _target: ReadonlyMap<string, readonly DesiredContainer[]>,
   ): Promise<ExecuteResult> {
     const { key, limits, healed, routes, ports } = this.#deps;
     if (!key) throw new Error('no controller key: cannot sign containers');

@@ -114,7 +114,7 @@ async function act(
   const { session } = input;
   if (plan.actions.length === 0)
     return { execution: emptyExecuteResult(), final: scope.classified, readFailed: false, readError: null };
-  const execution = await session.apply(plan.actions, snapshot, plan.specs);
+  const execution = await session.apply(plan.actions, snapshot, plan.specs, plan.target);
   input.events.push(...execution.events);
   const settled = await session.settle(execution.started);
   if ('snapshot' in settled) {

@@ -4,6 +4,7 @@ import type { ControllerState } from '../../src/api/state-types.js';
 import { loadFromDisk } from '../../src/app.js';
 import { readEnvFile, referenceDigest } from '../../src/adapters/reference-files.js';
 import { initialState } from '../../src/reconcile/initial-state.js';
+import type { Backend } from '../../src/reconcile/backend.js';
 import { ContainerBackend } from '../../src/reconcile/container-backend.js';
 import { reconcileTick } from '../../src/reconcile/reconcile-tick.js';
 import type { RouteProvider } from '../../src/reconcile/route-provider.js';
@@ -33,7 +34,7 @@ export class TickHarness {
   }
 
   /** The engine as a pass sees it: made per tick, so that the proxy set on the harness is the one used. */
-  get backend(): ContainerBackend {
+  get backend(): Backend {
     return new ContainerBackend({
       docker: this.docker,
       key: this.key,

@@ -43,6 +43,7 @@ describe('a burst of Docker events through the running daemon', () => {
         state: path.join(stateDir, 'state.json'),
         name: 'default',
         dockerHost: 'unix:///nonexistent/tinyforge-test/docker.sock',
+        backend: 'docker',
         dockerTimeoutMs: 1000,
         concurrency: 4,
         allowEmpty: false,

@@ -44,6 +44,7 @@ function config(manifests: string, state: string): ControllerConfig {
     state,
     name: 'default',
     dockerHost: 'unix:///nonexistent/tinyforge-test/docker.sock',
+    backend: 'docker',
     dockerTimeoutMs: 1000,
     concurrency: 2,
     allowEmpty: false,

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { readEnvFile } from './adapters/reference-files.js';
+import type { ControllerConfig } from './app.js';
+import type { Clock } from './reconcile/clock.js';
+import { DockerUnreachableError } from './reconcile/docker-port.js';
+import { SwarmBackend } from './reconcile/swarm-backend.js';
+
+/** `--backend swarm` on an engine that is not a Swarm manager: a configuration error (exit 2). */
+export class NotASwarmManagerError extends Error {
+  readonly code = 'NOT_A_SWARM_MANAGER';
+}
+
+/**
+ * The Swarm backend, wired (DESIGN.md section 7): the cluster through its manager at
+ * `--docker-host`. An engine that answers and is no manager is refused before anything
+ * is read or changed; one that does not answer is the pass's to report, as under docker.
+ */
+export async function swarmBackend(
+  config: ControllerConfig,
+  parts: { key: Buffer | undefined; clock: Clock },
+): Promise<SwarmBackend> {
+  // Loaded on demand, as the containers' port is: dockerode is heavy to load.
+  const { DockerodeSwarmPort } = await import('./adapters/dockerode-swarm-port.js');
+  const manifestDir = realpathOr(path.resolve(config.manifests));
+  const port = new DockerodeSwarmPort({
+    host: config.dockerHost,
+    timeoutMs: config.dockerTimeoutMs,
+    scope: { policy: config.policy, manifestDir },
+  });
+  const cluster = await port.cluster().catch((error: unknown) => {
+    if (error instanceof DockerUnreachableError) return undefined;
+    throw error;
+  });
+  if (cluster && !cluster.manager)
+    throw new NotASwarmManagerError(
+      `the engine at ${config.dockerHost} is not a Swarm manager (run 'docker swarm init' there, or use --backend docker)`,
+    );
+  return new SwarmBackend({
+    port,
+    key: parts.key,
+    controller: config.name,
+    clock: parts.clock,
+    readEnvFile,
+    concurrency: config.concurrency,
+    settle: { timeoutMs: config.settleTimeoutMs, pollMs: 250 },
+  });
+}
+
+function realpathOr(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}

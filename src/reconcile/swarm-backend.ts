@@ -1,0 +1,278 @@
+import { Label } from '../api/labels.js';
+import type { DockerState, ObservedContainer } from '../api/observed-container.js';
+import type { ObservedService, ObservedTask } from '../api/observed-service.js';
+import type { StateEvent } from '../api/state-types.js';
+import type { Reference } from '../api/workload.js';
+import type { Backend, BackendSession } from './backend.js';
+import type { Clock } from './clock.js';
+import type { DesiredContainer } from './desired.js';
+import { emptyExecuteResult } from './execute-result.js';
+import type { ExecuteResult } from './execute-result.js';
+import { roleName } from './owned-name-prefix.js';
+import { ownershipLabels, readServiceIdentity, serviceLabels, verifyLabels } from './ownership.js';
+import { describeAction } from './plan.js';
+import type { Action } from './plan.js';
+import { Reason } from './reasons.js';
+import { Semaphore } from './semaphore.js';
+import type { Settled } from './settle.js';
+import type { ServiceRequest, SwarmPort } from './swarm-port.js';
+
+export interface SwarmBackendDeps {
+  port: SwarmPort;
+  key: Buffer | undefined;
+  controller: string;
+  clock: Clock;
+  readEnvFile: (reference: Reference) => Map<string, string>;
+  /** Services acted on at once. */
+  concurrency: number;
+  /** How long `run --once` waits for a service's tasks to run, and how often it looks. */
+  settle: { timeoutMs: number; pollMs: number };
+}
+
+/**
+ * The backend of a Swarm cluster (DESIGN.md section 7): each (workload, role) is one
+ * replicated service, and Swarm places, restarts and updates its tasks. To the pass a
+ * service's tasks look like containers, one per slot, so the same planner decides; the
+ * backend turns a workload role's actions into one call on its service: create it, update
+ * it in place (spec or replicas), or remove it.
+ */
+export class SwarmBackend implements Backend {
+  readonly #deps: SwarmBackendDeps;
+
+  constructor(deps: SwarmBackendDeps) {
+    this.#deps = deps;
+  }
+
+  session(): BackendSession {
+    return new SwarmSession(this.#deps);
+  }
+}
+
+class SwarmSession implements BackendSession {
+  readonly #deps: SwarmBackendDeps;
+  #calls = 0;
+  #mutations = 0;
+  /** The services of the last read, by `<workload id>:<role>` (owned ones only). */
+  #owned = new Map<string, ObservedService>();
+  /** The services this session created or updated: what settling waits for. */
+  readonly #touched = new Map<string, number>();
+
+  constructor(deps: SwarmBackendDeps) {
+    this.#deps = deps;
+  }
+
+  async read(): Promise<ObservedContainer[]> {
+    const services = await this.#count(() => this.#deps.port.services());
+    const tasks = await this.#count(() => this.#deps.port.tasks(services.map((s) => s.id)));
+    this.#owned = new Map();
+    const observed: ObservedContainer[] = [];
+    for (const service of services) observed.push(...this.#asContainers(service, tasks));
+    return observed;
+  }
+
+  async apply(
+    actions: readonly Action[],
+    _snapshot: readonly ObservedContainer[],
+    _specs: unknown,
+    target: ReadonlyMap<string, readonly DesiredContainer[]>,
+  ): Promise<ExecuteResult> {
+    const result = emptyExecuteResult();
+    const byRole = new Map<string, Action[]>();
+    for (const action of actions) {
+      if (action.type === 'route' || action.type === 'unroute') {
+        recordRoute(action, result);
+        continue;
+      }
+      const key = `${action.workloadId}:${roleOf(action)}`;
+      byRole.set(key, [...(byRole.get(key) ?? []), action]);
+    }
+    const limit = new Semaphore(this.#deps.concurrency);
+    await Promise.all([...byRole].map(([key, list]) => limit.run(() => this.#applyRole(key, list, target, result))));
+    return result;
+  }
+
+  async settle(_started: ReadonlySet<string>): Promise<Settled> {
+    const deadline = this.#deps.clock.now().getTime() + this.#deps.settle.timeoutMs;
+    for (;;) {
+      let snapshot: ObservedContainer[];
+      try {
+        snapshot = await this.read();
+      } catch (error) {
+        return { error: error instanceof Error ? error.message : String(error) };
+      }
+      if (this.#settled(snapshot) || this.#deps.clock.now().getTime() >= deadline) return { snapshot };
+      await this.#deps.clock.sleep(this.#deps.settle.pollMs);
+    }
+  }
+
+  calls(): { total: number; mutations: number } {
+    return { total: this.#calls, mutations: this.#mutations };
+  }
+
+  /** One workload role's actions as one call on its service. */
+  async #applyRole(
+    key: string,
+    actions: readonly Action[],
+    target: ReadonlyMap<string, readonly DesiredContainer[]>,
+    result: ExecuteResult,
+  ): Promise<void> {
+    const workloadId = actions[0]!.workloadId;
+    const role = roleOf(actions[0]!);
+    const wanted = (target.get(workloadId) ?? []).filter((d) => d.role === role);
+    const service = this.#owned.get(key);
+    try {
+      if (wanted.length === 0) {
+        if (service) await this.#mutate(() => this.#deps.port.removeService(service.id));
+        event(
+          this.#deps,
+          result,
+          workloadId,
+          actions[0]!.type === 'remove' && actions[0]!.prune ? Reason.Pruned : Reason.Removed,
+          actions,
+        );
+        return;
+      }
+      if (wanted[0]!.kind === 'project') throw new Error('a Project cannot run on the swarm backend yet');
+      const request = this.#request(wanted);
+      if (!service) {
+        await this.#mutate(() => this.#deps.port.createService(request));
+        event(this.#deps, result, workloadId, Reason.Created, actions);
+      } else if (service.labels[Label.specHash] !== wanted[0]!.hash || service.replicas !== wanted.length) {
+        await this.#mutate(() => this.#deps.port.updateService(service.id, service.version, request));
+        event(this.#deps, result, workloadId, Reason.Recreated, actions);
+      } else return; // A task starting or restarting is Swarm's business.
+      this.#touched.set(key, wanted.length);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      result.errors.set(workloadId, message);
+      result.events.push(stateEvent(this.#deps, 'Warning', workloadId, Reason.Failed, message));
+    }
+  }
+
+  #request(wanted: readonly DesiredContainer[]): ServiceRequest {
+    const first = wanted[0]!;
+    const { key, controller, readEnvFile } = this.#deps;
+    if (!key) throw new Error('no controller key: cannot sign services');
+    const name = roleName(controller, first.workloadName, first.role);
+    const env = new Map<string, string>();
+    for (const file of first.envFiles) for (const [k, v] of readEnvFile(file)) env.set(k, v);
+    for (const [k, v] of Object.entries(first.spec.env)) env.set(k, v);
+    const identity = { controller, workloadId: first.workloadId, kind: first.kind, name: first.workloadName };
+    return {
+      name,
+      spec: first.spec,
+      replicas: wanted.length,
+      labels: serviceLabels({ ...identity, role: first.role, specHash: first.hash }, name, key),
+      env: [...env].map(([k, v]) => `${k}=${v}`),
+      update: { order: first.strategy === 'start-first' ? 'start-first' : 'stop-first', monitorMs: 5000 },
+      placement: null,
+    };
+  }
+
+  /**
+   * A service's current tasks, one per slot, as containers the pass can plan with: signed
+   * for this controller when the service's own signature verifies, else the service
+   * itself, which the pass lists as foreign.
+   */
+  #asContainers(service: ObservedService, tasks: readonly ObservedTask[]): ObservedContainer[] {
+    const identity = readServiceIdentity(service.labels);
+    const { key } = this.#deps;
+    const base = { image: service.image, status: '', created: 0, ports: [], health: null };
+    if (!identity || !key || !verifyLabels(service.labels, service.name, key))
+      return [{ ...base, id: service.id, name: service.name, labels: service.labels, state: 'running' }];
+    this.#owned.set(`${identity.workloadId}:${identity.role}`, service);
+    return currentTasks(service, tasks).map((task) => {
+      const name = `${service.name}.${task.slot}`;
+      const labels = ownershipLabels({ ...identity, replica: task.slot, slot: null }, name, key);
+      return {
+        ...base,
+        id: task.containerId ?? task.id,
+        name,
+        labels,
+        state: dockerState(task.state),
+        status: task.message,
+        created: task.created,
+      };
+    });
+  }
+
+  /** Every service this session changed runs as many tasks as it should, all running. */
+  #settled(snapshot: readonly ObservedContainer[]): boolean {
+    for (const [key, replicas] of this.#touched) {
+      const [workloadId, role] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1)];
+      const running = snapshot.filter(
+        (c) => c.labels[Label.workloadId] === workloadId && c.labels[Label.role] === role && c.state === 'running',
+      );
+      if (running.length < replicas || this.#owned.get(key)?.updateState === 'updating') return false;
+    }
+    return true;
+  }
+
+  async #count<T>(call: () => Promise<T>): Promise<T> {
+    this.#calls++;
+    return call();
+  }
+
+  async #mutate<T>(call: () => Promise<T>): Promise<T> {
+    this.#mutations++;
+    return this.#count(call);
+  }
+}
+
+/** The task Swarm wants running in each slot, the newest when there are several, in slot order. */
+function currentTasks(service: ObservedService, tasks: readonly ObservedTask[]): ObservedTask[] {
+  const bySlot = new Map<number, ObservedTask>();
+  for (const task of tasks) {
+    if (task.serviceId !== service.id || task.desiredState !== 'running' || task.slot < 1) continue;
+    const seen = bySlot.get(task.slot);
+    if (!seen || task.created > seen.created) bySlot.set(task.slot, task);
+  }
+  return [...bySlot.values()].sort((a, b) => a.slot - b.slot);
+}
+
+/** A task's state in Docker's container words: on its way is `created`, ended is `exited`. */
+function dockerState(state: string): DockerState {
+  if (state === 'running') return 'running';
+  return ['complete', 'shutdown', 'failed', 'rejected', 'orphaned', 'remove'].includes(state) ? 'exited' : 'created';
+}
+
+/** Routes are only recorded under Swarm for now: the rows say which route they are behind. */
+function recordRoute(action: Extract<Action, { type: 'route' | 'unroute' }>, result: ExecuteResult): void {
+  if (action.type === 'route')
+    result.routed.push({ workloadId: action.workloadId, routeId: action.route.id, rowIds: action.rowIds });
+  else result.unrouted.push({ workloadId: action.workloadId, routeId: action.routeId });
+}
+
+function roleOf(action: Action): string {
+  switch (action.type) {
+    case 'create':
+    case 'recreate':
+      return action.desired.role;
+    case 'start':
+    case 'remove':
+      return action.rowId.slice(action.workloadId.length + 1).split(':')[0]!;
+    case 'route':
+    case 'unroute':
+      return '';
+  }
+}
+
+function event(
+  deps: SwarmBackendDeps,
+  result: ExecuteResult,
+  workloadId: string,
+  reason: string,
+  actions: readonly Action[],
+): void {
+  result.events.push(stateEvent(deps, 'Normal', workloadId, reason, actions.map(describeAction).join('; ')));
+}
+
+function stateEvent(
+  deps: SwarmBackendDeps,
+  type: StateEvent['type'],
+  workload: string,
+  reason: string,
+  message: string,
+): StateEvent {
+  return { at: deps.clock.now().toISOString(), type, workload, reason, message };
+}

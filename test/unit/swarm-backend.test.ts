@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readEnvFile } from '../../src/adapters/reference-files.js';
+import type { Backend } from '../../src/reconcile/backend.js';
+import { SwarmBackend } from '../../src/reconcile/swarm-backend.js';
+import { FakeSwarm } from '../support/fake-swarm.js';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { TickHarness } from '../support/tick-harness.js';
+
+const HOST = ['command: [sleep, "3600"]', 'network: host'];
+
+/** The pass over a Swarm cluster in memory, with real manifests from a folder. */
+class SwarmHarness extends TickHarness {
+  readonly swarm = new FakeSwarm();
+
+  override get backend(): Backend {
+    return new SwarmBackend({
+      port: this.swarm,
+      key: this.key,
+      controller: 'default',
+      clock: this.clock,
+      readEnvFile,
+      concurrency: 4,
+      settle: { timeoutMs: 1000, pollMs: 100 },
+    });
+  }
+}
+
+describe('the swarm backend, on a cluster in memory', () => {
+  let dir = '';
+  afterEach(() => removeFixtureDir(dir));
+
+  it('makes each workload role one service, scales and updates it in place, and reads twice when nothing changed', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...HOST, 'replicas: 3']) });
+    const h = new SwarmHarness(dir);
+    await h.tick();
+    expect(h.swarm.mutations()).toEqual(['create tf-web-image']);
+    expect(h.state.workloads['image/web']).toMatchObject({ phase: 'Ready', replicas: { desired: 3, running: 3 } });
+
+    h.swarm.calls = [];
+    const quiet = await h.tick();
+    expect(h.swarm.calls).toEqual(['read services', 'read tasks']);
+    expect(quiet.outcome.dockerCalls).toBe(2);
+
+    fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', [...HOST, 'replicas: 2']));
+    h.swarm.calls = [];
+    await h.tick();
+    expect(h.swarm.mutations()).toEqual(['update tf-web-image']);
+    expect([...h.swarm.services_.values()].map((s) => [s.name, s.replicas, s.version])).toEqual([
+      ['tf-web-image', 2, 2],
+    ]);
+  });
+
+  it('a failed read changes nothing: no service is touched and no row swept (guarantee 1)', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', HOST) });
+    const h = new SwarmHarness(dir);
+    await h.tick();
+    const rows = h.state.workloads['image/web']!.containers;
+    h.swarm.unreachable = true;
+    h.swarm.calls = [];
+    const result = await h.tick();
+    expect(result.outcome.dockerReachable).toBe(false);
+    expect(h.swarm.mutations()).toEqual([]);
+    expect(h.state.workloads['image/web']!.containers).toEqual(rows);
+  });
+
+  it('never adopts, changes or removes a service it did not sign, and lists it as foreign (guarantee 4)', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', HOST) });
+    const h = new SwarmHarness(dir);
+    h.swarm.addForeign('tf-web-image', {
+      'tinyforge.managed': 'true',
+      'tinyforge.controller': 'default',
+      'tinyforge.workload.id': 'image/web',
+      'tinyforge.backend': 'swarm',
+    });
+    await h.tick();
+    expect(h.state.foreign.map((f) => f.name)).toEqual(['tf-web-image']);
+    expect(h.swarm.mutations().filter((c) => c.startsWith('remove') || c.startsWith('update'))).toEqual([]);
+  });
+});
