@@ -63,7 +63,9 @@ class SwarmSession implements BackendSession {
 
   async read(): Promise<ObservedContainer[]> {
     const services = await this.#count(() => this.#deps.port.services());
-    const tasks = await this.#count(() => this.#deps.port.tasks(services.map((s) => s.id)));
+    // No service, no tasks to ask for: a cluster without tinyforge's services is one call.
+    const tasks =
+      services.length === 0 ? [] : await this.#count(() => this.#deps.port.tasks(services.map((s) => s.id)));
     this.#owned = new Map();
     const observed: ObservedContainer[] = [];
     for (const service of services) observed.push(...this.#asContainers(service, tasks));
@@ -122,7 +124,8 @@ class SwarmSession implements BackendSession {
     const service = this.#owned.get(key);
     try {
       if (wanted.length === 0) {
-        if (service) await this.#mutate(() => this.#deps.port.removeService(service.id));
+        if (!service) return;
+        await this.#mutate(() => this.#deps.port.removeService(service.id));
         event(
           this.#deps,
           result,
