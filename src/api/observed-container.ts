@@ -19,4 +19,6 @@ export interface ObservedContainer {
   /** Published host ports. */
   ports: number[];
   health: 'healthy' | 'unhealthy' | 'starting' | null;
+  /** Swarm only: the hostname of the node a task's container runs on. */
+  node?: string;
 }

@@ -61,6 +61,8 @@ export interface ContainerRow {
   placedAt?: string;
   /** Why the row is what it is, when that is not plain (`CreateNeverObserved`). */
   reason?: string;
+  /** Swarm only: the hostname of the node the task's container runs on. */
+  node?: string;
 }
 
 export interface WorkloadStatus {
@@ -127,6 +129,8 @@ export interface ControllerInfo {
   name: string;
   /** What workloads become (`--backend`); absent in files written before backends existed. */
   backend?: 'docker' | 'swarm';
+  /** Swarm only: the cluster's nodes, as the manager last listed them. */
+  nodes?: { id: string; hostname: string; role: 'manager' | 'worker'; state: string; availability: string }[];
   pid: number;
   startedAt: string;
   heartbeatAt: string;

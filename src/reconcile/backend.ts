@@ -1,3 +1,4 @@
+import type { ObservedNode } from '../api/observed-service.js';
 import type { DesiredContainer } from './desired.js';
 import type { ObservedContainer } from '../api/observed-container.js';
 import type { Lookup } from './lazy.js';
@@ -37,6 +38,8 @@ export interface BackendSession {
   ): Promise<ExecuteResult>;
   /** Waits until what `apply` started runs or has failed: the last read, or why it failed. */
   settle(started: ReadonlySet<string>): Promise<Settled>;
+  /** The cluster's nodes as this session last knew them (a Swarm cluster); undefined for one engine. */
+  nodes?(): readonly ObservedNode[] | undefined;
   /** The engine calls this session made, and how many of them changed something. */
   calls(): { total: number; mutations: number };
 }

@@ -56,6 +56,7 @@ export function observeRows(input: ObserveInput): Map<string, ContainerRow[]> {
       row.health = container.health;
       row.image = container.image;
       row.ports = rowPorts(container);
+      if (container.node !== undefined) row.node = container.node;
       if (state === 'running' && !wasRunning) row.startedAt = input.now.toISOString();
       delete row.placedAt;
       delete row.reason;

@@ -1,3 +1,4 @@
+import type { ObservedNode } from '../api/observed-service.js';
 import type { ObservedContainer } from '../api/observed-container.js';
 import { MAX_EVENTS } from '../api/state-types.js';
 import type { ControllerState } from '../api/state-types.js';
@@ -45,6 +46,7 @@ export async function reconcileTick(
     return finish([], { dockerReachable: false, failed: [], pruneRefused: [], rolling: [], actions: 0 });
   }
   state.controller.docker = { reachable: true, lastError: null };
+  recordNodes(state, input.session.nodes?.());
   try {
     return await converge(input, state, snapshot, finish);
   } catch (error) {
@@ -124,6 +126,18 @@ async function act(
   // The first read is out of date: observed with it, new rows would read missing and removed containers running.
   const final = withoutRemoved(scope.classified, execution.removed);
   return { execution, final, readFailed: true, readError: settled.error };
+}
+
+/** A cluster's nodes, as the state file shows them (`controller.nodes`). */
+function recordNodes(state: ControllerState, nodes: readonly ObservedNode[] | undefined): void {
+  if (nodes === undefined) return;
+  state.controller.nodes = nodes.map(({ id, hostname, role, state: nodeState, availability }) => ({
+    id,
+    hostname,
+    role,
+    state: nodeState,
+    availability,
+  }));
 }
 
 function warnPruneRefused(input: PassInput, scope: PassScope): void {

@@ -1,6 +1,6 @@
 import { Label } from '../api/labels.js';
 import type { DockerState, ObservedContainer } from '../api/observed-container.js';
-import type { ObservedService, ObservedTask } from '../api/observed-service.js';
+import type { ObservedNode, ObservedService, ObservedTask } from '../api/observed-service.js';
 import type { StateEvent } from '../api/state-types.js';
 import type { Reference } from '../api/workload.js';
 import type { Backend, BackendSession } from './backend.js';
@@ -38,18 +38,21 @@ export interface SwarmBackendDeps {
  */
 export class SwarmBackend implements Backend {
   readonly #deps: SwarmBackendDeps;
+  /** The nodes by id, kept across passes: listed again only when a task names a node not in it. */
+  readonly #nodes = new Map<string, ObservedNode>();
 
   constructor(deps: SwarmBackendDeps) {
     this.#deps = deps;
   }
 
   session(): BackendSession {
-    return new SwarmSession(this.#deps);
+    return new SwarmSession(this.#deps, this.#nodes);
   }
 }
 
 class SwarmSession implements BackendSession {
   readonly #deps: SwarmBackendDeps;
+  readonly #nodes: Map<string, ObservedNode>;
   #calls = 0;
   #mutations = 0;
   /** The services of the last read, by `<workload id>:<role>` (owned ones only). */
@@ -57,8 +60,13 @@ class SwarmSession implements BackendSession {
   /** The services this session created or updated: what settling waits for. */
   readonly #touched = new Map<string, number>();
 
-  constructor(deps: SwarmBackendDeps) {
+  constructor(deps: SwarmBackendDeps, nodes: Map<string, ObservedNode>) {
     this.#deps = deps;
+    this.#nodes = nodes;
+  }
+
+  nodes(): readonly ObservedNode[] {
+    return [...this.#nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   async read(): Promise<ObservedContainer[]> {
@@ -66,6 +74,12 @@ class SwarmSession implements BackendSession {
     // No service, no tasks to ask for: a cluster without tinyforge's services is one call.
     const tasks =
       services.length === 0 ? [] : await this.#count(() => this.#deps.port.tasks(services.map((s) => s.id)));
+    // A steady pass reads two things; a task on a node not seen before makes it three, once.
+    if (this.#nodes.size === 0 || tasks.some((t) => t.nodeId !== null && !this.#nodes.has(t.nodeId))) {
+      const { nodes } = await this.#count(() => this.#deps.port.cluster());
+      this.#nodes.clear();
+      for (const node of nodes) this.#nodes.set(node.id, node);
+    }
     this.#owned = new Map();
     const observed: ObservedContainer[] = [];
     for (const service of services) observed.push(...this.#asContainers(service, tasks));
@@ -195,6 +209,7 @@ class SwarmSession implements BackendSession {
         state: dockerState(task.state),
         status: task.message,
         created: task.created,
+        ...(task.nodeId && this.#nodes.has(task.nodeId) ? { node: this.#nodes.get(task.nodeId)!.hostname } : {}),
       };
     });
   }

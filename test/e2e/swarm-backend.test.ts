@@ -74,6 +74,11 @@ describe('the swarm backend on a real two-node cluster', () => {
     expect(state.workloads['image/web']!.containers.map((r) => [r.id, r.state])).toEqual(
       [1, 2, 3, 4].map((n) => [`image/web:image:${n}`, 'running']),
     );
+    // Both nodes are listed; each row names the node its task runs on.
+    const nodes = await docker.listNodes();
+    expect(state.controller.nodes?.map((n) => n.id).sort()).toEqual(nodes.map((n) => n.ID).sort());
+    const hostnames = new Set(nodes.map((n) => n.Description?.Hostname));
+    for (const row of state.workloads['image/web']!.containers) expect(hostnames.has(row.node)).toBe(true);
 
     const again = run(project);
     expect(again.code).toBe(0);

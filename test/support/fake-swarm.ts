@@ -10,7 +10,9 @@ export class FakeSwarm implements SwarmPort {
   #next = 1;
 
   async cluster(): Promise<{ manager: boolean; nodes: ObservedNode[] }> {
-    return { manager: true, nodes: [] };
+    this.#read('cluster');
+    const node = { id: 'node-a', hostname: 'host-a', role: 'manager' as const, state: 'ready', availability: 'active' };
+    return { manager: true, nodes: [{ ...node, labels: {} }] };
   }
 
   async services(): Promise<ObservedService[]> {

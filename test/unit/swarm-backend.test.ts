@@ -14,8 +14,11 @@ const HOST = ['command: [sleep, "3600"]', 'network: host'];
 class SwarmHarness extends TickHarness {
   readonly swarm = new FakeSwarm();
 
+  #backend: Backend | undefined;
+
+  /** One backend for the harness's life, as a controller has: it keeps what it learnt of the nodes. */
   override get backend(): Backend {
-    return new SwarmBackend({
+    this.#backend ??= new SwarmBackend({
       port: this.swarm,
       key: this.key,
       controller: 'default',
@@ -24,6 +27,7 @@ class SwarmHarness extends TickHarness {
       concurrency: 4,
       settle: { timeoutMs: 1000, pollMs: 100 },
     });
+    return this.#backend;
   }
 }
 
@@ -37,6 +41,10 @@ describe('the swarm backend, on a cluster in memory', () => {
     await h.tick();
     expect(h.swarm.mutations()).toEqual(['create tf-web-image']);
     expect(h.state.workloads['image/web']).toMatchObject({ phase: 'Ready', replicas: { desired: 3, running: 3 } });
+    expect(h.state.workloads['image/web']!.containers.map((r) => r.node)).toEqual(['host-a', 'host-a', 'host-a']);
+    expect(h.state.controller.nodes).toEqual([
+      { id: 'node-a', hostname: 'host-a', role: 'manager', state: 'ready', availability: 'active' },
+    ]);
 
     h.swarm.calls = [];
     const quiet = await h.tick();
