@@ -61,7 +61,8 @@ export async function runCommand(argv: string[], output: Output): Promise<number
 /** What is about to start, against which engine: said before anything is touched. */
 function announce({ config, once }: ParsedControllerFlags): string {
   const what = once ? 'one reconcile pass' : `controller ${config.name}`;
-  return `${what} on ${config.manifests} with Docker at ${config.dockerHost}; state ${config.state}`;
+  const engine = config.backend === 'swarm' ? 'the Swarm manager' : 'Docker';
+  return `${what} on ${config.manifests} with ${engine} at ${config.dockerHost}; state ${config.state}`;
 }
 
 /** How often `run --once` looks at a rollout in progress. */

@@ -1,6 +1,6 @@
 import { Label } from '../api/labels.js';
-import type { DockerState, ObservedContainer } from '../api/observed-container.js';
-import type { ObservedNode, ObservedService, ObservedTask } from '../api/observed-service.js';
+import type { ObservedContainer } from '../api/observed-container.js';
+import type { ObservedNode, ObservedService } from '../api/observed-service.js';
 import type { StateEvent } from '../api/state-types.js';
 import type { Reference } from '../api/workload.js';
 import type { Backend, BackendSession } from './backend.js';
@@ -9,13 +9,14 @@ import type { DesiredContainer } from './desired.js';
 import { emptyExecuteResult } from './execute-result.js';
 import type { ExecuteResult } from './execute-result.js';
 import { roleName } from './owned-name-prefix.js';
-import { ownershipLabels, readServiceIdentity, serviceLabels, verifyLabels } from './ownership.js';
+import { serviceLabels } from './ownership.js';
 import { describeAction } from './plan.js';
 import type { Action } from './plan.js';
 import { Reason } from './reasons.js';
 import { Semaphore } from './semaphore.js';
 import type { Settled } from './settle.js';
 import type { ServiceRequest, SwarmPort } from './swarm-port.js';
+import { serviceAsContainers } from './swarm-tasks.js';
 
 export interface SwarmBackendDeps {
   port: SwarmPort;
@@ -82,7 +83,11 @@ class SwarmSession implements BackendSession {
     }
     this.#owned = new Map();
     const observed: ObservedContainer[] = [];
-    for (const service of services) observed.push(...this.#asContainers(service, tasks));
+    for (const service of services) {
+      const seen = serviceAsContainers(service, tasks, this.#deps.key, this.#nodes);
+      if (seen.owned) this.#owned.set(`${seen.owned.workloadId}:${seen.owned.role}`, service);
+      observed.push(...seen.containers);
+    }
     return observed;
   }
 
@@ -186,34 +191,6 @@ class SwarmSession implements BackendSession {
     };
   }
 
-  /**
-   * A service's current tasks, one per slot, as containers the pass can plan with: signed
-   * for this controller when the service's own signature verifies, else the service
-   * itself, which the pass lists as foreign.
-   */
-  #asContainers(service: ObservedService, tasks: readonly ObservedTask[]): ObservedContainer[] {
-    const identity = readServiceIdentity(service.labels);
-    const { key } = this.#deps;
-    const base = { image: service.image, status: '', created: 0, ports: [], health: null };
-    if (!identity || !key || !verifyLabels(service.labels, service.name, key))
-      return [{ ...base, id: service.id, name: service.name, labels: service.labels, state: 'running' }];
-    this.#owned.set(`${identity.workloadId}:${identity.role}`, service);
-    return currentTasks(service, tasks).map((task) => {
-      const name = `${service.name}.${task.slot}`;
-      const labels = ownershipLabels({ ...identity, replica: task.slot, slot: null }, name, key);
-      return {
-        ...base,
-        id: task.containerId ?? task.id,
-        name,
-        labels,
-        state: dockerState(task.state),
-        status: task.message,
-        created: task.created,
-        ...(task.nodeId && this.#nodes.has(task.nodeId) ? { node: this.#nodes.get(task.nodeId)!.hostname } : {}),
-      };
-    });
-  }
-
   /** Every service this session changed runs as many tasks as it should, all running. */
   #settled(snapshot: readonly ObservedContainer[]): boolean {
     for (const [key, replicas] of this.#touched) {
@@ -235,23 +212,6 @@ class SwarmSession implements BackendSession {
     this.#mutations++;
     return this.#count(call);
   }
-}
-
-/** The task Swarm wants running in each slot, the newest when there are several, in slot order. */
-function currentTasks(service: ObservedService, tasks: readonly ObservedTask[]): ObservedTask[] {
-  const bySlot = new Map<number, ObservedTask>();
-  for (const task of tasks) {
-    if (task.serviceId !== service.id || task.desiredState !== 'running' || task.slot < 1) continue;
-    const seen = bySlot.get(task.slot);
-    if (!seen || task.created > seen.created) bySlot.set(task.slot, task);
-  }
-  return [...bySlot.values()].sort((a, b) => a.slot - b.slot);
-}
-
-/** A task's state in Docker's container words: on its way is `created`, ended is `exited`. */
-function dockerState(state: string): DockerState {
-  if (state === 'running') return 'running';
-  return ['complete', 'shutdown', 'failed', 'rejected', 'orphaned', 'remove'].includes(state) ? 'exited' : 'created';
 }
 
 /** Routes are only recorded under Swarm for now: the rows say which route they are behind. */

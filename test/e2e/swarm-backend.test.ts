@@ -60,6 +60,7 @@ describe('the swarm backend on a real two-node cluster', () => {
     project = new E2eProject({ 'web.yaml': web(['replicas: 4']), 'other.yaml': other });
     const first = run(project);
     expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`one reconcile pass on manifests with the Swarm manager at ${host}`);
     const created = await service(project, 'web-image');
     expect(created?.Spec?.Mode?.Replicated?.Replicas).toBe(4);
     expect(created?.Spec?.Labels).toMatchObject({

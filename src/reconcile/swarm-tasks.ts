@@ -1,0 +1,55 @@
+import type { DockerState, ObservedContainer } from '../api/observed-container.js';
+import type { ObservedNode, ObservedService, ObservedTask } from '../api/observed-service.js';
+import { ownershipLabels, readServiceIdentity, verifyLabels } from './ownership.js';
+import type { ServiceIdentity } from './ownership.js';
+
+/**
+ * A service's current tasks, one per slot, as containers the pass can plan with: signed
+ * for this controller when the service's own signature verifies (`owned` says whose it
+ * is), else the service itself, which the pass lists as foreign.
+ */
+export function serviceAsContainers(
+  service: ObservedService,
+  tasks: readonly ObservedTask[],
+  key: Buffer | undefined,
+  nodes: ReadonlyMap<string, ObservedNode>,
+): { owned: ServiceIdentity | undefined; containers: ObservedContainer[] } {
+  const identity = readServiceIdentity(service.labels);
+  const base = { image: service.image, status: '', created: 0, ports: [], health: null };
+  if (!identity || !key || !verifyLabels(service.labels, service.name, key)) {
+    const foreign = { ...base, id: service.id, name: service.name, labels: service.labels, state: 'running' as const };
+    return { owned: undefined, containers: [foreign] };
+  }
+  const containers = currentTasks(service, tasks).map((task): ObservedContainer => {
+    const name = `${service.name}.${task.slot}`;
+    const node = task.nodeId === null ? undefined : nodes.get(task.nodeId);
+    return {
+      ...base,
+      id: task.containerId ?? task.id,
+      name,
+      labels: ownershipLabels({ ...identity, replica: task.slot, slot: null }, name, key),
+      state: dockerState(task.state),
+      status: task.message,
+      created: task.created,
+      ...(node ? { node: node.hostname } : {}),
+    };
+  });
+  return { owned: identity, containers };
+}
+
+/** The task Swarm wants running in each slot, the newest when there are several, in slot order. */
+function currentTasks(service: ObservedService, tasks: readonly ObservedTask[]): ObservedTask[] {
+  const bySlot = new Map<number, ObservedTask>();
+  for (const task of tasks) {
+    if (task.serviceId !== service.id || task.desiredState !== 'running' || task.slot < 1) continue;
+    const seen = bySlot.get(task.slot);
+    if (!seen || task.created > seen.created) bySlot.set(task.slot, task);
+  }
+  return [...bySlot.values()].sort((a, b) => a.slot - b.slot);
+}
+
+/** A task's state in Docker's container words: on its way is `created`, ended is `exited`. */
+function dockerState(state: string): DockerState {
+  if (state === 'running') return 'running';
+  return ['complete', 'shutdown', 'failed', 'rejected', 'orphaned', 'remove'].includes(state) ? 'exited' : 'created';
+}
