@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { safeRealpath } from './adapters/manifest-loader.js';
 import { readEnvFile } from './adapters/reference-files.js';
 import type { ControllerConfig } from './app.js';
 import type { Clock } from './reconcile/clock.js';
@@ -22,7 +22,7 @@ export async function swarmBackend(
 ): Promise<SwarmBackend> {
   // Loaded on demand, as the containers' port is: dockerode is heavy to load.
   const { DockerodeSwarmPort } = await import('./adapters/dockerode-swarm-port.js');
-  const manifestDir = realpathOr(path.resolve(config.manifests));
+  const manifestDir = safeRealpath(path.resolve(config.manifests));
   const port = new DockerodeSwarmPort({
     host: config.dockerHost,
     timeoutMs: config.dockerTimeoutMs,
@@ -45,12 +45,4 @@ export async function swarmBackend(
     concurrency: config.concurrency,
     settle: { timeoutMs: config.settleTimeoutMs, pollMs: 250 },
   });
-}
-
-function realpathOr(dir: string): string {
-  try {
-    return fs.realpathSync(dir);
-  } catch {
-    return dir;
-  }
 }

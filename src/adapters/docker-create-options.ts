@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import type { ContainerSpec } from '../reconcile/container-spec.js';
 import type { CreateRequest } from '../reconcile/docker-port.js';
 import { enforcePolicy } from '../reconcile/enforce-policy.js';
 import type { PolicyScope } from '../reconcile/enforce-policy.js';
@@ -20,7 +21,6 @@ export function toCreateOptions(request: CreateRequest, scope: PolicyScope): Doc
     if (port.host !== null)
       bindings[key] = [...(bindings[key] ?? []), { HostIp: port.hostIP, HostPort: String(port.host) }];
   }
-  const hc = spec.healthcheck;
   return {
     name: request.name,
     Image: spec.image,
@@ -31,18 +31,7 @@ export function toCreateOptions(request: CreateRequest, scope: PolicyScope): Doc
     ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
     ...(spec.user ? { User: spec.user } : {}),
     ExposedPorts: exposed,
-    ...(hc
-      ? {
-          Healthcheck: {
-            // Already in Docker's form: CMD or CMD-SHELL first.
-            Test: hc.test,
-            ...(hc.intervalMs !== null ? { Interval: hc.intervalMs * NS_PER_MS } : {}),
-            ...(hc.timeoutMs !== null ? { Timeout: hc.timeoutMs * NS_PER_MS } : {}),
-            ...(hc.retries !== null ? { Retries: hc.retries } : {}),
-            ...(hc.startPeriodMs !== null ? { StartPeriod: hc.startPeriodMs * NS_PER_MS } : {}),
-          },
-        }
-      : {}),
+    ...(spec.healthcheck ? { Healthcheck: healthConfig(spec.healthcheck) } : {}),
     ...(spec.stopTimeoutSeconds !== null ? { StopTimeout: spec.stopTimeoutSeconds } : {}),
     HostConfig: {
       NetworkMode: spec.network,
@@ -62,5 +51,17 @@ export function toCreateOptions(request: CreateRequest, scope: PolicyScope): Doc
       ...(spec.uts ? { UTSMode: spec.uts } : {}),
       ...(spec.userns ? { UsernsMode: spec.userns } : {}),
     },
+  };
+}
+
+/** A health check in the Engine API's terms (nanoseconds), for a container and a service's tasks alike. */
+export function healthConfig(hc: NonNullable<ContainerSpec['healthcheck']>): Docker.HealthConfig {
+  return {
+    // Already in Docker's form: CMD or CMD-SHELL first.
+    Test: hc.test,
+    ...(hc.intervalMs !== null ? { Interval: hc.intervalMs * NS_PER_MS } : {}),
+    ...(hc.timeoutMs !== null ? { Timeout: hc.timeoutMs * NS_PER_MS } : {}),
+    ...(hc.retries !== null ? { Retries: hc.retries } : {}),
+    ...(hc.startPeriodMs !== null ? { StartPeriod: hc.startPeriodMs * NS_PER_MS } : {}),
   };
 }

@@ -3,6 +3,7 @@ import type { ContainerSpec } from '../reconcile/container-spec.js';
 import { enforcePolicy } from '../reconcile/enforce-policy.js';
 import type { PolicyScope } from '../reconcile/enforce-policy.js';
 import { ServiceUnsupportedError } from '../reconcile/swarm-port.js';
+import { healthConfig } from './docker-create-options.js';
 import type { ServicePlacement, ServiceRequest } from '../reconcile/swarm-port.js';
 
 const NS_PER_MS = 1_000_000;
@@ -54,7 +55,6 @@ export function toServiceSpec(request: ServiceRequest, scope: PolicyScope): Dock
 
 function containerSpec(request: ServiceRequest): Docker.ContainerSpec {
   const { spec } = request;
-  const hc = spec.healthcheck;
   return {
     Image: spec.image,
     ...(spec.entrypoint ? { Command: spec.entrypoint } : {}),
@@ -68,17 +68,7 @@ function containerSpec(request: ServiceRequest): Docker.ContainerSpec {
     Mounts: spec.mounts.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly })),
     ...(spec.stopTimeoutSeconds !== null ? { StopGracePeriod: spec.stopTimeoutSeconds * 1000 * NS_PER_MS } : {}),
     ...(spec.capAdd.length > 0 ? { CapabilityAdd: spec.capAdd } : {}),
-    ...(hc
-      ? {
-          HealthCheck: {
-            Test: hc.test,
-            ...(hc.intervalMs !== null ? { Interval: hc.intervalMs * NS_PER_MS } : {}),
-            ...(hc.timeoutMs !== null ? { Timeout: hc.timeoutMs * NS_PER_MS } : {}),
-            ...(hc.retries !== null ? { Retries: hc.retries } : {}),
-            ...(hc.startPeriodMs !== null ? { StartPeriod: hc.startPeriodMs * NS_PER_MS } : {}),
-          },
-        }
-      : {}),
+    ...(spec.healthcheck ? { HealthCheck: healthConfig(spec.healthcheck) } : {}),
   };
 }
 

@@ -26,16 +26,7 @@ export function ownershipLabels(
   key: Buffer,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  const labels: Record<string, string> = {
-    [Label.managed]: 'true',
-    [Label.controller]: identity.controller,
-    [Label.workloadId]: identity.workloadId,
-    [Label.workloadKind]: identity.kind,
-    [Label.workloadName]: identity.name,
-    [Label.role]: identity.role,
-    [Label.replica]: String(identity.replica),
-    [Label.specHash]: identity.specHash,
-  };
+  const labels: Record<string, string> = { ...commonLabels(identity), [Label.replica]: String(identity.replica) };
   if (identity.slot !== null) labels[Label.slot] = identity.slot;
   // Deploy-time facts (a Project slot's port) are signed with the rest.
   Object.assign(labels, extra);
@@ -51,20 +42,20 @@ export type ServiceIdentity = Omit<ContainerIdentity, 'replica' | 'slot'>;
  * same way, so a copied or edited label no longer verifies.
  */
 export function serviceLabels(identity: ServiceIdentity, serviceName: string, key: Buffer): Record<string, string> {
-  return signed(
-    {
-      [Label.managed]: 'true',
-      [Label.controller]: identity.controller,
-      [Label.workloadId]: identity.workloadId,
-      [Label.workloadKind]: identity.kind,
-      [Label.workloadName]: identity.name,
-      [Label.role]: identity.role,
-      [Label.specHash]: identity.specHash,
-      [Label.backend]: 'swarm',
-    },
-    serviceName,
-    key,
-  );
+  return signed({ ...commonLabels(identity), [Label.backend]: 'swarm' }, serviceName, key);
+}
+
+/** The labels every owned object carries, containers and services alike. */
+function commonLabels(identity: ServiceIdentity): Record<string, string> {
+  return {
+    [Label.managed]: 'true',
+    [Label.controller]: identity.controller,
+    [Label.workloadId]: identity.workloadId,
+    [Label.workloadKind]: identity.kind,
+    [Label.workloadName]: identity.name,
+    [Label.role]: identity.role,
+    [Label.specHash]: identity.specHash,
+  };
 }
 
 /** The identity a service's labels claim, or undefined when they are incomplete or not a service's. */

@@ -128,7 +128,7 @@ describe('routes of every kind (domain)', () => {
   });
 
   it("finds a container's upstream: its published port, as asked or as Docker chose it, else where it listens on the host", () => {
-    const desired = (ports: DesiredContainer['spec']['ports'], network = 'bridge', listenPort: number | null = null) =>
+    const desired = (ports: DesiredContainer['spec']['ports'], network = 'apps', listenPort: number | null = null) =>
       ({ spec: { ports, network }, listenPort }) as unknown as DesiredContainer;
     const owned = (published: number[]) => ({ container: { ports: published } }) as unknown as OwnedContainer;
     const tcp = { protocol: 'tcp' as const };

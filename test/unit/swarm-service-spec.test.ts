@@ -102,13 +102,13 @@ describe('a Swarm service spec, built in one place from a container spec', () =>
 
   it('publishes a port in host mode only where the manifest accepts every address', () => {
     const port = { container: 80, host: 8080, hostIP: '0.0.0.0', protocol: 'tcp' as const };
-    const service = toServiceSpec(request({}, { network: 'bridge', ports: [port] }), scope);
+    const service = toServiceSpec(request({}, { network: 'apps', ports: [port] }), scope);
     expect(service.EndpointSpec).toEqual({
       Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080, PublishMode: 'host' }],
     });
-    expect((service.TaskTemplate as Record<string, unknown>).Networks).toBeUndefined();
+    expect((service.TaskTemplate as Record<string, unknown>).Networks).toEqual([{ Target: 'apps' }]);
     expect(() =>
-      toServiceSpec(request({}, { network: 'bridge', ports: [{ ...port, hostIP: '127.0.0.1' }] }), scope),
+      toServiceSpec(request({}, { network: 'apps', ports: [{ ...port, hostIP: '127.0.0.1' }] }), scope),
     ).toThrow(/port 80: Swarm publishes on every address of the node, not on 127.0.0.1; set hostIP: 0.0.0.0/);
   });
 
