@@ -2,7 +2,7 @@
 # A real two-node Docker Swarm on this machine, for the end-to-end tests of the swarm
 # backend: two private engines (src/sandbox/engine.sh, each in its own folder with its
 # own socket, data root, exec root and local images) joined over loopback. Node A is the
-# manager (listening on 127.0.0.1:2377 only), node B a worker (127.0.0.1:2378); the nodes
+# manager (listening on $TINYFORGE_SWARM_ADDR:2377, default 127.0.0.1), node B a worker (:2378); the nodes
 # carry the label tinyforge.test.node=a|b. No bridge, no iptables: services run on the
 # host network (or none) and publish ports in host mode.
 #
@@ -20,8 +20,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir="${TINYFORGE_SWARM_DIR:-/tmp/tinyforge-swarm}"
 docker_cli=/usr/bin/docker
 [ -x "$docker_cli" ] || docker_cli=docker
-manager_addr=127.0.0.1:2377
-worker_addr=127.0.0.1:2378
+# Another loopback address (TINYFORGE_SWARM_ADDR, e.g. 127.0.0.2) lets a second cluster
+# run beside the first on the same machine.
+addr="${TINYFORGE_SWARM_ADDR:-127.0.0.1}"
+manager_addr=$addr:2377
+worker_addr=$addr:2378
 
 log() { echo "swarm: $*" >&2; }
 
