@@ -2,20 +2,19 @@ import { Label } from '../api/labels.js';
 import type { ObservedContainer } from '../api/observed-container.js';
 import type { ObservedNode, ObservedService } from '../api/observed-service.js';
 import type { StateEvent } from '../api/state-types.js';
-import type { Reference } from '../api/workload.js';
 import type { Backend, BackendSession } from './backend.js';
 import type { Clock } from './clock.js';
+import type { Reference } from '../api/workload.js';
 import type { DesiredContainer } from './desired.js';
 import { emptyExecuteResult } from './execute-result.js';
 import type { ExecuteResult } from './execute-result.js';
-import { roleName } from './owned-name-prefix.js';
-import { serviceLabels } from './ownership.js';
 import { describeAction } from './plan.js';
 import type { Action } from './plan.js';
 import { Reason } from './reasons.js';
 import { Semaphore } from './semaphore.js';
 import type { Settled } from './settle.js';
-import type { ServiceRequest, SwarmPort } from './swarm-port.js';
+import type { SwarmPort } from './swarm-port.js';
+import { serviceRequest } from './swarm-request.js';
 import { serviceAsContainers } from './swarm-tasks.js';
 
 export interface SwarmBackendDeps {
@@ -155,7 +154,7 @@ class SwarmSession implements BackendSession {
         return;
       }
       if (wanted[0]!.kind === 'project') throw new Error('a Project cannot run on the swarm backend yet');
-      const request = this.#request(wanted);
+      const request = serviceRequest(this.#deps, wanted);
       if (!service) {
         await this.#mutate(() => this.#deps.port.createService(request));
         event(this.#deps, result, workloadId, Reason.Created, actions);
@@ -169,26 +168,6 @@ class SwarmSession implements BackendSession {
       result.errors.set(workloadId, message);
       result.events.push(stateEvent(this.#deps, 'Warning', workloadId, Reason.Failed, message));
     }
-  }
-
-  #request(wanted: readonly DesiredContainer[]): ServiceRequest {
-    const first = wanted[0]!;
-    const { key, controller, readEnvFile } = this.#deps;
-    if (!key) throw new Error('no controller key: cannot sign services');
-    const name = roleName(controller, first.workloadName, first.role);
-    const env = new Map<string, string>();
-    for (const file of first.envFiles) for (const [k, v] of readEnvFile(file)) env.set(k, v);
-    for (const [k, v] of Object.entries(first.spec.env)) env.set(k, v);
-    const identity = { controller, workloadId: first.workloadId, kind: first.kind, name: first.workloadName };
-    return {
-      name,
-      spec: first.spec,
-      replicas: wanted.length,
-      labels: serviceLabels({ ...identity, role: first.role, specHash: first.hash }, name, key),
-      env: [...env].map(([k, v]) => `${k}=${v}`),
-      update: { order: first.strategy === 'start-first' ? 'start-first' : 'stop-first', monitorMs: 5000 },
-      placement: null,
-    };
   }
 
   /** Every service this session changed runs as many tasks as it should, all running. */
