@@ -44,5 +44,6 @@ export async function swarmBackend(
     readEnvFile,
     concurrency: config.concurrency,
     settle: { timeoutMs: config.settleTimeoutMs, pollMs: 250 },
+    ...(cluster ? { nodes: cluster.nodes } : {}),
   });
 }

@@ -91,6 +91,8 @@ function refuseUnsupported(spec: ContainerSpec): void {
   const unsupported = [
     spec.privileged ? 'privileged' : null,
     spec.devices.length > 0 ? 'devices' : null,
+    // Swarm has no `none` network for services (moby/moby#44403): create fails with "network none not found".
+    spec.network === 'none' ? 'network: none' : null,
     ...(['pid', 'ipc', 'uts', 'userns'] as const).map((ns) => (spec[ns] !== null ? `${ns}: host` : null)),
   ].filter((what): what is string => what !== null);
   if (unsupported.length > 0)

@@ -1,6 +1,6 @@
 import { Label } from '../api/labels.js';
 import type { ObservedContainer } from '../api/observed-container.js';
-import type { ObservedNode, ObservedService } from '../api/observed-service.js';
+import type { ObservedNode, ObservedService, ObservedTask } from '../api/observed-service.js';
 import type { StateEvent } from '../api/state-types.js';
 import type { Backend, BackendSession } from './backend.js';
 import type { Clock } from './clock.js';
@@ -27,6 +27,17 @@ export interface SwarmBackendDeps {
   concurrency: number;
   /** How long `run --once` waits for a service's tasks to run, and how often it looks. */
   settle: { timeoutMs: number; pollMs: number };
+  /** The nodes as the manager check at start-up listed them: the first pass need not list them again. */
+  nodes?: readonly ObservedNode[];
+}
+
+/** How long a list of the nodes is trusted: a drained or downed node shows within this. */
+export const NODES_TTL_MS = 30_000;
+
+/** The cluster's nodes by id, and when they were listed. */
+interface KnownNodes {
+  byId: Map<string, ObservedNode>;
+  listedAt: number;
 }
 
 /**
@@ -38,11 +49,18 @@ export interface SwarmBackendDeps {
  */
 export class SwarmBackend implements Backend {
   readonly #deps: SwarmBackendDeps;
-  /** The nodes by id, kept across passes: listed again only when a task names a node not in it. */
-  readonly #nodes = new Map<string, ObservedNode>();
+  /**
+   * The nodes, kept across passes: listed again when a task names a node not in them, or
+   * when the list is older than NODES_TTL_MS (a node's availability or state changed).
+   */
+  readonly #nodes: KnownNodes;
 
   constructor(deps: SwarmBackendDeps) {
     this.#deps = deps;
+    this.#nodes = {
+      byId: new Map((deps.nodes ?? []).map((n) => [n.id, n])),
+      listedAt: deps.nodes ? deps.clock.now().getTime() : Number.NEGATIVE_INFINITY,
+    };
   }
 
   session(): BackendSession {
@@ -52,7 +70,7 @@ export class SwarmBackend implements Backend {
 
 class SwarmSession implements BackendSession {
   readonly #deps: SwarmBackendDeps;
-  readonly #nodes: Map<string, ObservedNode>;
+  readonly #nodes: KnownNodes;
   #calls = 0;
   #mutations = 0;
   /** The services of the last read, by `<workload id>:<role>` (owned ones only). */
@@ -60,13 +78,13 @@ class SwarmSession implements BackendSession {
   /** The services this session created or updated: what settling waits for. */
   readonly #touched = new Map<string, number>();
 
-  constructor(deps: SwarmBackendDeps, nodes: Map<string, ObservedNode>) {
+  constructor(deps: SwarmBackendDeps, nodes: KnownNodes) {
     this.#deps = deps;
     this.#nodes = nodes;
   }
 
   nodes(): readonly ObservedNode[] {
-    return [...this.#nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    return [...this.#nodes.byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   async read(): Promise<ObservedContainer[]> {
@@ -74,16 +92,11 @@ class SwarmSession implements BackendSession {
     // No service, no tasks to ask for: a cluster without tinyforge's services is one call.
     const tasks =
       services.length === 0 ? [] : await this.#count(() => this.#deps.port.tasks(services.map((s) => s.id)));
-    // A steady pass reads two things; a task on a node not seen before makes it three, once.
-    if (this.#nodes.size === 0 || tasks.some((t) => t.nodeId !== null && !this.#nodes.has(t.nodeId))) {
-      const { nodes } = await this.#count(() => this.#deps.port.cluster());
-      this.#nodes.clear();
-      for (const node of nodes) this.#nodes.set(node.id, node);
-    }
+    if (this.#nodesStale(tasks)) await this.#listNodes();
     this.#owned = new Map();
     const observed: ObservedContainer[] = [];
     for (const service of services) {
-      const seen = serviceAsContainers(service, tasks, this.#deps.key, this.#nodes);
+      const seen = serviceAsContainers(service, tasks, this.#deps.key, this.#nodes.byId);
       if (seen.owned) this.#owned.set(`${seen.owned.workloadId}:${seen.owned.role}`, service);
       observed.push(...seen.containers);
     }
@@ -123,6 +136,19 @@ class SwarmSession implements BackendSession {
       if (this.#settled(snapshot) || this.#deps.clock.now().getTime() >= deadline) return { snapshot };
       await this.#deps.clock.sleep(this.#deps.settle.pollMs);
     }
+  }
+
+  /** A steady pass reads two things; unknown nodes, or a list grown old, make it three. */
+  #nodesStale(tasks: readonly ObservedTask[]): boolean {
+    const { byId, listedAt } = this.#nodes;
+    if (this.#deps.clock.now().getTime() - listedAt >= NODES_TTL_MS) return true;
+    return tasks.some((t) => t.nodeId !== null && !byId.has(t.nodeId));
+  }
+
+  async #listNodes(): Promise<void> {
+    const { nodes } = await this.#count(() => this.#deps.port.cluster());
+    this.#nodes.byId = new Map(nodes.map((n) => [n.id, n]));
+    this.#nodes.listedAt = this.#deps.clock.now().getTime();
   }
 
   calls(): { total: number; mutations: number } {

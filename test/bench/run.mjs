@@ -19,7 +19,7 @@ console.log(
   `engine: ${execFileSync(process.execPath, ['-e', "import('dockerode').then(async ({default: D}) => console.log((await new D({socketPath: process.env.DOCKER_HOST.replace('unix://','')}).version()).Version))"], { encoding: 'utf8', cwd: ROOT }).trim()}\n`,
 );
 const only = process.argv.slice(2);
-for (const bench of ['validate', 'noop', 'latency', 'convergence', 'scaling']) {
+for (const bench of ['validate', 'noop', 'latency', 'convergence', 'scaling', 'swarm-stack']) {
   if (only.length > 0 && !only.includes(bench)) continue;
   const r = spawnSync(process.execPath, [path.join(import.meta.dirname, `${bench}.mjs`)], {
     stdio: 'inherit',

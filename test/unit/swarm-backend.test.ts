@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readEnvFile } from '../../src/adapters/reference-files.js';
 import type { Backend } from '../../src/reconcile/backend.js';
-import { SwarmBackend } from '../../src/reconcile/swarm-backend.js';
+import type { ObservedNode } from '../../src/api/observed-service.js';
+import { NODES_TTL_MS, SwarmBackend } from '../../src/reconcile/swarm-backend.js';
 import { FakeSwarm } from '../support/fake-swarm.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 import { TickHarness } from '../support/tick-harness.js';
@@ -13,6 +14,8 @@ const HOST = ['command: [sleep, "3600"]', 'network: host'];
 /** The pass over a Swarm cluster in memory, with real manifests from a folder. */
 class SwarmHarness extends TickHarness {
   readonly swarm = new FakeSwarm();
+  /** The nodes the start-up check listed, if the backend is given them. */
+  seed: ObservedNode[] | undefined;
 
   #backend: Backend | undefined;
 
@@ -26,6 +29,7 @@ class SwarmHarness extends TickHarness {
       readEnvFile,
       concurrency: 4,
       settle: { timeoutMs: 1000, pollMs: 100 },
+      ...(this.seed ? { nodes: this.seed } : {}),
     });
     return this.#backend;
   }
@@ -58,6 +62,25 @@ describe('the swarm backend, on a cluster in memory', () => {
     expect([...h.swarm.services_.values()].map((s) => [s.name, s.replicas, s.version])).toEqual([
       ['tf-web-image', 2, 2],
     ]);
+  });
+
+  it('lists the nodes only when it has none, a task names an unknown one, or the list is NODES_TTL_MS old', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', HOST) });
+    const h = new SwarmHarness(dir);
+    h.seed = (await h.swarm.cluster()).nodes;
+    h.swarm.calls = [];
+    await h.tick();
+    expect(h.swarm.calls).not.toContain('read cluster');
+    expect(h.state.controller.nodes?.map((n) => n.hostname)).toEqual(['host-a']);
+
+    h.clock.advance(NODES_TTL_MS - 1000);
+    h.swarm.calls = [];
+    await h.tick();
+    expect(h.swarm.calls).toEqual(['read services', 'read tasks']);
+    h.clock.advance(1000);
+    h.swarm.calls = [];
+    await h.tick();
+    expect(h.swarm.calls).toEqual(['read services', 'read tasks', 'read cluster']);
   });
 
   it('a failed read changes nothing: no service is touched and no row swept (guarantee 1)', async () => {

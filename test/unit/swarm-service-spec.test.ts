@@ -118,5 +118,8 @@ describe('a Swarm service spec, built in one place from a container spec', () =>
       'privileged, pid: host: a Swarm service cannot have it; run it with --backend docker',
     );
     expect(() => toServiceSpec(request({}, { privileged: true }), scope)).toThrow(/--allow-privileged/);
+    expect(() => toServiceSpec(request({}, { network: 'none' }), scope)).toThrow(
+      'network: none: a Swarm service cannot have it; run it with --backend docker',
+    );
   });
 });
