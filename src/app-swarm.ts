@@ -3,6 +3,7 @@ import { safeRealpath } from './adapters/manifest-loader.js';
 import { readEnvFile } from './adapters/reference-files.js';
 import type { ControllerConfig } from './app.js';
 import type { Clock } from './reconcile/clock.js';
+import type { RouteProvider } from './reconcile/route-provider.js';
 import { DockerUnreachableError } from './reconcile/docker-port.js';
 import { SwarmBackend } from './reconcile/swarm-backend.js';
 
@@ -18,7 +19,7 @@ export class NotASwarmManagerError extends Error {
  */
 export async function swarmBackend(
   config: ControllerConfig,
-  parts: { key: Buffer | undefined; clock: Clock },
+  parts: { key: Buffer | undefined; clock: Clock; routes: RouteProvider },
 ): Promise<SwarmBackend> {
   // Loaded on demand, as the containers' port is: dockerode is heavy to load.
   const { DockerodeSwarmPort } = await import('./adapters/dockerode-swarm-port.js');
@@ -44,6 +45,7 @@ export async function swarmBackend(
     readEnvFile,
     concurrency: config.concurrency,
     settle: { timeoutMs: config.settleTimeoutMs, pollMs: 250 },
+    routes: parts.routes,
     ...(cluster ? { nodes: cluster.nodes } : {}),
   });
 }

@@ -129,7 +129,7 @@ export async function openController(
     const routes = routeProvider(config);
     const backend =
       config.backend === 'swarm'
-        ? await swarmBackend(config, { key, clock })
+        ? await swarmBackend(config, { key, clock, routes })
         : await containerBackend(config, { key, clock, budget, routes, docker: overrides.docker });
     const deps = {
       backend,

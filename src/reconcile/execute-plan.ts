@@ -12,7 +12,7 @@ import type { ExecuteResult } from './execute-result.js';
 import { describeAction, targetName } from './plan.js';
 import type { Action } from './plan.js';
 import { Reason } from './reasons.js';
-import { recordOnlyRoutes } from './route-provider.js';
+import { applyRouteAction } from './route-actions.js';
 import { Semaphore } from './semaphore.js';
 
 /**
@@ -124,15 +124,11 @@ async function apply(action: Action, context: Context): Promise<void> {
       return;
     }
     case 'route':
-      await (context.deps.routes ?? recordOnlyRoutes).apply(action.route);
-      context.result.routed.push({ workloadId: action.workloadId, routeId: action.route.id, rowIds: action.rowIds });
-      event(context, 'Normal', action.workloadId, Reason.RouteSet, describeAction(action));
+    case 'unroute': {
+      const reason = await applyRouteAction(action, context.deps.routes, context.result);
+      event(context, 'Normal', action.workloadId, reason, describeAction(action));
       return;
-    case 'unroute':
-      await (context.deps.routes ?? recordOnlyRoutes).remove(action.routeId);
-      context.result.unrouted.push({ workloadId: action.workloadId, routeId: action.routeId });
-      event(context, 'Normal', action.workloadId, Reason.RouteRemoved, describeAction(action));
-      return;
+    }
   }
 }
 

@@ -11,6 +11,8 @@ import type { ExecuteResult } from './execute-result.js';
 import { describeAction } from './plan.js';
 import type { Action } from './plan.js';
 import { Reason } from './reasons.js';
+import { applyRouteAction } from './route-actions.js';
+import type { RouteProvider } from './route-provider.js';
 import { Semaphore } from './semaphore.js';
 import type { Settled } from './settle.js';
 import type { SwarmPort } from './swarm-port.js';
@@ -27,6 +29,8 @@ export interface SwarmBackendDeps {
   concurrency: number;
   /** How long `run --once` waits for a service's tasks to run, and how often it looks. */
   settle: { timeoutMs: number; pollMs: number };
+  /** The reverse proxy (`--routes`); default: routes are only recorded. */
+  routes?: RouteProvider;
   /** The nodes as the manager check at start-up listed them: the first pass need not list them again. */
   nodes?: readonly ObservedNode[];
 }
@@ -111,9 +115,10 @@ class SwarmSession implements BackendSession {
   ): Promise<ExecuteResult> {
     const result = emptyExecuteResult();
     const byRole = new Map<string, Action[]>();
+    const routeActions: Extract<Action, { type: 'route' | 'unroute' }>[] = [];
     for (const action of actions) {
       if (action.type === 'route' || action.type === 'unroute') {
-        recordRoute(action, result);
+        routeActions.push(action);
         continue;
       }
       const key = `${action.workloadId}:${roleOf(action)}`;
@@ -121,6 +126,7 @@ class SwarmSession implements BackendSession {
     }
     const limit = new Semaphore(this.#deps.concurrency);
     await Promise.all([...byRole].map(([key, list]) => limit.run(() => this.#applyRole(key, list, target, result))));
+    for (const action of routeActions) await this.#applyRoute(action, result);
     return result;
   }
 
@@ -196,6 +202,19 @@ class SwarmSession implements BackendSession {
     }
   }
 
+  /** A route through the proxy to the tasks' ports; a proxy that fails fails its workload for this pass. */
+  async #applyRoute(action: Extract<Action, { type: 'route' | 'unroute' }>, result: ExecuteResult): Promise<void> {
+    if (result.errors.has(action.workloadId)) return;
+    try {
+      const reason = await applyRouteAction(action, this.#deps.routes, result);
+      event(this.#deps, result, action.workloadId, reason, [action]);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      result.errors.set(action.workloadId, message);
+      result.events.push(stateEvent(this.#deps, 'Warning', action.workloadId, Reason.Failed, message));
+    }
+  }
+
   /** Every service this session changed runs as many tasks as it should, all running. */
   #settled(snapshot: readonly ObservedContainer[]): boolean {
     for (const [key, replicas] of this.#touched) {
@@ -217,13 +236,6 @@ class SwarmSession implements BackendSession {
     this.#mutations++;
     return this.#count(call);
   }
-}
-
-/** Routes are only recorded under Swarm for now: the rows say which route they are behind. */
-function recordRoute(action: Extract<Action, { type: 'route' | 'unroute' }>, result: ExecuteResult): void {
-  if (action.type === 'route')
-    result.routed.push({ workloadId: action.workloadId, routeId: action.route.id, rowIds: action.rowIds });
-  else result.unrouted.push({ workloadId: action.workloadId, routeId: action.routeId });
 }
 
 function roleOf(action: Action): string {

@@ -6,7 +6,8 @@ import type { Backend } from '../../src/reconcile/backend.js';
 import type { ObservedNode } from '../../src/api/observed-service.js';
 import { NODES_TTL_MS, SwarmBackend } from '../../src/reconcile/swarm-backend.js';
 import { FakeSwarm } from '../support/fake-swarm.js';
-import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { imageManifest, makeFixtureDir, removeFixtureDir, staticManifest } from '../support/fixture-dir.js';
+import { MemoryRoutes } from '../support/memory-routes.js';
 import { TickHarness } from '../support/tick-harness.js';
 
 const HOST = ['command: [sleep, "3600"]', 'network: host'];
@@ -30,6 +31,7 @@ class SwarmHarness extends TickHarness {
       concurrency: 4,
       settle: { timeoutMs: 1000, pollMs: 100 },
       ...(this.seed ? { nodes: this.seed } : {}),
+      ...(this.routes ? { routes: this.routes } : {}),
     });
     return this.#backend;
   }
@@ -81,6 +83,26 @@ describe('the swarm backend, on a cluster in memory', () => {
     h.swarm.calls = [];
     await h.tick();
     expect(h.swarm.calls).toEqual(['read services', 'read tasks', 'read cluster']);
+  });
+
+  it('routes a domain to the running tasks through the proxy, and removes the route with the domain', async () => {
+    dir = makeFixtureDir({ 'docs.yaml': staticManifest(8081), 'site/index.html': 'hi' });
+    const h = new SwarmHarness(dir);
+    const routes = new MemoryRoutes();
+    h.routes = routes;
+    const first = await h.tick();
+    // The service is created this pass: its route waits for the next, which comes soon.
+    expect(first.outcome.rolling).toEqual(['static/docs']);
+    await h.tick();
+    expect([...routes.held.values()]).toEqual([
+      { id: 'tf-docs-static', domain: 'docs.localhost', upstreams: ['127.0.0.1:8081'] },
+    ]);
+    expect(h.state.workloads['static/docs']!.containers.map((r) => r.routeId)).toEqual(['tf-docs-static']);
+
+    fs.writeFileSync(path.join(dir, 'docs.yaml'), staticManifest(8081, []));
+    await h.tick();
+    expect(routes.held.size).toBe(0);
+    expect(h.state.workloads['static/docs']!.containers.map((r) => r.routeId)).toEqual([null]);
   });
 
   it('a failed read changes nothing: no service is touched and no row swept (guarantee 1)', async () => {
