@@ -14,6 +14,7 @@ import { Reason } from './reasons.js';
 import { Semaphore } from './semaphore.js';
 import type { Settled } from './settle.js';
 import type { SwarmPort } from './swarm-port.js';
+import { levelBatches } from './swarm-levels.js';
 import { serviceRequest } from './swarm-request.js';
 import { serviceAsContainers } from './swarm-tasks.js';
 
@@ -38,20 +39,28 @@ export interface SwarmBackendDeps {
  */
 export class SwarmBackend implements Backend {
   readonly #deps: SwarmBackendDeps;
-  /** The nodes by id, kept across passes: listed again only when a task names a node not in it. */
-  readonly #nodes = new Map<string, ObservedNode>();
+  readonly #cluster: ClusterView = { nodes: new Map(), nodeId: null };
 
   constructor(deps: SwarmBackendDeps) {
     this.#deps = deps;
   }
 
   session(): BackendSession {
-    return new SwarmSession(this.#deps, this.#nodes);
+    return new SwarmSession(this.#deps, this.#cluster);
   }
+}
+
+/** What the backend knows of the cluster, kept across passes: asked again only when a task names a node not in it. */
+interface ClusterView {
+  /** The nodes by id. */
+  nodes: Map<string, ObservedNode>;
+  /** The node of the engine tinyforge talks to: where the controller's files are. */
+  nodeId: string | null;
 }
 
 class SwarmSession implements BackendSession {
   readonly #deps: SwarmBackendDeps;
+  readonly #cluster: ClusterView;
   readonly #nodes: Map<string, ObservedNode>;
   #calls = 0;
   #mutations = 0;
@@ -60,9 +69,10 @@ class SwarmSession implements BackendSession {
   /** The services this session created or updated: what settling waits for. */
   readonly #touched = new Map<string, number>();
 
-  constructor(deps: SwarmBackendDeps, nodes: Map<string, ObservedNode>) {
+  constructor(deps: SwarmBackendDeps, cluster: ClusterView) {
     this.#deps = deps;
-    this.#nodes = nodes;
+    this.#cluster = cluster;
+    this.#nodes = cluster.nodes;
   }
 
   nodes(): readonly ObservedNode[] {
@@ -76,7 +86,8 @@ class SwarmSession implements BackendSession {
       services.length === 0 ? [] : await this.#count(() => this.#deps.port.tasks(services.map((s) => s.id)));
     // A steady pass reads two things; a task on a node not seen before makes it three, once.
     if (this.#nodes.size === 0 || tasks.some((t) => t.nodeId !== null && !this.#nodes.has(t.nodeId))) {
-      const { nodes } = await this.#count(() => this.#deps.port.cluster());
+      const { nodes, nodeId } = await this.#count(() => this.#deps.port.cluster());
+      this.#cluster.nodeId = nodeId;
       this.#nodes.clear();
       for (const node of nodes) this.#nodes.set(node.id, node);
     }
@@ -106,8 +117,17 @@ class SwarmSession implements BackendSession {
       const key = `${action.workloadId}:${roleOf(action)}`;
       byRole.set(key, [...(byRole.get(key) ?? []), action]);
     }
+    // Workloads at once; within one, services by start level, each level once the one before is done.
     const limit = new Semaphore(this.#deps.concurrency);
-    await Promise.all([...byRole].map(([key, list]) => limit.run(() => this.#applyRole(key, list, target, result))));
+    const applyKey = (key: string) => limit.run(() => this.#applyRole(key, byRole.get(key)!, target, result));
+    await Promise.all(
+      [...levelBatches(byRole.keys(), target)].map(async ([workloadId, batches]) => {
+        for (const batch of batches) {
+          await Promise.all(batch.map(applyKey));
+          if (result.errors.has(workloadId)) return; // A failed service stops the ones that depend on it.
+        }
+      }),
+    );
     return result;
   }
 
@@ -154,7 +174,7 @@ class SwarmSession implements BackendSession {
         return;
       }
       if (wanted[0]!.kind === 'project') throw new Error('a Project cannot run on the swarm backend yet');
-      const request = serviceRequest(this.#deps, wanted);
+      const request = serviceRequest({ ...this.#deps, nodeId: this.#cluster.nodeId }, wanted);
       if (!service) {
         await this.#mutate(() => this.#deps.port.createService(request));
         event(this.#deps, result, workloadId, Reason.Created, actions);
