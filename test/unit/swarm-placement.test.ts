@@ -7,6 +7,7 @@ import type { Backend } from '../../src/reconcile/backend.js';
 import { specHash } from '../../src/reconcile/canonical-json.js';
 import { containerSpec } from '../../src/reconcile/container-spec.js';
 import type { ManifestView } from '../../src/reconcile/reconcile-tick.js';
+import { specChanges } from '../../src/reconcile/spec-changes.js';
 import { SwarmBackend } from '../../src/reconcile/swarm-backend.js';
 import type { ServiceRequest } from '../../src/reconcile/swarm-port.js';
 import { FakeSwarm } from '../support/fake-swarm.js';
@@ -89,6 +90,12 @@ describe('placement and publishMode in the container spec', () => {
     });
     expect(spec.ports[0]!.publishMode).toBe('ingress');
     expect(specHash(spec)).not.toBe('5daea48e6db18adf');
+  });
+
+  it('name their change in a plan, added or removed', () => {
+    const placed = specOf({ ...FIELDS, placement: { maxReplicasPerNode: 1 } });
+    expect(specChanges(specOf(FIELDS), placed)).toEqual(['placement changed']);
+    expect(specChanges(placed, specOf(FIELDS))).toEqual(['placement changed']);
   });
 
   it('publish a port through the routing mesh only when it says ingress', () => {
@@ -208,5 +215,31 @@ describe('the swarm backend places services', () => {
     expect(at('create tf-app-api')).toBeGreaterThan(Math.max(at('created tf-app-db'), at('created tf-app-cache')));
     expect(at('create tf-app-web')).toBeGreaterThan(at('created tf-app-api'));
     expect(h.state.workloads['stack/app']).toMatchObject({ phase: 'Ready' });
+  });
+
+  it('creates Compose services in depends_on order', async () => {
+    dir = makeFixtureDir({
+      'notes.yaml': [
+        'apiVersion: tinyforge.dev/v1',
+        'kind: Compose',
+        'metadata: {name: notes}',
+        'spec:',
+        '  compose:',
+        '    services:',
+        '      web: {image: tinyforge-test/busybox:1, network_mode: host, depends_on: [db]}',
+        '      db: {image: tinyforge-test/busybox:1, network_mode: host}',
+        '',
+      ].join('\n'),
+    });
+    const h = new SwarmHarness(dir);
+    h.swarm.createDelayMs = 20;
+    await h.tick();
+    expect(h.state.invalid).toEqual([]);
+    expect(h.swarm.mutations()).toEqual([
+      'create tf-notes-db',
+      'created tf-notes-db',
+      'create tf-notes-web',
+      'created tf-notes-web',
+    ]);
   });
 });
