@@ -54,7 +54,7 @@ export async function startDaemon(
   overrides: DaemonOverrides = {},
 ): Promise<RunningDaemon> {
   const controller = await openController(config, 'run', overrides);
-  const manifests = new ManifestSource(config.manifests, config.policy);
+  const manifests = new ManifestSource(config.manifests, config.policy, config.backend);
   const scan: Scan = { view: undefined, revision: null, fullPassDone: false };
   const reporter = new PassReporter(log);
   controller.annotate({ resyncSeconds: config.resyncMs / 1000, watch: { mode: 'events', lastError: null } });

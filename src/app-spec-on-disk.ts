@@ -24,7 +24,7 @@ export interface SpecOnDisk {
  * finished; what did not change is not parsed again.
  */
 export function specOnDiskReader(
-  config: Pick<ControllerConfig, 'manifests' | 'state' | 'name' | 'policy'>,
+  config: Pick<ControllerConfig, 'manifests' | 'state' | 'name' | 'policy' | 'backend'>,
 ): () => Promise<SpecOnDisk> {
   const gitDir = findGitDir(path.resolve(config.manifests));
   let previous: DirectoryLoad | undefined;
@@ -39,7 +39,10 @@ export function specOnDiskReader(
   };
   return async () => {
     await waitForGit(gitDir);
-    const load = loadFromDisk({ dir: config.manifests }, config.policy, previous ? { previous } : {});
+    const load = loadFromDisk({ dir: config.manifests }, config.policy, {
+      backend: config.backend,
+      ...(previous ? { previous } : {}),
+    });
     previous = load;
     sweepDesired(config.name, load.workloads);
     return { load, hashOf: (workload) => cachedEntry(workload, { controller: config.name, digest }).hash };

@@ -46,6 +46,6 @@ export async function swarmBackend(
     concurrency: config.concurrency,
     settle: { timeoutMs: config.settleTimeoutMs, pollMs: 250 },
     routes: parts.routes,
-    ...(cluster ? { nodes: cluster.nodes } : {}),
+    ...(cluster ? { cluster: { nodes: cluster.nodes, nodeId: cluster.nodeId } } : {}),
   });
 }

@@ -152,7 +152,8 @@ export async function openController(
         state = { ...state, controller: { ...state.controller, ...change } };
       },
       async tick(request = {}) {
-        const view = request.view ?? loadFromDisk({ dir: config.manifests }, config.policy);
+        const view =
+          request.view ?? loadFromDisk({ dir: config.manifests }, config.policy, { backend: config.backend });
         const revision =
           request.revision !== undefined ? request.revision : gitRevision(path.resolve(config.manifests));
         const before = { ...state, controller: { ...state.controller, revision } };

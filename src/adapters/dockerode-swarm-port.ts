@@ -25,13 +25,14 @@ export class DockerodeSwarmPort implements SwarmPort {
     this.#docker = new Docker(dockerConnection(options.host));
   }
 
-  async cluster(): Promise<{ manager: boolean; nodes: ObservedNode[] }> {
+  async cluster(): Promise<{ manager: boolean; nodes: ObservedNode[]; nodeId: string | null }> {
     const info = (await this.#read('info', (abortSignal) =>
       (this.#docker.info as (options: object) => Promise<unknown>).call(this.#docker, { abortSignal }),
-    )) as { Swarm?: { ControlAvailable?: boolean } };
-    if (info.Swarm?.ControlAvailable !== true) return { manager: false, nodes: [] };
+    )) as { Swarm?: { ControlAvailable?: boolean; NodeID?: string } };
+    const nodeId = info.Swarm?.NodeID || null;
+    if (info.Swarm?.ControlAvailable !== true) return { manager: false, nodes: [], nodeId };
     const nodes = await this.#read('list nodes', (abortSignal) => this.#docker.listNodes({ abortSignal }));
-    return { manager: true, nodes: (nodes as NodeInfo[]).map(toNode) };
+    return { manager: true, nodes: (nodes as NodeInfo[]).map(toNode), nodeId };
   }
 
   async services(): Promise<ObservedService[]> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Policy } from '../api/policy.js';
 import type { Problem } from '../api/problem.js';
 import type { Workload } from '../api/workload.js';
+import type { BackendName } from '../manifest/check-backend.js';
 import { loadManifests } from '../manifest/load-manifests.js';
 import type { LoadResult, ManifestText } from '../manifest/load-manifests.js';
 import { schemaFingerprint } from '../manifest/schema-set.js';
@@ -57,12 +58,13 @@ export function schemaValidator(): SchemaValidator {
  * (default: the current folder) when they lie below it. `previous` is answered as it is
  * when nothing it was made from changed (the long-running controller's resync): the
  * texts are read again, but not parsed and validated again. Each workload gets its key
- * (Workload.key) here, once per load.
+ * (Workload.key) here, once per load. `backend` (default docker) decides whether fields
+ * only a Swarm service has are valid.
  */
 export function loadFromDisk(
   target: { dir: string } | { files: string[]; root: string },
   policy: Policy,
-  options: { cwd?: string; previous?: DirectoryLoad } = {},
+  options: { cwd?: string; previous?: DirectoryLoad; backend?: BackendName } = {},
 ): DirectoryLoad {
   const access = createFsFileAccess(options.cwd);
   const scanProblems: Problem[] = [];
@@ -100,6 +102,7 @@ export function loadFromDisk(
     files,
     access,
     policy,
+    backend: options.backend ?? 'docker',
     validator: schemaValidator(),
     keyOf: workloadKeys(),
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Policy } from '../api/policy.js';
+import type { BackendName } from '../manifest/check-backend.js';
 import { canonicalJson } from '../reconcile/canonical-json.js';
 import { findGitDir, waitForGit } from './git-checkout.js';
 import { gitRevision } from './git-revision.js';
@@ -35,6 +36,7 @@ export class ManifestSource {
   constructor(
     private readonly dir: string,
     private readonly policy: Policy,
+    private readonly backend: BackendName = 'docker',
   ) {
     this.root = path.resolve(dir);
     this.gitDir = findGitDir(this.root);
@@ -43,7 +45,10 @@ export class ManifestSource {
   async rescan(): Promise<Rescan> {
     await waitForGit(this.gitDir);
     const before = this.view;
-    const next = loadFromDisk({ dir: this.dir }, this.policy, before ? { previous: before } : {});
+    const next = loadFromDisk({ dir: this.dir }, this.policy, {
+      backend: this.backend,
+      ...(before ? { previous: before } : {}),
+    });
     const previousRevision = this.revision;
     this.revision = gitRevision(this.root);
     const revisionChanged = this.revision !== previousRevision && previousRevision !== null;

@@ -12,8 +12,9 @@ const NS_PER_MS = 1_000_000;
  * The one place a Swarm service spec is built (DESIGN.md section 7), as
  * docker-create-options.ts builds a container's: the operator's policy first, then
  * what a service cannot do is refused by name, never dropped without a word.
- * Ports are published in Swarm's `host` mode on every address of the node (Swarm has
- * no host IP), so a port must say `hostIP: 0.0.0.0` to be published at all.
+ * Ports are published in Swarm's `host` mode (or `ingress`, the routing mesh, when the port
+ * says so) on every address of the node (Swarm has no host IP), so a port must say
+ * `hostIP: 0.0.0.0` to be published at all.
  */
 export function toServiceSpec(request: ServiceRequest, scope: PolicyScope): Docker.ServiceSpec {
   const { spec } = request;
@@ -47,7 +48,7 @@ export function toServiceSpec(request: ServiceRequest, scope: PolicyScope): Dock
         Protocol: port.protocol,
         TargetPort: port.container,
         ...(port.host !== null ? { PublishedPort: port.host } : {}),
-        PublishMode: 'host' as const,
+        PublishMode: port.publishMode ?? ('host' as const),
       })),
     },
   };

@@ -20,6 +20,8 @@ export interface ContainerFields {
   stopTimeout?: string;
   labels?: Record<string, string>;
   domain?: string;
+  /** Swarm only: where Swarm may place the service's tasks. */
+  placement?: Placement;
   privileged?: boolean;
   capAdd?: string[];
   devices?: string[];
@@ -34,6 +36,15 @@ export interface PortMapping {
   host?: number;
   hostIP?: string;
   protocol?: 'tcp' | 'udp';
+  /** Swarm only: `host` (default) or Swarm's routing mesh. */
+  publishMode?: 'host' | 'ingress';
+}
+
+/** Swarm's placement of a service's tasks, in Swarm's own syntax (`node.labels.disk==ssd`). */
+export interface Placement {
+  constraints?: string[];
+  maxReplicasPerNode?: number;
+  preferences?: { spread: string }[];
 }
 
 export type VolumeMount =

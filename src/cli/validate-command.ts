@@ -3,22 +3,24 @@ import path from 'node:path';
 import { compareProblems, formatProblem } from '../api/problem.js';
 import type { Problem } from '../api/problem.js';
 import { loadFromDisk } from '../app.js';
-import { nonEmptyFlag } from './flag-values.js';
+import { choiceFlag, nonEmptyFlag } from './flag-values.js';
 import type { Output } from './output.js';
 import { parseCommandArgs } from './parse-command-args.js';
 import { POLICY_OPTIONS, policyFromFlags } from './policy-flags.js';
 
-export const VALIDATE_USAGE = `usage: tinyforge validate [PATH...] [--json] [--root DIR] [--allow-... policy flags]
+export const VALIDATE_USAGE = `usage: tinyforge validate [PATH...] [--json] [--root DIR] [--backend docker|swarm] [--allow-... policy flags]
 
 Checks manifests against tinyforge's schemas and across each other, without Docker.
 PATH is a manifest directory (default ./manifests) or manifest files; files are checked
 together, with --root (default: their folder) as their manifest directory.
-Prints file:line:col: message per problem on stderr; --json prints
+--backend (default docker) is the backend they are for: placement and publishMode: ingress
+are valid under swarm only. Prints file:line:col: message per problem on stderr; --json prints
 {"valid": bool, "problems": [...]} on stdout. Exit 0 valid, 1 invalid, 2 usage error.`;
 
 const VALIDATE_OPTIONS = {
   json: { type: 'boolean' },
   root: { type: 'string' },
+  backend: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...POLICY_OPTIONS,
 } as const;
@@ -32,13 +34,14 @@ export function validateCommand(argv: string[], output: Output): number {
   }
   if (values.root !== undefined) nonEmptyFlag(values.root, '--root');
   const policy = policyFromFlags(values, process.env['DOCKER_HOST']);
+  const backend = choiceFlag(values.backend ?? 'docker', '--backend', ['docker', 'swarm'] as const);
   const targets = positionals.length > 0 ? positionals : ['manifests'];
   const problems: Problem[] = [];
   let workloads = 0;
   const files: string[] = [];
   for (const target of targets) {
     if (isDirectoryTarget(target)) {
-      const load = loadFromDisk({ dir: target }, policy);
+      const load = loadFromDisk({ dir: target }, policy, { backend });
       problems.push(...load.problems);
       workloads += load.workloads.length;
       if (load.unreadable !== undefined)
@@ -62,7 +65,7 @@ export function validateCommand(argv: string[], output: Output): number {
       byRoot.set(root, [...(byRoot.get(root) ?? []), file]);
     }
     for (const [root, group] of byRoot) {
-      const load = loadFromDisk({ files: group, root }, policy);
+      const load = loadFromDisk({ files: group, root }, policy, { backend });
       problems.push(...load.problems);
       workloads += load.workloads.length;
     }

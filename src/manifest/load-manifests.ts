@@ -6,6 +6,8 @@ import { compareProblems } from '../api/problem.js';
 import type { Problem } from '../api/problem.js';
 import type { UnkeyedWorkload, Workload } from '../api/workload.js';
 import type { Claim } from './claim.js';
+import { checkBackend } from './check-backend.js';
+import type { BackendName } from './check-backend.js';
 import { checkCompose } from './check-compose.js';
 import { checkDocument } from './check-document.js';
 import { checkPolicy } from './check-policy.js';
@@ -35,6 +37,8 @@ export interface LoadInput {
   files: readonly ManifestText[];
   access: FileAccess;
   policy: Policy;
+  /** What workloads become: fields only a Swarm service has are invalid under `docker`. */
+  backend: BackendName;
   validator: SchemaValidator;
   /** A valid workload's key (Workload.key): the loader hashes what it is made of, files included. */
   keyOf: (workload: UnkeyedWorkload) => string;
@@ -156,7 +160,11 @@ function loadDocument(source: SourceDocument, fromDir: string, input: LoadInput)
 
   const manifest = source.value as Manifest;
   const context = { root: input.root, realRoot: input.realRoot, access: input.access, policy: input.policy };
-  const findings: Finding[] = [...checkDocument(manifest), ...checkPolicy(manifest, input.policy)];
+  const findings: Finding[] = [
+    ...checkDocument(manifest),
+    ...checkPolicy(manifest, input.policy),
+    ...checkBackend(manifest, input.backend),
+  ];
   const references = checkManifestReferences(manifest, fromDir, context);
   findings.push(...references.findings);
   const problems: Problem[] = [...references.problems];

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ContainerFields } from '../api/manifest-types.js';
+import type { ContainerFields, Placement } from '../api/manifest-types.js';
 import { parseDuration, parseSize } from '../api/units.js';
 import type { Reference } from '../api/workload.js';
 import { DEFAULT_HOST_IP } from '../api/defaults.js';
@@ -15,7 +15,8 @@ export interface ContainerSpec {
   cmd: string[] | null;
   env: Record<string, string>;
   envFiles: { file: string; digest: string }[];
-  ports: { container: number; host: number | null; hostIP: string; protocol: 'tcp' | 'udp' }[];
+  /** `publishMode` is there only for `ingress`: a port without it hashes as it always did. */
+  ports: { container: number; host: number | null; hostIP: string; protocol: 'tcp' | 'udp'; publishMode?: 'ingress' }[];
   mounts: { type: 'volume' | 'bind'; source: string; target: string; readOnly: boolean }[];
   network: string;
   restart: string;
@@ -41,6 +42,16 @@ export interface ContainerSpec {
   uts: string | null;
   userns: string | null;
   domain: string | null;
+  /** Swarm only; there only when the manifest sets it, so a spec without it hashes as it always did. */
+  placement?: SpecPlacement;
+}
+
+/** Where Swarm may place a service's tasks (a manifest's `placement`, defaults filled in). */
+export interface SpecPlacement {
+  constraints: string[];
+  maxReplicasPerNode: number | null;
+  /** Spread descriptors, e.g. `node.labels.zone`. */
+  spread: string[];
 }
 
 export interface SpecInputs {
@@ -88,6 +99,7 @@ export function containerSpec(inputs: SpecInputs): ContainerSpec {
       host: p.host ?? null,
       hostIP: p.hostIP ?? DEFAULT_HOST_IP,
       protocol: p.protocol ?? 'tcp',
+      ...(p.publishMode === 'ingress' ? { publishMode: 'ingress' as const } : {}),
     })),
     mounts,
     network: fields.network ?? 'bridge',
@@ -117,5 +129,14 @@ export function containerSpec(inputs: SpecInputs): ContainerSpec {
     uts: fields.uts ?? null,
     userns: fields.userns ?? null,
     domain: fields.domain ?? null,
+    ...(fields.placement ? { placement: specPlacement(fields.placement) } : {}),
+  };
+}
+
+function specPlacement(placement: Placement): SpecPlacement {
+  return {
+    constraints: placement.constraints ?? [],
+    maxReplicasPerNode: placement.maxReplicasPerNode ?? null,
+    spread: (placement.preferences ?? []).map((p) => p.spread),
   };
 }

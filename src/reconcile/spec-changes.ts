@@ -18,7 +18,8 @@ const FIELD_NAMES: Partial<Record<keyof ContainerSpec, string>> = {
  */
 export function specChanges(before: ContainerSpec, after: ContainerSpec): string[] {
   const changes: string[] = [];
-  for (const field of Object.keys(after) as (keyof ContainerSpec)[]) {
+  // Both sides' keys: a field present on one side only (`placement`) is a change too.
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)]) as Set<keyof ContainerSpec>) {
     const a = before[field];
     const b = after[field];
     if (canonicalJson(a) === canonicalJson(b)) continue;

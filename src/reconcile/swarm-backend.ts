@@ -16,6 +16,7 @@ import type { RouteProvider } from './route-provider.js';
 import { Semaphore } from './semaphore.js';
 import type { Settled } from './settle.js';
 import type { SwarmPort } from './swarm-port.js';
+import { levelBatches } from './swarm-levels.js';
 import { serviceRequest } from './swarm-request.js';
 import { serviceAsContainers } from './swarm-tasks.js';
 
@@ -31,16 +32,23 @@ export interface SwarmBackendDeps {
   settle: { timeoutMs: number; pollMs: number };
   /** The reverse proxy (`--routes`); default: routes are only recorded. */
   routes?: RouteProvider;
-  /** The nodes as the manager check at start-up listed them: the first pass need not list them again. */
-  nodes?: readonly ObservedNode[];
+  /** The cluster as the manager check at start-up saw it: the first pass need not list the nodes again. */
+  cluster?: { nodes: readonly ObservedNode[]; nodeId: string | null };
 }
 
 /** How long a list of the nodes is trusted: a drained or downed node shows within this. */
 export const NODES_TTL_MS = 30_000;
 
-/** The cluster's nodes by id, and when they were listed. */
-interface KnownNodes {
-  byId: Map<string, ObservedNode>;
+/**
+ * What the backend knows of the cluster, kept across passes: the nodes are listed again
+ * when a task names a node not among them, or when the list is older than NODES_TTL_MS
+ * (a node's availability or state changed).
+ */
+interface ClusterView {
+  /** The nodes by id. */
+  nodes: Map<string, ObservedNode>;
+  /** The node of the engine tinyforge talks to: where the controller's files are. */
+  nodeId: string | null;
   listedAt: number;
 }
 
@@ -53,28 +61,26 @@ interface KnownNodes {
  */
 export class SwarmBackend implements Backend {
   readonly #deps: SwarmBackendDeps;
-  /**
-   * The nodes, kept across passes: listed again when a task names a node not in them, or
-   * when the list is older than NODES_TTL_MS (a node's availability or state changed).
-   */
-  readonly #nodes: KnownNodes;
+  readonly #cluster: ClusterView;
 
   constructor(deps: SwarmBackendDeps) {
     this.#deps = deps;
-    this.#nodes = {
-      byId: new Map((deps.nodes ?? []).map((n) => [n.id, n])),
-      listedAt: deps.nodes ? deps.clock.now().getTime() : Number.NEGATIVE_INFINITY,
+    const seen = deps.cluster;
+    this.#cluster = {
+      nodes: new Map((seen?.nodes ?? []).map((n) => [n.id, n])),
+      nodeId: seen?.nodeId ?? null,
+      listedAt: seen ? deps.clock.now().getTime() : Number.NEGATIVE_INFINITY,
     };
   }
 
   session(): BackendSession {
-    return new SwarmSession(this.#deps, this.#nodes);
+    return new SwarmSession(this.#deps, this.#cluster);
   }
 }
 
 class SwarmSession implements BackendSession {
   readonly #deps: SwarmBackendDeps;
-  readonly #nodes: KnownNodes;
+  readonly #cluster: ClusterView;
   #calls = 0;
   #mutations = 0;
   /** The services of the last read, by `<workload id>:<role>` (owned ones only). */
@@ -82,13 +88,13 @@ class SwarmSession implements BackendSession {
   /** The services this session created or updated: what settling waits for. */
   readonly #touched = new Map<string, number>();
 
-  constructor(deps: SwarmBackendDeps, nodes: KnownNodes) {
+  constructor(deps: SwarmBackendDeps, cluster: ClusterView) {
     this.#deps = deps;
-    this.#nodes = nodes;
+    this.#cluster = cluster;
   }
 
   nodes(): readonly ObservedNode[] {
-    return [...this.#nodes.byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    return [...this.#cluster.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   async read(): Promise<ObservedContainer[]> {
@@ -100,7 +106,7 @@ class SwarmSession implements BackendSession {
     this.#owned = new Map();
     const observed: ObservedContainer[] = [];
     for (const service of services) {
-      const seen = serviceAsContainers(service, tasks, this.#deps.key, this.#nodes.byId);
+      const seen = serviceAsContainers(service, tasks, this.#deps.key, this.#cluster.nodes);
       if (seen.owned) this.#owned.set(`${seen.owned.workloadId}:${seen.owned.role}`, service);
       observed.push(...seen.containers);
     }
@@ -124,8 +130,17 @@ class SwarmSession implements BackendSession {
       const key = `${action.workloadId}:${roleOf(action)}`;
       byRole.set(key, [...(byRole.get(key) ?? []), action]);
     }
+    // Workloads at once; within one, services by start level, each level once the one before is done.
     const limit = new Semaphore(this.#deps.concurrency);
-    await Promise.all([...byRole].map(([key, list]) => limit.run(() => this.#applyRole(key, list, target, result))));
+    const applyKey = (key: string) => limit.run(() => this.#applyRole(key, byRole.get(key)!, target, result));
+    await Promise.all(
+      [...levelBatches(byRole.keys(), target)].map(async ([workloadId, batches]) => {
+        for (const batch of batches) {
+          await Promise.all(batch.map(applyKey));
+          if (result.errors.has(workloadId)) return; // A failed service stops the ones that depend on it.
+        }
+      }),
+    );
     for (const action of routeActions) await this.#applyRoute(action, result);
     return result;
   }
@@ -146,15 +161,16 @@ class SwarmSession implements BackendSession {
 
   /** A steady pass reads two things; unknown nodes, or a list grown old, make it three. */
   #nodesStale(tasks: readonly ObservedTask[]): boolean {
-    const { byId, listedAt } = this.#nodes;
+    const { nodes, listedAt } = this.#cluster;
     if (this.#deps.clock.now().getTime() - listedAt >= NODES_TTL_MS) return true;
-    return tasks.some((t) => t.nodeId !== null && !byId.has(t.nodeId));
+    return tasks.some((t) => t.nodeId !== null && !nodes.has(t.nodeId));
   }
 
   async #listNodes(): Promise<void> {
-    const { nodes } = await this.#count(() => this.#deps.port.cluster());
-    this.#nodes.byId = new Map(nodes.map((n) => [n.id, n]));
-    this.#nodes.listedAt = this.#deps.clock.now().getTime();
+    const { nodes, nodeId } = await this.#count(() => this.#deps.port.cluster());
+    this.#cluster.nodes = new Map(nodes.map((n) => [n.id, n]));
+    this.#cluster.nodeId = nodeId;
+    this.#cluster.listedAt = this.#deps.clock.now().getTime();
   }
 
   calls(): { total: number; mutations: number } {
@@ -186,7 +202,7 @@ class SwarmSession implements BackendSession {
         return;
       }
       if (wanted[0]!.kind === 'project') throw new Error('a Project cannot run on the swarm backend yet');
-      const request = serviceRequest(this.#deps, wanted);
+      const request = serviceRequest({ ...this.#deps, nodeId: this.#cluster.nodeId }, wanted);
       if (!service) {
         await this.#mutate(() => this.#deps.port.createService(request));
         event(this.#deps, result, workloadId, Reason.Created, actions);

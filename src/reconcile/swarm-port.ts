@@ -1,5 +1,5 @@
 import type { ObservedNode, ObservedService, ObservedTask } from '../api/observed-service.js';
-import type { ContainerSpec } from './container-spec.js';
+import type { ContainerSpec, SpecPlacement } from './container-spec.js';
 
 /** How a service rolls a new spec out: Swarm's update order, and how long it watches each new task. */
 export interface ServiceUpdate {
@@ -10,12 +10,7 @@ export interface ServiceUpdate {
 }
 
 /** Where Swarm may place a service's tasks, in Swarm's own terms (a manifest's `placement`). */
-export interface ServicePlacement {
-  constraints: string[];
-  maxReplicasPerNode: number | null;
-  /** Spread descriptors, e.g. `node.labels.zone`. */
-  spread: string[];
-}
+export type ServicePlacement = SpecPlacement;
 
 /** What creating or updating one service takes: the Swarm analog of a container's CreateRequest. */
 export interface ServiceRequest {
@@ -42,8 +37,11 @@ export class ServiceUnsupportedError extends Error {
  * that one call failing. Reads are whole: a failed one is a failed read (nothing swept).
  */
 export interface SwarmPort {
-  /** Whether the engine is a Swarm manager, and the cluster's nodes when it is. */
-  cluster(): Promise<{ manager: boolean; nodes: ObservedNode[] }>;
+  /**
+   * Whether the engine is a Swarm manager, the cluster's nodes when it is, and the id of
+   * the engine's own node (null outside a Swarm): where the controller's files are.
+   */
+  cluster(): Promise<{ manager: boolean; nodes: ObservedNode[]; nodeId: string | null }>;
   /** Every service with the `tinyforge.managed=true` label, in one call. */
   services(): Promise<ObservedService[]>;
   /** The tasks of these services, in one call. */

@@ -13,7 +13,7 @@ const port = (host: string) => new DockerodeSwarmPort({ host, timeoutMs: 30_000,
 describe('the Swarm port on an engine that is not a Swarm manager', () => {
   it('says so, and lists no nodes', async () => {
     const { host } = testDocker();
-    expect(await port(host).cluster()).toEqual({ manager: false, nodes: [] });
+    expect(await port(host).cluster()).toEqual({ manager: false, nodes: [], nodeId: null });
   });
 });
 
@@ -41,9 +41,10 @@ describe('the Swarm port on a real two-node cluster', () => {
     placement: { constraints: [], maxReplicasPerNode: 2, spread: [] },
   });
 
-  it('sees the manager and both nodes', async () => {
+  it('sees the manager and both nodes, and knows its own node', async () => {
     const cluster = await swarm.cluster();
     expect(cluster.manager).toBe(true);
+    expect(cluster.nodeId).toBe(cluster.nodes.find((n) => n.role === 'manager')?.id);
     expect(cluster.nodes.map((n) => [n.role, n.state]).sort()).toEqual([
       ['manager', 'ready'],
       ['worker', 'ready'],

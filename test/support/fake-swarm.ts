@@ -9,10 +9,10 @@ export class FakeSwarm implements SwarmPort {
   unreachable = false;
   #next = 1;
 
-  async cluster(): Promise<{ manager: boolean; nodes: ObservedNode[] }> {
+  async cluster(): Promise<{ manager: boolean; nodes: ObservedNode[]; nodeId: string | null }> {
     this.#read('cluster');
     const node = { id: 'node-a', hostname: 'host-a', role: 'manager' as const, state: 'ready', availability: 'active' };
-    return { manager: true, nodes: [{ ...node, labels: {} }] };
+    return { manager: true, nodes: [{ ...node, labels: {} }], nodeId: 'node-a' };
   }
 
   async services(): Promise<ObservedService[]> {

@@ -16,7 +16,7 @@ const HOST = ['command: [sleep, "3600"]', 'network: host'];
 class SwarmHarness extends TickHarness {
   readonly swarm = new FakeSwarm();
   /** The nodes the start-up check listed, if the backend is given them. */
-  seed: ObservedNode[] | undefined;
+  seed: { nodes: ObservedNode[]; nodeId: string | null } | undefined;
 
   #backend: Backend | undefined;
 
@@ -30,7 +30,7 @@ class SwarmHarness extends TickHarness {
       readEnvFile,
       concurrency: 4,
       settle: { timeoutMs: 1000, pollMs: 100 },
-      ...(this.seed ? { nodes: this.seed } : {}),
+      ...(this.seed ? { cluster: this.seed } : {}),
       ...(this.routes ? { routes: this.routes } : {}),
     });
     return this.#backend;
@@ -69,7 +69,7 @@ describe('the swarm backend, on a cluster in memory', () => {
   it('lists the nodes only when it has none, a task names an unknown one, or the list is NODES_TTL_MS old', async () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', HOST) });
     const h = new SwarmHarness(dir);
-    h.seed = (await h.swarm.cluster()).nodes;
+    h.seed = await h.swarm.cluster();
     h.swarm.calls = [];
     await h.tick();
     expect(h.swarm.calls).not.toContain('read cluster');
