@@ -97,7 +97,7 @@ interface NodeInfo {
   ID: string;
   Description?: { Hostname?: string };
   Spec?: { Role?: string; Availability?: string; Labels?: Record<string, string> };
-  Status?: { State?: string };
+  Status?: { State?: string; Addr?: string };
 }
 
 interface TaskInfo {
@@ -107,7 +107,13 @@ interface TaskInfo {
   NodeID?: string;
   DesiredState?: string;
   CreatedAt?: string;
-  Status?: { State?: string; Message?: string; Err?: string; ContainerStatus?: { ContainerID?: string } };
+  Status?: {
+    State?: string;
+    Message?: string;
+    Err?: string;
+    ContainerStatus?: { ContainerID?: string };
+    PortStatus?: { Ports?: { PublishedPort?: number }[] };
+  };
 }
 
 function toNode(node: NodeInfo): ObservedNode {
@@ -116,6 +122,7 @@ function toNode(node: NodeInfo): ObservedNode {
     hostname: node.Description?.Hostname ?? '',
     role: node.Spec?.Role === 'manager' ? 'manager' : 'worker',
     state: node.Status?.State ?? 'unknown',
+    addr: node.Status?.Addr ?? '',
     availability: node.Spec?.Availability ?? 'unknown',
     labels: node.Spec?.Labels ?? {},
   };
@@ -156,5 +163,6 @@ function toTask(task: TaskInfo): ObservedTask {
     message: task.Status?.Err ?? task.Status?.Message ?? '',
     containerId: task.Status?.ContainerStatus?.ContainerID ?? null,
     created: task.CreatedAt ? Math.floor(Date.parse(task.CreatedAt) / 1000) : 0,
+    ports: (task.Status?.PortStatus?.Ports ?? []).flatMap((p) => (p.PublishedPort ? [p.PublishedPort] : [])),
   };
 }

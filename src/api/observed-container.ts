@@ -21,4 +21,6 @@ export interface ObservedContainer {
   health: 'healthy' | 'unhealthy' | 'starting' | null;
   /** Swarm only: the hostname of the node a task's container runs on. */
   node?: string;
+  /** Swarm only: the address its published ports are reached at from the controller, when not this host's loopback. */
+  address?: string;
 }

@@ -38,6 +38,8 @@ export interface ObservedTask {
   containerId: string | null;
   /** Seconds since the epoch. */
   created: number;
+  /** The host ports its container publishes (host mode), as Swarm reports them. */
+  ports: number[];
 }
 
 /** A node of the cluster (the state file's `controller.nodes`). */
@@ -46,6 +48,8 @@ export interface ObservedNode {
   hostname: string;
   role: 'manager' | 'worker';
   state: string;
+  /** The address the node is reached at (Swarm's `Status.Addr`). */
+  addr: string;
   availability: string;
   labels: Record<string, string>;
 }

@@ -88,16 +88,19 @@ function upstreamsOf(wanted: readonly DesiredContainer[], owned: readonly OwnedC
 
 /**
  * A container's first port as seen from the host: its published port (as asked, or as
- * Docker chose it), or on the host network the port the program listens on. Null: there
+ * Docker chose it), or on the host network the port the program listens on; at its
+ * node's address when it runs on another node of a Swarm cluster. Null: there
  * is nothing to route to (no port published, or the network is `none`).
  */
 export function upstreamOf(d: DesiredContainer, o: OwnedContainer): string | null {
   const [first] = d.spec.ports;
   if (first) {
     const port = first.host ?? o.container.ports[0];
-    return port === undefined ? null : `${loopbackFor(first.hostIP)}:${port}`;
+    return port === undefined ? null : `${o.container.address ?? loopbackFor(first.hostIP)}:${port}`;
   }
-  return d.spec.network === 'host' && d.listenPort !== null ? `127.0.0.1:${d.listenPort}` : null;
+  return d.spec.network === 'host' && d.listenPort !== null
+    ? `${o.container.address ?? '127.0.0.1'}:${d.listenPort}`
+    : null;
 }
 
 /** A port published on every address is reached on loopback. */

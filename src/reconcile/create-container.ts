@@ -7,7 +7,7 @@ import { NameConflictError } from './docker-port.js';
 import type { CreateRequest } from './docker-port.js';
 import type { ExecuteDeps } from './execute-deps.js';
 import type { ExecuteResult } from './execute-result.js';
-import { emptyRow } from './observe.js';
+import { placedRow } from './rows.js';
 import { ownershipLabels } from './ownership.js';
 import { DEFAULT_PORT_RANGE, portAllocator } from './port-allocator.js';
 import type { Semaphore } from './semaphore.js';
@@ -41,17 +41,9 @@ export async function createAndStart(desired: DesiredContainer, context: CreateC
   context.result.started.add(id);
 }
 
-/** The deploy path writes the deployer-owned fields it knows: the route's domain, and a Project's stage, slot and tag. */
+/** The deploy path writes the deployer-owned fields it knows (rows.ts placedRow). */
 function placeRow(desired: DesiredContainer, context: CreateContext): ContainerRow {
-  const { rollout } = desired;
-  const row: ContainerRow = {
-    ...emptyRow(desired.rowId, desired.role, desired.replica),
-    name: desired.name,
-    image: desired.spec.image,
-    domain: desired.spec.domain,
-    placedAt: context.deps.clock.now().toISOString(),
-    ...(rollout ? { stage: rollout.stage, slot: desired.slot, imageTag: rollout.tag } : {}),
-  };
+  const row = placedRow(desired, context.deps.clock.now());
   const placed = context.result.placed.get(desired.workloadId) ?? [];
   placed.push(row);
   context.result.placed.set(desired.workloadId, placed);

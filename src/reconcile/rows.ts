@@ -1,6 +1,21 @@
 import type { Kind } from '../api/kinds.js';
 import type { ContainerRow } from '../api/state-types.js';
 import type { Classified } from './classify.js';
+import type { DesiredContainer } from './desired.js';
+import { emptyRow } from './observe.js';
+
+/** The row the deploy path writes for a container it deploys: the route's domain, and a Project's stage, slot and tag. */
+export function placedRow(desired: DesiredContainer, now: Date): ContainerRow {
+  const { rollout } = desired;
+  return {
+    ...emptyRow(desired.rowId, desired.role, desired.replica),
+    name: desired.name,
+    image: desired.spec.image,
+    domain: desired.spec.domain,
+    placedAt: now.toISOString(),
+    ...(rollout ? { stage: rollout.stage, slot: desired.slot, imageTag: rollout.tag } : {}),
+  };
+}
 
 /**
  * The rows with what the deploy path placed this pass. It writes what it deployed,

@@ -13,6 +13,7 @@ import type { Action } from './plan.js';
 import { Reason } from './reasons.js';
 import { applyRouteAction } from './route-actions.js';
 import type { RouteProvider } from './route-provider.js';
+import { placedRow } from './rows.js';
 import { Semaphore } from './semaphore.js';
 import type { Settled } from './settle.js';
 import type { SwarmPort } from './swarm-port.js';
@@ -106,7 +107,7 @@ class SwarmSession implements BackendSession {
     this.#owned = new Map();
     const observed: ObservedContainer[] = [];
     for (const service of services) {
-      const seen = serviceAsContainers(service, tasks, this.#deps.key, this.#cluster.nodes);
+      const seen = serviceAsContainers(service, tasks, this.#deps.key, this.#cluster);
       if (seen.owned) this.#owned.set(`${seen.owned.workloadId}:${seen.owned.role}`, service);
       observed.push(...seen.containers);
     }
@@ -211,6 +212,12 @@ class SwarmSession implements BackendSession {
         event(this.#deps, result, workloadId, Reason.Recreated, actions);
       } else return; // A task starting or restarting is Swarm's business.
       this.#touched.set(key, wanted.length);
+      // The rows say what was deployed (the domain); the tasks fill them in when they are read.
+      const now = this.#deps.clock.now();
+      result.placed.set(workloadId, [
+        ...(result.placed.get(workloadId) ?? []),
+        ...wanted.map((d) => placedRow(d, now)),
+      ]);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.errors.set(workloadId, message);

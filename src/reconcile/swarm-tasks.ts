@@ -12,7 +12,7 @@ export function serviceAsContainers(
   service: ObservedService,
   tasks: readonly ObservedTask[],
   key: Buffer | undefined,
-  nodes: ReadonlyMap<string, ObservedNode>,
+  cluster: { nodes: ReadonlyMap<string, ObservedNode>; nodeId: string | null },
 ): { owned: ServiceIdentity | undefined; containers: ObservedContainer[] } {
   const identity = readServiceIdentity(service.labels);
   const base = { image: service.image, status: '', created: 0, ports: [], health: null };
@@ -22,7 +22,9 @@ export function serviceAsContainers(
   }
   const containers = currentTasks(service, tasks).map((task): ObservedContainer => {
     const name = `${service.name}.${task.slot}`;
-    const node = task.nodeId === null ? undefined : nodes.get(task.nodeId);
+    const node = task.nodeId === null ? undefined : cluster.nodes.get(task.nodeId);
+    // A task on another node is reached at that node's address; one on the controller's own, on loopback.
+    const away = node !== undefined && node.id !== cluster.nodeId && node.addr !== '';
     return {
       ...base,
       id: task.containerId ?? task.id,
@@ -31,7 +33,9 @@ export function serviceAsContainers(
       state: dockerState(task.state),
       status: task.message,
       created: task.created,
+      ports: task.ports,
       ...(node ? { node: node.hostname } : {}),
+      ...(away ? { address: node.addr } : {}),
     };
   });
   return { owned: identity, containers };

@@ -7,12 +7,22 @@ export class FakeSwarm implements SwarmPort {
   readonly services_ = new Map<string, ObservedService>();
   calls: string[] = [];
   unreachable = false;
+  /** Nodes beyond the manager `node-a`, and the node every task runs on. */
+  workers: ObservedNode[] = [];
+  taskNode = 'node-a';
   #next = 1;
 
   async cluster(): Promise<{ manager: boolean; nodes: ObservedNode[]; nodeId: string | null }> {
     this.#read('cluster');
-    const node = { id: 'node-a', hostname: 'host-a', role: 'manager' as const, state: 'ready', availability: 'active' };
-    return { manager: true, nodes: [{ ...node, labels: {} }], nodeId: 'node-a' };
+    const node = {
+      id: 'node-a',
+      hostname: 'host-a',
+      role: 'manager' as const,
+      state: 'ready',
+      availability: 'active',
+      addr: '10.0.0.1',
+    };
+    return { manager: true, nodes: [{ ...node, labels: {} }, ...this.workers], nodeId: 'node-a' };
   }
 
   async services(): Promise<ObservedService[]> {
@@ -29,12 +39,13 @@ export class FakeSwarm implements SwarmPort {
           id: `${s.id}-task-${i + 1}-v${s.version}`,
           serviceId: s.id,
           slot: i + 1,
-          nodeId: 'node-a',
+          nodeId: this.taskNode,
           desiredState: 'running',
           state: 'running',
           message: 'started',
           containerId: `${s.id}-c${i + 1}-v${s.version}`,
           created: s.version,
+          ports: [],
         })),
       );
   }

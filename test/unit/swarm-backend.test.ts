@@ -105,6 +105,34 @@ describe('the swarm backend, on a cluster in memory', () => {
     expect(h.state.workloads['static/docs']!.containers.map((r) => r.routeId)).toEqual([null]);
   });
 
+  it('routes to a task on another node at that node address, on the port it publishes', async () => {
+    const spec = ['command: [httpd, -f]', 'network: apps', 'domain: web.localhost'];
+    dir = makeFixtureDir({
+      'web.yaml': imageManifest('web', [...spec, 'ports: [{container: 80, host: 8080, hostIP: 0.0.0.0}]']),
+    });
+    const h = new SwarmHarness(dir);
+    const routes = new MemoryRoutes();
+    h.routes = routes;
+    h.swarm.workers = [
+      {
+        id: 'node-b',
+        hostname: 'host-b',
+        role: 'worker',
+        state: 'ready',
+        availability: 'active',
+        addr: '10.0.0.2',
+        labels: {},
+      },
+    ];
+    h.swarm.taskNode = 'node-b';
+    await h.tick();
+    await h.tick();
+    expect([...routes.held.values()]).toEqual([
+      { id: 'tf-web-image', domain: 'web.localhost', upstreams: ['10.0.0.2:8080'] },
+    ]);
+    expect(h.state.workloads['image/web']!.containers.map((r) => r.node)).toEqual(['host-b']);
+  });
+
   it('a failed read changes nothing: no service is touched and no row swept (guarantee 1)', async () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', HOST) });
     const h = new SwarmHarness(dir);
