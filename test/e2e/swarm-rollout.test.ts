@@ -131,5 +131,13 @@ describe('Project rollouts on a real two-node Swarm cluster', () => {
       rollouts: { production: { phase: 'Complete', failedSpecHash: null } },
     });
     expect(await page(three)).toBe('tag-2');
+    expect(project.state().workloads['project/shop']!.containers).toEqual([
+      expect.objectContaining({
+        id: 'project/shop:production:1',
+        state: 'running',
+        stage: 'production',
+        imageTag: '2',
+      }),
+    ]);
   }, 600_000);
 });

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ObservedService, ObservedTask, UpdateState } from '../../src/api/observed-service.js';
+import { UPDATE_START_GRACE_MS, serviceRollout } from '../../src/reconcile/swarm-rollouts.js';
 import { FAILED_TASK_ERROR } from '../support/fake-swarm.js';
 import { imageManifest, makeFixtureDir, projectManifest, removeFixtureDir } from '../support/fixture-dir.js';
 import { SwarmHarness } from '../support/swarm-harness.js';
@@ -64,6 +66,7 @@ describe('rollouts on the swarm backend: Swarm rolls out, tinyforge records what
     expect(record).toMatchObject({ phase: 'Failed', specHash: record.failedSpecHash });
     expect(record.failedSpecHash).not.toBe(good);
     expect(failed.outcome.failed).toEqual(['project/shop']);
+    expect(shop.containers.map((r) => [r.id, r.imageTag])).toEqual([['project/shop:production:1', '1']]);
     expect([...h.swarm.services_.values()][0]!.labels['tinyforge.spec-hash']).toBe(good);
 
     h.swarm.calls = [];
@@ -86,6 +89,7 @@ describe('rollouts on the swarm backend: Swarm rolls out, tinyforge records what
       phase: 'Complete',
       failedSpecHash: null,
     });
+    expect(h.state.workloads['project/shop']!.containers.map((r) => r.imageTag)).toEqual(['3']);
   });
 
   it('holds a rolled-back spec of any kind by its role, and takes a return to the running spec as Ready', async () => {
@@ -113,5 +117,59 @@ describe('rollouts on the swarm backend: Swarm rolls out, tinyforge records what
       phase: 'Ready',
       rollouts: { image: { phase: 'Complete' } },
     });
+  });
+});
+
+describe("a service's last update, as the pass records it", () => {
+  const service = (updateState: UpdateState, updateMessage: string | null = null): ObservedService => ({
+    id: 'svc1',
+    name: 'tf-web-image',
+    version: 3,
+    labels: { 'tinyforge.spec-hash': 'h2' },
+    image: 'x',
+    replicas: 1,
+    updateState,
+    updateMessage,
+  });
+  const failedTask: ObservedTask = {
+    id: 'task9',
+    serviceId: 'svc1',
+    slot: 1,
+    nodeId: null,
+    desiredState: 'shutdown',
+    state: 'failed',
+    message: FAILED_TASK_ERROR,
+    containerId: null,
+    created: 1,
+  };
+
+  it('is under way while Swarm updates or rolls back, and just after an update Swarm has not started yet', () => {
+    expect(serviceRollout(service('updating'), [], undefined, 0)).toMatchObject({ busy: true, rolledBack: false });
+    expect(serviceRollout(service('rollback_started', 'x'), [], undefined, 0)).toMatchObject({
+      busy: true,
+      rolledBack: true,
+    });
+    expect(serviceRollout(service(null), [], 1000, 1000 + UPDATE_START_GRACE_MS - 1).busy).toBe(true);
+    // An update that changed no task (labels only) never starts: done once the grace is over.
+    expect(serviceRollout(service(null), [], 1000, 1000 + UPDATE_START_GRACE_MS).busy).toBe(false);
+    expect(serviceRollout(service('completed'), [], 1000, 1000)).toEqual({
+      specHash: 'h2',
+      busy: false,
+      rolledBack: false,
+      message: null,
+    });
+  });
+
+  it("says why it was rolled back in Swarm's words, with the failed task's error", () => {
+    const why = 'update rolled back due to failure or early termination of task task9';
+    expect(serviceRollout(service('rollback_completed', why), [failedTask], undefined, 0)).toEqual({
+      specHash: 'h2',
+      busy: false,
+      rolledBack: true,
+      message: `${why}: ${FAILED_TASK_ERROR}`,
+    });
+    expect(
+      serviceRollout(service('rollback_completed', 'rollback completed'), [failedTask], undefined, 0).message,
+    ).toBe('rollback completed');
   });
 });
