@@ -203,7 +203,7 @@ class SwarmSession implements BackendSession {
     for (const [key, service] of this.#owned) {
       const rollout = serviceRollout(service, tasks, this.#updatedAt.get(key), now);
       if (rollout.message !== null && service.updateState === 'rollback_started') this.#why.set(key, rollout.message);
-      rollouts.set(key, { ...rollout, message: this.#why.get(key) ?? rollout.message });
+      rollouts.set(key, { ...rollout, message: rollout.rolledBack ? (this.#why.get(key) ?? rollout.message) : null });
     }
     return rollouts;
   }

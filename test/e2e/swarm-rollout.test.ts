@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/caddy.js';
 import { E2eProject } from '../support/e2e-project.js';
 import { eventually } from '../support/eventually.js';
-import { BIN } from '../support/run-cli.js';
+import { BIN, runCli } from '../support/run-cli.js';
 import type { CliResult } from '../support/run-cli.js';
 import { swarmDocker } from '../support/swarm.js';
 
@@ -121,6 +121,10 @@ describe('Project rollouts on a real two-node Swarm cluster', () => {
     expect(again.stdout).not.toMatch(/^[+~-] /m);
     expect((await service(project))?.Version?.Index).toBe(rolledBack?.Version?.Index);
     expect(ready(project)).toMatchObject({ reason: 'RolloutFailed' });
+    // `wait` takes a rolled-back spec as given up: it ends at once.
+    const waited = runCli(['wait', 'shop', '--timeout', '60s', '--name', project.name], { cwd: project.dir });
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toContain('not Ready: Degraded: production: rolled back');
 
     // A good change rolls out: the new task serves before the old one goes.
     project.write('shop.yaml', shop('2', three));

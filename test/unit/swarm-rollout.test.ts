@@ -21,8 +21,9 @@ describe('rollouts on the swarm backend: Swarm rolls out, tinyforge records what
   it('makes each Project stage one service with its replicas, rolled out start-first and watched for minReadySeconds', async () => {
     dir = makeFixtureDir({ 'shop.yaml': twoStages('1', '2', ['rollout: {minReadySeconds: 3}']) });
     const h = new SwarmHarness(dir);
-    await h.tick();
+    const first = await h.tick();
     expect(h.swarm.mutations().sort()).toEqual(['create tf-shop-production', 'create tf-shop-staging']);
+    expect(first.outcome.failed).toEqual([]);
     expect(h.swarm.requests.get('tf-shop-staging')).toMatchObject({
       replicas: 2,
       spec: { image: 'tinyforge-test/busybox:2' },
