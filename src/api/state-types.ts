@@ -83,13 +83,16 @@ export interface WorkloadStatus {
   lastAppliedRevision: string | null;
   /** Per role, the last applied container spec without secrets, to say what changed. */
   applied?: Record<string, unknown>;
-  /** Project only: each stage's rollout, by stage name. */
+  /** Each Project stage's rollout, by stage name; under the swarm backend each role's last update, by role. */
   rollouts?: Record<string, StageRolloutStatus>;
 }
 
 /** Where a Project stage's blue-green rollout is. */
 export interface StageRolloutStatus {
-  /** Progressing: a new slot is starting; Complete: one slot serves the spec; Failed: the new slot never became healthy. */
+  /**
+   * Progressing: a new slot is starting; Complete: one slot serves the spec; Failed: the new slot never became healthy.
+   * Under swarm (no slots: serving and next null): the service is updating, runs the spec, or Swarm rolled it back.
+   */
   phase: 'Progressing' | 'Complete' | 'Failed';
   /** The slot the stage's route points at (null before any slot was healthy). */
   serving: 'blue' | 'green' | null;

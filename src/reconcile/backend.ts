@@ -38,8 +38,26 @@ export interface BackendSession {
   ): Promise<ExecuteResult>;
   /** Waits until what `apply` started runs or has failed: the last read, or why it failed. */
   settle(started: ReadonlySet<string>): Promise<Settled>;
+  /**
+   * Present on a backend that rolls a new spec out by itself (Swarm's updates): the pass then
+   * plans every kind role by role, without slots, and records what this says of each role's
+   * last rollout, by `<workload id>:<role>`, as the session last read it.
+   */
+  rollouts?(): ReadonlyMap<string, RoleRollout>;
   /** The cluster's nodes as this session last knew them (a Swarm cluster); undefined for one engine. */
   nodes?(): readonly ObservedNode[] | undefined;
   /** The engine calls this session made, and how many of them changed something. */
   calls(): { total: number; mutations: number };
+}
+
+/** Where a role's last rollout stands, on a backend that rolls out by itself. */
+export interface RoleRollout {
+  /** The spec the role runs now: after a rollback, the old one again. */
+  specHash: string;
+  /** The backend is still moving tasks: an update or a rollback is under way. */
+  busy: boolean;
+  /** The last update failed and was (or is being) undone. */
+  rolledBack: boolean;
+  /** Why it was rolled back, in the backend's words; null when it was not. */
+  message: string | null;
 }

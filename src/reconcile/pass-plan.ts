@@ -13,6 +13,8 @@ import { planProject } from './project-rollout.js';
 import type { ProjectPlan } from './project-rollout.js';
 import { recordOnlyRoutes, routesOf } from './route-provider.js';
 import type { Route } from './route-provider.js';
+import { planSelfRollouts } from './self-rollout.js';
+import type { RoleRecords } from './self-rollout.js';
 
 /** What a pass decided: the actions in order, with the Project rollouts and what each workload is measured against. */
 export interface PassPlan extends Plan {
@@ -27,11 +29,15 @@ export interface PassPlan extends Plan {
   specs: Lookup<string, ContainerSpec>;
   /** Workloads whose route waits for the containers this pass creates: look again soon. */
   routePending: readonly string[];
+  /** On a backend that rolls out by itself: each workload's rollout records by role, as the first read shows them. */
+  rollouts: ReadonlyMap<string, RoleRecords> | undefined;
 }
 
 /**
  * Plans the pass: Project stages roll out blue-green, every other kind converges
- * container by container, and orphans are pruned (a pruned Project's routes first).
+ * container by container, and orphans are pruned (a pruned Project's routes first). On a
+ * backend that rolls out by itself every kind converges container by container, less the
+ * roles it is rolling out or rolled back (see self-rollout.ts).
  */
 export async function planPass(
   input: PassInput,
@@ -43,8 +49,9 @@ export async function planPass(
   const hadContainer = lazySet(() => rowsThatHadContainers(previous));
   const heldRoutes = await routesHeld(input, scope);
   const projects = new Map<string, ProjectPlan>();
+  const seen = input.session.rollouts?.();
   for (const [id, list] of scope.desired) {
-    if (scope.valid.get(id)?.kind !== 'Project') continue;
+    if (seen || scope.valid.get(id)?.kind !== 'Project') continue;
     const before = previous.workloads[id];
     const project = planProject({
       workloadId: id,
@@ -68,9 +75,10 @@ export async function planPass(
     projects.size === 0
       ? scope.desired
       : new Map([...scope.desired].map(([id, list]) => [id, projects.get(id)?.target ?? list] as const));
+  const self = seen && planSelfRollouts(previous, containerwise, scope.classified.owned, seen);
   const plan = planActions({
-    desired: containerwise,
-    owned: scope.classified.owned,
+    desired: self ? self.desired : containerwise,
+    owned: self ? self.owned : scope.classified.owned,
     prune: scope.prune,
     snapshot,
     specs,
@@ -86,7 +94,8 @@ export async function planPass(
     plan.actions.push(...project.actions);
     for (const rowId of project.crashLooping) plan.crashLooping.add(rowId);
   }
-  return { ...plan, lines: plan.actions.map(describeAction), projects, target, specs, routePending };
+  const lines = plan.actions.map(describeAction);
+  return { ...plan, lines, projects, target, specs, routePending, rollouts: self ? self.records : undefined };
 }
 
 /** The routes of the workloads that converge container by container, after their containers' actions. */

@@ -19,6 +19,9 @@ import { placeInSlot } from './project-rollout.js';
 import { quietWorkloads } from './quiet-workloads.js';
 import { setCondition } from './conditions.js';
 import { Reason } from './reasons.js';
+import { projectSays, recordRollouts, selfSays } from './rollout-status.js';
+import type { RolloutsSay } from './rollout-status.js';
+import { roleRecords, updatedRoles } from './self-rollout.js';
 import { mergePlaced, unobserved } from './rows.js';
 import { workloadStatus } from './workload-status.js';
 
@@ -147,7 +150,11 @@ function observedRows(
   const rows = new Map<string, ContainerRow[]>();
   for (const [id, status] of Object.entries(input.previous.workloads)) rows.set(id, status.containers);
   for (const [id, placed] of execution.placed) rows.set(id, mergePlaced(rows.get(id) ?? [], placed));
-  for (const id of plan.projects.keys())
+  // A backend that rolls out by itself deploys a Project's stages as any other kind: their rows come from here too.
+  const projects = plan.rollouts
+    ? [...kinds].filter(([, kind]) => kind === 'Project').map(([id]) => id)
+    : plan.projects.keys();
+  for (const id of projects)
     rows.set(id, withProjectRows(rows.get(id) ?? [], final.owned.get(id) ?? [], plan.target.get(id) ?? []));
   for (const id of quiet) rows.delete(id);
   const observed = acted.readFailed
@@ -178,7 +185,7 @@ function statusOf(id: string, context: StatusContext): WorkloadStatus {
   const owned = acted.final.owned.get(id) ?? [];
   const reconciled = workload !== undefined && target !== undefined;
   const invalid = scope.protectedIds.has(id) ? invalidReason(id, before, input.view.problems) : null;
-  const project = plan.projects.get(id);
+  const rollouts = rolloutsOf(id, wanted, context);
   const status = workloadStatus({
     previous: before,
     kind: workload?.kind ?? before!.kind,
@@ -194,11 +201,8 @@ function statusOf(id: string, context: StatusContext): WorkloadStatus {
     crashLoop: wanted.some((d) => plan.crashLooping.has(d.rowId)),
     // Started this pass but not yet running when settling stopped waiting: under way, not broken.
     progressing: owned.some((o) => acted.execution.started.has(o.container.id) && o.container.state === 'created'),
-    rolloutFailed: project && project.failed.length > 0 ? project.failed.join('; ') : null,
-    rollingOut:
-      project && project.rolling.length > 0 && !acted.execution.errors.has(id)
-        ? project.rolling.map((stage) => `${stage}: ${project.rollouts[stage]?.message}`).join('; ')
-        : null,
+    rolloutFailed: rollouts?.failed ?? null,
+    rollingOut: rollouts?.rolling ?? null,
     now: deps.clock.now(),
     revision: input.options.revision,
     // Stamped when something was done (or first seen): a quiet pass leaves the state file as it is.
@@ -211,7 +215,7 @@ function statusOf(id: string, context: StatusContext): WorkloadStatus {
     status.replicas = before.replicas;
   }
   status.applied = appliedSpecs(owned, wanted, plan.specs, before);
-  recordRollouts(id, status, before, reconciled, context);
+  recordRollouts(id, status, before, reconciled, rollouts, input);
   if (before && before.phase !== status.phase)
     passEvent(
       input,
@@ -236,22 +240,19 @@ function currentRows(
   return rows.filter((r) => wantedRows.has(r.id) || liveRows.has(r.id));
 }
 
-function recordRollouts(
+/** A Project's rollouts as the pass planned them, or those of a backend that rolls out by itself, after acting. */
+function rolloutsOf(
   id: string,
-  status: WorkloadStatus,
-  before: WorkloadStatus | undefined,
-  reconciled: boolean,
-  context: StatusContext,
-): void {
-  const project = context.plan.projects.get(id);
-  if (!project) {
-    if (before?.rollouts && !reconciled) status.rollouts = before.rollouts;
-    return;
-  }
-  status.rollouts = project.rollouts;
-  for (const [stage, rollout] of Object.entries(project.rollouts))
-    if (rollout.phase === 'Complete' && before?.rollouts?.[stage]?.phase === 'Progressing')
-      passEvent(context.input, 'Normal', id, Reason.RolledOut, `${stage}: ${rollout.message}`);
+  wanted: readonly DesiredContainer[],
+  { plan, acted, input }: StatusContext,
+): RolloutsSay | undefined {
+  const error = acted.execution.errors.has(id);
+  const project = plan.projects.get(id);
+  if (project) return projectSays(project, error);
+  const seen = input.session.rollouts?.();
+  if (!plan.rollouts || !seen || !plan.target.has(id)) return undefined;
+  const updated = error ? new Set<string>() : updatedRoles(plan.actions, id);
+  return selfSays(roleRecords(wanted, plan.rollouts.get(id), seen, updated), wanted, error);
 }
 
 /** A suspended workload's containers, counted where they are: a Project's stages in the slots that served last. */

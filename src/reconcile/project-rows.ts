@@ -8,7 +8,7 @@ import { rowIdOf } from './ownership.js';
 /**
  * A Project container without a row (its state file was lost, or its row was removed by
  * hand) gets one from what its labels and the stage say: only the deploy path writes
- * Project rows, and this is it.
+ * Project rows, and this is it. A row whose container runs a stage's spec names its tag.
  */
 export function withProjectRows(
   rows: readonly ContainerRow[],
@@ -18,18 +18,29 @@ export function withProjectRows(
   const out = [...rows];
   for (const { container, identity } of owned) {
     const rowId = rowIdOf(identity);
-    if (out.some((r) => r.id === rowId)) continue;
     const stage = target.find((d) => d.role === identity.role && d.hash === identity.specHash);
+    const index = out.findIndex((r) => r.id === rowId);
+    if (index >= 0) {
+      // A row kept across updates (a Swarm task slot) names the tag its container runs now.
+      const tag = stage?.rollout?.tag ?? tagOf(container.image);
+      if (tag !== null && out[index]!.imageTag !== tag) out[index] = { ...out[index]!, imageTag: tag };
+      continue;
+    }
     const port = Number(container.labels[Label.port]);
     out.push({
       ...emptyRow(rowId, identity.role, identity.replica),
       containerId: container.id,
       stage: identity.role,
       slot: identity.slot === 'blue' || identity.slot === 'green' ? identity.slot : null,
-      imageTag: stage?.rollout?.tag ?? /:([^:/]+)$/.exec(container.image)?.[1] ?? null,
+      imageTag: stage?.rollout?.tag ?? tagOf(container.image),
       domain: stage?.spec.domain ?? null,
       ports: Number.isInteger(port) ? [port] : [],
     });
   }
   return out;
+}
+
+/** The tag of an image reference (`shop:2` -> `2`), null without one. */
+function tagOf(image: string): string | null {
+  return /:([^:/]+)$/.exec(image)?.[1] ?? null;
 }

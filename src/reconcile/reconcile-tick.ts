@@ -99,7 +99,7 @@ async function converge(
   const rolling = [...plan.projects]
     .filter(([, p]) => p.rolling.length > 0)
     .map(([id]) => id)
-    .concat(plan.routePending)
+    .concat(plan.routePending, plan.rollouts ? rollingByThemselves(workloads) : [])
     .filter((id) => !failed.includes(id));
   const dockerReachable = state.controller.docker.reachable;
   return finish(plan.lines, { dockerReachable, failed, pruneRefused, rolling, actions: plan.actions.length });
@@ -126,6 +126,13 @@ async function act(
   // The first read is out of date: observed with it, new rows would read missing and removed containers running.
   const final = withoutRemoved(scope.classified, execution.removed);
   return { execution, final, readFailed: true, readError: settled.error };
+}
+
+/** Workloads a backend that rolls out by itself is still rolling out: look again soon. */
+function rollingByThemselves(workloads: ControllerState['workloads']): string[] {
+  return Object.entries(workloads)
+    .filter(([, w]) => Object.values(w.rollouts ?? {}).some((r) => r.phase === 'Progressing'))
+    .map(([id]) => id);
 }
 
 /** A cluster's nodes, as the state file shows them (`controller.nodes`). */

@@ -2,7 +2,7 @@ import { Label } from '../api/labels.js';
 import type { ObservedContainer } from '../api/observed-container.js';
 import type { ObservedNode, ObservedService, ObservedTask } from '../api/observed-service.js';
 import type { StateEvent } from '../api/state-types.js';
-import type { Backend, BackendSession } from './backend.js';
+import type { Backend, BackendSession, RoleRollout } from './backend.js';
 import type { Clock } from './clock.js';
 import type { Reference } from '../api/workload.js';
 import type { DesiredContainer } from './desired.js';
@@ -19,6 +19,7 @@ import type { Settled } from './settle.js';
 import type { SwarmPort } from './swarm-port.js';
 import { levelBatches } from './swarm-levels.js';
 import { serviceRequest } from './swarm-request.js';
+import { serviceRollout } from './swarm-rollouts.js';
 import { serviceAsContainers } from './swarm-tasks.js';
 
 export interface SwarmBackendDeps {
@@ -88,6 +89,12 @@ class SwarmSession implements BackendSession {
   #owned = new Map<string, ObservedService>();
   /** The services this session created or updated: what settling waits for. */
   readonly #touched = new Map<string, number>();
+  /** When this session sent a service a new spec, by `<workload id>:<role>`. */
+  readonly #updatedAt = new Map<string, number>();
+  /** Each owned service's last update, as the last read showed it. */
+  #rollouts = new Map<string, RoleRollout>();
+  /** The most telling rollback message this session saw, by `<workload id>:<role>`. */
+  readonly #why = new Map<string, string>();
 
   constructor(deps: SwarmBackendDeps, cluster: ClusterView) {
     this.#deps = deps;
@@ -111,7 +118,12 @@ class SwarmSession implements BackendSession {
       if (seen.owned) this.#owned.set(`${seen.owned.workloadId}:${seen.owned.role}`, service);
       observed.push(...seen.containers);
     }
+    this.#rollouts = this.#rolloutsOf(tasks);
     return observed;
+  }
+
+  rollouts(): ReadonlyMap<string, RoleRollout> {
+    return this.#rollouts;
   }
 
   async apply(
@@ -202,13 +214,14 @@ class SwarmSession implements BackendSession {
         );
         return;
       }
-      if (wanted[0]!.kind === 'project') throw new Error('a Project cannot run on the swarm backend yet');
       const request = serviceRequest({ ...this.#deps, nodeId: this.#cluster.nodeId }, wanted);
       if (!service) {
         await this.#mutate(() => this.#deps.port.createService(request));
         event(this.#deps, result, workloadId, Reason.Created, actions);
       } else if (service.labels[Label.specHash] !== wanted[0]!.hash || service.replicas !== wanted.length) {
         await this.#mutate(() => this.#deps.port.updateService(service.id, service.version, request));
+        if (service.labels[Label.specHash] !== wanted[0]!.hash)
+          this.#updatedAt.set(key, this.#deps.clock.now().getTime());
         event(this.#deps, result, workloadId, Reason.Recreated, actions);
       } else return; // A task starting or restarting is Swarm's business.
       this.#touched.set(key, wanted.length);
@@ -245,9 +258,22 @@ class SwarmSession implements BackendSession {
       const running = snapshot.filter(
         (c) => c.labels[Label.workloadId] === workloadId && c.labels[Label.role] === role && c.state === 'running',
       );
-      if (running.length < replicas || this.#owned.get(key)?.updateState === 'updating') return false;
+      // An update under way, or a rollback, is waited for: what it ends in is the pass's to record.
+      if (running.length < replicas || this.#rollouts.get(key)?.busy) return false;
     }
     return true;
+  }
+
+  /** Each owned service's last update; Swarm's `rollback completed` says less than the message before it, kept. */
+  #rolloutsOf(tasks: readonly ObservedTask[]): Map<string, RoleRollout> {
+    const now = this.#deps.clock.now().getTime();
+    const rollouts = new Map<string, RoleRollout>();
+    for (const [key, service] of this.#owned) {
+      const rollout = serviceRollout(service, tasks, this.#updatedAt.get(key), now);
+      if (rollout.message !== null && service.updateState === 'rollback_started') this.#why.set(key, rollout.message);
+      rollouts.set(key, { ...rollout, message: rollout.rolledBack ? (this.#why.get(key) ?? rollout.message) : null });
+    }
+    return rollouts;
   }
 
   async #count<T>(call: () => Promise<T>): Promise<T> {

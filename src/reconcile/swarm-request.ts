@@ -2,7 +2,7 @@ import type { Reference } from '../api/workload.js';
 import type { DesiredContainer } from './desired.js';
 import { roleName } from './owned-name-prefix.js';
 import { serviceLabels } from './ownership.js';
-import type { ServicePlacement, ServiceRequest } from './swarm-port.js';
+import type { ServicePlacement, ServiceRequest, ServiceUpdate } from './swarm-port.js';
 
 /** What building a service request needs from the backend. */
 export interface RequestContext {
@@ -34,7 +34,7 @@ export function serviceRequest(context: RequestContext, wanted: readonly Desired
     replicas: wanted.length,
     labels: serviceLabels({ ...identity, role: first.role, specHash: first.hash }, name, key),
     env: [...env].map(([k, v]) => `${k}=${v}`),
-    update: { order: first.strategy === 'start-first' ? 'start-first' : 'stop-first', monitorMs: 5000 },
+    update: serviceUpdate(first),
     placement: placementOf(first, context.nodeId),
   };
 }
@@ -46,4 +46,24 @@ function placementOf(first: DesiredContainer, nodeId: string | null): ServicePla
   if (nodeId === null) throw new Error("the controller's own Swarm node is not known: cannot place a Static service");
   const base = own ?? { constraints: [], maxReplicasPerNode: null, spread: [] };
   return { ...base, constraints: [...base.constraints, `node.id==${nodeId}`] };
+}
+
+/** How long Swarm watches a new task of a kind without a rollout of its own (Swarm's default). */
+const DEFAULT_MONITOR_MS = 5000;
+/** A healthchecked stage's new task counts as running only once healthy: a short watch after that is enough. */
+const HEALTHCHECKED_MONITOR_MS = 1000;
+
+/**
+ * Swarm's update of a role: a Project stage's blue-green rollout is a start-first update
+ * gated by its healthcheck, or watched for `minReadySeconds` without one (`recreate`:
+ * stop-first); other kinds follow `update.strategy`.
+ */
+export function serviceUpdate(d: DesiredContainer): ServiceUpdate {
+  const { rollout } = d;
+  if (!rollout)
+    return { order: d.strategy === 'start-first' ? 'start-first' : 'stop-first', monitorMs: DEFAULT_MONITOR_MS };
+  return {
+    order: rollout.strategy === 'recreate' ? 'stop-first' : 'start-first',
+    monitorMs: rollout.healthchecked ? HEALTHCHECKED_MONITOR_MS : rollout.minReadyMs,
+  };
 }

@@ -1,41 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readEnvFile } from '../../src/adapters/reference-files.js';
-import type { Backend } from '../../src/reconcile/backend.js';
-import type { ObservedNode } from '../../src/api/observed-service.js';
-import { NODES_TTL_MS, SwarmBackend } from '../../src/reconcile/swarm-backend.js';
-import { FakeSwarm } from '../support/fake-swarm.js';
+import { NODES_TTL_MS } from '../../src/reconcile/swarm-backend.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir, staticManifest } from '../support/fixture-dir.js';
 import { MemoryRoutes } from '../support/memory-routes.js';
-import { TickHarness } from '../support/tick-harness.js';
+import { SwarmHarness } from '../support/swarm-harness.js';
 
 const HOST = ['command: [sleep, "3600"]', 'network: host'];
-
-/** The pass over a Swarm cluster in memory, with real manifests from a folder. */
-class SwarmHarness extends TickHarness {
-  readonly swarm = new FakeSwarm();
-  /** The nodes the start-up check listed, if the backend is given them. */
-  seed: { nodes: ObservedNode[]; nodeId: string | null } | undefined;
-
-  #backend: Backend | undefined;
-
-  /** One backend for the harness's life, as a controller has: it keeps what it learnt of the nodes. */
-  override get backend(): Backend {
-    this.#backend ??= new SwarmBackend({
-      port: this.swarm,
-      key: this.key,
-      controller: 'default',
-      clock: this.clock,
-      readEnvFile,
-      concurrency: 4,
-      settle: { timeoutMs: 1000, pollMs: 100 },
-      ...(this.seed ? { cluster: this.seed } : {}),
-      ...(this.routes ? { routes: this.routes } : {}),
-    });
-    return this.#backend;
-  }
-}
 
 describe('the swarm backend, on a cluster in memory', () => {
   let dir = '';

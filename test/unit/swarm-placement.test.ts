@@ -1,52 +1,26 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readEnvFile } from '../../src/adapters/reference-files.js';
 import { toServiceSpec } from '../../src/adapters/swarm-service-spec.js';
 import { DEFAULT_POLICY } from '../../src/api/policy.js';
 import { loadFromDisk } from '../../src/app.js';
-import type { Backend } from '../../src/reconcile/backend.js';
 import { specHash } from '../../src/reconcile/canonical-json.js';
 import { containerSpec } from '../../src/reconcile/container-spec.js';
-import type { ManifestView } from '../../src/reconcile/reconcile-tick.js';
 import { specChanges } from '../../src/reconcile/spec-changes.js';
-import { SwarmBackend } from '../../src/reconcile/swarm-backend.js';
 import type { ServiceRequest } from '../../src/reconcile/swarm-port.js';
 import { FakeSwarm } from '../support/fake-swarm.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir, staticManifest } from '../support/fixture-dir.js';
-import { TickHarness } from '../support/tick-harness.js';
+import { SwarmHarness } from '../support/swarm-harness.js';
 
 /** A cluster in memory that keeps each request, and takes a while to create a service when told to. */
 class RecordingSwarm extends FakeSwarm {
-  readonly requests: ServiceRequest[] = [];
+  readonly sent: ServiceRequest[] = [];
   createDelayMs = 0;
 
   override async createService(request: ServiceRequest): Promise<string> {
-    this.requests.push(request);
+    this.sent.push(request);
     const id = await super.createService(request);
     await new Promise((resolve) => setTimeout(resolve, this.createDelayMs));
     this.calls.push(`created ${request.name}`);
     return id;
-  }
-}
-
-class SwarmHarness extends TickHarness {
-  readonly swarm = new RecordingSwarm();
-  #backend: Backend | undefined;
-
-  override get backend(): Backend {
-    this.#backend ??= new SwarmBackend({
-      port: this.swarm,
-      key: this.key,
-      controller: 'default',
-      clock: this.clock,
-      readEnvFile,
-      concurrency: 4,
-      settle: { timeoutMs: 1000, pollMs: 100 },
-    });
-    return this.#backend;
-  }
-
-  override view(): ManifestView {
-    return loadFromDisk({ dir: this.dir }, DEFAULT_POLICY, { cwd: this.dir, backend: 'swarm' });
   }
 }
 
@@ -170,9 +144,9 @@ describe('the swarm backend places services', () => {
 
   it("passes a manifest's placement to Swarm", async () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...HOST, ...PLACEMENT]) });
-    const h = new SwarmHarness(dir);
+    const h = new SwarmHarness(dir, new RecordingSwarm());
     await h.tick();
-    expect(h.swarm.requests.map((r) => r.placement)).toEqual([
+    expect(h.swarm.sent.map((r) => r.placement)).toEqual([
       { constraints: ['node.labels.disk==ssd'], maxReplicasPerNode: 2, spread: ['node.labels.zone'] },
     ]);
   });
@@ -182,10 +156,10 @@ describe('the swarm backend places services', () => {
       'docs.yaml': staticManifest(18080, PLACEMENT.slice(0, 2)),
       'site/index.html': 'hello',
     });
-    const h = new SwarmHarness(dir);
+    const h = new SwarmHarness(dir, new RecordingSwarm());
     await h.tick();
     expect(h.state.invalid).toEqual([]);
-    expect(h.swarm.requests.map((r) => r.placement)).toEqual([
+    expect(h.swarm.sent.map((r) => r.placement)).toEqual([
       { constraints: ['node.labels.disk==ssd', 'node.id==node-a'], maxReplicasPerNode: null, spread: [] },
     ]);
   });
@@ -205,7 +179,7 @@ describe('the swarm backend places services', () => {
         '',
       ].join('\n'),
     });
-    const h = new SwarmHarness(dir);
+    const h = new SwarmHarness(dir, new RecordingSwarm());
     h.swarm.createDelayMs = 20;
     await h.tick();
     const created = h.swarm.mutations();
@@ -231,7 +205,7 @@ describe('the swarm backend places services', () => {
         '',
       ].join('\n'),
     });
-    const h = new SwarmHarness(dir);
+    const h = new SwarmHarness(dir, new RecordingSwarm());
     h.swarm.createDelayMs = 20;
     await h.tick();
     expect(h.state.invalid).toEqual([]);
