@@ -21,4 +21,6 @@ export interface ObservedContainer {
   health: 'healthy' | 'unhealthy' | 'starting' | null;
   /** Swarm only: the hostname of the node a task's container runs on. */
   node?: string;
+  /** Swarm only: a task the scheduler could not place yet, with its words (`no suitable node (…)`). */
+  unplaced?: string;
 }

@@ -86,7 +86,8 @@ export async function planPass(
     plan.actions.push(...project.actions);
     for (const rowId of project.crashLooping) plan.crashLooping.add(rowId);
   }
-  return { ...plan, lines: plan.actions.map(describeAction), projects, target, specs, routePending };
+  const lines = input.session.describe?.(plan.actions, specs, target) ?? plan.actions.map(describeAction);
+  return { ...plan, lines, projects, target, specs, routePending };
 }
 
 /** The routes of the workloads that converge container by container, after their containers' actions. */

@@ -18,6 +18,7 @@ import { withProjectRows } from './project-rows.js';
 import { placeInSlot } from './project-rollout.js';
 import { quietWorkloads } from './quiet-workloads.js';
 import { setCondition } from './conditions.js';
+import { unplacedTasks } from './unplaced.js';
 import { Reason } from './reasons.js';
 import { mergePlaced, unobserved } from './rows.js';
 import { workloadStatus } from './workload-status.js';
@@ -194,6 +195,7 @@ function statusOf(id: string, context: StatusContext): WorkloadStatus {
     crashLoop: wanted.some((d) => plan.crashLooping.has(d.rowId)),
     // Started this pass but not yet running when settling stopped waiting: under way, not broken.
     progressing: owned.some((o) => acted.execution.started.has(o.container.id) && o.container.state === 'created'),
+    unplaced: unplacedTasks(owned, wanted, deps.clock.now()),
     rolloutFailed: project && project.failed.length > 0 ? project.failed.join('; ') : null,
     rollingOut:
       project && project.rolling.length > 0 && !acted.execution.errors.has(id)

@@ -5,15 +5,21 @@ import type { StateEvent } from '../api/state-types.js';
 import type { Backend, BackendSession } from './backend.js';
 import type { Clock } from './clock.js';
 import type { Reference } from '../api/workload.js';
+import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer } from './desired.js';
 import { emptyExecuteResult } from './execute-result.js';
 import type { ExecuteResult } from './execute-result.js';
 import { describeAction } from './plan.js';
 import type { Action } from './plan.js';
+import type { Lookup } from './lazy.js';
+import { roleName } from './owned-name-prefix.js';
+import { readServiceIdentity, serviceLabels } from './ownership.js';
 import { Reason } from './reasons.js';
 import { Semaphore } from './semaphore.js';
 import type { Settled } from './settle.js';
-import type { SwarmPort } from './swarm-port.js';
+import { byRole, describeChange, serviceChange } from './swarm-change.js';
+import type { RoleActions } from './swarm-change.js';
+import type { ServiceRequest, SwarmPort } from './swarm-port.js';
 import { serviceRequest } from './swarm-request.js';
 import { serviceAsContainers } from './swarm-tasks.js';
 
@@ -93,22 +99,32 @@ class SwarmSession implements BackendSession {
   async apply(
     actions: readonly Action[],
     _snapshot: readonly ObservedContainer[],
-    _specs: unknown,
+    specs: Lookup<string, ContainerSpec>,
     target: ReadonlyMap<string, readonly DesiredContainer[]>,
   ): Promise<ExecuteResult> {
     const result = emptyExecuteResult();
-    const byRole = new Map<string, Action[]>();
-    for (const action of actions) {
-      if (action.type === 'route' || action.type === 'unroute') {
-        recordRoute(action, result);
-        continue;
-      }
-      const key = `${action.workloadId}:${roleOf(action)}`;
-      byRole.set(key, [...(byRole.get(key) ?? []), action]);
-    }
+    for (const action of actions) if (action.type === 'route' || action.type === 'unroute') recordRoute(action, result);
     const limit = new Semaphore(this.#deps.concurrency);
-    await Promise.all([...byRole].map(([key, list]) => limit.run(() => this.#applyRole(key, list, target, result))));
+    await Promise.all(
+      byRole(actions).map((group) => limit.run(() => this.#applyRole(group, wantedOf(group, target), specs, result))),
+    );
     return result;
+  }
+
+  /** One line per service the plan changes (and one per route), as `apply` would change it. */
+  describe(
+    actions: readonly Action[],
+    specs: Lookup<string, ContainerSpec>,
+    target: ReadonlyMap<string, readonly DesiredContainer[]>,
+  ): string[] {
+    const lines = actions.filter((a) => a.type === 'route' || a.type === 'unroute').map(describeAction);
+    for (const group of byRole(actions)) {
+      const wanted = wantedOf(group, target);
+      const service = this.#owned.get(group.key);
+      const change = serviceChange(service, wanted, group, specs);
+      if (change) lines.push(describeChange(this.#nameOf(service, wanted), change));
+    }
+    return lines;
   }
 
   async settle(_started: ReadonlySet<string>): Promise<Settled> {
@@ -131,38 +147,30 @@ class SwarmSession implements BackendSession {
 
   /** One workload role's actions as one call on its service. */
   async #applyRole(
-    key: string,
-    actions: readonly Action[],
-    target: ReadonlyMap<string, readonly DesiredContainer[]>,
+    group: RoleActions,
+    wanted: readonly DesiredContainer[],
+    specs: Lookup<string, ContainerSpec>,
     result: ExecuteResult,
   ): Promise<void> {
-    const workloadId = actions[0]!.workloadId;
-    const role = roleOf(actions[0]!);
-    const wanted = (target.get(workloadId) ?? []).filter((d) => d.role === role);
-    const service = this.#owned.get(key);
+    const { workloadId } = group;
+    const service = this.#owned.get(group.key);
     try {
-      if (wanted.length === 0) {
-        if (!service) return;
-        await this.#mutate(() => this.#deps.port.removeService(service.id));
-        event(
-          this.#deps,
-          result,
-          workloadId,
-          actions[0]!.type === 'remove' && actions[0]!.prune ? Reason.Pruned : Reason.Removed,
-          actions,
-        );
+      const change = serviceChange(service, wanted, group, specs);
+      if (!change) return; // A task starting or restarting is Swarm's business.
+      const line = describeChange(this.#nameOf(service, wanted), change);
+      if (change.type === 'remove') {
+        await this.#mutate(() => this.#deps.port.removeService(service!.id));
+        const pruned = group.actions.some((a) => a.type === 'remove' && a.prune);
+        result.events.push(stateEvent(this.#deps, 'Normal', workloadId, pruned ? Reason.Pruned : Reason.Removed, line));
         return;
       }
       if (wanted[0]!.kind === 'project') throw new Error('a Project cannot run on the swarm backend yet');
-      const request = serviceRequest(this.#deps, wanted);
-      if (!service) {
-        await this.#mutate(() => this.#deps.port.createService(request));
-        event(this.#deps, result, workloadId, Reason.Created, actions);
-      } else if (service.labels[Label.specHash] !== wanted[0]!.hash || service.replicas !== wanted.length) {
-        await this.#mutate(() => this.#deps.port.updateService(service.id, service.version, request));
-        event(this.#deps, result, workloadId, Reason.Recreated, actions);
-      } else return; // A task starting or restarting is Swarm's business.
-      this.#touched.set(key, wanted.length);
+      const request = this.#stamped(serviceRequest(this.#deps, wanted));
+      if (change.type === 'create') await this.#mutate(() => this.#deps.port.createService(request));
+      else await this.#mutate(() => this.#deps.port.updateService(service!.id, service!.version, request));
+      const reason = change.type === 'create' ? Reason.Created : Reason.Recreated;
+      result.events.push(stateEvent(this.#deps, 'Normal', workloadId, reason, line));
+      this.#touched.set(group.key, wanted.length);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.errors.set(workloadId, message);
@@ -170,14 +178,29 @@ class SwarmSession implements BackendSession {
     }
   }
 
-  /** Every service this session changed runs as many tasks as it should, all running. */
+  /** The request signed along with the digest of what it sets, so a later read tells what was changed by hand. */
+  #stamped(request: ServiceRequest): ServiceRequest {
+    const identity = readServiceIdentity(request.labels)!;
+    const stamp = { [Label.serviceHash]: this.#deps.port.serviceHash(request) };
+    return { ...request, labels: serviceLabels(identity, request.name, this.#deps.key!, stamp) };
+  }
+
+  /** The service's name, or the one it will have. */
+  #nameOf(service: ObservedService | undefined, wanted: readonly DesiredContainer[]): string {
+    if (service) return service.name;
+    return roleName(this.#deps.controller, wanted[0]!.workloadName, wanted[0]!.role);
+  }
+
+  /** Every service this session changed runs as many tasks as it should, all running or none placeable. */
   #settled(snapshot: readonly ObservedContainer[]): boolean {
     for (const [key, replicas] of this.#touched) {
       const [workloadId, role] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1)];
-      const running = snapshot.filter(
-        (c) => c.labels[Label.workloadId] === workloadId && c.labels[Label.role] === role && c.state === 'running',
-      );
-      if (running.length < replicas || this.#owned.get(key)?.updateState === 'updating') return false;
+      const tasks = snapshot.filter((c) => c.labels[Label.workloadId] === workloadId && c.labels[Label.role] === role);
+      const running = tasks.filter((c) => c.state === 'running').length;
+      const unplaced = tasks.filter((c) => c.unplaced !== undefined).length;
+      // Swarm has no node for the rest: waiting longer changes nothing, the status says so.
+      if (unplaced > 0 && running + unplaced >= replicas) continue;
+      if (running < replicas || this.#owned.get(key)?.updateState === 'updating') return false;
     }
     return true;
   }
@@ -200,28 +223,9 @@ function recordRoute(action: Extract<Action, { type: 'route' | 'unroute' }>, res
   else result.unrouted.push({ workloadId: action.workloadId, routeId: action.routeId });
 }
 
-function roleOf(action: Action): string {
-  switch (action.type) {
-    case 'create':
-    case 'recreate':
-      return action.desired.role;
-    case 'start':
-    case 'remove':
-      return action.rowId.slice(action.workloadId.length + 1).split(':')[0]!;
-    case 'route':
-    case 'unroute':
-      return '';
-  }
-}
-
-function event(
-  deps: SwarmBackendDeps,
-  result: ExecuteResult,
-  workloadId: string,
-  reason: string,
-  actions: readonly Action[],
-): void {
-  result.events.push(stateEvent(deps, 'Normal', workloadId, reason, actions.map(describeAction).join('; ')));
+/** What a role converges to: its workload's desired containers of that role. */
+function wantedOf(group: RoleActions, target: ReadonlyMap<string, readonly DesiredContainer[]>): DesiredContainer[] {
+  return (target.get(group.workloadId) ?? []).filter((d) => d.role === group.role);
 }
 
 function stateEvent(

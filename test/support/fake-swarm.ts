@@ -1,13 +1,27 @@
+import { Label } from '../../src/api/labels.js';
 import type { ObservedNode, ObservedService, ObservedTask } from '../../src/api/observed-service.js';
 import { DockerUnreachableError } from '../../src/reconcile/docker-port.js';
 import type { ServiceRequest, SwarmPort } from '../../src/reconcile/swarm-port.js';
 
-/** A Swarm cluster in memory: services run their tasks at once, one per slot. */
+/** What the fake's service hash covers: enough to tell a service edited by hand. */
+type Fields = Pick<ObservedService, 'image' | 'replicas'> & { env: string[] };
+
+/** Swarm's words for a task it cannot place. */
+export const NO_NODE = 'no suitable node (2 nodes not available for new tasks)';
+
+/**
+ * A Swarm cluster in memory: services run their tasks at once, one per slot, unless
+ * `unplaceable` says since when (seconds) no node can take them. Its service hash is a
+ * JSON of the image, replicas and env, compared on each read as the real port does.
+ */
 export class FakeSwarm implements SwarmPort {
   readonly services_ = new Map<string, ObservedService>();
+  /** Service names whose tasks cannot be placed, and when their tasks were made (seconds since the epoch). */
+  readonly unplaceable = new Map<string, number>();
   calls: string[] = [];
   unreachable = false;
   #next = 1;
+  readonly #env = new Map<string, string[]>();
 
   async cluster(): Promise<{ manager: boolean; nodes: ObservedNode[] }> {
     this.#read('cluster');
@@ -17,7 +31,7 @@ export class FakeSwarm implements SwarmPort {
 
   async services(): Promise<ObservedService[]> {
     this.#read('services');
-    return [...this.services_.values()].map((s) => ({ ...s }));
+    return [...this.services_.values()].map((s) => ({ ...s, drift: this.#drift(s) }));
   }
 
   async tasks(serviceIds: readonly string[]): Promise<ObservedTask[]> {
@@ -25,17 +39,19 @@ export class FakeSwarm implements SwarmPort {
     return [...this.services_.values()]
       .filter((s) => serviceIds.includes(s.id))
       .flatMap((s) =>
-        Array.from({ length: s.replicas }, (_, i) => ({
-          id: `${s.id}-task-${i + 1}-v${s.version}`,
-          serviceId: s.id,
-          slot: i + 1,
-          nodeId: 'node-a',
-          desiredState: 'running',
-          state: 'running',
-          message: 'started',
-          containerId: `${s.id}-c${i + 1}-v${s.version}`,
-          created: s.version,
-        })),
+        Array.from({ length: s.replicas }, (_, i) => {
+          const since = this.unplaceable.get(s.name);
+          const task = {
+            id: `${s.id}-task-${i + 1}-v${s.version}`,
+            serviceId: s.id,
+            slot: i + 1,
+            desiredState: 'running',
+          };
+          if (since !== undefined)
+            return { ...task, nodeId: null, state: 'pending', message: NO_NODE, containerId: null, created: since };
+          const running = { nodeId: 'node-a', state: 'running', message: 'started', created: s.version };
+          return { ...task, ...running, containerId: `${s.id}-c${i + 1}-v${s.version}` };
+        }),
       );
   }
 
@@ -58,6 +74,18 @@ export class FakeSwarm implements SwarmPort {
     this.services_.delete(id);
   }
 
+  serviceHash(request: ServiceRequest): string {
+    return JSON.stringify(fieldsOf(request.spec.image, request.replicas, request.env));
+  }
+
+  /** `docker service scale` or `update --image/--env-add` on a service: its labels stay as they were. */
+  editByHand(name: string, change: Partial<Fields>): void {
+    const service = [...this.services_.values()].find((s) => s.name === name)!;
+    const { env, ...rest } = change;
+    if (env) this.#env.set(service.id, env);
+    this.services_.set(service.id, { ...service, ...rest, version: service.version + 1 });
+  }
+
   /** A service made by hand (or by another tool), with whatever labels it was given. */
   addForeign(name: string, labels: Record<string, string>): void {
     const id = `svc${this.#next++}`;
@@ -70,6 +98,7 @@ export class FakeSwarm implements SwarmPort {
       replicas: 1,
       updateState: null,
       updateMessage: null,
+      drift: [],
     });
   }
 
@@ -82,7 +111,16 @@ export class FakeSwarm implements SwarmPort {
     if (this.unreachable) throw new DockerUnreachableError('the manager does not answer');
   }
 
+  #drift(service: ObservedService): string[] {
+    const stamp = service.labels[Label.serviceHash];
+    if (!stamp) return [];
+    const sent = JSON.parse(stamp) as Fields;
+    const now = fieldsOf(service.image, service.replicas, this.#env.get(service.id) ?? []);
+    return (Object.keys(now) as (keyof Fields)[]).filter((k) => JSON.stringify(sent[k]) !== JSON.stringify(now[k]));
+  }
+
   #observed(id: string, version: number, request: ServiceRequest): ObservedService {
+    this.#env.set(id, request.env);
     return {
       id,
       name: request.name,
@@ -92,6 +130,11 @@ export class FakeSwarm implements SwarmPort {
       replicas: request.replicas,
       updateState: version > 1 ? 'completed' : null,
       updateMessage: null,
+      drift: [],
     };
   }
+}
+
+function fieldsOf(image: string, replicas: number, env: string[]): Fields {
+  return { image, replicas, env: [...env].sort() };
 }
