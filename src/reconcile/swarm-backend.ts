@@ -156,7 +156,11 @@ class SwarmSession implements BackendSession {
     const service = this.#owned.get(group.key);
     try {
       const change = serviceChange(service, wanted, group, specs);
-      if (!change) return; // A task starting or restarting is Swarm's business.
+      if (!change) {
+        // A task starting or restarting is Swarm's business; an update an earlier pass asked for is waited for.
+        if (service?.updateState === 'updating') this.#touched.set(group.key, wanted.length);
+        return;
+      }
       const line = describeChange(this.#nameOf(service, wanted), change);
       if (change.type === 'remove') {
         await this.#mutate(() => this.#deps.port.removeService(service!.id));
