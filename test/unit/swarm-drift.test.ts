@@ -45,7 +45,7 @@ describe('the swarm backend sets a service changed by hand back, and plans one l
     expect(plan.planLines).toEqual(['~ update service tf-web-image: replicas 5 -> 2 (changed outside tinyforge)']);
     expect(plan.outcome.mutations).toBe(0);
     h.swarm.calls = [];
-    await h.tick();
+    expect((await h.tick()).outcome.actions).toBe(1);
     expect(h.swarm.mutations()).toEqual(['update tf-web-image']);
     expect(h.service('tf-web-image')).toMatchObject({ id, replicas: 2 });
     h.swarm.calls = [];
