@@ -1,11 +1,12 @@
 import Docker from 'dockerode';
-import { MANAGED_FILTER } from '../api/labels.js';
+import { Label, MANAGED_FILTER } from '../api/labels.js';
 import type { ObservedNode, ObservedService, ObservedTask, UpdateState } from '../api/observed-service.js';
 import { DockerUnreachableError } from '../reconcile/docker-port.js';
 import type { PolicyScope } from '../reconcile/enforce-policy.js';
 import type { ServiceRequest, SwarmPort } from '../reconcile/swarm-port.js';
 import { callDocker, messageOf, statusOf } from './docker-call.js';
 import { dockerConnection } from './dockerode-port.js';
+import { serviceDrift, serviceHash } from './swarm-service-hash.js';
 import { toServiceSpec } from './swarm-service-spec.js';
 
 export interface DockerodeSwarmPortOptions {
@@ -78,6 +79,10 @@ export class DockerodeSwarmPort implements SwarmPort {
     });
   }
 
+  serviceHash(request: ServiceRequest): string {
+    return serviceHash(toServiceSpec(request, this.#options.scope));
+  }
+
   #call<T>(what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return callDocker(this.#options.host, what, this.#options.timeoutMs, fn);
   }
@@ -145,10 +150,12 @@ function toService(service: Docker.Service): ObservedService {
     name: raw.Spec?.Name ?? '',
     version: raw.Version?.Index ?? 0,
     labels: raw.Spec?.Labels ?? {},
-    image: raw.Spec?.TaskTemplate?.ContainerSpec?.Image ?? '',
+    // The CLI pins `--image` to a digest where it can: the tag is what a person asked for.
+    image: (raw.Spec?.TaskTemplate?.ContainerSpec?.Image ?? '').replace(/@sha256:[0-9a-f]+$/, ''),
     replicas: raw.Spec?.Mode?.Replicated?.Replicas ?? 0,
     updateState: (raw.UpdateStatus?.State ?? null) as UpdateState,
     updateMessage: raw.UpdateStatus?.Message ?? null,
+    drift: serviceDrift((raw.Spec ?? {}) as Docker.ServiceSpec, raw.Spec?.Labels?.[Label.serviceHash]),
   };
 }
 

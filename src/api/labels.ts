@@ -17,6 +17,11 @@ export const Label = {
   signature: `${LABEL_PREFIX}signature`,
   /** Swarm services: `swarm` (a container of the docker backend has none). */
   backend: `${LABEL_PREFIX}backend`,
+  /**
+   * Swarm services: a digest of each service field tinyforge sets, as it sent them; a field
+   * whose digest no longer matches the service's spec was changed outside tinyforge.
+   */
+  serviceHash: `${LABEL_PREFIX}service-hash`,
 } as const;
 export type LabelKey = (typeof Label)[keyof typeof Label];
 

@@ -23,4 +23,6 @@ export interface ObservedContainer {
   node?: string;
   /** Swarm only: the address its published ports are reached at from the controller, when not this host's loopback. */
   address?: string;
+  /** Swarm only: a task the scheduler could not place yet, with its words (`no suitable node (…)`). */
+  unplaced?: string;
 }

@@ -21,6 +21,11 @@ export interface ObservedService {
   updateState: UpdateState;
   /** Swarm's words on the last update (why it rolled back). */
   updateMessage: string | null;
+  /**
+   * The fields tinyforge set that were changed outside tinyforge since (`replicas`,
+   * `image`, `env`...): empty when none, or when the service carries no digest to compare with.
+   */
+  drift: string[];
 }
 
 /** One task of a service: a slot filled by a container on a node. */

@@ -36,6 +36,15 @@ export interface BackendSession {
     specs: Lookup<string, ContainerSpec>,
     target: ReadonlyMap<string, readonly DesiredContainer[]>,
   ): Promise<ExecuteResult>;
+  /**
+   * The plan's lines, when the backend changes something other than one container per
+   * action (a Swarm service per workload role); without it, one line per action.
+   */
+  describe?(
+    actions: readonly Action[],
+    specs: Lookup<string, ContainerSpec>,
+    target: ReadonlyMap<string, readonly DesiredContainer[]>,
+  ): string[];
   /** Waits until what `apply` started runs or has failed: the last read, or why it failed. */
   settle(started: ReadonlySet<string>): Promise<Settled>;
   /**

@@ -39,10 +39,16 @@ export type ServiceIdentity = Omit<ContainerIdentity, 'replica' | 'slot'>;
 /**
  * The full tinyforge label set of a Swarm service (DESIGN.md section 7): a container's,
  * without the replica, with `tinyforge.backend=swarm`, signed over the service's name the
- * same way, so a copied or edited label no longer verifies.
+ * same way, so a copied or edited label no longer verifies. `extra` holds further
+ * `tinyforge.*` labels to sign along (the service-hash).
  */
-export function serviceLabels(identity: ServiceIdentity, serviceName: string, key: Buffer): Record<string, string> {
-  return signed({ ...commonLabels(identity), [Label.backend]: 'swarm' }, serviceName, key);
+export function serviceLabels(
+  identity: ServiceIdentity,
+  serviceName: string,
+  key: Buffer,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return signed({ ...commonLabels(identity), [Label.backend]: 'swarm', ...extra }, serviceName, key);
 }
 
 /** The labels every owned object carries, containers and services alike. */

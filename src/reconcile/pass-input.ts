@@ -56,6 +56,7 @@ export interface TickResult {
     pruneRefused: string[];
     /** Workloads to look at again soon: a Project waiting for a new slot to become healthy, a route waiting for its containers. */
     rolling: string[];
+    /** The changes planned, one per plan line (a Swarm service's is one, however many tasks it moves). */
     actions: number;
     dockerCalls: number;
     mutations: number;

@@ -94,7 +94,7 @@ export async function planPass(
     plan.actions.push(...project.actions);
     for (const rowId of project.crashLooping) plan.crashLooping.add(rowId);
   }
-  const lines = plan.actions.map(describeAction);
+  const lines = input.session.describe?.(plan.actions, specs, target) ?? plan.actions.map(describeAction);
   return { ...plan, lines, projects, target, specs, routePending, rollouts: self ? self.records : undefined };
 }
 

@@ -18,6 +18,7 @@ import { withProjectRows } from './project-rows.js';
 import { placeInSlot } from './project-rollout.js';
 import { quietWorkloads } from './quiet-workloads.js';
 import { setCondition } from './conditions.js';
+import { unplacedTasks } from './unplaced.js';
 import { Reason } from './reasons.js';
 import { projectSays, recordRollouts, selfSays } from './rollout-status.js';
 import type { RolloutsSay } from './rollout-status.js';
@@ -201,6 +202,7 @@ function statusOf(id: string, context: StatusContext): WorkloadStatus {
     crashLoop: wanted.some((d) => plan.crashLooping.has(d.rowId)),
     // Started this pass but not yet running when settling stopped waiting: under way, not broken.
     progressing: owned.some((o) => acted.execution.started.has(o.container.id) && o.container.state === 'created'),
+    unplaced: unplacedTasks(owned, wanted, deps.clock.now()),
     rolloutFailed: rollouts?.failed ?? null,
     rollingOut: rollouts?.rolling ?? null,
     now: deps.clock.now(),

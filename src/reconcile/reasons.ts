@@ -7,6 +7,8 @@ export const Reason = {
   ManifestInvalid: 'ManifestInvalid',
   Suspended: 'Suspended',
   CrashLoop: 'CrashLoop',
+  /** Swarm: a service's tasks wait for a node that can take them (`no suitable node`). */
+  Unschedulable: 'Unschedulable',
   Created: 'Created',
   Started: 'Started',
   Recreated: 'Recreated',

@@ -88,7 +88,7 @@ async function converge(
       failed,
       pruneRefused,
       rolling: [],
-      actions: plan.actions.length,
+      actions: plan.lines.length,
     });
   }
   const acted = await act(input, scope, plan, snapshot);
@@ -102,7 +102,7 @@ async function converge(
     .concat(plan.routePending, plan.rollouts ? rollingByThemselves(workloads) : [])
     .filter((id) => !failed.includes(id));
   const dockerReachable = state.controller.docker.reachable;
-  return finish(plan.lines, { dockerReachable, failed, pruneRefused, rolling, actions: plan.actions.length });
+  return finish(plan.lines, { dockerReachable, failed, pruneRefused, rolling, actions: plan.lines.length });
 }
 
 /** Applies the plan, waits for what it started, and reads again: the containers the statuses are built from. */

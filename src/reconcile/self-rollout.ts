@@ -89,7 +89,10 @@ function nextRecord(
   seen: RoleRollout | undefined,
   updated: boolean,
 ): StageRolloutStatus | undefined {
-  const attempt = updated ? d.hash : before?.phase === 'Progressing' ? before.specHash : null;
+  // The wanted spec is under way when this pass sent it, or when the backend is rolling it
+  // out already (sent by a run that did not live to record it).
+  const sending = updated || (seen?.busy && !seen.rolledBack && seen.specHash === d.hash);
+  const attempt = sending ? d.hash : before?.phase === 'Progressing' ? before.specHash : null;
   const name = (hash: string) => (hash === d.hash && d.rollout ? d.rollout.tag : hash.slice(0, 8));
   if (attempt !== null) {
     if (seen?.rolledBack && seen.specHash !== attempt)

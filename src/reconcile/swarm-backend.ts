@@ -1,26 +1,33 @@
 import { Label } from '../api/labels.js';
 import type { ObservedContainer } from '../api/observed-container.js';
-import type { ObservedNode, ObservedService, ObservedTask } from '../api/observed-service.js';
+import type { ObservedNode, ObservedService } from '../api/observed-service.js';
 import type { StateEvent } from '../api/state-types.js';
 import type { Backend, BackendSession, RoleRollout } from './backend.js';
 import type { Clock } from './clock.js';
 import type { Reference } from '../api/workload.js';
+import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer } from './desired.js';
 import { emptyExecuteResult } from './execute-result.js';
 import type { ExecuteResult } from './execute-result.js';
 import { describeAction } from './plan.js';
 import type { Action } from './plan.js';
+import type { Lookup } from './lazy.js';
+import { roleName } from './owned-name-prefix.js';
+import { readServiceIdentity, serviceLabels } from './ownership.js';
 import { Reason } from './reasons.js';
 import { applyRouteAction } from './route-actions.js';
 import type { RouteProvider } from './route-provider.js';
 import { placedRow } from './rows.js';
 import { Semaphore } from './semaphore.js';
 import type { Settled } from './settle.js';
-import type { SwarmPort } from './swarm-port.js';
+import { byRole, describeChange, serviceChange } from './swarm-change.js';
+import type { RoleActions } from './swarm-change.js';
 import { levelBatches } from './swarm-levels.js';
+import type { ServiceRequest, SwarmPort } from './swarm-port.js';
 import { serviceRequest } from './swarm-request.js';
-import { serviceRollout } from './swarm-rollouts.js';
+import { RolloutWatch } from './swarm-rollouts.js';
 import { serviceAsContainers } from './swarm-tasks.js';
+import { ClusterView } from './swarm-cluster-view.js';
 
 export interface SwarmBackendDeps {
   port: SwarmPort;
@@ -38,22 +45,6 @@ export interface SwarmBackendDeps {
   cluster?: { nodes: readonly ObservedNode[]; nodeId: string | null };
 }
 
-/** How long a list of the nodes is trusted: a drained or downed node shows within this. */
-export const NODES_TTL_MS = 30_000;
-
-/**
- * What the backend knows of the cluster, kept across passes: the nodes are listed again
- * when a task names a node not among them, or when the list is older than NODES_TTL_MS
- * (a node's availability or state changed).
- */
-interface ClusterView {
-  /** The nodes by id. */
-  nodes: Map<string, ObservedNode>;
-  /** The node of the engine tinyforge talks to: where the controller's files are. */
-  nodeId: string | null;
-  listedAt: number;
-}
-
 /**
  * The backend of a Swarm cluster (DESIGN.md section 7): each (workload, role) is one
  * replicated service, and Swarm places, restarts and updates its tasks. To the pass a
@@ -67,12 +58,8 @@ export class SwarmBackend implements Backend {
 
   constructor(deps: SwarmBackendDeps) {
     this.#deps = deps;
-    const seen = deps.cluster;
-    this.#cluster = {
-      nodes: new Map((seen?.nodes ?? []).map((n) => [n.id, n])),
-      nodeId: seen?.nodeId ?? null,
-      listedAt: seen ? deps.clock.now().getTime() : Number.NEGATIVE_INFINITY,
-    };
+    this.#cluster = new ClusterView();
+    if (deps.cluster) this.#cluster.seen(deps.cluster, deps.clock.now().getTime());
   }
 
   session(): BackendSession {
@@ -89,12 +76,8 @@ class SwarmSession implements BackendSession {
   #owned = new Map<string, ObservedService>();
   /** The services this session created or updated: what settling waits for. */
   readonly #touched = new Map<string, number>();
-  /** When this session sent a service a new spec, by `<workload id>:<role>`. */
-  readonly #updatedAt = new Map<string, number>();
-  /** Each owned service's last update, as the last read showed it. */
-  #rollouts = new Map<string, RoleRollout>();
-  /** The most telling rollback message this session saw, by `<workload id>:<role>`. */
-  readonly #why = new Map<string, string>();
+  /** The owned services' updates: what this session sent, what the reads show. */
+  readonly #rollouts = new RolloutWatch();
 
   constructor(deps: SwarmBackendDeps, cluster: ClusterView) {
     this.#deps = deps;
@@ -102,7 +85,7 @@ class SwarmSession implements BackendSession {
   }
 
   nodes(): readonly ObservedNode[] {
-    return [...this.#cluster.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    return this.#cluster.sorted();
   }
 
   async read(): Promise<ObservedContainer[]> {
@@ -110,7 +93,10 @@ class SwarmSession implements BackendSession {
     // No service, no tasks to ask for: a cluster without tinyforge's services is one call.
     const tasks =
       services.length === 0 ? [] : await this.#count(() => this.#deps.port.tasks(services.map((s) => s.id)));
-    if (this.#nodesStale(tasks)) await this.#listNodes();
+    if (this.#cluster.stale(tasks, this.#deps.clock.now().getTime())) {
+      const cluster = await this.#count(() => this.#deps.port.cluster());
+      this.#cluster.seen(cluster, this.#deps.clock.now().getTime());
+    }
     this.#owned = new Map();
     const observed: ObservedContainer[] = [];
     for (const service of services) {
@@ -118,44 +104,55 @@ class SwarmSession implements BackendSession {
       if (seen.owned) this.#owned.set(`${seen.owned.workloadId}:${seen.owned.role}`, service);
       observed.push(...seen.containers);
     }
-    this.#rollouts = this.#rolloutsOf(tasks);
+    this.#rollouts.read(this.#owned, tasks, this.#deps.clock.now().getTime());
     return observed;
   }
 
   rollouts(): ReadonlyMap<string, RoleRollout> {
-    return this.#rollouts;
+    return this.#rollouts.last();
   }
 
   async apply(
     actions: readonly Action[],
     _snapshot: readonly ObservedContainer[],
-    _specs: unknown,
+    specs: Lookup<string, ContainerSpec>,
     target: ReadonlyMap<string, readonly DesiredContainer[]>,
   ): Promise<ExecuteResult> {
     const result = emptyExecuteResult();
-    const byRole = new Map<string, Action[]>();
-    const routeActions: Extract<Action, { type: 'route' | 'unroute' }>[] = [];
-    for (const action of actions) {
-      if (action.type === 'route' || action.type === 'unroute') {
-        routeActions.push(action);
-        continue;
-      }
-      const key = `${action.workloadId}:${roleOf(action)}`;
-      byRole.set(key, [...(byRole.get(key) ?? []), action]);
-    }
+    const groups = new Map(byRole(actions).map((group) => [group.key, group]));
     // Workloads at once; within one, services by start level, each level once the one before is done.
     const limit = new Semaphore(this.#deps.concurrency);
-    const applyKey = (key: string) => limit.run(() => this.#applyRole(key, byRole.get(key)!, target, result));
+    const applyKey = (key: string) => {
+      const group = groups.get(key)!;
+      return limit.run(() => this.#applyRole(group, wantedOf(group, target), specs, result));
+    };
     await Promise.all(
-      [...levelBatches(byRole.keys(), target)].map(async ([workloadId, batches]) => {
+      [...levelBatches(groups.keys(), target)].map(async ([workloadId, batches]) => {
         for (const batch of batches) {
           await Promise.all(batch.map(applyKey));
           if (result.errors.has(workloadId)) return; // A failed service stops the ones that depend on it.
         }
       }),
     );
-    for (const action of routeActions) await this.#applyRoute(action, result);
+    for (const action of actions)
+      if (action.type === 'route' || action.type === 'unroute') await this.#applyRoute(action, result);
     return result;
+  }
+
+  /** One line per service the plan changes (and one per route), as `apply` would change it. */
+  describe(
+    actions: readonly Action[],
+    specs: Lookup<string, ContainerSpec>,
+    target: ReadonlyMap<string, readonly DesiredContainer[]>,
+  ): string[] {
+    const lines = actions.filter((a) => a.type === 'route' || a.type === 'unroute').map(describeAction);
+    for (const group of byRole(actions)) {
+      const wanted = wantedOf(group, target);
+      const service = this.#owned.get(group.key);
+      const change = serviceChange(service, wanted, group, specs);
+      if (change) lines.push(describeChange(this.#nameOf(service, wanted), change));
+    }
+    return lines;
   }
 
   async settle(_started: ReadonlySet<string>): Promise<Settled> {
@@ -172,59 +169,45 @@ class SwarmSession implements BackendSession {
     }
   }
 
-  /** A steady pass reads two things; unknown nodes, or a list grown old, make it three. */
-  #nodesStale(tasks: readonly ObservedTask[]): boolean {
-    const { nodes, listedAt } = this.#cluster;
-    if (this.#deps.clock.now().getTime() - listedAt >= NODES_TTL_MS) return true;
-    return tasks.some((t) => t.nodeId !== null && !nodes.has(t.nodeId));
-  }
-
-  async #listNodes(): Promise<void> {
-    const { nodes, nodeId } = await this.#count(() => this.#deps.port.cluster());
-    this.#cluster.nodes = new Map(nodes.map((n) => [n.id, n]));
-    this.#cluster.nodeId = nodeId;
-    this.#cluster.listedAt = this.#deps.clock.now().getTime();
-  }
-
   calls(): { total: number; mutations: number } {
     return { total: this.#calls, mutations: this.#mutations };
   }
 
   /** One workload role's actions as one call on its service. */
   async #applyRole(
-    key: string,
-    actions: readonly Action[],
-    target: ReadonlyMap<string, readonly DesiredContainer[]>,
+    group: RoleActions,
+    wanted: readonly DesiredContainer[],
+    specs: Lookup<string, ContainerSpec>,
     result: ExecuteResult,
   ): Promise<void> {
-    const workloadId = actions[0]!.workloadId;
-    const role = roleOf(actions[0]!);
-    const wanted = (target.get(workloadId) ?? []).filter((d) => d.role === role);
-    const service = this.#owned.get(key);
+    const { workloadId } = group;
+    const service = this.#owned.get(group.key);
     try {
-      if (wanted.length === 0) {
-        if (!service) return;
-        await this.#mutate(() => this.#deps.port.removeService(service.id));
-        event(
-          this.#deps,
-          result,
-          workloadId,
-          actions[0]!.type === 'remove' && actions[0]!.prune ? Reason.Pruned : Reason.Removed,
-          actions,
-        );
+      const change = serviceChange(service, wanted, group, specs);
+      if (!change) {
+        // A task starting or restarting is Swarm's business; an update an earlier pass asked for is waited for.
+        if (service?.updateState === 'updating') this.#touched.set(group.key, wanted.length);
         return;
       }
-      const request = serviceRequest({ ...this.#deps, nodeId: this.#cluster.nodeId }, wanted);
-      if (!service) {
-        await this.#mutate(() => this.#deps.port.createService(request));
-        event(this.#deps, result, workloadId, Reason.Created, actions);
-      } else if (service.labels[Label.specHash] !== wanted[0]!.hash || service.replicas !== wanted.length) {
-        await this.#mutate(() => this.#deps.port.updateService(service.id, service.version, request));
-        if (service.labels[Label.specHash] !== wanted[0]!.hash)
-          this.#updatedAt.set(key, this.#deps.clock.now().getTime());
-        event(this.#deps, result, workloadId, Reason.Recreated, actions);
-      } else return; // A task starting or restarting is Swarm's business.
-      this.#touched.set(key, wanted.length);
+      const line = describeChange(this.#nameOf(service, wanted), change);
+      if (change.type === 'remove') {
+        await this.#mutate(() => this.#deps.port.removeService(service!.id));
+        const pruned = group.actions.some((a) => a.type === 'remove' && a.prune);
+        result.events.push(stateEvent(this.#deps, 'Normal', workloadId, pruned ? Reason.Pruned : Reason.Removed, line));
+        return;
+      }
+      const request = this.#stamped(serviceRequest({ ...this.#deps, nodeId: this.#cluster.nodeId }, wanted));
+      if (change.type === 'create') await this.#mutate(() => this.#deps.port.createService(request));
+      else await this.#mutate(() => this.#deps.port.updateService(service!.id, service!.version, request));
+      // A new task template is rolled out by Swarm (a change of replicas alone is not): wait for it to start.
+      if (
+        service &&
+        (service.labels[Label.specHash] !== wanted[0]!.hash || service.drift.some((f) => f !== 'replicas'))
+      )
+        this.#rollouts.sent(group.key, this.#deps.clock.now().getTime());
+      const reason = change.type === 'create' ? Reason.Created : Reason.Recreated;
+      result.events.push(stateEvent(this.#deps, 'Normal', workloadId, reason, line));
+      this.#touched.set(group.key, wanted.length);
       // The rows say what was deployed (the domain); the tasks fill them in when they are read.
       const now = this.#deps.clock.now();
       result.placed.set(workloadId, [
@@ -243,7 +226,7 @@ class SwarmSession implements BackendSession {
     if (result.errors.has(action.workloadId)) return;
     try {
       const reason = await applyRouteAction(action, this.#deps.routes, result);
-      event(this.#deps, result, action.workloadId, reason, [action]);
+      result.events.push(stateEvent(this.#deps, 'Normal', action.workloadId, reason, describeAction(action)));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.errors.set(action.workloadId, message);
@@ -251,29 +234,32 @@ class SwarmSession implements BackendSession {
     }
   }
 
-  /** Every service this session changed runs as many tasks as it should, all running. */
+  /** The request signed along with the digest of what it sets, so a later read tells what was changed by hand. */
+  #stamped(request: ServiceRequest): ServiceRequest {
+    const identity = readServiceIdentity(request.labels)!;
+    const stamp = { [Label.serviceHash]: this.#deps.port.serviceHash(request) };
+    return { ...request, labels: serviceLabels(identity, request.name, this.#deps.key!, stamp) };
+  }
+
+  /** The service's name, or the one it will have. */
+  #nameOf(service: ObservedService | undefined, wanted: readonly DesiredContainer[]): string {
+    if (service) return service.name;
+    return roleName(this.#deps.controller, wanted[0]!.workloadName, wanted[0]!.role);
+  }
+
+  /** Every service this session changed runs as many tasks as it should, all running or none placeable. */
   #settled(snapshot: readonly ObservedContainer[]): boolean {
     for (const [key, replicas] of this.#touched) {
       const [workloadId, role] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1)];
-      const running = snapshot.filter(
-        (c) => c.labels[Label.workloadId] === workloadId && c.labels[Label.role] === role && c.state === 'running',
-      );
+      const tasks = snapshot.filter((c) => c.labels[Label.workloadId] === workloadId && c.labels[Label.role] === role);
+      const running = tasks.filter((c) => c.state === 'running').length;
+      const unplaced = tasks.filter((c) => c.unplaced !== undefined).length;
+      // Swarm has no node for the rest: waiting longer changes nothing, the status says so.
+      if (unplaced > 0 && running + unplaced >= replicas) continue;
       // An update under way, or a rollback, is waited for: what it ends in is the pass's to record.
-      if (running.length < replicas || this.#rollouts.get(key)?.busy) return false;
+      if (running < replicas || this.#rollouts.last().get(key)?.busy) return false;
     }
     return true;
-  }
-
-  /** Each owned service's last update; Swarm's `rollback completed` says less than the message before it, kept. */
-  #rolloutsOf(tasks: readonly ObservedTask[]): Map<string, RoleRollout> {
-    const now = this.#deps.clock.now().getTime();
-    const rollouts = new Map<string, RoleRollout>();
-    for (const [key, service] of this.#owned) {
-      const rollout = serviceRollout(service, tasks, this.#updatedAt.get(key), now);
-      if (rollout.message !== null && service.updateState === 'rollback_started') this.#why.set(key, rollout.message);
-      rollouts.set(key, { ...rollout, message: rollout.rolledBack ? (this.#why.get(key) ?? rollout.message) : null });
-    }
-    return rollouts;
   }
 
   async #count<T>(call: () => Promise<T>): Promise<T> {
@@ -287,28 +273,9 @@ class SwarmSession implements BackendSession {
   }
 }
 
-function roleOf(action: Action): string {
-  switch (action.type) {
-    case 'create':
-    case 'recreate':
-      return action.desired.role;
-    case 'start':
-    case 'remove':
-      return action.rowId.slice(action.workloadId.length + 1).split(':')[0]!;
-    case 'route':
-    case 'unroute':
-      return '';
-  }
-}
-
-function event(
-  deps: SwarmBackendDeps,
-  result: ExecuteResult,
-  workloadId: string,
-  reason: string,
-  actions: readonly Action[],
-): void {
-  result.events.push(stateEvent(deps, 'Normal', workloadId, reason, actions.map(describeAction).join('; ')));
+/** What a role converges to: its workload's desired containers of that role. */
+function wantedOf(group: RoleActions, target: ReadonlyMap<string, readonly DesiredContainer[]>): DesiredContainer[] {
+  return (target.get(group.workloadId) ?? []).filter((d) => d.role === group.role);
 }
 
 function stateEvent(

@@ -52,4 +52,10 @@ export interface SwarmPort {
   updateService(id: string, version: number, request: ServiceRequest): Promise<void>;
   /** Removes the service; gone counts as removed. */
   removeService(id: string): Promise<void>;
+  /**
+   * The `tinyforge.service-hash` label of the spec this request sends (no call): a digest
+   * of each field tinyforge sets, which `services()` compares with the spec it reads to
+   * tell the fields changed outside tinyforge (`drift`). Throws what creating it would.
+   */
+  serviceHash(request: ServiceRequest): string;
 }

@@ -6,6 +6,7 @@ import { rowIdOf } from './ownership.js';
 import { removeCondition, setCondition } from './conditions.js';
 import type { DesiredContainer } from './desired.js';
 import { Reason } from './reasons.js';
+import type { Unplaced } from './unplaced.js';
 
 export interface StatusInput {
   previous: WorkloadStatus | undefined;
@@ -25,6 +26,8 @@ export interface StatusInput {
   crashLoop: boolean;
   /** Actions are still under way (the daemon will look again). */
   progressing: boolean;
+  /** Swarm: tasks no node can take yet (Progressing, then Degraded after `healthTimeout`). */
+  unplaced?: Unplaced | null;
   /** Project: why a stage's rollout failed (its old slot keeps serving). */
   rolloutFailed?: string | null;
   /** Project: which stages wait for a new slot to become healthy. */
@@ -120,6 +123,7 @@ const CASES: ((facts: Facts) => Verdict | undefined)[] = [
   crashLooping,
   rollingOut,
   converged,
+  waitingForNode,
   progressing,
 ];
 
@@ -195,6 +199,21 @@ function rollingOut({ input }: Facts): Verdict | undefined {
 function converged(facts: Facts): Verdict | undefined {
   if (!isConverged(facts)) return undefined;
   return { phase: 'Ready', ready: { status: 'True', reason: Reason.AllReplicasRunning, message: facts.message } };
+}
+
+/** Swarm has no node for some tasks: under way while the oldest is younger than `healthTimeout`, then Degraded. */
+function waitingForNode({ input, replicas }: Facts): Verdict | undefined {
+  const unplaced = input.unplaced;
+  if (!unplaced) return undefined;
+  const tasks = `${unplaced.count}/${replicas.desired} tasks`;
+  const said = unplaced.overdue
+    ? {
+        reason: Reason.Unschedulable,
+        message: `${tasks} not placed after ${unplaced.timeoutMs / 1000}s: ${unplaced.message}`,
+      }
+    : { reason: Reason.Unschedulable, message: `${tasks} waiting for a node: ${unplaced.message}` };
+  if (unplaced.overdue) return { phase: 'Degraded', ready: { status: 'False', ...said } };
+  return { phase: 'Progressing', ready: { status: 'False', ...said }, reconciling: said };
 }
 
 function progressing({ input, message }: Facts): Verdict | undefined {

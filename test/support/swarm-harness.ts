@@ -30,11 +30,16 @@ export class SwarmHarness<S extends FakeSwarm = FakeSwarm> extends TickHarness {
       clock: this.clock,
       readEnvFile,
       concurrency: 4,
-      settle: { timeoutMs: 10_000, pollMs: 100 },
+      settle: { timeoutMs: 60_000, pollMs: 100 },
       ...(this.seed ? { cluster: this.seed } : {}),
       ...(this.routes ? { routes: this.routes } : {}),
     });
     return this.#backend;
+  }
+
+  /** The one service of a name, as the cluster holds it. */
+  service(name: string) {
+    return [...this.swarm.services_.values()].find((s) => s.name === name);
   }
 
   override view(): ManifestView {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NODES_TTL_MS } from '../../src/reconcile/swarm-backend.js';
+import { NODES_TTL_MS } from '../../src/reconcile/swarm-cluster-view.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir, staticManifest } from '../support/fixture-dir.js';
 import { MemoryRoutes } from '../support/memory-routes.js';
 import { SwarmHarness } from '../support/swarm-harness.js';

@@ -127,6 +127,7 @@ describe("a service's last update, as the pass records it", () => {
     name: 'tf-web-image',
     version: 3,
     labels: { 'tinyforge.spec-hash': 'h2' },
+    drift: [],
     image: 'x',
     replicas: 1,
     updateState,
@@ -154,7 +155,9 @@ describe("a service's last update, as the pass records it", () => {
     expect(serviceRollout(service(null), [], 1000, 1000 + UPDATE_START_GRACE_MS - 1).busy).toBe(true);
     // An update that changed no task (labels only) never starts: done once the grace is over.
     expect(serviceRollout(service(null), [], 1000, 1000 + UPDATE_START_GRACE_MS).busy).toBe(false);
-    expect(serviceRollout(service('completed'), [], 1000, 1000)).toEqual({
+    // Right after an update, `completed` is still the update before's word.
+    expect(serviceRollout(service('completed'), [], 1000, 1000).busy).toBe(true);
+    expect(serviceRollout(service('completed'), [], 1000, 1000 + UPDATE_START_GRACE_MS)).toEqual({
       specHash: 'h2',
       busy: false,
       rolledBack: false,

@@ -1,0 +1,35 @@
+import type { ObservedNode, ObservedTask } from '../api/observed-service.js';
+
+/** How long a list of the nodes is trusted: a drained or downed node shows within this. */
+export const NODES_TTL_MS = 30_000;
+
+/**
+ * What the Swarm backend knows of the cluster, kept across passes: the nodes are listed
+ * again when a task names a node not among them, or when the list is older than
+ * NODES_TTL_MS (a node's availability or state changed). A steady pass so reads two
+ * things (services, tasks), not three.
+ */
+export class ClusterView {
+  /** The nodes by id. */
+  nodes = new Map<string, ObservedNode>();
+  /** The node of the engine tinyforge talks to: where the controller's files are. */
+  nodeId: string | null = null;
+  #listedAt = Number.NEGATIVE_INFINITY;
+
+  /** What a listing at `now` showed (the manager check at start-up, or a pass). */
+  seen(cluster: { nodes: readonly ObservedNode[]; nodeId: string | null }, now: number): void {
+    this.nodes = new Map(cluster.nodes.map((n) => [n.id, n]));
+    this.nodeId = cluster.nodeId;
+    this.#listedAt = now;
+  }
+
+  stale(tasks: readonly ObservedTask[], now: number): boolean {
+    if (now - this.#listedAt >= NODES_TTL_MS) return true;
+    return tasks.some((t) => t.nodeId !== null && !this.nodes.has(t.nodeId));
+  }
+
+  /** The nodes in id order, as the state file lists them. */
+  sorted(): ObservedNode[] {
+    return [...this.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+}
