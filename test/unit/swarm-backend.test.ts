@@ -104,6 +104,24 @@ describe('the swarm backend, on a cluster in memory', () => {
     expect(h.state.workloads['image/web']!.containers.map((r) => r.node)).toEqual(['host-b']);
   });
 
+  it("gives a service its env files' values, and never writes them to the state, the plan or an event", async () => {
+    const SECRET = 'hunter2-swarm';
+    dir = makeFixtureDir({
+      'web.yaml': imageManifest('web', [...HOST, 'envFiles: [web.env]', 'env: {MODE: plain}']),
+      'web.env': `TOKEN=${SECRET}\n`,
+    });
+    const h = new SwarmHarness(dir);
+    const created = await h.tick();
+    expect(h.swarm.requests.get('tf-web-image')?.env).toEqual([`TOKEN=${SECRET}`, 'MODE=plain']);
+    fs.writeFileSync(path.join(dir, 'web.env'), `TOKEN=${SECRET}-2\n`);
+    const plan = await h.tick({ dryRun: true });
+    expect(plan.planLines).toEqual([expect.stringMatching(/^~ update service tf-web-image: /)]);
+    const updated = await h.tick();
+    expect(h.swarm.requests.get('tf-web-image')?.env).toEqual([`TOKEN=${SECRET}-2`, 'MODE=plain']);
+    const said = JSON.stringify([h.state, created, plan, updated]);
+    expect(said).not.toContain(SECRET);
+  });
+
   it('a failed read changes nothing: no service is touched and no row swept (guarantee 1)', async () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', HOST) });
     const h = new SwarmHarness(dir);
