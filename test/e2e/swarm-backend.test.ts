@@ -2,36 +2,15 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { E2eProject } from '../support/e2e-project.js';
 import { runCli } from '../support/run-cli.js';
-import { swarmDocker } from '../support/swarm.js';
+import { hostSleeper, removeSwarmProject, swarmDocker } from '../support/swarm.js';
 
-/** An Image on the host network, sleeping quietly, with `extra` spec lines. */
-function web(extra: string[] = []): string {
-  return [
-    'apiVersion: tinyforge.dev/v1',
-    'kind: Image',
-    'metadata: {name: web}',
-    'spec:',
-    '  image: tinyforge-test/busybox:1',
-    '  command: [sleep, "3600"]',
-    '  network: host',
-    '  init: true',
-    '  stopTimeout: 1s',
-    ...extra.map((l) => `  ${l}`),
-    '',
-  ].join('\n');
-}
-
-const other = web().replace('name: web', 'name: other');
+const other = hostSleeper([], 'other');
 
 describe('the swarm backend on a real two-node cluster', () => {
   const { docker, host } = swarmDocker();
   let project: E2eProject | undefined;
   afterEach(async () => {
-    if (project) {
-      const services = await docker.listServices({ filters: { label: [`tinyforge.controller=${project.name}`] } });
-      for (const s of services) await docker.getService(s.ID).remove();
-      await project.cleanup();
-    }
+    await removeSwarmProject(docker, project);
     project = undefined;
   });
 
@@ -47,7 +26,7 @@ describe('the swarm backend on a real two-node cluster', () => {
     );
 
   it('refuses an engine that is not a Swarm manager, in one line, before anything is done (exit 2)', () => {
-    project = new E2eProject({ 'web.yaml': web() });
+    project = new E2eProject({ 'web.yaml': hostSleeper() });
     const result = project.runOnce(['--backend', 'swarm']);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n').at(-1)).toMatch(
@@ -57,7 +36,7 @@ describe('the swarm backend on a real two-node cluster', () => {
   });
 
   it('runs a workload as one service, changes nothing on a second pass, updates it in place, and prunes it', async () => {
-    project = new E2eProject({ 'web.yaml': web(['replicas: 4']), 'other.yaml': other });
+    project = new E2eProject({ 'web.yaml': hostSleeper(['replicas: 4']), 'other.yaml': other });
     const first = run(project);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain(`one reconcile pass on manifests with the Swarm manager at ${host}`);
@@ -86,7 +65,7 @@ describe('the swarm backend on a real two-node cluster', () => {
     expect(again.stdout).not.toMatch(/^[+~-] /m);
     expect((await service(project, 'web-image'))?.Version?.Index).toBe(created?.Version?.Index);
 
-    project.write('web.yaml', web(['replicas: 4', 'env: {EDITION: "2"}']));
+    project.write('web.yaml', hostSleeper(['replicas: 4', 'env: {EDITION: "2"}']));
     const updated = run(project);
     expect(updated.code).toBe(0);
     const after = await service(project, 'web-image');

@@ -5,24 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { E2eProject } from '../support/e2e-project.js';
 import { eventually } from '../support/eventually.js';
 import { BIN, runCli } from '../support/run-cli.js';
-import { swarmDocker } from '../support/swarm.js';
-
-/** An Image on the host network, sleeping quietly, with `extra` spec lines. */
-function web(extra: string[] = [], name = 'web'): string {
-  return [
-    'apiVersion: tinyforge.dev/v1',
-    'kind: Image',
-    `metadata: {name: ${name}}`,
-    'spec:',
-    '  image: tinyforge-test/busybox:1',
-    '  command: [sleep, "3600"]',
-    '  network: host',
-    '  init: true',
-    '  stopTimeout: 1s',
-    ...extra.map((l) => `  ${l}`),
-    '',
-  ].join('\n');
-}
+import { hostSleeper, removeSwarmProject, swarmDocker } from '../support/swarm.js';
 
 /** A service's env as its spec holds it. */
 function envOf(service: Docker.Service | undefined): string[] {
@@ -33,11 +16,7 @@ describe('the swarm backend sets back what was changed by hand, and keeps its sa
   const { docker, host } = swarmDocker();
   let project: E2eProject | undefined;
   afterEach(async () => {
-    if (project) {
-      const services = await docker.listServices({ filters: { label: [`tinyforge.controller=${project.name}`] } });
-      for (const s of services) await docker.getService(s.ID).remove();
-      await project.cleanup();
-    }
+    await removeSwarmProject(docker, project);
     project = undefined;
   });
 
@@ -58,7 +37,7 @@ describe('the swarm backend sets back what was changed by hand, and keeps its sa
     docker.listServices({ filters: { label: [`tinyforge.controller=${p.name}`, 'tinyforge.workload.id=image/web'] } });
 
   it('a service scaled by hand is scaled back (plan names the cause), one edited by hand is set back', async () => {
-    project = new E2eProject({ 'web.yaml': web(['replicas: 2']) });
+    project = new E2eProject({ 'web.yaml': hostSleeper(['replicas: 2']) });
     expect(cli(project, 'run').code).toBe(0);
     const created = await service(project);
     byHand('service', 'scale', '--detach', `${serviceName(project)}=3`);
@@ -89,7 +68,7 @@ describe('the swarm backend sets back what was changed by hand, and keeps its sa
   }, 240_000);
 
   it('a service removed by hand comes back on the next run', async () => {
-    project = new E2eProject({ 'web.yaml': web() });
+    project = new E2eProject({ 'web.yaml': hostSleeper() });
     expect(cli(project, 'run').code).toBe(0);
     byHand('service', 'rm', serviceName(project));
     const again = cli(project, 'run');
@@ -100,7 +79,7 @@ describe('the swarm backend sets back what was changed by hand, and keeps its sa
   }, 180_000);
 
   it('never changes or removes a service that claims a workload without a valid signature, and lists it as foreign', async () => {
-    project = new E2eProject({ 'web.yaml': web(), 'other.yaml': web([], 'other') });
+    project = new E2eProject({ 'web.yaml': hostSleeper(), 'other.yaml': hostSleeper([], 'other') });
     const fake = await docker.createService({
       Name: `tf-${project.name}-impostor`,
       Labels: {
@@ -143,10 +122,10 @@ describe('the swarm backend sets back what was changed by hand, and keeps its sa
   }, 180_000);
 
   it('killed with SIGKILL in the middle of an update, the next run converges to one service with the new spec', async () => {
-    project = new E2eProject({ 'web.yaml': web(['replicas: 2']) });
+    project = new E2eProject({ 'web.yaml': hostSleeper(['replicas: 2']) });
     expect(cli(project, 'run').code).toBe(0);
     const before = await service(project);
-    project.write('web.yaml', web(['replicas: 2', 'env: {EDITION: "2"}']));
+    project.write('web.yaml', hostSleeper(['replicas: 2', 'env: {EDITION: "2"}']));
     const child = spawn(process.execPath, [BIN, 'run', '--once', '--backend', 'swarm', '--name', project.name], {
       cwd: project.dir,
       env: { ...process.env, DOCKER_HOST: host },
@@ -171,7 +150,7 @@ describe('the swarm backend sets back what was changed by hand, and keeps its sa
   }, 240_000);
 
   it('an emptied manifest folder removes nothing without --allow-empty, and every service with it', async () => {
-    project = new E2eProject({ 'web.yaml': web() });
+    project = new E2eProject({ 'web.yaml': hostSleeper() });
     expect(cli(project, 'run').code).toBe(0);
     project.remove('web.yaml');
     const refused = cli(project, 'run');
@@ -189,7 +168,7 @@ describe('the swarm backend sets back what was changed by hand, and keeps its sa
   }, 180_000);
 
   it('a service no node can take is Progressing with Swarm message, and run --once does not wait for it', async () => {
-    project = new E2eProject({ 'web.yaml': web() });
+    project = new E2eProject({ 'web.yaml': hostSleeper() });
     const nodes = (await docker.listNodes()).map((n) => n.ID);
     for (const node of nodes) byHand('node', 'update', '--availability', 'pause', node);
     try {

@@ -6,24 +6,7 @@ import { E2eProject } from '../support/e2e-project.js';
 import { eventually } from '../support/eventually.js';
 import { staticManifest } from '../support/fixture-dir.js';
 import { runCli } from '../support/run-cli.js';
-import { SWARM_NODE_LABEL, swarmDocker } from '../support/swarm.js';
-
-/** An Image on the host network, sleeping quietly, with `extra` spec lines. */
-function web(extra: string[] = []): string {
-  return [
-    'apiVersion: tinyforge.dev/v1',
-    'kind: Image',
-    'metadata: {name: web}',
-    'spec:',
-    '  image: tinyforge-test/busybox:1',
-    '  command: [sleep, "3600"]',
-    '  network: host',
-    '  init: true',
-    '  stopTimeout: 1s',
-    ...extra.map((l) => `  ${l}`),
-    '',
-  ].join('\n');
-}
+import { SWARM_NODE_LABEL, hostSleeper, removeSwarmProject, swarmDocker } from '../support/swarm.js';
 
 describe('placement on a real two-node cluster', () => {
   const { docker, host } = swarmDocker();
@@ -34,11 +17,7 @@ describe('placement on a real two-node cluster', () => {
   };
   let project: E2eProject | undefined;
   afterEach(async () => {
-    if (project) {
-      const services = await docker.listServices({ filters: { label: [`tinyforge.controller=${project.name}`] } });
-      for (const s of services) await docker.getService(s.ID).remove();
-      await project.cleanup();
-    }
+    await removeSwarmProject(docker, project);
     project = undefined;
   });
 
@@ -63,7 +42,7 @@ describe('placement on a real two-node cluster', () => {
   };
 
   it('maxReplicasPerNode: 2 puts 4 replicas two on each node', async () => {
-    project = new E2eProject({ 'web.yaml': web(['replicas: 4', 'placement: {maxReplicasPerNode: 2}']) });
+    project = new E2eProject({ 'web.yaml': hostSleeper(['replicas: 4', 'placement: {maxReplicasPerNode: 2}']) });
     const result = run(project);
     expect(result.code, result.stderr).toBe(0);
     const state = project.state();
@@ -75,7 +54,7 @@ describe('placement on a real two-node cluster', () => {
 
   it('a constraint on a node label puts every task on that node', async () => {
     project = new E2eProject({
-      'web.yaml': web(['replicas: 2', `placement: {constraints: ["node.labels.${SWARM_NODE_LABEL}==b"]}`]),
+      'web.yaml': hostSleeper(['replicas: 2', `placement: {constraints: ["node.labels.${SWARM_NODE_LABEL}==b"]}`]),
     });
     const result = run(project);
     expect(result.code, result.stderr).toBe(0);
@@ -85,7 +64,7 @@ describe('placement on a real two-node cluster', () => {
   it('a drained node gives its tasks to the other; the state shows the drain and the workload stays Ready', async () => {
     const { b } = await nodeIds();
     project = new E2eProject({
-      'web.yaml': web(['replicas: 2', `placement: {preferences: [{spread: node.labels.${SWARM_NODE_LABEL}}]}`]),
+      'web.yaml': hostSleeper(['replicas: 2', `placement: {preferences: [{spread: node.labels.${SWARM_NODE_LABEL}}]}`]),
     });
     expect(run(project).code).toBe(0);
     expect((await rowNodes(project.state(), 'image/web')).sort()).toEqual(['a', 'b']);
@@ -147,7 +126,7 @@ describe('placement on a real two-node cluster', () => {
   }, 180_000);
 
   it('under the docker backend a manifest with placement is invalid, naming --backend swarm, and nothing is created', async () => {
-    project = new E2eProject({ 'web.yaml': web(['placement: {maxReplicasPerNode: 2}']) });
+    project = new E2eProject({ 'web.yaml': hostSleeper(['placement: {maxReplicasPerNode: 2}']) });
     const result = run(project, 'docker');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(

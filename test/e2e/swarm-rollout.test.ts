@@ -5,7 +5,7 @@ import { E2eProject } from '../support/e2e-project.js';
 import { eventually } from '../support/eventually.js';
 import { BIN, runCli } from '../support/run-cli.js';
 import type { CliResult } from '../support/run-cli.js';
-import { swarmDocker } from '../support/swarm.js';
+import { removeSwarmProject, swarmDocker } from '../support/swarm.js';
 
 /**
  * A Project on the host network whose one stage serves `tag-<tag>` with busybox httpd on
@@ -50,11 +50,7 @@ describe('Project rollouts on a real two-node Swarm cluster', () => {
   const { docker, host } = swarmDocker();
   let project: E2eProject | undefined;
   afterEach(async () => {
-    if (project) {
-      const services = await docker.listServices({ filters: { label: [`tinyforge.controller=${project.name}`] } });
-      for (const s of services) await docker.getService(s.ID).remove();
-      await project.cleanup();
-    }
+    await removeSwarmProject(docker, project);
     project = undefined;
   });
 

@@ -3,7 +3,7 @@ import { CaddyProcess, freePort, getVia } from '../support/caddy.js';
 import { E2eProject } from '../support/e2e-project.js';
 import { staticManifest } from '../support/fixture-dir.js';
 import { runCli } from '../support/run-cli.js';
-import { swarmDocker } from '../support/swarm.js';
+import { removeSwarmProject, swarmDocker } from '../support/swarm.js';
 
 const PAGE = '<h1>docs on the swarm</h1>\n';
 
@@ -15,12 +15,7 @@ describe('routes of a Swarm service in a real Caddy', () => {
   afterEach(async () => {
     await caddy?.stop();
     caddy = undefined;
-    if (project) {
-      const label = `tinyforge.controller=${project.name}`;
-      for (const s of await docker.listServices({ filters: { label: [label] } }))
-        await docker.getService(s.ID).remove();
-      await project.cleanup();
-    }
+    await removeSwarmProject(docker, project);
     project = undefined;
   });
 

@@ -1,20 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { E2eProject } from '../support/e2e-project.js';
 import { runCli } from '../support/run-cli.js';
-import { swarmDocker } from '../support/swarm.js';
+import { hostSleeper, removeServicesOf, swarmDocker } from '../support/swarm.js';
 
-const web = [
-  'apiVersion: tinyforge.dev/v1',
-  'kind: Image',
-  'metadata: {name: web}',
-  'spec:',
-  '  image: tinyforge-test/busybox:1',
-  '  command: [sleep, "3600"]',
-  '  network: host',
-  '  init: true',
-  '  stopTimeout: 1s',
-  '',
-].join('\n');
+const web = hostSleeper();
 
 /**
  * DESIGN.md section 7: switching backends adopts nothing. On the Swarm manager's own
@@ -27,7 +16,7 @@ describe('switching backends on a Swarm manager', () => {
   afterEach(async () => {
     if (!project) return;
     const label = `tinyforge.controller=${project.name}`;
-    for (const s of await docker.listServices({ filters: { label: [label] } })) await docker.getService(s.ID).remove();
+    await removeServicesOf(docker, project.name);
     for (const c of await docker.listContainers({ all: true, filters: { label: [label] } }))
       await docker.getContainer(c.Id).remove({ force: true });
     await project.cleanup();
