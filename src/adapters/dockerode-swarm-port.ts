@@ -32,8 +32,12 @@ export class DockerodeSwarmPort implements SwarmPort {
     )) as { Swarm?: { ControlAvailable?: boolean; NodeID?: string } };
     const nodeId = info.Swarm?.NodeID || null;
     if (info.Swarm?.ControlAvailable !== true) return { manager: false, nodes: [], nodeId };
+    return { manager: true, nodes: await this.nodes(), nodeId };
+  }
+
+  async nodes(): Promise<ObservedNode[]> {
     const nodes = await this.#read('list nodes', (abortSignal) => this.#docker.listNodes({ abortSignal }));
-    return { manager: true, nodes: (nodes as NodeInfo[]).map(toNode), nodeId };
+    return (nodes as NodeInfo[]).map(toNode);
   }
 
   async services(): Promise<ObservedService[]> {
@@ -103,6 +107,7 @@ interface NodeInfo {
   Description?: { Hostname?: string };
   Spec?: { Role?: string; Availability?: string; Labels?: Record<string, string> };
   Status?: { State?: string; Addr?: string };
+  ManagerStatus?: { Addr?: string };
 }
 
 interface TaskInfo {
@@ -127,10 +132,17 @@ function toNode(node: NodeInfo): ObservedNode {
     hostname: node.Description?.Hostname ?? '',
     role: node.Spec?.Role === 'manager' ? 'manager' : 'worker',
     state: node.Status?.State ?? 'unknown',
-    addr: node.Status?.Addr ?? '',
+    addr: addressOf(node),
     availability: node.Spec?.Availability ?? 'unknown',
     labels: node.Spec?.Labels ?? {},
   };
+}
+
+/** Where the node is reached: its address, or a manager's own when Swarm says 0.0.0.0 (it does for some managers). */
+function addressOf(node: NodeInfo): string {
+  const addr = node.Status?.Addr ?? '';
+  if (addr !== '0.0.0.0') return addr;
+  return node.ManagerStatus?.Addr?.replace(/:\d+$/, '') ?? '';
 }
 
 function toService(service: Docker.Service): ObservedService {

@@ -61,8 +61,10 @@ export interface BackendSession {
 
 /** Where a role's last rollout stands, on a backend that rolls out by itself. */
 export interface RoleRollout {
-  /** The spec the role runs now: after a rollback, the old one again. */
+  /** The spec the role runs now: after a rollback, the old one again; marked when it was changed by hand. */
   specHash: string;
+  /** The spec tinyforge last deployed that the role runs (unmarked): what a held role keeps. */
+  deployedHash: string;
   /** The backend is still moving tasks: an update or a rollback is under way. */
   busy: boolean;
   /** The last update failed and was (or is being) undone. */

@@ -16,6 +16,8 @@ export interface ExecuteResult {
   routed: { workloadId: string; routeId: string; rowIds: string[] }[];
   /** Routes removed this tick: no row is behind them any more. */
   unrouted: { workloadId: string; routeId: string }[];
+  /** A backend that rolls out by itself: the roles (`<workload id>:<role>`) it sent a spec to this tick. */
+  sent: Set<string>;
 }
 
 /** What a pass that acted on nothing did: no errors, events, placements or routes. */
@@ -29,5 +31,6 @@ export function emptyExecuteResult(): ExecuteResult {
     unreachable: null,
     routed: [],
     unrouted: [],
+    sent: new Set(),
   };
 }

@@ -25,6 +25,11 @@ export interface PassPlan extends Plan {
    * and for a Project those of the slots its stages serve or roll out to.
    */
   target: ReadonlyMap<string, readonly DesiredContainer[]>;
+  /**
+   * What the backend deploys for each workload: the target, except on a backend that
+   * rolls out by itself, where a role whose wanted spec was rolled back keeps the one it runs.
+   */
+  deploy: ReadonlyMap<string, readonly DesiredContainer[]>;
   /** Every spec known by hash: the state file's and this pass's. */
   specs: Lookup<string, ContainerSpec>;
   /** Workloads whose route waits for the containers this pass creates: look again soon. */
@@ -75,7 +80,7 @@ export async function planPass(
     projects.size === 0
       ? scope.desired
       : new Map([...scope.desired].map(([id, list]) => [id, projects.get(id)?.target ?? list] as const));
-  const self = seen && planSelfRollouts(previous, containerwise, scope.classified.owned, seen);
+  const self = seen && planSelfRollouts(previous, containerwise, scope.classified.owned, seen, specs);
   const plan = planActions({
     desired: self ? self.desired : containerwise,
     owned: self ? self.owned : scope.classified.owned,
@@ -94,8 +99,9 @@ export async function planPass(
     plan.actions.push(...project.actions);
     for (const rowId of project.crashLooping) plan.crashLooping.add(rowId);
   }
-  const lines = input.session.describe?.(plan.actions, specs, target) ?? plan.actions.map(describeAction);
-  return { ...plan, lines, projects, target, specs, routePending, rollouts: self ? self.records : undefined };
+  const deploy = self ? self.desired : target;
+  const lines = input.session.describe?.(plan.actions, specs, deploy) ?? plan.actions.map(describeAction);
+  return { ...plan, lines, projects, target, deploy, specs, routePending, rollouts: self ? self.records : undefined };
 }
 
 /** The routes of the workloads that converge container by container, after their containers' actions. */

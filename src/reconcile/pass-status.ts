@@ -20,9 +20,8 @@ import { quietWorkloads } from './quiet-workloads.js';
 import { setCondition } from './conditions.js';
 import { unplacedTasks } from './unplaced.js';
 import { Reason } from './reasons.js';
-import { projectSays, recordRollouts, selfSays } from './rollout-status.js';
+import { projectSays, recordRollouts, selfRolloutsAfter } from './rollout-status.js';
 import type { RolloutsSay } from './rollout-status.js';
-import { roleRecords, updatedRoles } from './self-rollout.js';
 import { mergePlaced, unobserved } from './rows.js';
 import { workloadStatus } from './workload-status.js';
 
@@ -156,7 +155,10 @@ function observedRows(
     ? [...kinds].filter(([, kind]) => kind === 'Project').map(([id]) => id)
     : plan.projects.keys();
   for (const id of projects)
-    rows.set(id, withProjectRows(rows.get(id) ?? [], final.owned.get(id) ?? [], plan.target.get(id) ?? []));
+    rows.set(
+      id,
+      withProjectRows(rows.get(id) ?? [], final.owned.get(id) ?? [], plan.target.get(id) ?? [], !!plan.rollouts),
+    );
   for (const id of quiet) rows.delete(id);
   const observed = acted.readFailed
     ? unobserved(rows, kinds)
@@ -251,10 +253,18 @@ function rolloutsOf(
   const error = acted.execution.errors.has(id);
   const project = plan.projects.get(id);
   if (project) return projectSays(project, error);
-  const seen = input.session.rollouts?.();
-  if (!plan.rollouts || !seen || !plan.target.has(id)) return undefined;
-  const updated = error ? new Set<string>() : updatedRoles(plan.actions, id);
-  return selfSays(roleRecords(wanted, plan.rollouts.get(id), seen, updated), wanted, error);
+  const read = input.session.rollouts?.();
+  if (!plan.rollouts || !read || !plan.target.has(id)) return undefined;
+  return selfRolloutsAfter({
+    id,
+    wanted,
+    records: plan.rollouts.get(id),
+    deployed: plan.deploy.get(id) ?? [],
+    sent: acted.execution.sent,
+    // The read after acting failed: what the backend said before acting is not what it does now.
+    seen: acted.readFailed ? new Map() : read,
+    error,
+  });
 }
 
 /** A suspended workload's containers, counted where they are: a Project's stages in the slots that served last. */

@@ -14,6 +14,8 @@ export function withProjectRows(
   rows: readonly ContainerRow[],
   owned: readonly OwnedContainer[],
   target: readonly DesiredContainer[],
+  /** Rows are kept across updates (a Swarm task slot): each names the tag its container runs now. */
+  slotsKept = false,
 ): ContainerRow[] {
   const out = [...rows];
   for (const { container, identity } of owned) {
@@ -21,8 +23,7 @@ export function withProjectRows(
     const stage = target.find((d) => d.role === identity.role && d.hash === identity.specHash);
     const index = out.findIndex((r) => r.id === rowId);
     if (index >= 0) {
-      // A row kept across updates (a Swarm task slot) names the tag its container runs now.
-      const tag = stage?.rollout?.tag ?? tagOf(container.image);
+      const tag = slotsKept ? (stage?.rollout?.tag ?? tagOf(container.image)) : null;
       if (tag !== null && out[index]!.imageTag !== tag) out[index] = { ...out[index]!, imageTag: tag };
       continue;
     }

@@ -99,7 +99,7 @@ async function converge(
   const rolling = [...plan.projects]
     .filter(([, p]) => p.rolling.length > 0)
     .map(([id]) => id)
-    .concat(plan.routePending, plan.rollouts ? rollingByThemselves(workloads) : [])
+    .concat(plan.routePending, plan.rollouts ? rollingByThemselves(workloads, plan.target) : [])
     .filter((id) => !failed.includes(id));
   const dockerReachable = state.controller.docker.reachable;
   return finish(plan.lines, { dockerReachable, failed, pruneRefused, rolling, actions: plan.lines.length });
@@ -116,7 +116,7 @@ async function act(
   const { session } = input;
   if (plan.actions.length === 0)
     return { execution: emptyExecuteResult(), final: scope.classified, readFailed: false, readError: null };
-  const execution = await session.apply(plan.actions, snapshot, plan.specs, plan.target);
+  const execution = await session.apply(plan.actions, snapshot, plan.specs, plan.deploy);
   input.events.push(...execution.events);
   const settled = await session.settle(execution.started);
   if ('snapshot' in settled) {
@@ -129,9 +129,13 @@ async function act(
 }
 
 /** Workloads a backend that rolls out by itself is still rolling out: look again soon. */
-function rollingByThemselves(workloads: ControllerState['workloads']): string[] {
+function rollingByThemselves(
+  workloads: ControllerState['workloads'],
+  reconciled: ReadonlyMap<string, unknown>,
+): string[] {
+  // Only the workloads this pass reconciled: a suspended one, or one out of scope, keeps an old record.
   return Object.entries(workloads)
-    .filter(([, w]) => Object.values(w.rollouts ?? {}).some((r) => r.phase === 'Progressing'))
+    .filter(([id, w]) => reconciled.has(id) && Object.values(w.rollouts ?? {}).some((r) => r.phase === 'Progressing'))
     .map(([id]) => id);
 }
 

@@ -4,6 +4,8 @@ import { passEvent } from './pass-input.js';
 import type { PassInput } from './pass-input.js';
 import type { ProjectPlan } from './project-plan.js';
 import { Reason } from './reasons.js';
+import type { RoleRollout } from './backend.js';
+import { roleRecords } from './self-rollout.js';
 import type { RoleRecords } from './self-rollout.js';
 
 /** What a workload's rollouts tell its status: its records, why one failed, which are under way. */
@@ -27,8 +29,33 @@ export function projectSays(project: ProjectPlan, error: boolean): RolloutsSay {
   };
 }
 
+/** What a workload's rollouts on a backend that rolls out by itself are, once the pass acted. */
+export interface SelfRolloutsAfter {
+  id: string;
+  wanted: readonly DesiredContainer[];
+  /** The records as the first read showed them. */
+  records: RoleRecords | undefined;
+  /** What was deployed: a held role the spec it keeps. */
+  deployed: readonly DesiredContainer[];
+  /** The roles (`<workload id>:<role>`) the backend sent a spec to. */
+  sent: ReadonlySet<string>;
+  /** What the backend says of each role now (nothing, when the read after acting failed). */
+  seen: ReadonlyMap<string, RoleRollout>;
+  error: boolean;
+}
+
+export function selfRolloutsAfter(after: SelfRolloutsAfter): RolloutsSay {
+  const { id, wanted } = after;
+  // A role sent its wanted spec; a held one was sent the spec it keeps, which is no rollout.
+  const as = new Map(after.deployed.map((d) => [d.role, d.hash]));
+  const updated = new Set(
+    wanted.filter((d) => after.sent.has(`${id}:${d.role}`) && as.get(d.role) === d.hash).map((d) => d.role),
+  );
+  return selfSays(roleRecords(wanted, after.records, after.seen, updated), wanted, after.error);
+}
+
 /** The rollouts a backend made by itself: a Failed record counts while the role still wants the spec it names. */
-export function selfSays(records: RoleRecords, wanted: readonly DesiredContainer[], error: boolean): RolloutsSay {
+function selfSays(records: RoleRecords, wanted: readonly DesiredContainer[], error: boolean): RolloutsSay {
   const hashes = new Map(wanted.map((d) => [d.role, d.hash]));
   const entries = Object.entries(records);
   const failed = entries.filter(([role, r]) => r.phase === 'Failed' && r.failedSpecHash === hashes.get(role));

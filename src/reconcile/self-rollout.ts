@@ -2,8 +2,9 @@ import type { StageRolloutStatus } from '../api/state-types.js';
 import type { ControllerState } from '../api/state-types.js';
 import type { RoleRollout } from './backend.js';
 import type { OwnedContainer } from './classify.js';
+import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer } from './desired.js';
-import type { Action } from './plan.js';
+import type { Lookup } from './lazy.js';
 
 /** A workload's rollout records, by role (a Project's stage). */
 export type RoleRecords = Record<string, StageRolloutStatus>;
@@ -12,7 +13,11 @@ export type RoleRecords = Record<string, StageRolloutStatus>;
 export interface SelfRolloutPlan {
   /** Each workload's records as the first read shows them. */
   records: Map<string, RoleRecords>;
-  /** The desired and owned containers of the roles the pass plans: held roles left out of both. */
+  /**
+   * What the pass deploys: a role whose wanted spec was rolled back keeps the spec it
+   * runs (its replicas, a service removed or changed by hand, are still set right); a role
+   * the backend is rolling out now is left out, with its containers.
+   */
   desired: ReadonlyMap<string, readonly DesiredContainer[]>;
   owned: ReadonlyMap<string, readonly OwnedContainer[]>;
 }
@@ -23,6 +28,7 @@ export function planSelfRollouts(
   desired: ReadonlyMap<string, readonly DesiredContainer[]>,
   owned: ReadonlyMap<string, readonly OwnedContainer[]>,
   seen: ReadonlyMap<string, RoleRollout>,
+  specs: Lookup<string, ContainerSpec>,
 ): SelfRolloutPlan {
   const records = new Map<string, RoleRecords>();
   const planned = new Map<string, readonly DesiredContainer[]>();
@@ -31,14 +37,37 @@ export function planSelfRollouts(
     const workloadRecords = roleRecords(list, previous.workloads[id]?.rollouts, seen);
     if (Object.keys(workloadRecords).length > 0) records.set(id, workloadRecords);
     const held = heldRoles(list, workloadRecords, seen);
-    planned.set(id, held.size === 0 ? list : list.filter((d) => !held.has(d.role)));
-    if (held.size > 0)
+    if (held.size === 0) {
+      planned.set(id, list);
+      continue;
+    }
+    const deployed = list.flatMap((d) => deployedAs(d, held.get(d.role), specs));
+    planned.set(id, deployed);
+    const left = new Set(list.filter((d) => !deployed.some((e) => e.role === d.role)).map((d) => d.role));
+    if (left.size > 0)
       kept.set(
         id,
-        (owned.get(id) ?? []).filter((o) => !held.has(o.identity.role)),
+        (owned.get(id) ?? []).filter((o) => !left.has(o.identity.role)),
       );
   }
   return { records, desired: planned, owned: kept };
+}
+
+/** A desired container as the pass deploys it: as wanted, at the spec its role runs (held at it), or not at all. */
+function deployedAs(
+  d: DesiredContainer,
+  hold: Hold | undefined,
+  specs: Lookup<string, ContainerSpec>,
+): DesiredContainer[] {
+  if (hold === undefined) return [d];
+  if (hold.runs === null) return [];
+  const spec = specs.get(hold.runs);
+  return spec ? [{ ...d, hash: hold.runs, spec }] : [];
+}
+
+/** Why a role is held: the spec it runs and keeps (a rolled-back one), or null (the backend is rolling it out: leave it be). */
+export interface Hold {
+  runs: string | null;
 }
 
 /**
@@ -64,20 +93,23 @@ export function roleRecords(
 }
 
 /**
- * Roles the pass leaves to the backend: their wanted spec was rolled back (not sent again
- * until it changes), or the backend is rolling it out now.
+ * Roles whose wanted spec the pass does not send: it was rolled back (not sent again
+ * until it changes; the role keeps the spec it runs, when the backend still has the role),
+ * or the backend is rolling it out now.
  */
 export function heldRoles(
   desired: readonly DesiredContainer[],
   records: RoleRecords,
   seen: ReadonlyMap<string, RoleRollout>,
-): Set<string> {
-  const held = new Set<string>();
+): Map<string, Hold> {
+  const held = new Map<string, Hold>();
   for (const d of desired) {
     const record = records[d.role];
-    const rolling = seen.get(`${d.workloadId}:${d.role}`);
-    if (record?.phase === 'Failed' && record.failedSpecHash === d.hash) held.add(d.role);
-    else if (rolling?.busy && !rolling.rolledBack && rolling.specHash === d.hash) held.add(d.role);
+    const now = seen.get(`${d.workloadId}:${d.role}`);
+    if (record?.phase === 'Failed' && record.failedSpecHash === d.hash) {
+      // Removed by hand: nothing runs that could be kept, so the manifest's spec is deployed again.
+      if (now !== undefined) held.set(d.role, { runs: now.deployedHash });
+    } else if (now?.busy && !now.rolledBack && now.specHash === d.hash) held.set(d.role, { runs: null });
   }
   return held;
 }
@@ -100,7 +132,7 @@ function nextRecord(
     if (seen?.specHash === attempt && !seen.busy) return record('Complete', attempt, `running ${name(attempt)}`);
     return record('Progressing', attempt, `rolling out ${name(attempt)}`);
   }
-  if (before?.phase === 'Failed' && before.failedSpecHash === d.hash) return before;
+  // Running the wanted spec settles it, whatever was recorded before (it was deployed again, or by hand).
   if (seen?.specHash === d.hash && !seen.busy) return record('Complete', d.hash, `running ${name(d.hash)}`);
   return before;
 }
@@ -112,15 +144,4 @@ function record(
   failedSpecHash: string | null = null,
 ): StageRolloutStatus {
   return { phase, serving: null, next: null, specHash, failedSpecHash, message };
-}
-
-/** The roles a plan's actions change on the backend for this workload (a start of a task is not a change of spec). */
-export function updatedRoles(actions: readonly Action[], workloadId: string): Set<string> {
-  const roles = new Set<string>();
-  for (const a of actions) {
-    if (a.workloadId !== workloadId) continue;
-    if (a.type === 'create' || a.type === 'recreate') roles.add(a.desired.role);
-    else if (a.type === 'remove') roles.add(a.rowId.slice(workloadId.length + 1).split(':')[0]!);
-  }
-  return roles;
 }

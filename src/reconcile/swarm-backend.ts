@@ -13,18 +13,17 @@ import { describeAction } from './plan.js';
 import type { Action } from './plan.js';
 import type { Lookup } from './lazy.js';
 import { roleName } from './owned-name-prefix.js';
-import { readServiceIdentity, serviceLabels } from './ownership.js';
 import { Reason } from './reasons.js';
 import { applyRouteAction } from './route-actions.js';
 import type { RouteProvider } from './route-provider.js';
 import { placedRow } from './rows.js';
 import { Semaphore } from './semaphore.js';
 import type { Settled } from './settle.js';
-import { byRole, describeChange, serviceChange } from './swarm-change.js';
+import { byRole, describeChange, serviceChange, wantedOf } from './swarm-change.js';
 import type { RoleActions } from './swarm-change.js';
 import { levelBatches } from './swarm-levels.js';
-import type { ServiceRequest, SwarmPort } from './swarm-port.js';
-import { serviceRequest } from './swarm-request.js';
+import type { SwarmPort } from './swarm-port.js';
+import { serviceRequest, stamped } from './swarm-request.js';
 import { RolloutWatch } from './swarm-rollouts.js';
 import { serviceAsContainers } from './swarm-tasks.js';
 import { ClusterView } from './swarm-cluster-view.js';
@@ -74,6 +73,8 @@ class SwarmSession implements BackendSession {
   #mutations = 0;
   /** The services of the last read, by `<workload id>:<role>` (owned ones only). */
   #owned = new Map<string, ObservedService>();
+  /** The names of the services of the last read that are not this controller's. */
+  #foreign = new Set<string>();
   /** The services this session created or updated: what settling waits for. */
   readonly #touched = new Map<string, number>();
   /** The owned services' updates: what this session sent, what the reads show. */
@@ -94,14 +95,21 @@ class SwarmSession implements BackendSession {
     const tasks =
       services.length === 0 ? [] : await this.#count(() => this.#deps.port.tasks(services.map((s) => s.id)));
     if (this.#cluster.stale(tasks, this.#deps.clock.now().getTime())) {
-      const cluster = await this.#count(() => this.#deps.port.cluster());
+      // The controller's own node is known from start-up; without it, the whole cluster view once more (two calls).
+      const { port } = this.#deps;
+      const cluster =
+        this.#cluster.nodeId === null
+          ? await this.#count(() => port.cluster(), 2)
+          : { nodes: await this.#count(() => port.nodes()), nodeId: this.#cluster.nodeId };
       this.#cluster.seen(cluster, this.#deps.clock.now().getTime());
     }
     this.#owned = new Map();
+    this.#foreign = new Set();
     const observed: ObservedContainer[] = [];
     for (const service of services) {
       const seen = serviceAsContainers(service, tasks, this.#deps.key, this.#cluster);
       if (seen.owned) this.#owned.set(`${seen.owned.workloadId}:${seen.owned.role}`, service);
+      else this.#foreign.add(service.name);
       observed.push(...seen.containers);
     }
     this.#rollouts.read(this.#owned, tasks, this.#deps.clock.now().getTime());
@@ -183,12 +191,9 @@ class SwarmSession implements BackendSession {
     const { workloadId } = group;
     const service = this.#owned.get(group.key);
     try {
+      // A task starting, failing or restarting is Swarm's business.
       const change = serviceChange(service, wanted, group, specs);
-      if (!change) {
-        // A task starting or restarting is Swarm's business; an update an earlier pass asked for is waited for.
-        if (service?.updateState === 'updating') this.#touched.set(group.key, wanted.length);
-        return;
-      }
+      if (!change) return;
       const line = describeChange(this.#nameOf(service, wanted), change);
       if (change.type === 'remove') {
         await this.#mutate(() => this.#deps.port.removeService(service!.id));
@@ -196,29 +201,44 @@ class SwarmSession implements BackendSession {
         result.events.push(stateEvent(this.#deps, 'Normal', workloadId, pruned ? Reason.Pruned : Reason.Removed, line));
         return;
       }
-      const request = this.#stamped(serviceRequest({ ...this.#deps, nodeId: this.#cluster.nodeId }, wanted));
-      if (change.type === 'create') await this.#mutate(() => this.#deps.port.createService(request));
-      else await this.#mutate(() => this.#deps.port.updateService(service!.id, service!.version, request));
-      // A new task template is rolled out by Swarm (a change of replicas alone is not): wait for it to start.
-      if (
-        service &&
-        (service.labels[Label.specHash] !== wanted[0]!.hash || service.drift.some((f) => f !== 'replicas'))
-      )
-        this.#rollouts.sent(group.key, this.#deps.clock.now().getTime());
+      await this.#send(group.key, service, wanted, result);
       const reason = change.type === 'create' ? Reason.Created : Reason.Recreated;
       result.events.push(stateEvent(this.#deps, 'Normal', workloadId, reason, line));
-      this.#touched.set(group.key, wanted.length);
-      // The rows say what was deployed (the domain); the tasks fill them in when they are read.
-      const now = this.#deps.clock.now();
-      result.placed.set(workloadId, [
-        ...(result.placed.get(workloadId) ?? []),
-        ...wanted.map((d) => placedRow(d, now)),
-      ]);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.errors.set(workloadId, message);
       result.events.push(stateEvent(this.#deps, 'Warning', workloadId, Reason.Failed, message));
     }
+  }
+
+  /** Creates the role's service, or updates it in place; the rows say what was deployed, the tasks fill them in. */
+  async #send(
+    key: string,
+    service: ObservedService | undefined,
+    wanted: readonly DesiredContainer[],
+    result: ExecuteResult,
+  ): Promise<void> {
+    const { port, key: controllerKey } = this.#deps;
+    const request = stamped(
+      serviceRequest({ ...this.#deps, nodeId: this.#cluster.nodeId }, wanted),
+      port,
+      controllerKey!,
+    );
+    if (!service) {
+      if (this.#foreign.has(request.name))
+        throw new Error(`a service named ${request.name} exists and is not this controller's: remove or rename it`);
+      await this.#mutate(() => this.#deps.port.createService(request));
+    } else {
+      await this.#mutate(() => this.#deps.port.updateService(service.id, service.version, request));
+      // A new task template is rolled out by Swarm (a change of replicas alone is not): wait for it to start.
+      if (service.labels[Label.specHash] !== wanted[0]!.hash || service.drift.some((f) => f !== 'replicas'))
+        this.#rollouts.sent(key, this.#deps.clock.now().getTime());
+    }
+    result.sent.add(key);
+    this.#touched.set(key, wanted.length);
+    const { workloadId } = wanted[0]!;
+    const now = this.#deps.clock.now();
+    result.placed.set(workloadId, [...(result.placed.get(workloadId) ?? []), ...wanted.map((d) => placedRow(d, now))]);
   }
 
   /** A route through the proxy to the tasks' ports; a proxy that fails fails its workload for this pass. */
@@ -232,13 +252,6 @@ class SwarmSession implements BackendSession {
       result.errors.set(action.workloadId, message);
       result.events.push(stateEvent(this.#deps, 'Warning', action.workloadId, Reason.Failed, message));
     }
-  }
-
-  /** The request signed along with the digest of what it sets, so a later read tells what was changed by hand. */
-  #stamped(request: ServiceRequest): ServiceRequest {
-    const identity = readServiceIdentity(request.labels)!;
-    const stamp = { [Label.serviceHash]: this.#deps.port.serviceHash(request) };
-    return { ...request, labels: serviceLabels(identity, request.name, this.#deps.key!, stamp) };
   }
 
   /** The service's name, or the one it will have. */
@@ -262,8 +275,8 @@ class SwarmSession implements BackendSession {
     return true;
   }
 
-  async #count<T>(call: () => Promise<T>): Promise<T> {
-    this.#calls++;
+  async #count<T>(call: () => Promise<T>, calls = 1): Promise<T> {
+    this.#calls += calls;
     return call();
   }
 
@@ -271,11 +284,6 @@ class SwarmSession implements BackendSession {
     this.#mutations++;
     return this.#count(call);
   }
-}
-
-/** What a role converges to: its workload's desired containers of that role. */
-function wantedOf(group: RoleActions, target: ReadonlyMap<string, readonly DesiredContainer[]>): DesiredContainer[] {
-  return (target.get(group.workloadId) ?? []).filter((d) => d.role === group.role);
 }
 
 function stateEvent(

@@ -38,6 +38,14 @@ export function byRole(actions: readonly Action[]): RoleActions[] {
   return [...groups.values()];
 }
 
+/** What a role converges to: its workload's desired containers of that role. */
+export function wantedOf(
+  group: RoleActions,
+  target: ReadonlyMap<string, readonly DesiredContainer[]>,
+): DesiredContainer[] {
+  return (target.get(group.workloadId) ?? []).filter((d) => d.role === group.role);
+}
+
 /**
  * What a role's service needs (DESIGN.md section 7): created when it is missing, removed
  * when the role is not wanted, updated in place when its spec hash or replica count is not

@@ -1,7 +1,10 @@
 import type { ObservedNode, ObservedTask } from '../api/observed-service.js';
 
-/** How long a list of the nodes is trusted: a drained or downed node shows within this. */
-export const NODES_TTL_MS = 30_000;
+/**
+ * How long a list of the nodes is trusted: a drained or downed node shows within this. Well
+ * above the default resync (30 s), so that most steady passes read two things, not three.
+ */
+export const NODES_TTL_MS = 120_000;
 
 /**
  * What the Swarm backend knows of the cluster, kept across passes: the nodes are listed

@@ -42,6 +42,8 @@ export interface SwarmPort {
    * the engine's own node (null outside a Swarm): where the controller's files are.
    */
   cluster(): Promise<{ manager: boolean; nodes: ObservedNode[]; nodeId: string | null }>;
+  /** The cluster's nodes, in one call. */
+  nodes(): Promise<ObservedNode[]>;
   /** Every service with the `tinyforge.managed=true` label, in one call. */
   services(): Promise<ObservedService[]>;
   /** The tasks of these services, in one call. */

@@ -1,8 +1,9 @@
+import { Label } from '../api/labels.js';
 import type { Reference } from '../api/workload.js';
 import type { DesiredContainer } from './desired.js';
 import { roleName } from './owned-name-prefix.js';
-import { serviceLabels } from './ownership.js';
-import type { ServicePlacement, ServiceRequest, ServiceUpdate } from './swarm-port.js';
+import { readServiceIdentity, serviceLabels } from './ownership.js';
+import type { ServicePlacement, ServiceRequest, ServiceUpdate, SwarmPort } from './swarm-port.js';
 
 /** What building a service request needs from the backend. */
 export interface RequestContext {
@@ -46,6 +47,13 @@ function placementOf(first: DesiredContainer, nodeId: string | null): ServicePla
   if (nodeId === null) throw new Error("the controller's own Swarm node is not known: cannot place a Static service");
   const base = own ?? { constraints: [], maxReplicasPerNode: null, spread: [] };
   return { ...base, constraints: [...base.constraints, `node.id==${nodeId}`] };
+}
+
+/** The request signed along with the digest of what it sets, so a later read tells what was changed by hand. */
+export function stamped(request: ServiceRequest, port: Pick<SwarmPort, 'serviceHash'>, key: Buffer): ServiceRequest {
+  const identity = readServiceIdentity(request.labels)!;
+  const stamp = { [Label.serviceHash]: port.serviceHash(request) };
+  return { ...request, labels: serviceLabels(identity, request.name, key, stamp) };
 }
 
 /** How long Swarm watches a new task of a kind without a rollout of its own (Swarm's default). */

@@ -1,3 +1,4 @@
+import { Label } from '../api/labels.js';
 import type { ObservedService, ObservedTask } from '../api/observed-service.js';
 import type { RoleRollout } from './backend.js';
 import { runningSpecHash } from './swarm-tasks.js';
@@ -28,6 +29,7 @@ export function serviceRollout(
   const rolledBack = state === 'rollback_started' || state === 'rollback_paused' || state === 'rollback_completed';
   return {
     specHash: runningSpecHash(service),
+    deployedHash: service.labels[Label.specHash] ?? '',
     busy: underWay || starting,
     rolledBack,
     message: rolledBack ? rollbackMessage(service, tasks) : null,

@@ -27,6 +27,8 @@ export class FakeSwarm implements SwarmPort {
   readonly unplaceable = new Map<string, number>();
   calls: string[] = [];
   unreachable = false;
+  /** Service names whose updates Swarm refuses (the call fails). */
+  readonly refuse = new Set<string>();
   /** Nodes beyond the manager `node-a`, and the node every task runs on. */
   workers: ObservedNode[] = [];
   taskNode = 'node-a';
@@ -39,6 +41,15 @@ export class FakeSwarm implements SwarmPort {
 
   async cluster(): Promise<{ manager: boolean; nodes: ObservedNode[]; nodeId: string | null }> {
     this.#read('cluster');
+    return { manager: true, nodes: this.#nodes(), nodeId: 'node-a' };
+  }
+
+  async nodes(): Promise<ObservedNode[]> {
+    this.#read('nodes');
+    return this.#nodes();
+  }
+
+  #nodes(): ObservedNode[] {
     const node = {
       id: 'node-a',
       hostname: 'host-a',
@@ -47,7 +58,7 @@ export class FakeSwarm implements SwarmPort {
       availability: 'active',
       addr: '10.0.0.1',
     };
-    return { manager: true, nodes: [{ ...node, labels: {} }, ...this.workers], nodeId: 'node-a' };
+    return [{ ...node, labels: {} }, ...this.workers];
   }
 
   async services(): Promise<ObservedService[]> {
@@ -71,6 +82,10 @@ export class FakeSwarm implements SwarmPort {
 
   async createService(request: ServiceRequest): Promise<string> {
     this.calls.push(`create ${request.name}`);
+    if ([...this.services_.values()].some((s) => s.name === request.name))
+      throw new Error(
+        `rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${request.name} already exists`,
+      );
     this.requests.set(request.name, request);
     const id = `svc${this.#next++}`;
     this.services_.set(id, this.#observed(id, 1, request));
@@ -79,6 +94,7 @@ export class FakeSwarm implements SwarmPort {
 
   async updateService(id: string, version: number, request: ServiceRequest): Promise<void> {
     this.calls.push(`update ${request.name}`);
+    if (this.refuse.has(request.name)) throw new Error(`update of ${request.name} refused`);
     const service = this.services_.get(id);
     if (!service || service.version !== version) throw new Error('update out of sequence');
     this.requests.set(request.name, request);

@@ -159,6 +159,7 @@ describe("a service's last update, as the pass records it", () => {
     expect(serviceRollout(service('completed'), [], 1000, 1000).busy).toBe(true);
     expect(serviceRollout(service('completed'), [], 1000, 1000 + UPDATE_START_GRACE_MS)).toEqual({
       specHash: 'h2',
+      deployedHash: 'h2',
       busy: false,
       rolledBack: false,
       message: null,
@@ -169,6 +170,7 @@ describe("a service's last update, as the pass records it", () => {
     const why = 'update rolled back due to failure or early termination of task task9';
     expect(serviceRollout(service('rollback_completed', why), [failedTask], undefined, 0)).toEqual({
       specHash: 'h2',
+      deployedHash: 'h2',
       busy: false,
       rolledBack: true,
       message: `${why}: ${FAILED_TASK_ERROR}`,
