@@ -13,26 +13,34 @@ export const NODES_TTL_MS = 120_000;
  * things (services, tasks), not three.
  */
 export class ClusterView {
-  /** The nodes by id. */
-  nodes = new Map<string, ObservedNode>();
-  /** The node of the engine tinyforge talks to: where the controller's files are. */
-  nodeId: string | null = null;
+  #nodes = new Map<string, ObservedNode>();
+  #nodeId: string | null = null;
   #listedAt = Number.NEGATIVE_INFINITY;
+
+  /** The nodes by id. */
+  get nodes(): ReadonlyMap<string, ObservedNode> {
+    return this.#nodes;
+  }
+
+  /** The node of the engine tinyforge talks to: where the controller's files are. */
+  get nodeId(): string | null {
+    return this.#nodeId;
+  }
 
   /** What a listing at `now` showed (the manager check at start-up, or a pass). */
   seen(cluster: { nodes: readonly ObservedNode[]; nodeId: string | null }, now: number): void {
-    this.nodes = new Map(cluster.nodes.map((n) => [n.id, n]));
-    this.nodeId = cluster.nodeId;
+    this.#nodes = new Map(cluster.nodes.map((n) => [n.id, n]));
+    this.#nodeId = cluster.nodeId;
     this.#listedAt = now;
   }
 
   stale(tasks: readonly ObservedTask[], now: number): boolean {
     if (now - this.#listedAt >= NODES_TTL_MS) return true;
-    return tasks.some((t) => t.nodeId !== null && !this.nodes.has(t.nodeId));
+    return tasks.some((t) => t.nodeId !== null && !this.#nodes.has(t.nodeId));
   }
 
   /** The nodes in id order, as the state file lists them. */
   sorted(): ObservedNode[] {
-    return [...this.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    return [...this.#nodes.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 }
