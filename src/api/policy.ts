@@ -9,7 +9,7 @@ export interface Policy {
   allowCapabilities: readonly string[];
   /** --allow-devices */
   allowDevices: boolean;
-  /** --allow-host-namespaces: pid, ipc, uts and userns set to host. */
+  /** --allow-host-namespaces: pid, ipc, uts and userns set to host, and a network mode joining another container's. */
   allowHostNamespaces: boolean;
   /** --allow-host-paths DIR,...: absolute folders whose contents may be mounted. */
   allowHostPaths: readonly string[];
@@ -31,4 +31,13 @@ export const DEFAULT_POLICY: Policy = {
 /** `CAP_NET_ADMIN` and `net_admin` both mean `NET_ADMIN`. */
 export function normalizeCapability(name: string): string {
   return name.toUpperCase().replace(/^CAP_/, '');
+}
+
+/**
+ * Whether a network mode joins another container's network namespace (`container:<name>`,
+ * or Compose's `service:<name>`): access to that container's sockets and traffic, as much
+ * as `pid: host` gives to processes, so it needs --allow-host-namespaces.
+ */
+export function joinsAnotherNamespace(network: string): boolean {
+  return /^(container|service):/.test(network);
 }

@@ -1,5 +1,5 @@
 import type { ContainerFields, Manifest } from '../api/manifest-types.js';
-import { normalizeCapability } from '../api/policy.js';
+import { joinsAnotherNamespace, normalizeCapability } from '../api/policy.js';
 import type { Policy } from '../api/policy.js';
 import { containerSites } from './container-sites.js';
 import type { Finding } from './finding.js';
@@ -23,6 +23,7 @@ function checkFields(base: FieldPath, fields: ContainerFields, policy: Policy): 
     capabilitiesKey: 'capAdd',
     devices: fields.devices,
     namespaces: { pid: fields.pid, ipc: fields.ipc, uts: fields.uts, userns: fields.userns },
+    network: { key: 'network', value: fields.network },
   });
 }
 
@@ -34,6 +35,7 @@ export function checkComposePolicy(base: FieldPath, service: Record<string, unkn
     capabilitiesKey: 'cap_add',
     devices: service['devices'] as string[] | undefined,
     namespaces: { pid: service['pid'] as string | undefined, ipc: service['ipc'] as string | undefined },
+    network: { key: 'network_mode', value: service['network_mode'] as string | undefined },
   });
 }
 
@@ -43,6 +45,8 @@ interface Gated {
   capabilitiesKey: string;
   devices: string[] | undefined;
   namespaces: Record<string, string | undefined>;
+  /** The field that names the network mode, spelled as the manifest spells it. */
+  network: { key: string; value: string | undefined };
 }
 
 function gate(base: FieldPath, policy: Policy, gated: Gated): Finding[] {
@@ -80,6 +84,14 @@ function gate(base: FieldPath, policy: Policy, gated: Gated): Finding[] {
         message: `${displayPath(path)}: sharing the host's ${key} namespace is not allowed; the operator can allow it with --allow-host-namespaces`,
       });
     }
+  }
+  const network = gated.network.value;
+  if (network !== undefined && joinsAnotherNamespace(network) && !policy.allowHostNamespaces) {
+    const path = at(gated.network.key);
+    findings.push({
+      path,
+      message: `${displayPath(path)}: joining another container's network namespace (${network}) is not allowed; the operator can allow it with --allow-host-namespaces`,
+    });
   }
   return findings;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { normalizeCapability } from '../api/policy.js';
+import { joinsAnotherNamespace, normalizeCapability } from '../api/policy.js';
 import type { Policy } from '../api/policy.js';
 import type { ContainerSpec } from './container-spec.js';
 import { PolicyViolationError } from './docker-port.js';
@@ -27,6 +27,8 @@ export function enforcePolicy(spec: ContainerSpec, scope: PolicyScope): void {
   if (spec.devices.length > 0 && !policy.allowDevices) refuse('devices', '--allow-devices');
   for (const ns of ['pid', 'ipc', 'uts', 'userns'] as const)
     if (spec[ns] !== null && !policy.allowHostNamespaces) refuse(`${ns}: host`, '--allow-host-namespaces');
+  if (joinsAnotherNamespace(spec.network) && !policy.allowHostNamespaces)
+    refuse(`network ${spec.network}`, '--allow-host-namespaces');
   for (const mount of spec.mounts) {
     if (mount.type !== 'bind') continue;
     const source = path.resolve(mount.source);
