@@ -8,6 +8,7 @@ import type { CreateRequest } from './docker-port.js';
 import type { ExecuteDeps } from './execute-deps.js';
 import type { ExecuteResult } from './execute-result.js';
 import { placedRow } from './rows.js';
+import { withoutSecrets } from './redact-secrets.js';
 import { ownershipLabels } from './ownership.js';
 import { DEFAULT_PORT_RANGE, portAllocator } from './port-allocator.js';
 import type { Semaphore } from './semaphore.js';
@@ -28,9 +29,23 @@ export interface CreateContext {
  * once created; a Project slot gets its own host port.
  */
 export async function createAndStart(desired: DesiredContainer, context: CreateContext): Promise<void> {
+  const secrets = envFileValues(desired, context.deps);
+  try {
+    await createWithEnv(desired, secrets, context);
+  } catch (error) {
+    // The engine may quote the request's env in its error: that text must not carry a secret.
+    throw withoutSecrets(error, secrets.values());
+  }
+}
+
+async function createWithEnv(
+  desired: DesiredContainer,
+  secrets: Map<string, string>,
+  context: CreateContext,
+): Promise<void> {
   const { docker } = context.deps;
   const row = placeRow(desired, context);
-  const env = containerEnv(desired, context.deps);
+  const env = containerEnv(desired, secrets);
   const { spec, extraLabels } = await withSlotPort(desired, env, row, context);
   const labels = { ...desired.spec.labels, ...ownedLabels(desired, context.deps, extraLabels) };
   const request = { name: desired.name, spec, labels, env: [...env].map(([k, v]) => `${k}=${v}`) };
@@ -50,10 +65,16 @@ function placeRow(desired: DesiredContainer, context: CreateContext): ContainerR
   return row;
 }
 
-/** Env files first, then the spec's own variables, then where a Project's container runs. */
-function containerEnv(desired: DesiredContainer, deps: ExecuteDeps): Map<string, string> {
+/** The variables of the container's env files, in order: their values are secrets. */
+function envFileValues(desired: DesiredContainer, deps: ExecuteDeps): Map<string, string> {
   const env = new Map<string, string>();
   for (const file of desired.envFiles) for (const [k, v] of deps.readEnvFile(file)) env.set(k, v);
+  return env;
+}
+
+/** Env files first, then the spec's own variables, then where a Project's container runs. */
+function containerEnv(desired: DesiredContainer, envFiles: Map<string, string>): Map<string, string> {
+  const env = new Map(envFiles);
   for (const [k, v] of Object.entries(desired.spec.env)) env.set(k, v);
   // A Project's program may say where it runs (as the demo's page does); not part of the spec hash.
   if (desired.rollout) env.set('TINYFORGE_STAGE', desired.rollout.stage);

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PassReporter } from '../../src/adapters/pass-reporter.js';
+import { DockerUnreachableError } from '../../src/reconcile/docker-port.js';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { TickHarness } from '../support/tick-harness.js';
+
+const SECRET = 'hunter2-s3cr3t';
+const PLAIN = 'plain-value';
+
+/**
+ * Docker may quote a create request's env in its error text. A workload's env-file values
+ * (secrets, guarantee 7) are replaced by `(secret)` before that text reaches `lastError`,
+ * events or the daemon's stderr lines; the rest of the message, spec env included, stays.
+ */
+describe("an env file's value echoed in the engine's error never leaves as it is", () => {
+  let dir = '';
+  afterEach(() => removeFixtureDir(dir));
+
+  const failedPass = async (error: Error) => {
+    dir = makeFixtureDir({
+      'web.yaml': imageManifest('web', ['envFiles: [web.env]', 'env: {MODE: plain-value}']),
+      'web.env': `TOKEN=${SECRET}\nSHORT=${SECRET.slice(0, 7)}\n`,
+    });
+    const harness = new TickHarness(dir);
+    harness.docker.createError = error;
+    const result = await harness.tick();
+    const lines: string[] = [];
+    const reporter = new PassReporter({ out: (l) => lines.push(l), err: (l) => lines.push(l) }, () => 0);
+    reporter.pass(result, 'full');
+    return { result, lines, written: JSON.stringify(result.state) };
+  };
+
+  it('a failed create: lastError, the event and stderr say (secret)', async () => {
+    const { result, lines, written } = await failedPass(
+      new Error(`create: invalid environment "TOKEN=${SECRET}" "MODE=${PLAIN}"`),
+    );
+    const expected = 'create: invalid environment "TOKEN=(secret)" "MODE=plain-value"';
+    expect(result.state.workloads['image/web']?.lastError).toBe(expected);
+    expect(result.events.map((e) => e.message)).toContain(expected);
+    expect(lines).toContain(`tinyforge: image/web: Failed: ${expected}`);
+    for (const text of [written, JSON.stringify(result.events), ...lines])
+      expect(text).not.toContain(SECRET.slice(0, 7));
+  });
+
+  it('an engine that stopped answering mid-create, quoting the env: the same', async () => {
+    const { result, lines, written } = await failedPass(new DockerUnreachableError(`no answer to TOKEN=${SECRET}`));
+    expect(result.state.workloads['image/web']?.lastError).toBe('no answer to TOKEN=(secret)');
+    expect(lines).toContain('tinyforge: image/web: Failed: no answer to TOKEN=(secret)');
+    for (const text of [written, JSON.stringify(result.events), ...lines])
+      expect(text).not.toContain(SECRET.slice(0, 7));
+  });
+});
