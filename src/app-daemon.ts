@@ -171,6 +171,11 @@ function dockerEventHandlers(daemon: Daemon, log: DaemonLog): DockerEventHandler
       daemon.resyncNow();
     },
     lost: (reason) => log.err(`tinyforge: ${reason}; reconnecting`),
+    // The line may have named a workload: look at everything again.
+    unreadable: (what) => {
+      log.err(`tinyforge: Docker event stream: skipped a line that is not an event: ${what}; relisting`);
+      daemon.resyncNow();
+    },
   };
 }
 

@@ -1,5 +1,7 @@
 import Docker from 'dockerode';
-import { dockerEventFilters, readDockerEvent } from './docker-event-filter.js';
+import { dockerEventFilters } from './docker-event-filter.js';
+import type { DockerEventNews } from './docker-event-filter.js';
+import { DockerEventLines } from './docker-event-lines.js';
 import { dockerConnection } from './dockerode-port.js';
 
 export interface DockerEventHandlers {
@@ -9,6 +11,8 @@ export interface DockerEventHandlers {
   reconnected(): void;
   /** The stream broke; it is being reconnected. */
   lost(reason: string): void;
+  /** A line of the stream was not an event (said once per stream); the stream goes on. */
+  unreadable(what: string): void;
 }
 
 /**
@@ -63,14 +67,9 @@ export class DockerEventSource {
       this.#stream = stream;
       this.#delayMs = 1000;
       if (isReconnect) this.handlers.reconnected();
-      let buffer = '';
+      const lines = new DockerEventLines(this.controller, (what) => this.handlers.unreadable(what));
       stream.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
-          const line = buffer.slice(0, newline).trim();
-          buffer = buffer.slice(newline + 1);
-          if (line !== '') this.#handle(line);
-        }
+        for (const news of lines.push(chunk)) this.#handle(news);
       });
       stream.once('end', () => this.#broken('event stream ended'));
       stream.once('error', (error: Error) => this.#broken(`event stream failed: ${error.message}`));
@@ -79,11 +78,9 @@ export class DockerEventSource {
     }
   }
 
-  #handle(line: string): void {
-    // Not JSON: ignore the line, the relist on the next resync covers it.
-    const news = readDockerEvent(line, this.controller);
-    if (news?.time !== undefined) this.#since = news.time;
-    if (news?.workload) this.handlers.workload(news.workload.id, news.workload.action);
+  #handle(news: DockerEventNews): void {
+    if (news.time !== undefined) this.#since = news.time;
+    if (news.workload) this.handlers.workload(news.workload.id, news.workload.action);
   }
 
   #broken(reason: string): void {
