@@ -72,9 +72,22 @@ export function readServiceIdentity(labels: Record<string, string>): ServiceIden
 /** Whether a service's (or container's) signature verifies for its name with this key. */
 export function verifyLabels(labels: Record<string, string>, name: string, key: Buffer): boolean {
   const claimed = labels[Label.signature];
-  if (claimed === undefined || !/^[0-9a-f]{64}$/.test(claimed)) return false;
+  if (claimed === undefined || !/^[0-9a-f]{64}$/.test(claimed) || !unambiguous(labels, name)) return false;
   const expected = Buffer.from(signature(labels, name, key), 'hex');
   return timingSafeEqual(expected, Buffer.from(claimed, 'hex'));
+}
+
+/**
+ * Whether the signed lines read back as exactly these labels. A newline in a key, a value or
+ * the name, or `=` in a key, would let other labels give the same lines (`a=1` and `b=2`
+ * signed the same as one label `a` of value `1\nb=2`): such a set never verifies. tinyforge
+ * writes neither (names, roles and hashes are DNS labels, numbers and hex).
+ */
+function unambiguous(labels: Record<string, string>, name: string): boolean {
+  if (name.includes('\n')) return false;
+  return Object.entries(labels).every(
+    ([k, v]) => !k.startsWith(LABEL_PREFIX) || (!/[=\n]/.test(k) && !v.includes('\n')),
+  );
 }
 
 function signed(labels: Record<string, string>, name: string, key: Buffer): Record<string, string> {
