@@ -8,7 +8,7 @@ import type { CreateRequest } from './docker-port.js';
 import type { ExecuteDeps } from './execute-deps.js';
 import type { ExecuteResult } from './execute-result.js';
 import { placedRow } from './rows.js';
-import { withoutSecrets } from './redact-secrets.js';
+import { envFileEnv, withoutSecrets } from './redact-secrets.js';
 import { ownershipLabels } from './ownership.js';
 import { DEFAULT_PORT_RANGE, portAllocator } from './port-allocator.js';
 import type { Semaphore } from './semaphore.js';
@@ -29,7 +29,7 @@ export interface CreateContext {
  * once created; a Project slot gets its own host port.
  */
 export async function createAndStart(desired: DesiredContainer, context: CreateContext): Promise<void> {
-  const secrets = envFileValues(desired, context.deps);
+  const secrets = envFileEnv(desired.envFiles, context.deps.readEnvFile);
   try {
     await createWithEnv(desired, secrets, context);
   } catch (error) {
@@ -63,13 +63,6 @@ function placeRow(desired: DesiredContainer, context: CreateContext): ContainerR
   placed.push(row);
   context.result.placed.set(desired.workloadId, placed);
   return row;
-}
-
-/** The variables of the container's env files, in order: their values are secrets. */
-function envFileValues(desired: DesiredContainer, deps: ExecuteDeps): Map<string, string> {
-  const env = new Map<string, string>();
-  for (const file of desired.envFiles) for (const [k, v] of deps.readEnvFile(file)) env.set(k, v);
-  return env;
 }
 
 /** Env files first, then the spec's own variables, then where a Project's container runs. */

@@ -1,3 +1,5 @@
+import type { Reference } from '../api/workload.js';
+
 /** What a secret's value becomes in any message tinyforge writes. */
 export const REDACTED = '(secret)';
 
@@ -16,4 +18,24 @@ export function withoutSecrets(error: unknown, secrets: Iterable<string>): unkno
   error.message = redact(error.message);
   if (error.stack !== undefined) error.stack = redact(error.stack);
   return error;
+}
+
+export type ReadEnvFile = (reference: Reference) => Map<string, string>;
+
+/** The variables of these env files, in order: their values are secrets. */
+export function envFileEnv(files: readonly Reference[], read: ReadEnvFile): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const file of files) for (const [k, v] of read(file)) env.set(k, v);
+  return env;
+}
+
+/** `withoutSecrets` with these env files' values as the secrets, read again (none when they cannot be read now). */
+export function withoutEnvFileValues(error: unknown, files: readonly Reference[], read: ReadEnvFile): unknown {
+  let values: string[] = [];
+  try {
+    values = [...envFileEnv(files, read).values()];
+  } catch {
+    // A file gone since the request was made: its values are not known here any more.
+  }
+  return withoutSecrets(error, values);
 }

@@ -14,6 +14,7 @@ import type { Action } from './plan.js';
 import type { Lookup } from './lazy.js';
 import { roleName } from './owned-name-prefix.js';
 import { Reason } from './reasons.js';
+import { withoutEnvFileValues } from './redact-secrets.js';
 import { applyRouteAction } from './route-actions.js';
 import type { RouteProvider } from './route-provider.js';
 import { placedRow } from './rows.js';
@@ -204,7 +205,8 @@ class SwarmSession implements BackendSession {
       await this.#send(group.key, service, wanted, result);
       const reason = change.type === 'create' ? Reason.Created : Reason.Recreated;
       result.events.push(stateEvent(this.#deps, 'Normal', workloadId, reason, line));
-    } catch (error) {
+    } catch (caught) {
+      const error = withoutEnvFileValues(caught, wanted[0]?.envFiles ?? [], this.#deps.readEnvFile);
       const message = error instanceof Error ? error.message : String(error);
       result.errors.set(workloadId, message);
       result.events.push(stateEvent(this.#deps, 'Warning', workloadId, Reason.Failed, message));

@@ -3,6 +3,7 @@ import type { Reference } from '../api/workload.js';
 import type { DesiredContainer } from './desired.js';
 import { roleName } from './owned-name-prefix.js';
 import { readServiceIdentity, serviceLabels } from './ownership.js';
+import { envFileEnv } from './redact-secrets.js';
 import type { ServicePlacement, ServiceRequest, ServiceUpdate, SwarmPort } from './swarm-port.js';
 
 /** What building a service request needs from the backend. */
@@ -25,8 +26,7 @@ export function serviceRequest(context: RequestContext, wanted: readonly Desired
   const { key, controller, readEnvFile } = context;
   if (!key) throw new Error('no controller key: cannot sign services');
   const name = roleName(controller, first.workloadName, first.role);
-  const env = new Map<string, string>();
-  for (const file of first.envFiles) for (const [k, v] of readEnvFile(file)) env.set(k, v);
+  const env = envFileEnv(first.envFiles, readEnvFile);
   for (const [k, v] of Object.entries(first.spec.env)) env.set(k, v);
   const identity = { controller, workloadId: first.workloadId, kind: first.kind, name: first.workloadName };
   return {

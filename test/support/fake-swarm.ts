@@ -29,6 +29,8 @@ export class FakeSwarm implements SwarmPort {
   unreachable = false;
   /** Service names whose updates Swarm refuses (the call fails). */
   readonly refuse = new Set<string>();
+  /** When set, createService() throws this (after logging the call) and makes nothing. */
+  createError: Error | undefined;
   /** Nodes beyond the manager `node-a`, and the node every task runs on. */
   workers: ObservedNode[] = [];
   taskNode = 'node-a';
@@ -82,6 +84,7 @@ export class FakeSwarm implements SwarmPort {
 
   async createService(request: ServiceRequest): Promise<string> {
     this.calls.push(`create ${request.name}`);
+    if (this.createError) throw this.createError;
     if ([...this.services_.values()].some((s) => s.name === request.name))
       throw new Error(
         `rpc error: code = AlreadyExists desc = name conflicts with an existing object: service ${request.name} already exists`,

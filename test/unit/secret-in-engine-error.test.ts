@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PassReporter } from '../../src/adapters/pass-reporter.js';
 import { DockerUnreachableError } from '../../src/reconcile/docker-port.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { SwarmHarness } from '../support/swarm-harness.js';
 import { TickHarness } from '../support/tick-harness.js';
 
 const SECRET = 'hunter2-s3cr3t';
@@ -16,13 +17,14 @@ describe("an env file's value echoed in the engine's error never leaves as it is
   let dir = '';
   afterEach(() => removeFixtureDir(dir));
 
-  const failedPass = async (error: Error) => {
+  const failedPass = async (error: Error, backend: 'docker' | 'swarm' = 'docker') => {
     dir = makeFixtureDir({
-      'web.yaml': imageManifest('web', ['envFiles: [web.env]', 'env: {MODE: plain-value}']),
+      'web.yaml': imageManifest('web', ['envFiles: [web.env]', 'env: {MODE: plain-value}', 'network: host']),
       'web.env': `TOKEN=${SECRET}\nSHORT=${SECRET.slice(0, 7)}\n`,
     });
-    const harness = new TickHarness(dir);
-    harness.docker.createError = error;
+    const harness = backend === 'docker' ? new TickHarness(dir) : new SwarmHarness(dir);
+    if (harness instanceof SwarmHarness) harness.swarm.createError = error;
+    else harness.docker.createError = error;
     const result = await harness.tick();
     const lines: string[] = [];
     const reporter = new PassReporter({ out: (l) => lines.push(l), err: (l) => lines.push(l) }, () => 0);
@@ -46,6 +48,14 @@ describe("an env file's value echoed in the engine's error never leaves as it is
     const { result, lines, written } = await failedPass(new DockerUnreachableError(`no answer to TOKEN=${SECRET}`));
     expect(result.state.workloads['image/web']?.lastError).toBe('no answer to TOKEN=(secret)');
     expect(lines).toContain('tinyforge: image/web: Failed: no answer to TOKEN=(secret)');
+    for (const text of [written, JSON.stringify(result.events), ...lines])
+      expect(text).not.toContain(SECRET.slice(0, 7));
+  });
+
+  it('a Swarm service the manager refuses, quoting the env: the same', async () => {
+    const { result, lines, written } = await failedPass(new Error(`invalid env: TOKEN=${SECRET}`), 'swarm');
+    expect(result.state.workloads['image/web']?.lastError).toBe('invalid env: TOKEN=(secret)');
+    expect(lines).toContain('tinyforge: image/web: Failed: invalid env: TOKEN=(secret)');
     for (const text of [written, JSON.stringify(result.events), ...lines])
       expect(text).not.toContain(SECRET.slice(0, 7));
   });
