@@ -30,7 +30,7 @@ describe('a burst of Docker events through the running daemon', () => {
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
-  async function setUp() {
+  async function setUp(errors: string[] = []) {
     const files: Record<string, string> = {};
     for (let i = 0; i < COUNT; i++) files[`w${i}.yaml`] = imageManifest(`w${i}`, SLEEP);
     dir = makeFixtureDir(files);
@@ -55,7 +55,7 @@ describe('a burst of Docker events through the running daemon', () => {
         resyncMs: 60_000,
         debounceMs: 50,
       },
-      { out: () => undefined, err: () => undefined },
+      { out: () => undefined, err: (line) => errors.push(line) },
       {
         docker,
         events: (h) => {
@@ -88,6 +88,21 @@ describe('a burst of Docker events through the running daemon', () => {
       for (let i = 0; i < COUNT; i++) handlers.workload(`image/w${i}`, 'die');
       await quiet(docker);
       expect(docker.calls.filter((c) => c === 'list')).toHaveLength(2);
+    } finally {
+      await running.stop();
+    }
+  }, 30_000);
+
+  it('relists after a line of the stream that is not an event, and says so', async () => {
+    const errors: string[] = [];
+    const { docker, running, handlers } = await setUp(errors);
+    try {
+      handlers.unreadable('"junk"');
+      await quiet(docker);
+      expect(docker.calls.filter((c) => c === 'list')).toHaveLength(1);
+      expect(errors).toContain(
+        'tinyforge: Docker event stream: skipped a line that is not an event: "junk"; relisting',
+      );
     } finally {
       await running.stop();
     }
