@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControllerState } from '../../src/api/state-types.js';
 import { DockerFaultProxy } from '../support/docker-fault-proxy.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
-import { eventually } from '../support/eventually.js';
+import { DaemonProcess, eventually } from '../support/daemon-process.js';
 import { BIN } from '../support/run-cli.js';
 
 /** `tinyforge run --once` through the proxy, in a child process: this process must stay free to proxy. */
@@ -168,4 +169,53 @@ describe('engine faults injected between tinyforge and the real engine', () => {
     expect(phase(project.state(), 'image/web')).toBe('Ready');
     expect(Object.keys(await ids())).toHaveLength(3);
   });
+
+  it('the event stream silently stalled under a running controller: noticed, reported, reconnected', async () => {
+    const port = await freePort();
+    const daemon = new DaemonProcess(project, [
+      ...['--docker-host', proxy.host, '--event-silence', '2s', '--health-addr', `127.0.0.1:${port}`],
+    ]);
+    const readyz = async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status;
+    const keepRunning = async (not?: string) =>
+      (await project.containers()).some((c) => c.State === 'running' && c.Id !== not);
+    try {
+      await eventually('keep ready', async () => (await readyz()) === 200 && (await keepRunning()), 20_000, 100);
+      // The stream stays open and says nothing more; new calls (the reconnect too) are slowed, not refused.
+      expect(proxy.silenceOpen('GET', '/events')).toBe(1);
+      proxy.add({ method: 'GET', path: '/events', fault: { delayMs: 2000 } });
+      const [keep] = await project.containers();
+      await project.docker.getContainer(keep!.Id).remove({ force: true });
+      await eventually('the stall noticed', () => daemon.stderr.includes('Docker event stream stalled'), 20_000, 50);
+      expect(daemon.stderr).toMatch(
+        /Docker event stream stalled: nothing for \d+s while the engine had \d+ events? for this controller; reconnecting/,
+      );
+      await eventually('not ready while the stream is down', async () => (await readyz()) === 503, 5_000, 50);
+      await eventually('reconnected', () => daemon.stderr.includes('Docker event stream reconnected'), 20_000, 50);
+      // The relist after reconnecting heals keep, long before the 60 s resync.
+      await eventually(
+        'keep healed, ready again',
+        async () => (await readyz()) === 200 && (await keepRunning(keep!.Id)),
+        20_000,
+        100,
+      );
+
+      // The new stream works: a container removed now comes back through its event.
+      proxy.clear();
+      const [again] = await project.containers();
+      await project.docker.getContainer(again!.Id).remove({ force: true });
+      await eventually('keep healed through the new stream', () => keepRunning(again!.Id), 10_000, 100);
+      expect(daemon.stderr.match(/event stream stalled/g)).toHaveLength(1);
+    } finally {
+      expect(await daemon.stop()).toBe(0);
+    }
+  });
 });
+
+/** A port on 127.0.0.1 free right now. */
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
