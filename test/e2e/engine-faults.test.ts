@@ -3,6 +3,7 @@ import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControllerState } from '../../src/api/state-types.js';
 import { DockerFaultProxy } from '../support/docker-fault-proxy.js';
+import type { Fault } from '../support/docker-fault-proxy.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
 import { DaemonProcess, eventually } from '../support/daemon-process.js';
 import { BIN } from '../support/run-cli.js';
@@ -76,25 +77,34 @@ describe('engine faults injected between tinyforge and the real engine', () => {
     expect([phase(project.state(), 'image/keep'), phase(project.state(), 'image/web')]).toEqual(['Ready', 'Ready']);
   });
 
-  for (const call of ['create', 'start'] as const)
-    it(`a ${call} failing: that workload Failed with the engine's message, the others converge, the next run too`, async () => {
+  const callFaults: { what: string; path: string; fault: Fault; says: string }[] = [
+    {
+      what: 'a create answered 500',
+      path: '/containers/create',
+      fault: { status: 500, message: 'no create today' },
+      says: 'no create today',
+    },
+    {
+      what: 'a start answered 500',
+      path: '/containers/*/start',
+      fault: { status: 500, message: 'no start today' },
+      says: 'no start today',
+    },
+    { what: 'a start whose connection drops', path: '/containers/*/start', fault: { drop: true }, says: 'ECONNRESET' },
+  ];
+  for (const { what, path, fault, says } of callFaults)
+    it(`${what}: that workload Failed saying why, the others converge, the next run too`, async () => {
       expect((await runOnce(project, proxy)).code).toBe(0);
       const [keep] = Object.values(await ids());
       project.write('good.yaml', sleeper('good'));
       project.write('bad.yaml', sleeper('bad'));
-      const path = call === 'create' ? '/containers/create' : '/containers/*/start';
-      proxy.add({
-        method: 'POST',
-        path,
-        container: '-bad-image-',
-        fault: { status: 500, message: `no ${call} today` },
-      });
+      proxy.add({ method: 'POST', path, container: '-bad-image-', fault });
       const faulted = await runOnce(project, proxy);
       expect(faulted.code, faulted.stderr).toBe(1);
       const state = project.state();
       expect(phase(state, 'image/bad')).toBe('Failed');
-      expect(state.workloads['image/bad']?.lastError).toContain(`no ${call} today`);
-      expect(faulted.stderr).toContain(`no ${call} today`);
+      expect(state.workloads['image/bad']?.lastError).toContain(says);
+      expect(faulted.stderr).toContain(says);
       expect([phase(state, 'image/keep'), phase(state, 'image/good')]).toEqual(['Ready', 'Ready']);
       expect(state.controller.docker.reachable).toBe(true);
       expect(Object.values(await ids())).toContain(keep);
