@@ -36,6 +36,7 @@ describe('a burst of Docker events through the running daemon', () => {
     dir = makeFixtureDir(files);
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-state-'));
     const docker = new FakeDocker();
+    const err: string[] = [];
     let handlers: DockerEventHandlers | undefined;
     const running = await startDaemon(
       {
@@ -55,7 +56,7 @@ describe('a burst of Docker events through the running daemon', () => {
         resyncMs: 60_000,
         debounceMs: 50,
       },
-      { out: () => undefined, err: () => undefined },
+      { out: () => undefined, err: (line) => err.push(line) },
       {
         docker,
         events: (h) => {
@@ -68,7 +69,7 @@ describe('a burst of Docker events through the running daemon', () => {
     await quiet(docker);
     expect(docker.containers.size).toBe(COUNT);
     docker.calls.length = 0;
-    return { docker, running, handlers: handlers! };
+    return { docker, running, handlers: handlers!, err };
   }
 
   it('lists once for a burst of events for every workload', async () => {
@@ -88,6 +89,22 @@ describe('a burst of Docker events through the running daemon', () => {
       for (let i = 0; i < COUNT; i++) handlers.workload(`image/w${i}`, 'die');
       await quiet(docker);
       expect(docker.calls.filter((c) => c === 'list')).toHaveLength(2);
+    } finally {
+      await running.stop();
+    }
+  }, 30_000);
+
+  it('is not ready from a lost or stalled stream until it is reconnected, and says so on stderr', async () => {
+    const { running, handlers, err } = await setUp();
+    try {
+      handlers.lost('Docker event stream stalled: nothing for 31s while the engine had 1 event for this controller');
+      expect(running.health.ready()).toBe(false);
+      expect(err).toContain(
+        'tinyforge: Docker event stream stalled: nothing for 31s while the engine had 1 event for this controller; reconnecting',
+      );
+      handlers.reconnected();
+      await eventually('ready again', () => running.health.ready());
+      expect(err).toContain('tinyforge: Docker event stream reconnected; relisting');
     } finally {
       await running.stop();
     }
