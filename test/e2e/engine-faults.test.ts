@@ -104,6 +104,8 @@ describe('engine faults injected between tinyforge and the real engine', () => {
       const state = project.state();
       expect(phase(state, 'image/bad')).toBe('Failed');
       expect(state.workloads['image/bad']?.lastError).toContain(says);
+      const warnings = state.events.filter((e) => e.workload === 'image/bad' && e.type === 'Warning');
+      expect(warnings.map((e) => e.message).join('\n')).toContain(says);
       expect(faulted.stderr).toContain(says);
       expect([phase(state, 'image/keep'), phase(state, 'image/good')]).toEqual(['Ready', 'Ready']);
       expect(state.controller.docker.reachable).toBe(true);

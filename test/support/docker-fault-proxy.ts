@@ -198,7 +198,9 @@ export class DockerFaultProxy {
       upstream.pipe(client).pipe(upstream);
     });
     upstream.on('error', () => client.destroy());
+    upstream.on('close', () => client.destroy());
     client.on('error', () => upstream.destroy());
+    client.on('close', () => upstream.destroy());
   }
 }
 

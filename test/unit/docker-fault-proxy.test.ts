@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,6 +46,11 @@ describe('the fault-injecting Docker proxy', () => {
       }
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(`${req.method} ${req.url}`);
+    });
+    // Docker's hijacked connections (attach, exec): 101, then raw bytes both ways; this one echoes.
+    engine.on('upgrade', (_req, raw: net.Socket) => {
+      raw.write('HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+      raw.pipe(raw);
     });
     const socket = path.join(dir, 'engine.sock');
     await new Promise<void>((resolve) => engine.listen(socket, resolve));
@@ -145,6 +151,29 @@ describe('the fault-injecting Docker proxy', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(received).toEqual([]);
     req.destroy();
+  });
+
+  it('splices an upgraded connection byte for byte', async () => {
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const req = http.request({
+        socketPath: proxy.socket,
+        method: 'POST',
+        path: '/v1.41/containers/x/attach?stream=1',
+        headers: { Connection: 'Upgrade', Upgrade: 'tcp' },
+      });
+      req.on('upgrade', (res, raw: net.Socket) => {
+        expect(res.statusCode).toBe(101);
+        raw.once('data', (d: Buffer) => {
+          resolve(d.toString('hex'));
+          raw.destroy();
+        });
+        raw.write(Buffer.from([0, 1, 2, 255]));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(echoed).toBe('000102ff');
+    expect(proxy.seen('POST', '/containers/*/attach')).toHaveLength(1);
   });
 });
 
