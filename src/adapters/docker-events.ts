@@ -33,6 +33,8 @@ export class DockerEventSource {
   readonly #docker: Docker;
   #stream: NodeJS.ReadableStream | undefined;
   #since: number | undefined;
+  /** The engine's own time of the newest event delivered (`timeNano`): never counted as missed, whatever the clocks say. */
+  #lastNano: bigint | undefined;
   #delayMs = 1000;
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
@@ -110,6 +112,7 @@ export class DockerEventSource {
     // Not JSON: ignore the line, the relist on the next resync covers it.
     const news = readDockerEvent(line, this.controller);
     if (news?.time !== undefined) this.#since = news.time;
+    this.#lastNano = timeNanoOf(line) ?? this.#lastNano;
     if (news?.workload) this.handlers.workload(news.workload.id, news.workload.action);
   }
 
@@ -124,7 +127,8 @@ export class DockerEventSource {
       } as object)) as NodeJS.ReadableStream;
       let text = '';
       for await (const chunk of stream) text += chunk.toString();
-      return text.split('\n').filter((line) => readDockerEvent(line, this.controller)?.workload).length;
+      const newer = (line: string) => this.#lastNano === undefined || (timeNanoOf(line) ?? 0n) > this.#lastNano;
+      return text.split('\n').filter((line) => readDockerEvent(line, this.controller)?.workload && newer(line)).length;
     });
   }
 
@@ -139,4 +143,10 @@ export class DockerEventSource {
       void this.#connect(true);
     }, delay);
   }
+}
+
+/** An event line's `timeNano` (beyond a double's precision, hence a bigint). */
+function timeNanoOf(line: string): bigint | undefined {
+  const digits = /"timeNano":(\d+)/.exec(line)?.[1];
+  return digits === undefined ? undefined : BigInt(digits);
 }
