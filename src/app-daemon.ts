@@ -18,6 +18,8 @@ export interface DaemonConfig extends ControllerConfig {
   resyncMs: number;
   /** Quiet period after file events before a rescan (default 150 ms). */
   debounceMs: number;
+  /** How long Docker's event stream may say nothing before the engine is asked what it missed (default 30 s). */
+  eventSilenceMs?: number;
   /** Where /healthz, /readyz and /metrics listen. */
   healthAddr?: { host: string; port: number };
 }
@@ -41,6 +43,8 @@ interface Scan {
   view: DirectoryLoad | undefined;
   revision: string | null;
   fullPassDone: boolean;
+  /** Why Docker's event stream is down (being reconnected), or null while it is up. */
+  eventsDown: string | null;
 }
 
 /**
@@ -55,7 +59,7 @@ export async function startDaemon(
 ): Promise<RunningDaemon> {
   const controller = await openController(config, 'run', overrides);
   const manifests = new ManifestSource(config.manifests, config.policy, config.backend);
-  const scan: Scan = { view: undefined, revision: null, fullPassDone: false };
+  const scan: Scan = { view: undefined, revision: null, fullPassDone: false, eventsDown: null };
   const reporter = new PassReporter(log);
   controller.annotate({ resyncSeconds: config.resyncMs / 1000, watch: { mode: 'events', lastError: null } });
 
@@ -86,10 +90,13 @@ export async function startDaemon(
       log.err(`tinyforge: watching ${config.manifests}: ${mode}${error ? ` (${error})` : ''}`);
     },
   });
-  const eventHandlers = dockerEventHandlers(daemon, log);
+  const eventHandlers = dockerEventHandlers(daemon, log, scan);
   const events = overrides.events
     ? overrides.events(eventHandlers)
-    : new DockerEventSource(config.dockerHost, config.name, eventHandlers);
+    : new DockerEventSource(config.dockerHost, config.name, eventHandlers, {
+        silenceMs: config.eventSilenceMs ?? 30_000,
+        timeoutMs: config.dockerTimeoutMs,
+      });
 
   // Listen before anything starts: an address that cannot be had ends start-up with
   // nothing watched and nothing asked of Docker, and the state lock released.
@@ -160,17 +167,24 @@ async function reconcilePass(
   return { failed: retry, recheck: result.outcome.rolling };
 }
 
-/** Docker's events wake the workloads they name; a reconnected stream relists everything. */
-function dockerEventHandlers(daemon: Daemon, log: DaemonLog): DockerEventHandlers {
+/**
+ * Docker's events wake the workloads they name; a reconnected stream relists everything.
+ * While the stream is down (broken or stalled) the controller is not ready.
+ */
+function dockerEventHandlers(daemon: Daemon, log: DaemonLog, scan: Scan): DockerEventHandlers {
   return {
     // Docker lists a container as running for some 15 ms after its `die` event: look again.
     workload: (id, action) =>
       daemon.workloadChanged(id, ['die', 'kill', 'stop', 'oom'].includes(action) ? 50 : undefined),
     reconnected: () => {
+      scan.eventsDown = null;
       log.err('tinyforge: Docker event stream reconnected; relisting');
       daemon.resyncNow();
     },
-    lost: (reason) => log.err(`tinyforge: ${reason}; reconnecting`),
+    lost: (reason) => {
+      scan.eventsDown = reason;
+      log.err(`tinyforge: ${reason}; reconnecting`);
+    },
     // The line may have named a workload: look at everything again.
     unreadable: (what) => {
       log.err(`tinyforge: Docker event stream: skipped a line that is not an event: ${what}; relisting`);
@@ -180,13 +194,17 @@ function dockerEventHandlers(daemon: Daemon, log: DaemonLog): DockerEventHandler
 }
 
 /**
- * Live while passes keep coming; ready after a full pass, with Docker reachable and the
- * state file written.
+ * Live while passes keep coming; ready after a full pass, with Docker reachable, its
+ * event stream up and the state file written.
  */
 function daemonHealth(config: DaemonConfig, controller: Controller, scan: Scan, reporter: PassReporter): Health {
   return {
     live: () => Date.now() - reporter.lastActivity < 2 * config.resyncMs + 60_000,
-    ready: () => scan.fullPassDone && controller.state.controller.docker.reachable && reporter.stateWritten,
+    ready: () =>
+      scan.fullPassDone &&
+      controller.state.controller.docker.reachable &&
+      scan.eventsDown === null &&
+      reporter.stateWritten,
     metrics: () => reporter.metrics.render(controller.state),
   };
 }

@@ -23,6 +23,8 @@ export function dockerEventFilters(controller: string): {
 /** What one line of the event stream says: its time, and the workload it concerns when it is ours. */
 export interface DockerEventNews {
   time: number | undefined;
+  /** The engine's own time of the event in nanoseconds, exact (JSON numbers would round it). */
+  timeNano: bigint | undefined;
   workload: { id: string; action: string } | undefined;
 }
 
@@ -44,5 +46,11 @@ export function readDockerEvent(line: string, controller: string): DockerEventNe
   const id = labels[Label.workloadId];
   const ours = labels[Label.managed] === 'true' && labels[Label.controller] === controller;
   const action = (typeof event.Action === 'string' ? event.Action : '').split(':')[0]!;
-  return { time, workload: ours && id ? { id, action } : undefined };
+  return { time, timeNano: timeNanoOf(line), workload: ours && id ? { id, action } : undefined };
+}
+
+/** The event's `timeNano`, read from its text: a JSON number that large loses its last digits. */
+function timeNanoOf(line: string): bigint | undefined {
+  const digits = /"timeNano":(\d+)/.exec(line)?.[1];
+  return digits === undefined ? undefined : BigInt(digits);
 }

@@ -26,6 +26,7 @@ export const CONTROLLER_OPTIONS = {
   'docker-timeout': { type: 'string' },
   resync: { type: 'string' },
   debounce: { type: 'string' },
+  'event-silence': { type: 'string' },
   'health-addr': { type: 'string' },
   concurrency: { type: 'string' },
   routes: { type: 'string' },
@@ -48,6 +49,8 @@ export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest director
                          Swarm cluster the engine manages (default docker)
   --resync DUR           periodic full reconcile (default 30s)
   --debounce DUR         quiet period after file changes before a rescan (default 150ms)
+  --event-silence DUR    how long Docker's event stream may say nothing before the engine is
+                         asked whether it missed an event; if so it is reconnected (default 30s)
   --health-addr ADDR     serve /healthz, /readyz and /metrics, e.g. 127.0.0.1:9090 (run only)
   --concurrency N        workloads a pass acts on, and passes run, at once: 1 to 64 (default 4)
   --routes none|caddy    route provider (default none: routes recorded in status only)
@@ -72,6 +75,7 @@ export interface ParsedControllerFlags {
   once: boolean;
   resyncMs: number;
   debounceMs: number;
+  eventSilenceMs: number;
   /** Where /healthz listens; a bare port means 127.0.0.1. */
   healthAddr: HostPort | undefined;
 }
@@ -119,6 +123,7 @@ export function controllerFlags(values: ControllerFlagValues): ParsedControllerF
     once: values.once ?? false,
     resyncMs: durationFlag(values.resync ?? '30s', '--resync'),
     debounceMs: durationFlag(values.debounce ?? '150ms', '--debounce'),
+    eventSilenceMs: durationFlag(values['event-silence'] ?? '30s', '--event-silence'),
     healthAddr: health && { host: health.host || '127.0.0.1', port: health.port },
   };
 }

@@ -99,6 +99,7 @@ export async function runDaemon(
     ...flags.config,
     resyncMs: flags.resyncMs,
     debounceMs: flags.debounceMs,
+    eventSilenceMs: flags.eventSilenceMs,
     ...(flags.healthAddr ? { healthAddr: flags.healthAddr } : {}),
   };
   // Listen first: a signal during start-up must still end in an orderly stop.

@@ -17,6 +17,11 @@ describe('run and plan flags', () => {
       portRange: { first: 20000, last: 29999 },
     });
     expect(config.caddy).toEqual({ admin: 'http://127.0.0.1:2019', server: 'tinyforge', listen: ':80' });
+    expect(parse().eventSilenceMs).toBe(30_000);
+  });
+
+  it("take how long Docker's event stream may stay silent", () => {
+    expect(parse('--event-silence', '2s').eventSilenceMs).toBe(2000);
   });
 
   it('take a port range for Project slots and the Caddy route provider', () => {
@@ -47,6 +52,7 @@ describe('run and plan flags', () => {
       [['--routes', 'nginx'], '--routes'],
       [['--caddy-admin', 'localhost:2019'], '--caddy-admin'],
       [['--caddy-server', 'a/b'], '--caddy-server'],
+      [['--event-silence', 'soon'], '--event-silence'],
     ] as const) {
       expect(() => parse(...argv), argv.join(' ')).toThrow(UsageError);
       expect(() => parse(...argv), argv.join(' ')).toThrow(flag);

@@ -30,12 +30,13 @@ describe('a burst of Docker events through the running daemon', () => {
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
-  async function setUp(errors: string[] = []) {
+  async function setUp() {
     const files: Record<string, string> = {};
     for (let i = 0; i < COUNT; i++) files[`w${i}.yaml`] = imageManifest(`w${i}`, SLEEP);
     dir = makeFixtureDir(files);
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-state-'));
     const docker = new FakeDocker();
+    const err: string[] = [];
     let handlers: DockerEventHandlers | undefined;
     const running = await startDaemon(
       {
@@ -55,7 +56,7 @@ describe('a burst of Docker events through the running daemon', () => {
         resyncMs: 60_000,
         debounceMs: 50,
       },
-      { out: () => undefined, err: (line) => errors.push(line) },
+      { out: () => undefined, err: (line) => err.push(line) },
       {
         docker,
         events: (h) => {
@@ -68,7 +69,7 @@ describe('a burst of Docker events through the running daemon', () => {
     await quiet(docker);
     expect(docker.containers.size).toBe(COUNT);
     docker.calls.length = 0;
-    return { docker, running, handlers: handlers! };
+    return { docker, running, handlers: handlers!, err };
   }
 
   it('lists once for a burst of events for every workload', async () => {
@@ -94,15 +95,28 @@ describe('a burst of Docker events through the running daemon', () => {
   }, 30_000);
 
   it('relists after a line of the stream that is not an event, and says so', async () => {
-    const errors: string[] = [];
-    const { docker, running, handlers } = await setUp(errors);
+    const { docker, running, handlers, err } = await setUp();
     try {
       handlers.unreadable('"junk"');
       await quiet(docker);
       expect(docker.calls.filter((c) => c === 'list')).toHaveLength(1);
-      expect(errors).toContain(
-        'tinyforge: Docker event stream: skipped a line that is not an event: "junk"; relisting',
+      expect(err).toContain('tinyforge: Docker event stream: skipped a line that is not an event: "junk"; relisting');
+    } finally {
+      await running.stop();
+    }
+  }, 30_000);
+
+  it('is not ready from a lost or stalled stream until it is reconnected, and says so on stderr', async () => {
+    const { running, handlers, err } = await setUp();
+    try {
+      handlers.lost('Docker event stream stalled: nothing for 31s while the engine had 1 event for this controller');
+      expect(running.health.ready()).toBe(false);
+      expect(err).toContain(
+        'tinyforge: Docker event stream stalled: nothing for 31s while the engine had 1 event for this controller; reconnecting',
       );
+      handlers.reconnected();
+      await eventually('ready again', () => running.health.ready());
+      expect(err).toContain('tinyforge: Docker event stream reconnected; relisting');
     } finally {
       await running.stop();
     }

@@ -122,7 +122,8 @@ describe('state writes', () => {
     const running = await startDaemon(
       { ...config(dir, file), resyncMs: 60_000, debounceMs: 50 },
       { out: () => undefined, err: (line) => err.push(line) },
-      { docker: new FakeDocker(), stateAdapter: adapter },
+      // No engine behind the fake: a quiet event stream, so readiness is about the writes alone.
+      { docker: new FakeDocker(), stateAdapter: adapter, events: () => ({ start() {}, stop() {} }) },
     );
     try {
       await eventually('the failure to be reported', () =>
