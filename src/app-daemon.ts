@@ -182,6 +182,12 @@ function daemonHealth(config: DaemonConfig, controller: Controller, scan: Scan, 
   return {
     live: () => Date.now() - reporter.lastActivity < 2 * config.resyncMs + 60_000,
     ready: () => scan.fullPassDone && controller.state.controller.docker.reachable && reporter.stateWritten,
+    notReadyBecause() {
+      if (!scan.fullPassDone) return 'the first full pass has not finished';
+      const docker = controller.state.controller.docker;
+      if (!docker.reachable) return `Docker is unreachable: ${docker.lastError}`;
+      return reporter.writeError ?? undefined;
+    },
     metrics: () => reporter.metrics.render(controller.state),
   };
 }
