@@ -13,6 +13,7 @@ import { openController, StateWriteError } from './app.js';
 import type { Controller, ControllerConfig, ControllerOverrides, DirectoryLoad } from './app.js';
 import { ALL, Daemon } from './controller/daemon.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
+import { Reason } from './reconcile/reasons.js';
 
 export interface DaemonConfig extends ControllerConfig {
   resyncMs: number;
@@ -147,7 +148,15 @@ async function reconcilePass(
     [result, failedWrite] = [error.result, error];
   }
   reporter.pass(result, keys === ALL ? 'full' : 'scoped');
-  reporter.write(failedWrite);
+  // A failure is an event too: kept in memory, it is in the first write that succeeds.
+  if (reporter.write(failedWrite) && failedWrite)
+    controller.record({
+      at: new Date().toISOString(),
+      type: 'Warning',
+      workload: null,
+      reason: Reason.StateWriteFailed,
+      message: failedWrite.message,
+    });
   if (keys === ALL) {
     scan.fullPassDone = true;
     // A full pass over every manifest is the burst: give its garbage back.

@@ -5,7 +5,8 @@ import { acquireStateLock } from './adapters/state-lock.js';
 import { StateStore } from './adapters/state-store.js';
 import { systemClock } from './adapters/system-clock.js';
 import type { Adapter } from 'lowdb';
-import type { ControllerState } from './api/state-types.js';
+import { MAX_EVENTS } from './api/state-types.js';
+import type { ControllerState, StateEvent } from './api/state-types.js';
 import type { Reference } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
@@ -76,6 +77,8 @@ export interface Controller {
   readonly state: ControllerState;
   /** Changes the controller section of the state (watch mode, resync interval); written with the next tick. */
   annotate(change: Partial<ControllerState['controller']>): void;
+  /** Adds a controller event to the state (the last MAX_EVENTS kept); written with the next tick. */
+  record(event: StateEvent): void;
   /** The keyed digest of a referenced file's bytes that spec hashes use. */
   readonly digest: (reference: Reference) => string;
 }
@@ -151,6 +154,7 @@ export async function openController(
       annotate(change) {
         state = { ...state, controller: { ...state.controller, ...change } };
       },
+      record: (event) => void (state = { ...state, events: [...state.events, event].slice(-MAX_EVENTS) }),
       async tick(request = {}) {
         const view =
           request.view ?? loadFromDisk({ dir: config.manifests }, config.policy, { backend: config.backend });

@@ -60,13 +60,14 @@ export class PassReporter {
         this.log.err(`tinyforge: ${event.workload ?? 'controller'}: ${event.reason}: ${event.message}`);
   }
 
-  /** The state write that followed a pass: `error` when it failed. */
-  write(error: Error | undefined): void {
+  /** The state write that followed a pass: `error` when it failed. Answers whether this is news (a new failure, or recovery). */
+  write(error: Error | undefined): boolean {
     this.metrics.recordStateWrite(error === undefined);
     const now = error ? error.message : null;
     // Said when it fails (again, if the reason changes) and once when it recovers: not on every retry.
-    if (now !== this.#writeError)
-      this.log.err(now ? `tinyforge: ${now}; retrying` : 'tinyforge: the state file is written again');
+    const news = now !== this.#writeError;
+    if (news) this.log.err(now ? `tinyforge: ${now}; retrying` : 'tinyforge: the state file is written again');
     this.#writeError = now;
+    return news;
   }
 }

@@ -142,6 +142,7 @@ describe('state folder faults under the long-running controller', () => {
     const failuresBefore = await metric('tinyforge_state_write_failures_total');
     const stderrBefore = daemon!.stderr.length;
     current = fault;
+    const injectedAt = Date.now();
     fault.inject(folder);
 
     // A workload arrives during the fault: the engine gets it, the file cannot say so.
@@ -160,6 +161,14 @@ describe('state folder faults under the long-running controller', () => {
     expect(status.stderr).toMatch(/warning: the state folder .* the controller cannot update .*, so it is stale/);
     expect(onDisk().workloads[`image/${workload}`]).toBeUndefined();
     expect(daemon!.child.exitCode).toBeNull();
+    // Retried on every pass, said once: the log line and the event are not repeated per retry.
+    await eventually(
+      'three failed writes',
+      async () => (await metric('tinyforge_state_write_failures_total')) >= failuresBefore + 3,
+      30_000,
+      100,
+    );
+    expect(daemon!.stderr.slice(stderrBefore).match(/cannot write the state file/g)).toHaveLength(1);
 
     fault.remove(folder);
     current = undefined;
@@ -175,6 +184,14 @@ describe('state folder faults under the long-running controller', () => {
     );
     expect(Object.values(state.workloads).every((w) => w.phase === 'Ready')).toBe(true);
     expect(state.events).toContainEqual(expect.objectContaining({ workload: `image/${workload}`, reason: 'Created' }));
+    const failed = state.events.filter((e) => e.reason === 'StateWriteFailed' && Date.parse(e.at) >= injectedAt);
+    expect(failed).toEqual([
+      expect.objectContaining({
+        type: 'Warning',
+        workload: null,
+        message: expect.stringMatching(/^cannot write the state file /),
+      }),
+    ]);
     await eventually('ready again', async () => (await http('/readyz')).status === 200, 15_000, 100);
     expect(await metric('tinyforge_state_write_failing')).toBe(0);
     expect(daemon!.stderr.slice(stderrBefore)).toContain('the state file is written again');
