@@ -150,13 +150,16 @@ async function reconcilePass(
   reporter.pass(result, keys === ALL ? 'full' : 'scoped');
   // A failure is an event too: kept in memory, it is in the first write that succeeds.
   if (reporter.write(failedWrite) && failedWrite)
-    controller.record({
-      at: new Date().toISOString(),
-      type: 'Warning',
-      workload: null,
-      reason: Reason.StateWriteFailed,
-      message: failedWrite.message,
-    });
+    controller.annotate(
+      {},
+      {
+        at: new Date().toISOString(),
+        type: 'Warning',
+        workload: null,
+        reason: Reason.StateWriteFailed,
+        message: failedWrite.message,
+      },
+    );
   if (keys === ALL) {
     scan.fullPassDone = true;
     // A full pass over every manifest is the burst: give its garbage back.

@@ -75,10 +75,11 @@ export interface Controller {
   readonly notices: string[];
   /** The state as last written (run) or read (plan). */
   readonly state: ControllerState;
-  /** Changes the controller section of the state (watch mode, resync interval); written with the next tick. */
-  annotate(change: Partial<ControllerState['controller']>): void;
-  /** Adds a controller event to the state (the last MAX_EVENTS kept); written with the next tick. */
-  record(event: StateEvent): void;
+  /**
+   * Changes the controller section of the state (watch mode, resync interval) and adds
+   * `event` to its events (the last MAX_EVENTS kept); written with the next tick.
+   */
+  annotate(change: Partial<ControllerState['controller']>, event?: StateEvent): void;
   /** The keyed digest of a referenced file's bytes that spec hashes use. */
   readonly digest: (reference: Reference) => string;
 }
@@ -151,10 +152,10 @@ export async function openController(
       get state() {
         return state;
       },
-      annotate(change) {
+      annotate(change, event) {
         state = { ...state, controller: { ...state.controller, ...change } };
+        if (event) state.events = [...state.events, event].slice(-MAX_EVENTS);
       },
-      record: (event) => void (state = { ...state, events: [...state.events, event].slice(-MAX_EVENTS) }),
       async tick(request = {}) {
         const view =
           request.view ?? loadFromDisk({ dir: config.manifests }, config.policy, { backend: config.backend });
