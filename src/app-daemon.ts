@@ -13,6 +13,7 @@ import { openController, StateWriteError } from './app.js';
 import type { Controller, ControllerConfig, ControllerOverrides, DirectoryLoad } from './app.js';
 import { ALL, Daemon } from './controller/daemon.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
+import { Reason } from './reconcile/reasons.js';
 
 export interface DaemonConfig extends ControllerConfig {
   resyncMs: number;
@@ -154,7 +155,18 @@ async function reconcilePass(
     [result, failedWrite] = [error.result, error];
   }
   reporter.pass(result, keys === ALL ? 'full' : 'scoped');
-  reporter.write(failedWrite);
+  // A failure is an event too: kept in memory, it is in the first write that succeeds.
+  if (reporter.write(failedWrite) && failedWrite)
+    controller.annotate(
+      {},
+      {
+        at: new Date().toISOString(),
+        type: 'Warning',
+        workload: null,
+        reason: Reason.StateWriteFailed,
+        message: failedWrite.message,
+      },
+    );
   if (keys === ALL) {
     scan.fullPassDone = true;
     // A full pass over every manifest is the burst: give its garbage back.
@@ -205,6 +217,13 @@ function daemonHealth(config: DaemonConfig, controller: Controller, scan: Scan, 
       controller.state.controller.docker.reachable &&
       scan.eventsDown === null &&
       reporter.stateWritten,
+    notReadyBecause() {
+      if (!scan.fullPassDone) return 'the first full pass has not finished';
+      const docker = controller.state.controller.docker;
+      if (!docker.reachable) return `Docker is unreachable: ${docker.lastError}`;
+      if (scan.eventsDown !== null) return `Docker's event stream is down: ${scan.eventsDown}`;
+      return reporter.writeError ?? undefined;
+    },
     metrics: () => reporter.metrics.render(controller.state),
   };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { CorruptStateError } from './adapters/durable-json-file.js';
+import { stateFolderProblem } from './adapters/state-folder.js';
 import { readStateFile } from './adapters/state-store.js';
 import type { StateStore } from './adapters/state-store.js';
 import type { ControllerState } from './api/state-types.js';
@@ -8,7 +9,7 @@ import { Reason } from './reconcile/reasons.js';
 // The state file as each command meets it. Apart from app.ts so that `status` loads the
 // state file's adapter only: not the manifest loader, not ajv.
 
-export { CorruptStateError };
+export { CorruptStateError, stateFolderProblem };
 
 /**
  * `run`: the state file, or, when it is corrupt, the defaults to rebuild from, with a

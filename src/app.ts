@@ -5,7 +5,8 @@ import { acquireStateLock } from './adapters/state-lock.js';
 import { StateStore } from './adapters/state-store.js';
 import { systemClock } from './adapters/system-clock.js';
 import type { Adapter } from 'lowdb';
-import type { ControllerState } from './api/state-types.js';
+import { MAX_EVENTS } from './api/state-types.js';
+import type { ControllerState, StateEvent } from './api/state-types.js';
 import type { Reference } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
@@ -74,8 +75,11 @@ export interface Controller {
   readonly notices: string[];
   /** The state as last written (run) or read (plan). */
   readonly state: ControllerState;
-  /** Changes the controller section of the state (watch mode, resync interval); written with the next tick. */
-  annotate(change: Partial<ControllerState['controller']>): void;
+  /**
+   * Changes the controller section of the state (watch mode, resync interval) and adds
+   * `event` to its events (the last MAX_EVENTS kept); written with the next tick.
+   */
+  annotate(change: Partial<ControllerState['controller']>, event?: StateEvent): void;
   /** The keyed digest of a referenced file's bytes that spec hashes use. */
   readonly digest: (reference: Reference) => string;
 }
@@ -148,8 +152,9 @@ export async function openController(
       get state() {
         return state;
       },
-      annotate(change) {
+      annotate(change, event) {
         state = { ...state, controller: { ...state.controller, ...change } };
+        if (event) state.events = [...state.events, event].slice(-MAX_EVENTS);
       },
       async tick(request = {}) {
         const view =

@@ -64,9 +64,17 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
+    const temp = `.${path.basename(this.#file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await this.#writeVia(path.join(path.dirname(this.#file), temp), data);
+    } catch (error) {
+      throw withStableName(error, temp, `.${path.basename(this.#file)}.*.tmp`);
+    }
+  }
+
+  async #writeVia(temp: string, data: T): Promise<void> {
     const dir = path.dirname(this.#file);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const temp = path.join(dir, `.${path.basename(this.#file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     const handle = await fs.open(temp, 'wx', 0o600);
     try {
       try {
@@ -88,4 +96,15 @@ export class DurableJsonFile<T> implements Adapter<T> {
       await folder.close();
     }
   }
+}
+
+/**
+ * The error with the temp file's random name replaced by a pattern: a fault that fails
+ * every retry (a read-only folder) then reads the same each time, and is reported once.
+ */
+function withStableName(error: unknown, temp: string, pattern: string): unknown {
+  if (!(error instanceof Error) || !error.message.includes(temp)) return error;
+  const stable = new Error(error.message.replaceAll(temp, pattern), { cause: error });
+  const { code, errno, syscall } = error as NodeJS.ErrnoException;
+  return Object.assign(stable, { code, errno, syscall });
 }

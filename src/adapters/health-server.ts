@@ -5,6 +5,8 @@ export interface Health {
   live(): boolean;
   /** The first full reconcile is done and Docker answered the last one. */
   ready(): boolean;
+  /** Why it is not ready, for a person reading `/readyz`: `cannot write the state file …`. */
+  notReadyBecause?(): string | undefined;
   /** `/metrics`: the Prometheus text format. */
   metrics(): string;
 }
@@ -43,7 +45,10 @@ export async function startHealthServer(listen: { host: string; port: number }, 
       res.writeHead(404).end('not found\n');
       return;
     }
-    res.writeHead(check ? 200 : 503, { 'content-type': 'text/plain' }).end(check ? 'ok\n' : 'not ok\n');
+    const why = check ? undefined : req.url === '/readyz' && health.notReadyBecause?.();
+    res
+      .writeHead(check ? 200 : 503, { 'content-type': 'text/plain' })
+      .end(check ? 'ok\n' : `not ok${why ? `: ${why}` : ''}\n`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

@@ -20,9 +20,12 @@ export class ControllerMetrics {
     scoped: { count: 0, lastDurationMs: 0, lastDockerCalls: 0 },
   };
   #stateWriteFailures = 0;
+  #stateWriteFailing = false;
 
-  recordStateWriteFailure(): void {
-    this.#stateWriteFailures += 1;
+  /** A write of the state file that followed a pass: `ok` false when it failed. */
+  recordStateWrite(ok: boolean): void {
+    if (!ok) this.#stateWriteFailures += 1;
+    this.#stateWriteFailing = !ok;
   }
 
   recordPass(scope: PassScope, durationMs: number, dockerCalls: number): void {
@@ -66,6 +69,12 @@ export class ControllerMetrics {
         'counter',
         'Writes of the state file that failed (each is retried by the next pass).',
         [[{}, this.#stateWriteFailures]],
+      ),
+      ...metric(
+        'tinyforge_state_write_failing',
+        'gauge',
+        '1 while the last write of the state file failed: the file on disk is stale.',
+        [[{}, this.#stateWriteFailing ? 1 : 0]],
       ),
       ...metric('tinyforge_docker_reachable', 'gauge', '1 when Docker answered the last pass.', [
         [{}, state.controller.docker.reachable ? 1 : 0],

@@ -37,6 +37,11 @@ export class PassReporter {
     return this.#writeError === null;
   }
 
+  /** Why the last state write failed, or null when it succeeded (or none has been tried). */
+  get writeError(): string | null {
+    return this.#writeError;
+  }
+
   pass(result: TickResult, scope: PassScope): void {
     this.#lastActivity = this.now();
     this.metrics.recordPass(scope, result.state.controller.lastTick?.durationMs ?? 0, result.outcome.dockerCalls);
@@ -55,13 +60,14 @@ export class PassReporter {
         this.log.err(`tinyforge: ${event.workload ?? 'controller'}: ${event.reason}: ${event.message}`);
   }
 
-  /** The state write that followed a pass: `error` when it failed. */
-  write(error: Error | undefined): void {
-    if (error) this.metrics.recordStateWriteFailure();
+  /** The state write that followed a pass: `error` when it failed. Answers whether this is news (a new failure, or recovery). */
+  write(error: Error | undefined): boolean {
+    this.metrics.recordStateWrite(error === undefined);
     const now = error ? error.message : null;
     // Said when it fails (again, if the reason changes) and once when it recovers: not on every retry.
-    if (now !== this.#writeError)
-      this.log.err(now ? `tinyforge: ${now}; retrying` : 'tinyforge: the state file is written again');
+    const news = now !== this.#writeError;
+    if (news) this.log.err(now ? `tinyforge: ${now}; retrying` : 'tinyforge: the state file is written again');
     this.#writeError = now;
+    return news;
   }
 }

@@ -1,4 +1,5 @@
-import { CorruptStateError, readState } from '../app-state.js';
+import { CorruptStateError, readState, stateFolderProblem } from '../app-state.js';
+import path from 'node:path';
 import type { ControllerState, WorkloadStatus } from '../api/state-types.js';
 import { UsageError } from './errors.js';
 import { choiceFlag, nonEmptyFlag } from './flag-values.js';
@@ -40,8 +41,8 @@ export async function statusCommand(argv: string[], output: Output, now: Date = 
     output.err(`tinyforge: no state file at ${file} (has 'tinyforge run' run here?)`);
     return 1;
   }
-  const stale = staleness(state, now);
-  if (stale) output.err(`tinyforge: warning: ${stale}`);
+  for (const stale of [staleness(state, now), await unwritable(file, state)])
+    if (stale) output.err(`tinyforge: warning: ${stale}`);
   const name = positionals[0];
   let entries = Object.entries(state.workloads);
   if (name !== undefined) {
@@ -77,6 +78,13 @@ export function staleness(state: ControllerState, now: Date): string | undefined
   const age = now.getTime() - Date.parse(state.controller.heartbeatAt);
   if (age <= (2 * resync + 30) * 1000) return undefined;
   return `controller not running since ${state.controller.heartbeatAt} (pid ${state.controller.pid}; heartbeat every ${resync}s): this status may be out of date`;
+}
+
+/** A state folder the controller cannot write to (full, read-only): the file it holds stops changing. */
+async function unwritable(file: string, state: ControllerState): Promise<string | undefined> {
+  const problem = await stateFolderProblem(file);
+  if (problem === undefined) return undefined;
+  return `the state folder ${path.dirname(file)} ${problem}: the controller cannot update ${file}, so it is stale (last written at ${state.controller.heartbeatAt})`;
 }
 
 /** The `status` table: NAME KIND PHASE READY AGE MESSAGE, one workload a row, by id. */

@@ -22,7 +22,7 @@ export interface ParsedFile {
  * no document at all is a problem ("incomplete"), never "no workloads".
  */
 export function parseYamlFile(text: string, file: string): ParsedFile {
-  const lineCounter = new LineCounter();
+  const lineCounter = linesOf(text);
   const problems: Problem[] = [];
   const at = (offset: number, message: string, path = ''): Problem => {
     const { line, col } = lineCounter.linePos(offset);
@@ -30,7 +30,6 @@ export function parseYamlFile(text: string, file: string): ParsedFile {
   };
 
   const docs = parseAllDocuments(text, {
-    lineCounter,
     version: '1.2',
     schema: 'core',
     uniqueKeys: true,
@@ -62,6 +61,18 @@ export function parseYamlFile(text: string, file: string): ParsedFile {
     problems.push(at(0, 'file is incomplete: it holds no YAML document (empty or only comments)'));
   }
   return { documents, problems };
+}
+
+/**
+ * Where each line of `text` starts, counted from the text itself: the parser's own count
+ * misses the line breaks inside a token it could not place (a plain scalar running into
+ * the next line after a syntax error), and every position after it was a line too early.
+ */
+function linesOf(text: string): LineCounter {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lineCounter.addNewLine(at + 1);
+  return lineCounter;
 }
 
 type At = (offset: number, message: string) => Problem;

@@ -32,7 +32,7 @@ export interface PassScope {
 export function scopeOf(input: PassInput, snapshot: readonly ObservedContainer[]): PassScope {
   const { previous, view, deps, options } = input;
   const inScope = (id: string) => options.scope === undefined || options.scope.has(id);
-  const valid = new Map(view.workloads.map((w) => [w.id, w]));
+  const valid = new Map(view.workloads.filter((w) => !heldBack(w, previous, view)).map((w) => [w.id, w]));
   const protectedIds = protectedWorkloads(previous, valid, view);
   const known = new Set([...valid.keys(), ...protectedIds, ...Object.keys(previous.workloads)]);
   const classified = classify(snapshot, deps.controller, deps.key, known);
@@ -55,6 +55,15 @@ export function scopeOf(input: PassInput, snapshot: readonly ObservedContainer[]
   return { inScope, valid, protectedIds, classified, desired, orphans, prune, pruneRefusal };
 }
 
+/**
+ * A workload that already runs, loaded from a file that has a problem elsewhere: a stray
+ * `---` or `...` that cut its document short, a half-written save. Its last good spec
+ * stays until the whole file is valid (docs/guarantees.md #2); a new one is created.
+ */
+function heldBack(workload: Workload, previous: ControllerState, view: PassInput['view']): boolean {
+  return previous.workloads[workload.id] !== undefined && view.invalidFiles.includes(workload.source.file);
+}
+
 /** Invalid workloads, and those last loaded from a file that is broken now: they keep their containers, untouched. */
 function protectedWorkloads(
   previous: ControllerState,
@@ -66,5 +75,6 @@ function protectedWorkloads(
   const keptFromBrokenFiles = Object.entries(previous.workloads)
     .filter(([id, w]) => !valid.has(id) && invalidFiles.has(w.source.file))
     .map(([id]) => id);
-  return new Set([...view.invalidIds, ...keptFromBrokenFiles]);
+  const heldBackIds = view.workloads.filter((w) => !valid.has(w.id)).map((w) => w.id);
+  return new Set([...view.invalidIds, ...keptFromBrokenFiles, ...heldBackIds]);
 }

@@ -18,6 +18,8 @@ export const Reason = {
   Failed: 'Failed',
   CreateNeverObserved: 'CreateNeverObserved',
   StateRecovered: 'StateRecovered',
+  /** The state file could not be written (a full disk, a read-only folder): said in the next write that succeeds. */
+  StateWriteFailed: 'StateWriteFailed',
   RollingOut: 'RollingOut',
   RolledOut: 'RolledOut',
   RolloutFailed: 'RolloutFailed',

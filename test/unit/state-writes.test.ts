@@ -137,6 +137,10 @@ describe('state writes', () => {
       expect(written(file)?.workloads['image/web']).toMatchObject({ phase: 'Ready' });
       await eventually('readiness', () => running.health.ready());
       expect(err.some((line) => line.includes('state file is written again'))).toBe(true);
+      // The failure is an event of the first write that succeeds, said once however many retries failed.
+      expect(written(file)?.events.filter((e) => e.reason === 'StateWriteFailed')).toEqual([
+        expect.objectContaining({ type: 'Warning', workload: null, message: expect.stringContaining('no space left') }),
+      ]);
     } finally {
       await running.stop();
     }
