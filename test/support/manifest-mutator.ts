@@ -3,17 +3,7 @@
  * so that a failure names a seed and an index that reproduce it exactly.
  */
 
-/** mulberry32: small, fast, deterministic; numbers in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 type Random = () => number;
 const int = (random: Random, n: number) => Math.floor(random() * n);

@@ -4,6 +4,7 @@ import { Label, LABEL_PREFIX } from '../../src/api/labels.js';
 import type { ObservedContainer } from '../../src/api/observed-container.js';
 import { classify } from '../../src/reconcile/classify.js';
 import { ownershipLabels } from '../../src/reconcile/ownership.js';
+import { prng } from '../support/prng.js';
 
 /**
  * Generated forgeries (DESIGN.md section 2): a validly signed container, changed in one
@@ -15,18 +16,6 @@ import { ownershipLabels } from '../../src/reconcile/ownership.js';
 const CASES = Number(process.env.TINYFORGE_FORGERY_CASES ?? 5000);
 const KEY = randomBytes(32);
 const KINDS = ['image', 'stack', 'project', 'compose', 'static'];
-
-/** mulberry32: small, seeded, good enough to pick test cases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = ReturnType<typeof prng>;
 const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
