@@ -16,7 +16,8 @@ export { CorruptStateError, stateFolderProblem };
  * notice and an event saying where the file went and why (docs/guarantees.md #6).
  */
 export async function loadState(store: StateStore, now: Date, notices: string[]): Promise<ControllerState> {
-  const { state, movedAside } = await store.load(now);
+  const { state, movedAside, removedTemps } = await store.load(now);
+  if (removedTemps.length > 0) notices.push(`removed temp files a killed write left: ${removedTemps.join(', ')}`);
   if (movedAside) {
     notices.push(
       `state file was corrupt: moved to ${movedAside.file}, rebuilding from owned containers and manifests (it ${movedAside.why})`,

@@ -64,12 +64,31 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const temp = `.${path.basename(this.#file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const temp = tempName(path.basename(this.#file));
     try {
       await this.#writeVia(path.join(path.dirname(this.#file), temp), data);
     } catch (error) {
       throw withStableName(error, temp, `.${path.basename(this.#file)}.*.tmp`);
     }
+  }
+
+  /**
+   * Removes temp files a killed writer left beside the file (a SIGKILL between open and
+   * rename), answering their names. Only names `write` makes are touched, and only
+   * regular files; call it while no one else writes this file (the state lock is held).
+   */
+  async removeLeftoverTemps(): Promise<string[]> {
+    const dir = path.dirname(this.#file);
+    const ours = tempNamePattern(path.basename(this.#file));
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    const removed: string[] = [];
+    for (const name of names.filter((n) => ours.test(n))) {
+      const stat = await fs.lstat(path.join(dir, name)).catch(() => undefined);
+      if (!stat?.isFile()) continue;
+      await fs.rm(path.join(dir, name), { force: true });
+      removed.push(name);
+    }
+    return removed;
   }
 
   async #writeVia(temp: string, data: T): Promise<void> {
@@ -96,6 +115,16 @@ export class DurableJsonFile<T> implements Adapter<T> {
       await folder.close();
     }
   }
+}
+
+/** A unique temp name for the file named `base`: `.<base>.<pid>.<12 hex>.tmp`. */
+function tempName(base: string): string {
+  return `.${base}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
+/** Matches every name `tempName` makes for `base`, and no other. */
+function tempNamePattern(base: string): RegExp {
+  return new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+\\.[0-9a-f]{12}\\.tmp$`);
 }
 
 /**

@@ -14,6 +14,7 @@ import { notAState } from './state-validator.js';
 export class StateStore {
   readonly file: string;
   readonly #db: Low<ControllerState>;
+  readonly #adapter: Adapter<ControllerState>;
   #written: string | undefined;
   #heartbeatWritten: string | undefined;
   readonly #writer = new CoalescingWriter((job: { state: ControllerState; options: SaveOptions }) =>
@@ -23,6 +24,7 @@ export class StateStore {
   /** `adapter` replaces the durable file (tests inject one that fails). */
   constructor(file: string, defaults: ControllerState, adapter: Adapter<ControllerState> = stateFile(file)) {
     this.file = file;
+    this.#adapter = adapter;
     this.#db = new Low<ControllerState>(adapter, defaults);
   }
 
@@ -30,8 +32,15 @@ export class StateStore {
    * Reads the state file. A corrupt one (JSON that does not parse, or that is not a
    * state) is moved aside (`state.json.corrupt-<time>`) and the defaults are used, to be
    * rebuilt from owned containers and manifests; answers where it was moved and why.
+   * Temp files a killed write left beside it are removed first (`removedTemps`): call
+   * it holding the state lock.
    */
-  async load(now: Date): Promise<{ state: ControllerState; movedAside?: { file: string; why: string } }> {
+  async load(now: Date): Promise<LoadResult> {
+    const removedTemps = this.#adapter instanceof DurableJsonFile ? await this.#adapter.removeLeftoverTemps() : [];
+    return { ...(await this.#read(now)), removedTemps };
+  }
+
+  async #read(now: Date): Promise<Omit<LoadResult, 'removedTemps'>> {
     try {
       const existed = await fs.stat(this.file).then(
         () => true,
@@ -74,6 +83,12 @@ export class StateStore {
     this.#heartbeatWritten = state.controller.heartbeatAt;
     return true;
   }
+}
+
+interface LoadResult {
+  state: ControllerState;
+  movedAside?: { file: string; why: string };
+  removedTemps: string[];
 }
 
 interface SaveOptions {
