@@ -63,6 +63,9 @@ export function scanManifestDirectory(dir: string, display: (absolutePath: strin
         if (!isInside(real, result.realRoot)) {
           if (isManifestFileName(entry.name))
             refuse(full, `symlink leads outside the manifest directory (to ${real}): refused`);
+          // A folder holding the directory (`/`, a parent) would lead back into it: a loop, never a data folder.
+          else if (isInside(result.realRoot, real) && !isSkippedDirectoryName(entry.name))
+            refuse(full, `symlink to ${real}, a folder that holds the manifest directory: not followed`);
           continue;
         }
         isDirectory = fs.statSync(real).isDirectory();

@@ -54,6 +54,28 @@ describe('scanning the manifest directory', () => {
     expect(load.workloads.map((w) => w.id)).toEqual(['image/web']);
   });
 
+  it('never follows a folder symlink to / or to a parent out of the directory, and says so; nothing else changes', () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web'), 'sub/api.yaml': imageManifest('api') });
+    const real = fs.realpathSync(dir);
+    fs.symlinkSync('/', path.join(dir, 'root'));
+    fs.symlinkSync('..', path.join(dir, 'up'));
+    // Loops that stay inside, a hidden link and a data folder elsewhere (a hostPath) are skipped quietly.
+    fs.symlinkSync('..', path.join(dir, 'sub', 'back'));
+    fs.symlinkSync('.', path.join(dir, 'self'));
+    fs.symlinkSync('/', path.join(dir, '.hidden-root'));
+    fs.symlinkSync('/etc', path.join(dir, 'data'));
+    const load = loadFromDisk({ dir }, DEFAULT_POLICY, { cwd: dir });
+    expect(load.unreadable).toBeUndefined();
+    expect(load.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`)).toEqual([
+      'root:1:1: symlink to /, a folder that holds the manifest directory: not followed',
+      `up:1:1: symlink to ${path.dirname(real)}, a folder that holds the manifest directory: not followed`,
+    ]);
+    expect(load.workloads.map((w) => [w.id, w.source.file])).toEqual([
+      ['image/api', 'sub/api.yaml'],
+      ['image/web', 'web.yaml'],
+    ]);
+  });
+
   it('says a missing directory is unreadable rather than empty', () => {
     dir = makeFixtureDir({});
     const load = loadFromDisk({ dir: path.join(dir, 'gone') }, DEFAULT_POLICY, { cwd: dir });
