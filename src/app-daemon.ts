@@ -69,6 +69,7 @@ export async function startDaemon(
       async rescan() {
         const found = await manifests.rescan();
         ({ view: scan.view, revision: scan.revision } = found);
+        if (found.rescanInMs !== undefined) daemon.rescanIn(found.rescanInMs);
         if (found.problemsChanged)
           for (const p of found.view.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
         // A new commit is news for every workload, changed or not: each records the revision it runs.

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Policy } from '../api/policy.js';
 import type { BackendName } from '../manifest/check-backend.js';
 import { canonicalJson } from '../reconcile/canonical-json.js';
+import { DeletionGrace } from './deletion-grace.js';
 import { findGitDir, waitForGit } from './git-checkout.js';
 import { gitRevision } from './git-revision.js';
 import { loadFromDisk } from './manifest-loader.js';
@@ -16,10 +17,15 @@ export interface Rescan {
   revisionChanged: boolean;
   /** The problems differ from the last load's (not said for the first load). */
   problemsChanged: boolean;
-  /** The manifests as now loaded, and the revision they were read at. */
+  /** The manifests as now loaded (a workload whose file just vanished still in it), and the revision. */
   view: DirectoryLoad;
   revision: string | null;
+  /** A vanished workload is in `view` until its grace ends: rescan after this long to delete it. */
+  rescanInMs?: number;
 }
+
+/** How long a manifest must stay absent before its workload is deleted (docs/how-it-works.md). */
+export const DELETION_GRACE_MS = 2000;
 
 /**
  * The manifest directory as the long-running controller sees it: each rescan waits for a
@@ -30,14 +36,21 @@ export class ManifestSource {
   private readonly root: string;
   private readonly gitDir: string | undefined;
   private view: DirectoryLoad | undefined;
+  /** The last load as read, before the grace carried anything over: what the next load may reuse. */
+  private read: DirectoryLoad | undefined;
+  private readonly grace: DeletionGrace;
   private revision: string | null = null;
   private fingerprints = new Map<string, string>();
+  private readonly now: () => number;
 
   constructor(
     private readonly dir: string,
     private readonly policy: Policy,
     private readonly backend: BackendName = 'docker',
+    options: { deletionGraceMs?: number; now?: () => number } = {},
   ) {
+    this.grace = new DeletionGrace(options.deletionGraceMs ?? DELETION_GRACE_MS);
+    this.now = options.now ?? Date.now;
     this.root = path.resolve(dir);
     this.gitDir = findGitDir(this.root);
   }
@@ -45,16 +58,26 @@ export class ManifestSource {
   async rescan(): Promise<Rescan> {
     await waitForGit(this.gitDir);
     const before = this.view;
-    const next = loadFromDisk({ dir: this.dir }, this.policy, {
+    const read = loadFromDisk({ dir: this.dir }, this.policy, {
       backend: this.backend,
-      ...(before ? { previous: before } : {}),
+      ...(this.read ? { previous: this.read } : {}),
     });
     const previousRevision = this.revision;
     this.revision = gitRevision(this.root);
     const revisionChanged = this.revision !== previousRevision && previousRevision !== null;
-    const found = { revisionChanged, view: next, revision: this.revision };
-    // Nothing it was made from changed: the last load stands (a resync's usual case).
-    if (next === before) return { ...found, changed: [], problemsChanged: false };
+    // Nothing it was made from changed, and no deletion waits: the last load stands (a resync's usual case).
+    if (read === this.read && before && !this.grace.pending)
+      return { revisionChanged, view: before, revision: this.revision, changed: [], problemsChanged: false };
+    this.read = read;
+    const now = this.now();
+    const next = this.grace.apply(read, before, now);
+    const rescanInMs = this.grace.dueInMs(now);
+    const found = {
+      revisionChanged,
+      view: next,
+      revision: this.revision,
+      ...(rescanInMs === undefined ? {} : { rescanInMs }),
+    };
     const prints = fingerprints(next);
     const changed = [...new Set([...this.fingerprints.keys(), ...prints.keys()])].filter(
       (id) => this.fingerprints.get(id) !== prints.get(id),

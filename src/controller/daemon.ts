@@ -53,6 +53,7 @@ export class Daemon {
   readonly #lock = new ExclusiveLock();
   #loops: Promise<void>[] = [];
   #resyncTimer: unknown;
+  #laterTimer: unknown;
   #rescanning: Promise<void> = Promise.resolve();
   #stopped = false;
 
@@ -85,6 +86,16 @@ export class Daemon {
     if (lookAgainMs !== undefined) this.#queue.addLater(id, lookAgainMs);
   }
 
+  /** Rescans the directory after `ms` (a vanished manifest's deletion grace ends), as a file change would. */
+  rescanIn(ms: number): void {
+    if (this.#stopped) return;
+    if (this.#laterTimer !== undefined) this.#timers.clearTimeout(this.#laterTimer);
+    this.#laterTimer = this.#timers.setTimeout(() => {
+      this.#laterTimer = undefined;
+      this.#rescanAndEnqueue();
+    }, ms);
+  }
+
   /** Rescans the directory and reconciles everything (start-up, resync, after missed events). */
   resyncNow(): void {
     this.#chainRescan(async () => {
@@ -98,6 +109,7 @@ export class Daemon {
     this.#stopped = true;
     this.#debouncer.cancel();
     if (this.#resyncTimer !== undefined) this.#timers.clearTimeout(this.#resyncTimer);
+    if (this.#laterTimer !== undefined) this.#timers.clearTimeout(this.#laterTimer);
     await this.#rescanning;
     this.#queue.shutdown();
     await Promise.all(this.#loops);
