@@ -50,7 +50,10 @@ describe('the long-running controller and git', () => {
     await eventually('the second commit converged', ready([...stable, ...modified, ...added], second), 60_000, 100);
     await eventually(
       'the removed workloads pruned',
-      async () => (await project.containers()).every((c) => !removed.some((n) => c.Names[0]!.includes(`-${n}-`))),
+      // After the deletion grace; the pass's plan lines are printed when it ends, after the removals.
+      async () =>
+        removed.every((n) => daemon?.stdout.includes(`- remove image/${n}#1: manifest deleted`) === true) &&
+        (await project.containers()).every((c) => !removed.some((n) => c.Names[0]!.includes(`-${n}-`))),
       30_000,
       100,
     );
