@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { removals, startStormDaemon } from '../support/storm-daemon.js';
+
+/** Sleepers on network none; `TINYFORGE_STORM_FILES` raises the storm's size for a soak run. */
+const SLEEP = ['command: [sleep, "3600"]', 'network: none'];
+const STORM = Number(process.env.TINYFORGE_STORM_FILES ?? 2000);
+const ids = (names: string[]) => names.map((n) => `image/${n}`);
+
+describe('watcher storms: the converged state equals the directory’s final content', () => {
+  let dir = '';
+  let stop: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await stop?.();
+    stop = undefined;
+    removeFixtureDir(dir);
+  });
+
+  async function setUp(files: Record<string, string>) {
+    dir = makeFixtureDir(files);
+    const daemon = await startStormDaemon(dir);
+    stop = daemon.stop;
+    return daemon;
+  }
+
+  it(`${STORM} manifests copied in at once: exactly ${STORM} workloads, no duplicate, all in the state`, async () => {
+    const daemon = await setUp({ 'w0.yaml': imageManifest('w0', SLEEP) });
+    await daemon.converged(['image/w0']);
+    const staging = makeFixtureDir({});
+    const names = Array.from({ length: STORM }, (_, i) => `w${i}`);
+    try {
+      for (const n of names) fs.writeFileSync(path.join(staging, `${n}.yaml`), imageManifest(n, SLEEP));
+      fs.cpSync(staging, dir, { recursive: true });
+    } finally {
+      removeFixtureDir(staging);
+    }
+    await daemon.converged(ids(names), 120_000);
+    expect(new Set(daemon.runningIds()).size).toBe(STORM);
+    expect(daemon.docker.containers.size).toBe(STORM);
+    expect(removals(daemon.docker)).toEqual([]);
+  }, 180_000);
+});
