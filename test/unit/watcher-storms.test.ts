@@ -1,12 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeDocker } from '../support/fake-docker.js';
+import { eventually } from '../support/eventually.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 import { removals, startStormDaemon } from '../support/storm-daemon.js';
 
 /** Sleepers on network none; `TINYFORGE_STORM_FILES` raises the storm's size for a soak run. */
 const SLEEP = ['command: [sleep, "3600"]', 'network: none'];
 const STORM = Number(process.env.TINYFORGE_STORM_FILES ?? 2000);
+/** The image of the one container of workload `id`. */
+function imageOf(docker: FakeDocker, id: string): string | undefined {
+  return [...docker.containers.values()].find((c) => c.labels['tinyforge.workload.id'] === id)?.image;
+}
+
 const ids = (names: string[]) => names.map((n) => `image/${n}`);
 
 describe('watcher storms: the converged state equals the directory’s final content', () => {
@@ -41,4 +48,22 @@ describe('watcher storms: the converged state equals the directory’s final con
     expect(daemon.docker.containers.size).toBe(STORM);
     expect(removals(daemon.docker)).toEqual([]);
   }, 180_000);
+
+  it('the directory deleted and recreated with other content: nothing pruned while it is missing, then the new content', async () => {
+    const daemon = await setUp({ 'a.yaml': imageManifest('a', SLEEP), 'b.yaml': imageManifest('b', SLEEP) });
+    await daemon.converged(['image/a', 'image/b']);
+    fs.rmSync(dir, { recursive: true });
+    await eventually('prunes refused while the directory is missing', () =>
+      ['image/a', 'image/b'].every((id) =>
+        daemon.state()?.events.some((e) => e.workload === id && e.reason === 'PruneRefused'),
+      ),
+    );
+    expect(removals(daemon.docker)).toEqual([]);
+    expect(daemon.runningIds()).toEqual(['image/a', 'image/b']);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'b.yaml'), imageManifest('b', SLEEP).replace('busybox:1', 'busybox:2'));
+    fs.writeFileSync(path.join(dir, 'c.yaml'), imageManifest('c', SLEEP));
+    await daemon.converged(['image/b', 'image/c']);
+    expect(imageOf(daemon.docker, 'image/b')).toBe('tinyforge-test/busybox:2');
+  }, 60_000);
 });
