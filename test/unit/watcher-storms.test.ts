@@ -9,9 +9,9 @@ import { removals, startStormDaemon } from '../support/storm-daemon.js';
 /** Sleepers on network none; `TINYFORGE_STORM_FILES` raises the storm's size for a soak run. */
 const SLEEP = ['command: [sleep, "3600"]', 'network: none'];
 const STORM = Number(process.env.TINYFORGE_STORM_FILES ?? 2000);
-/** The image of the one container of workload `id`. */
-function imageOf(docker: FakeDocker, id: string): string | undefined {
-  return [...docker.containers.values()].find((c) => c.labels['tinyforge.workload.id'] === id)?.image;
+/** The one container of workload `id`. */
+function containerOf(docker: FakeDocker, id: string) {
+  return [...docker.containers.values()].find((c) => c.labels['tinyforge.workload.id'] === id);
 }
 
 const ids = (names: string[]) => names.map((n) => `image/${n}`);
@@ -64,6 +64,31 @@ describe('watcher storms: the converged state equals the directory’s final con
     fs.writeFileSync(path.join(dir, 'b.yaml'), imageManifest('b', SLEEP).replace('busybox:1', 'busybox:2'));
     fs.writeFileSync(path.join(dir, 'c.yaml'), imageManifest('c', SLEEP));
     await daemon.converged(['image/b', 'image/c']);
-    expect(imageOf(daemon.docker, 'image/b')).toBe('tinyforge-test/busybox:2');
+    expect(containerOf(daemon.docker, 'image/b')?.image).toBe('tinyforge-test/busybox:2');
+  }, 60_000);
+
+  it('a Kubernetes ConfigMap `..data` symlink swap: the new content applied, nothing else touched', async () => {
+    const web2 = imageManifest('web', SLEEP).replace('busybox:1', 'busybox:2');
+    const daemon = await setUp({
+      '..2026_12_06_01/web.yaml': imageManifest('web', SLEEP),
+      '..2026_12_06_01/api.yaml': imageManifest('api', SLEEP),
+      '..2026_12_06_02/web.yaml': web2,
+      '..2026_12_06_02/api.yaml': imageManifest('api', SLEEP),
+    });
+    // Linked as the kubelet does: dir/web.yaml -> ..data/web.yaml, ..data -> the timestamped folder.
+    fs.symlinkSync('..2026_12_06_01', path.join(dir, '..data'));
+    for (const f of ['web.yaml', 'api.yaml']) fs.symlinkSync(path.join('..data', f), path.join(dir, f));
+    await daemon.converged(['image/api', 'image/web']);
+    const api = containerOf(daemon.docker, 'image/api');
+    fs.symlinkSync('..2026_12_06_02', path.join(dir, '..data_tmp'));
+    fs.renameSync(path.join(dir, '..data_tmp'), path.join(dir, '..data'));
+    fs.rmSync(path.join(dir, '..2026_12_06_01'), { recursive: true });
+    await eventually(
+      'web on its new image',
+      () => containerOf(daemon.docker, 'image/web')?.image.endsWith(':2') === true,
+    );
+    await daemon.converged(['image/api', 'image/web']);
+    expect(containerOf(daemon.docker, 'image/api')?.id).toBe(api?.id);
+    expect(removals(daemon.docker).every((call) => call.includes('tf-web-'))).toBe(true);
   }, 60_000);
 });
