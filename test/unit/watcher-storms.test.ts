@@ -91,4 +91,33 @@ describe('watcher storms: the converged state equals the directory’s final con
     expect(containerOf(daemon.docker, 'image/api')?.id).toBe(api?.id);
     expect(removals(daemon.docker).every((call) => call.includes('tf-web-'))).toBe(true);
   }, 60_000);
+
+  it('editor saves (rename-over, truncate then write, swap, backup and lock files): the final content, no prune', async () => {
+    const v1 = (name: string) => imageManifest(name, SLEEP);
+    const v2 = (name: string) => v1(name).replace('busybox:1', 'busybox:2');
+    const daemon = await setUp({ 'web.yaml': v1('web'), 'api.yaml': v1('api') });
+    await daemon.converged(['image/api', 'image/web']);
+    const at = (file: string) => path.join(dir, file);
+    // Vim: a swap file and its `4913` probe, the new text written aside and renamed over.
+    fs.writeFileSync(at('.web.yaml.swp'), 'b0VIM 9.0 \u0000 not yaml: [');
+    fs.writeFileSync(at('4913'), '');
+    fs.rmSync(at('4913'));
+    fs.writeFileSync(at('web.yaml~'), v2('web'));
+    fs.renameSync(at('web.yaml~'), at('web.yaml'));
+    // Emacs: a lock link and a backup of the old text that stays; the file truncated, then written.
+    fs.symlinkSync('root@host.4242:1700000000', at('.#api.yaml'));
+    fs.writeFileSync(at('api.yaml~'), v1('api'));
+    fs.truncateSync(at('api.yaml'));
+    await eventually('the emptied file seen', () => daemon.state()?.workloads['image/api']?.phase === 'Invalid');
+    fs.writeFileSync(at('api.yaml'), v2('api'));
+    fs.rmSync(at('.#api.yaml'));
+    fs.rmSync(at('.web.yaml.swp'));
+    await eventually('both on their new image', () =>
+      ['image/api', 'image/web'].every((id) => containerOf(daemon.docker, id)?.image.endsWith(':2') === true),
+    );
+    await daemon.converged(['image/api', 'image/web']);
+    const state = daemon.state()!;
+    expect(state.invalid).toEqual([]);
+    expect(state.events.filter((e) => e.reason === 'Pruned' || e.reason === 'Removed')).toEqual([]);
+  }, 60_000);
 });
