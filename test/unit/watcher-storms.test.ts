@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeDocker } from '../support/fake-docker.js';
 import { eventually } from '../support/eventually.js';
+import { git } from '../support/git.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 import { removals, startStormDaemon } from '../support/storm-daemon.js';
 
@@ -119,5 +120,35 @@ describe('watcher storms: the converged state equals the directory’s final con
     const state = daemon.state()!;
     expect(state.invalid).toEqual([]);
     expect(state.events.filter((e) => e.reason === 'Pruned' || e.reason === 'Removed')).toEqual([]);
+  }, 60_000);
+
+  it('git branch switches in the manifest checkout mid-sync: the last branch’s content, at its commit', async () => {
+    dir = makeFixtureDir({});
+    git(dir, 'init', '-q', '-b', 'main');
+    const commit = (branch: string, files: Record<string, string>) => {
+      git(dir, 'checkout', '-q', '-B', branch);
+      git(dir, 'rm', '-q', '-r', '--ignore-unmatch', '.');
+      for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-q', '-m', branch);
+      return git(dir, 'rev-parse', 'HEAD');
+    };
+    const branch = (names: string[], image = 'busybox:1') =>
+      Object.fromEntries(names.map((n) => [`${n}.yaml`, imageManifest(n, SLEEP).replace('busybox:1', image)]));
+    commit('other', branch(['b', 'c', 'd'], 'busybox:2'));
+    const head = commit('third', branch(['c', 'e']));
+    const main = commit('main', branch(['a', 'b', 'c']));
+    const daemon = await startStormDaemon(dir);
+    stop = daemon.stop;
+    await daemon.converged(ids(['a', 'b', 'c']));
+    expect(daemon.state()?.controller.revision).toBe(main);
+    git(dir, 'checkout', '-q', 'other');
+    await eventually('a pass on other', () => containerOf(daemon.docker, 'image/d') !== undefined);
+    git(dir, 'checkout', '-q', 'third');
+    await daemon.converged(ids(['c', 'e']));
+    const state = daemon.state()!;
+    expect(state.controller.revision).toBe(head);
+    expect(Object.values(state.workloads).map((w) => w.lastAppliedRevision)).toEqual([head, head]);
+    expect(containerOf(daemon.docker, 'image/c')?.image).toBe('tinyforge-test/busybox:1');
   }, 60_000);
 });
