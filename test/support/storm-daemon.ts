@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_POLICY } from '../../src/api/policy.js';
 import type { ControllerState } from '../../src/api/state-types.js';
 import { startDaemon } from '../../src/app-daemon.js';
 import { eventually } from './eventually.js';
 import { FakeDocker } from './fake-docker.js';
+import { fakeEngineConfig } from './fake-engine-config.js';
 
 /**
  * The long-running controller on a real manifest directory and its real watcher, with
@@ -17,23 +17,7 @@ export async function startStormDaemon(manifests: string) {
   const docker = new FakeDocker();
   const err: string[] = [];
   const running = await startDaemon(
-    {
-      manifests,
-      state: file,
-      name: 'default',
-      dockerHost: 'unix:///nonexistent/tinyforge-test/docker.sock',
-      backend: 'docker',
-      dockerTimeoutMs: 1000,
-      concurrency: 4,
-      allowEmpty: false,
-      policy: DEFAULT_POLICY,
-      settleTimeoutMs: 1000,
-      portRange: { first: 20000, last: 20099 },
-      routes: 'none',
-      caddy: { admin: 'http://127.0.0.1:2019', server: 'tinyforge', listen: ':80' },
-      resyncMs: 600_000,
-      debounceMs: 50,
-    },
+    { ...fakeEngineConfig(manifests, file), concurrency: 4, resyncMs: 600_000, debounceMs: 50 },
     { out: () => undefined, err: (line) => err.push(line) },
     { docker, events: () => ({ start: () => undefined, stop: () => undefined }) },
   );
