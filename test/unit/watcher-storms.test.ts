@@ -7,7 +7,7 @@ import { git } from '../support/git.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 import { removals, startStormDaemon } from '../support/storm-daemon.js';
 
-/** Sleepers on network none; `TINYFORGE_STORM_FILES` raises the storm's size for a soak run. */
+/** Sleepers on network none; `TINYFORGE_STORM_FILES` raises the storm's size for a soak run (20,000: about a minute). */
 const SLEEP = ['command: [sleep, "3600"]', 'network: none'];
 const STORM = Number(process.env.TINYFORGE_STORM_FILES ?? 2000);
 /** The one container of workload `id`. */
@@ -33,22 +33,26 @@ describe('watcher storms: the converged state equals the directory’s final con
     return daemon;
   }
 
-  it(`${STORM} manifests copied in at once: exactly ${STORM} workloads, no duplicate, all in the state`, async () => {
-    const daemon = await setUp({ 'w0.yaml': imageManifest('w0', SLEEP) });
-    await daemon.converged(['image/w0']);
-    const staging = makeFixtureDir({});
-    const names = Array.from({ length: STORM }, (_, i) => `w${i}`);
-    try {
-      for (const n of names) fs.writeFileSync(path.join(staging, `${n}.yaml`), imageManifest(n, SLEEP));
-      fs.cpSync(staging, dir, { recursive: true });
-    } finally {
-      removeFixtureDir(staging);
-    }
-    await daemon.converged(ids(names), 120_000);
-    expect(new Set(daemon.runningIds()).size).toBe(STORM);
-    expect(daemon.docker.containers.size).toBe(STORM);
-    expect(removals(daemon.docker)).toEqual([]);
-  }, 180_000);
+  it(
+    `${STORM} manifests copied in at once: exactly ${STORM} workloads, no duplicate, all in the state`,
+    async () => {
+      const daemon = await setUp({ 'w0.yaml': imageManifest('w0', SLEEP) });
+      await daemon.converged(['image/w0']);
+      const staging = makeFixtureDir({});
+      const names = Array.from({ length: STORM }, (_, i) => `w${i}`);
+      try {
+        for (const n of names) fs.writeFileSync(path.join(staging, `${n}.yaml`), imageManifest(n, SLEEP));
+        fs.cpSync(staging, dir, { recursive: true });
+      } finally {
+        removeFixtureDir(staging);
+      }
+      await daemon.converged(ids(names), STORM * 10 + 60_000);
+      expect(new Set(daemon.runningIds()).size).toBe(STORM);
+      expect(daemon.docker.containers.size).toBe(STORM);
+      expect(removals(daemon.docker)).toEqual([]);
+    },
+    STORM * 20 + 60_000,
+  );
 
   it('the directory deleted and recreated with other content: nothing pruned while it is missing, then the new content', async () => {
     const daemon = await setUp({ 'a.yaml': imageManifest('a', SLEEP), 'b.yaml': imageManifest('b', SLEEP) });
