@@ -85,7 +85,9 @@ export class ManifestSource {
     // Problems come and go with the files: a rescan that changes them is news too.
     const problemsChanged = before !== undefined && canonicalJson(before.problems) !== canonicalJson(next.problems);
     this.view = next;
-    this.fingerprints = prints;
+    // An unreadable directory says nothing of what exists: compare its return with what was last read,
+    // or a workload deleted while it was gone would wait for the resync to be pruned.
+    if (next.unreadable === undefined) this.fingerprints = prints;
     return { ...found, changed, problemsChanged };
   }
 }

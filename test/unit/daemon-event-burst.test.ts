@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DockerEventHandlers } from '../../src/adapters/docker-events.js';
-import { DEFAULT_POLICY } from '../../src/api/policy.js';
 import { startDaemon } from '../../src/app-daemon.js';
 import { eventually } from '../support/eventually.js';
 import { FakeDocker } from '../support/fake-docker.js';
+import { fakeEngineConfig } from '../support/fake-engine-config.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 
 const SLEEP = ['command: [sleep, "3600"]', 'network: none'];
@@ -39,23 +39,7 @@ describe('a burst of Docker events through the running daemon', () => {
     const err: string[] = [];
     let handlers: DockerEventHandlers | undefined;
     const running = await startDaemon(
-      {
-        manifests: dir,
-        state: path.join(stateDir, 'state.json'),
-        name: 'default',
-        dockerHost: 'unix:///nonexistent/tinyforge-test/docker.sock',
-        backend: 'docker',
-        dockerTimeoutMs: 1000,
-        concurrency: 4,
-        allowEmpty: false,
-        policy: DEFAULT_POLICY,
-        settleTimeoutMs: 1000,
-        portRange: { first: 20000, last: 20099 },
-        routes: 'none',
-        caddy: { admin: 'http://127.0.0.1:2019', server: 'tinyforge', listen: ':80' },
-        resyncMs: 60_000,
-        debounceMs: 50,
-      },
+      { ...fakeEngineConfig(dir, path.join(stateDir, 'state.json')), concurrency: 4, resyncMs: 60_000, debounceMs: 50 },
       { out: () => undefined, err: (line) => err.push(line) },
       {
         docker,

@@ -36,4 +36,17 @@ describe('the daemon’s manifest source: which workloads a rescan changed', () 
     fs.rmSync(path.join(dir, 'api.yaml'));
     expect(await source.rescan()).toMatchObject({ changed: ['image/api'], problemsChanged: true });
   });
+
+  it('compares the directory’s return with what was read before it went missing', async () => {
+    dir = makeFixtureDir({ 'a.yaml': imageManifest('a'), 'b.yaml': imageManifest('b') });
+    const source = new ManifestSource(dir, DEFAULT_POLICY);
+    await source.rescan();
+    fs.rmSync(dir, { recursive: true });
+    expect((await source.rescan()).view.unreadable).toBeDefined();
+    fs.mkdirSync(dir);
+    write('b.yaml', imageManifest('b'));
+    write('c.yaml', imageManifest('c'));
+    // a went while the directory was away: its prune is news too.
+    expect((await source.rescan()).changed.sort()).toEqual(['image/a', 'image/c']);
+  });
 });

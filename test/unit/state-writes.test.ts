@@ -4,12 +4,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Adapter } from 'lowdb';
 import { DurableJsonFile } from '../../src/adapters/durable-json-file.js';
-import { DEFAULT_POLICY } from '../../src/api/policy.js';
 import type { ControllerState } from '../../src/api/state-types.js';
 import { openController } from '../../src/app.js';
-import type { ControllerConfig } from '../../src/app.js';
 import { startDaemon } from '../../src/app-daemon.js';
 import { eventually } from '../support/eventually.js';
+import { fakeEngineConfig } from '../support/fake-engine-config.js';
 import { FakeDocker } from '../support/fake-docker.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 
@@ -38,24 +37,6 @@ class FlakyStateFile implements Adapter<ControllerState> {
 
 const SLEEP = ['command: [sleep, "3600"]', 'network: none'];
 
-function config(manifests: string, state: string): ControllerConfig {
-  return {
-    manifests,
-    state,
-    name: 'default',
-    dockerHost: 'unix:///nonexistent/tinyforge-test/docker.sock',
-    backend: 'docker',
-    dockerTimeoutMs: 1000,
-    concurrency: 2,
-    allowEmpty: false,
-    policy: DEFAULT_POLICY,
-    settleTimeoutMs: 1000,
-    portRange: { first: 20000, last: 20099 },
-    routes: 'none',
-    caddy: { admin: 'http://127.0.0.1:2019', server: 'tinyforge', listen: ':80' },
-  };
-}
-
 function written(file: string): ControllerState | undefined {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ControllerState) : undefined;
 }
@@ -77,7 +58,7 @@ describe('state writes', () => {
 
   it('a failed write fails its own tick only: the next tick writes everything', async () => {
     const { file, adapter } = setUp();
-    const controller = await openController(config(dir, file), 'run', {
+    const controller = await openController(fakeEngineConfig(dir, file), 'run', {
       docker: new FakeDocker(),
       stateAdapter: adapter,
     });
@@ -98,7 +79,7 @@ describe('state writes', () => {
     const { file, adapter } = setUp();
     adapter.failing = false;
     const docker = new FakeDocker();
-    const controller = await openController(config(dir, file), 'run', { docker, stateAdapter: adapter });
+    const controller = await openController(fakeEngineConfig(dir, file), 'run', { docker, stateAdapter: adapter });
     try {
       await controller.tick();
       const before = written(file)!;
@@ -120,7 +101,7 @@ describe('state writes', () => {
     const { file, adapter } = setUp();
     const err: string[] = [];
     const running = await startDaemon(
-      { ...config(dir, file), resyncMs: 60_000, debounceMs: 50 },
+      { ...fakeEngineConfig(dir, file), resyncMs: 60_000, debounceMs: 50 },
       { out: () => undefined, err: (line) => err.push(line) },
       // No engine behind the fake: a quiet event stream, so readiness is about the writes alone.
       { docker: new FakeDocker(), stateAdapter: adapter, events: () => ({ start() {}, stop() {} }) },
