@@ -59,6 +59,17 @@ export interface BackendSession {
   calls(): { total: number; mutations: number };
 }
 
+/** `<workload id>:<role>`: how a workload role is named where a backend acts per role (a Swarm service). */
+export function roleKey(workloadId: string, role: string): string {
+  return `${workloadId}:${role}`;
+}
+
+/** A role key's workload id and role (a workload id may hold a colon; a role never does). */
+export function splitRoleKey(key: string): { workloadId: string; role: string } {
+  const cut = key.lastIndexOf(':');
+  return { workloadId: key.slice(0, cut), role: key.slice(cut + 1) };
+}
+
 /** Where a role's last rollout stands, on a backend that rolls out by itself. */
 export interface RoleRollout {
   /** The spec the role runs now: after a rollback, the old one again; marked when it was changed by hand. */

@@ -7,7 +7,7 @@ import type { DesiredContainer } from './desired.js';
 import { DockerUnreachableError, ImageUnavailableError } from './docker-port.js';
 import { executionLimits } from './execute-deps.js';
 import type { ExecuteDeps } from './execute-deps.js';
-import { emptyExecuteResult } from './execute-result.js';
+import { addEvent, emptyExecuteResult } from './execute-result.js';
 import type { ExecuteResult } from './execute-result.js';
 import { describeAction, targetName } from './plan.js';
 import type { Action } from './plan.js';
@@ -178,5 +178,5 @@ function preflightPorts(
 }
 
 function event(context: Context, type: StateEvent['type'], workload: string, reason: string, message: string): void {
-  context.result.events.push({ at: context.deps.clock.now().toISOString(), type, workload, reason, message });
+  addEvent(context.result, context.deps.clock, type, workload, reason, message);
 }

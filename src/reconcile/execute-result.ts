@@ -1,4 +1,5 @@
 import type { ContainerRow, StateEvent } from '../api/state-types.js';
+import type { Clock } from './clock.js';
 
 export interface ExecuteResult {
   /** Per workload, why it did not converge. */
@@ -33,4 +34,16 @@ export function emptyExecuteResult(): ExecuteResult {
     unrouted: [],
     sent: new Set(),
   };
+}
+
+/** An event of the acting, stamped now, added to the result (every backend alike). */
+export function addEvent(
+  result: ExecuteResult,
+  clock: Clock,
+  type: StateEvent['type'],
+  workload: string,
+  reason: string,
+  message: string,
+): void {
+  result.events.push({ at: clock.now().toISOString(), type, workload, reason, message });
 }

@@ -1,3 +1,4 @@
+import { roleKey } from './backend.js';
 import type { WorkloadStatus } from '../api/state-types.js';
 import type { DesiredContainer } from './desired.js';
 import { passEvent } from './pass-input.js';
@@ -49,7 +50,7 @@ export function selfRolloutsAfter(after: SelfRolloutsAfter): RolloutsSay {
   // A role sent its wanted spec; a held one was sent the spec it keeps, which is no rollout.
   const as = new Map(after.deployed.map((d) => [d.role, d.hash]));
   const updated = new Set(
-    wanted.filter((d) => after.sent.has(`${id}:${d.role}`) && as.get(d.role) === d.hash).map((d) => d.role),
+    wanted.filter((d) => after.sent.has(roleKey(id, d.role)) && as.get(d.role) === d.hash).map((d) => d.role),
   );
   return selfSays(roleRecords(wanted, after.records, after.seen, updated), wanted, after.error);
 }

@@ -1,3 +1,4 @@
+import { roleKey } from './backend.js';
 import type { StageRolloutStatus } from '../api/state-types.js';
 import type { ControllerState } from '../api/state-types.js';
 import type { RoleRollout } from './backend.js';
@@ -86,7 +87,7 @@ export function roleRecords(
   const records: RoleRecords = {};
   for (const d of desired) {
     if (records[d.role]) continue;
-    const record = nextRecord(before?.[d.role], d, seen.get(`${d.workloadId}:${d.role}`), updated.has(d.role));
+    const record = nextRecord(before?.[d.role], d, seen.get(roleKey(d.workloadId, d.role)), updated.has(d.role));
     if (record) records[d.role] = record;
   }
   return records;
@@ -105,7 +106,7 @@ export function heldRoles(
   const held = new Map<string, Hold>();
   for (const d of desired) {
     const record = records[d.role];
-    const now = seen.get(`${d.workloadId}:${d.role}`);
+    const now = seen.get(roleKey(d.workloadId, d.role));
     if (record?.phase === 'Failed' && record.failedSpecHash === d.hash) {
       // Removed by hand: nothing runs that could be kept, so the manifest's spec is deployed again.
       if (now !== undefined) held.set(d.role, { runs: now.deployedHash });

@@ -1,13 +1,13 @@
+import { roleKey, splitRoleKey } from './backend.js';
 import { Label } from '../api/labels.js';
 import type { ObservedContainer } from '../api/observed-container.js';
 import type { ObservedNode, ObservedService } from '../api/observed-service.js';
-import type { StateEvent } from '../api/state-types.js';
 import type { Backend, BackendSession, RoleRollout } from './backend.js';
 import type { Clock } from './clock.js';
 import type { Reference } from '../api/workload.js';
 import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer } from './desired.js';
-import { emptyExecuteResult } from './execute-result.js';
+import { addEvent, emptyExecuteResult } from './execute-result.js';
 import type { ExecuteResult } from './execute-result.js';
 import { describeAction } from './plan.js';
 import type { Action } from './plan.js';
@@ -109,7 +109,7 @@ class SwarmSession implements BackendSession {
     const observed: ObservedContainer[] = [];
     for (const service of services) {
       const seen = serviceAsContainers(service, tasks, this.#deps.key, this.#cluster);
-      if (seen.owned) this.#owned.set(`${seen.owned.workloadId}:${seen.owned.role}`, service);
+      if (seen.owned) this.#owned.set(roleKey(seen.owned.workloadId, seen.owned.role), service);
       else this.#foreign.add(service.name);
       observed.push(...seen.containers);
     }
@@ -199,17 +199,17 @@ class SwarmSession implements BackendSession {
       if (change.type === 'remove') {
         await this.#mutate(() => this.#deps.port.removeService(service!.id));
         const pruned = group.actions.some((a) => a.type === 'remove' && a.prune);
-        result.events.push(stateEvent(this.#deps, 'Normal', workloadId, pruned ? Reason.Pruned : Reason.Removed, line));
+        addEvent(result, this.#deps.clock, 'Normal', workloadId, pruned ? Reason.Pruned : Reason.Removed, line);
         return;
       }
       await this.#send(group.key, service, wanted, result);
       const reason = change.type === 'create' ? Reason.Created : Reason.Recreated;
-      result.events.push(stateEvent(this.#deps, 'Normal', workloadId, reason, line));
+      addEvent(result, this.#deps.clock, 'Normal', workloadId, reason, line);
     } catch (caught) {
       const error = withoutEnvFileValues(caught, wanted[0]?.envFiles ?? [], this.#deps.readEnvFile);
       const message = error instanceof Error ? error.message : String(error);
       result.errors.set(workloadId, message);
-      result.events.push(stateEvent(this.#deps, 'Warning', workloadId, Reason.Failed, message));
+      addEvent(result, this.#deps.clock, 'Warning', workloadId, Reason.Failed, message);
     }
   }
 
@@ -248,11 +248,11 @@ class SwarmSession implements BackendSession {
     if (result.errors.has(action.workloadId)) return;
     try {
       const reason = await applyRouteAction(action, this.#deps.routes, result);
-      result.events.push(stateEvent(this.#deps, 'Normal', action.workloadId, reason, describeAction(action)));
+      addEvent(result, this.#deps.clock, 'Normal', action.workloadId, reason, describeAction(action));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.errors.set(action.workloadId, message);
-      result.events.push(stateEvent(this.#deps, 'Warning', action.workloadId, Reason.Failed, message));
+      addEvent(result, this.#deps.clock, 'Warning', action.workloadId, Reason.Failed, message);
     }
   }
 
@@ -265,7 +265,7 @@ class SwarmSession implements BackendSession {
   /** Every service this session changed runs as many tasks as it should, all running or none placeable. */
   #settled(snapshot: readonly ObservedContainer[]): boolean {
     for (const [key, replicas] of this.#touched) {
-      const [workloadId, role] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1)];
+      const { workloadId, role } = splitRoleKey(key);
       const tasks = snapshot.filter((c) => c.labels[Label.workloadId] === workloadId && c.labels[Label.role] === role);
       const running = tasks.filter((c) => c.state === 'running').length;
       const unplaced = tasks.filter((c) => c.unplaced !== undefined).length;
@@ -286,14 +286,4 @@ class SwarmSession implements BackendSession {
     this.#mutations++;
     return this.#count(call);
   }
-}
-
-function stateEvent(
-  deps: SwarmBackendDeps,
-  type: StateEvent['type'],
-  workload: string,
-  reason: string,
-  message: string,
-): StateEvent {
-  return { at: deps.clock.now().toISOString(), type, workload, reason, message };
 }

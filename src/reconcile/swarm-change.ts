@@ -1,3 +1,4 @@
+import { roleKey } from './backend.js';
 import { Label } from '../api/labels.js';
 import type { ObservedService } from '../api/observed-service.js';
 import type { ContainerSpec } from './container-spec.js';
@@ -30,7 +31,7 @@ export function byRole(actions: readonly Action[]): RoleActions[] {
   for (const action of actions) {
     if (action.type === 'route' || action.type === 'unroute') continue;
     const role = roleOf(action);
-    const key = `${action.workloadId}:${role}`;
+    const key = roleKey(action.workloadId, role);
     const group = groups.get(key) ?? { key, workloadId: action.workloadId, role, actions: [] };
     group.actions.push(action);
     groups.set(key, group);

@@ -1,3 +1,4 @@
+import { splitRoleKey } from './backend.js';
 import type { DesiredContainer } from './desired.js';
 
 /**
@@ -12,8 +13,7 @@ export function levelBatches(
 ): Map<string, string[][]> {
   const byWorkload = new Map<string, Map<number, string[]>>();
   for (const key of roleKeys) {
-    const cut = key.lastIndexOf(':');
-    const [workloadId, role] = [key.slice(0, cut), key.slice(cut + 1)];
+    const { workloadId, role } = splitRoleKey(key);
     const level = (target.get(workloadId) ?? []).find((d) => d.role === role)?.level ?? -1;
     const levels = byWorkload.get(workloadId) ?? new Map<number, string[]>();
     levels.set(level, [...(levels.get(level) ?? []), key]);

@@ -58,7 +58,7 @@ export class FakeSwarm implements SwarmPort {
       role: 'manager' as const,
       state: 'ready',
       availability: 'active',
-      addr: '10.0.0.1',
+      addr: '127.0.1.1',
     };
     return [{ ...node, labels: {} }, ...this.workers];
   }

@@ -91,7 +91,7 @@ describe('the swarm backend, on a cluster in memory', () => {
         role: 'worker',
         state: 'ready',
         availability: 'active',
-        addr: '10.0.0.2',
+        addr: '127.0.1.2',
         labels: {},
       },
     ];
@@ -99,7 +99,7 @@ describe('the swarm backend, on a cluster in memory', () => {
     await h.tick();
     await h.tick();
     expect([...routes.held.values()]).toEqual([
-      { id: 'tf-web-image', domain: 'web.localhost', upstreams: ['10.0.0.2:8080'] },
+      { id: 'tf-web-image', domain: 'web.localhost', upstreams: ['127.0.1.2:8080'] },
     ]);
     expect(h.state.workloads['image/web']!.containers.map((r) => r.node)).toEqual(['host-b']);
   });
