@@ -1,5 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -75,6 +75,32 @@ describe('run --once keeps its guarantees against the real engine', () => {
     ]);
     expect(state.workloads['image/web']?.phase).toBe('Invalid');
     expect(validateState(state)).toBe(true);
+  });
+
+  it("keeps the last good spec of a manifest it may not read (chmod 000, as a user without root's override)", async () => {
+    project = new E2eProject({ 'web.yaml': sleeper('web', ['replicas: 2']) });
+    expect(project.runOnce().code).toBe(0);
+    const ids = (await project.containers()).map((c) => c.Id);
+    // An edit that must wait: the file is unreadable now, while another manifest arrives.
+    project.write('web.yaml', sleeper('web', ['replicas: 3']));
+    fs.chmodSync(path.join(project.manifests, 'web.yaml'), 0o000);
+    project.write('api.yaml', sleeper('api'));
+    const result = runWithoutFileOverride(project, ['run', '--once']);
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).toContain('manifests/web.yaml:1:1: cannot open: permission denied');
+    const web = (await project.containers()).filter((c) => c.Labels['tinyforge.workload.id'] === 'image/web');
+    expect(web.map((c) => c.Id).sort()).toEqual([...ids].sort());
+    const state = project.state();
+    expect(state.workloads['image/web']?.phase).toBe('Invalid');
+    expect(state.workloads['image/api']?.phase).toBe('Ready');
+    expect(state.invalid).toMatchObject([{ file: 'manifests/web.yaml', line: 1, column: 1 }]);
+    expect(validateState(state)).toBe(true);
+
+    fs.chmodSync(path.join(project.manifests, 'web.yaml'), 0o644);
+    expect(runWithoutFileOverride(project, ['run', '--once']).status).toBe(0);
+    expect((await project.containers()).filter((c) => c.Labels['tinyforge.workload.id'] === 'image/web')).toHaveLength(
+      3,
+    );
   });
 
   it('prunes nothing when the manifest directory is emptied or removed, and everything with --allow-empty', async () => {
@@ -202,3 +228,17 @@ describe('run --once keeps its guarantees against the real engine', () => {
     expect(fs.existsSync(`${project.stateFile}.lock`)).toBe(false);
   });
 });
+
+/**
+ * Runs the CLI as root without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (util-linux's
+ * setpriv): file modes then apply to it as to any other user, so `chmod 000` denies the
+ * read, while the engine's socket, owned by root, stays reachable.
+ */
+function runWithoutFileOverride(project: E2eProject, args: string[]) {
+  const caps = '-dac_override,-dac_read_search';
+  return spawnSync(
+    'setpriv',
+    [`--bounding-set=${caps}`, `--inh-caps=${caps}`, process.execPath, BIN, ...args, '--name', project.name],
+    { cwd: project.dir, env: { ...process.env, DOCKER_HOST: project.host }, encoding: 'utf8', timeout: 60_000 },
+  );
+}
