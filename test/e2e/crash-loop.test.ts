@@ -47,10 +47,14 @@ describe('crash loop: SIGKILL at random instants under 20 changing workloads', (
         const changes = Array.from({ length: 1 + Math.floor(random() * 3) }, () => apply(project, fleet.mutate()));
         const daemon = random() < 0.5;
         const killAfter = Math.floor(random() * MAX_KILL_AFTER_MS);
-        log.push(`#${i} ${daemon ? 'run' : 'run --once'} killed after ${killAfter} ms; ${changes.join(', ')}`);
+        // Half the long-running controllers also see a change while they run (their watcher's path).
+        const midway = daemon && random() < 0.5 ? fleet.mutate() : undefined;
         running = new DaemonProcess(project, daemon ? FLAGS : ['--once', ...FLAGS]);
-        await sleep(killAfter);
+        await sleep(killAfter / 2);
+        if (midway) changes.push(`then ${apply(project, midway)}`);
+        await sleep(killAfter / 2);
         running.child.kill('SIGKILL');
+        log.push(`#${i} ${daemon ? 'run' : 'run --once'} killed after ${killAfter} ms; ${changes.join(', ')}`);
         await running.exited;
       }
       running = new DaemonProcess(project, ['--once', ...FLAGS]);
