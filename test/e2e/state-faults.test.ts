@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { stateProblems } from '../../src/adapters/state-validator.js';
 import type { ControllerState } from '../../src/api/state-types.js';
 import { DaemonProcess, eventually } from '../support/daemon-process.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
 import { runCli } from '../support/run-cli.js';
+import { StateReader } from '../support/state-reader.js';
 
 /**
  * Faults of the state folder under the long-running controller on the real engine (as
@@ -46,52 +46,6 @@ const FAULTS: Fault[] = [
   },
 ];
 
-/** Reads the state file every few ms: every read must parse and be a state (schemas/state.schema.json). */
-class StateReader {
-  reads = 0;
-  distinct = 0;
-  readonly problems: string[] = [];
-  #last = '';
-  #timer: NodeJS.Timeout | undefined;
-  #checking = Promise.resolve();
-
-  constructor(private readonly file: string) {}
-
-  start(): void {
-    this.#timer = setInterval(() => this.#read(), 3);
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    await this.#checking;
-  }
-
-  #read(): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.file, 'utf8');
-    } catch (error) {
-      this.problems.push(`cannot read: ${(error as Error).message}`);
-      return;
-    }
-    this.reads++;
-    if (text === this.#last) return;
-    this.#last = text;
-    this.distinct++;
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      this.problems.push(`torn (${text.length} bytes): ${(error as Error).message}`);
-      return;
-    }
-    this.#checking = this.#checking.then(async () => {
-      const wrong = await stateProblems(data);
-      if (wrong.length > 0) this.problems.push(`not a state: ${wrong.join('; ')}`);
-    });
-  }
-}
-
 describe('state folder faults under the long-running controller', () => {
   let project: E2eProject;
   let folder = '';
@@ -113,7 +67,7 @@ describe('state folder faults under the long-running controller', () => {
   beforeAll(async () => {
     project = new E2eProject({ 'web.yaml': sleeper('web') });
     folder = path.dirname(project.stateFile);
-    reader = new StateReader(project.stateFile);
+    reader = new StateReader(project.stateFile, 3);
     fs.mkdirSync(folder, { mode: 0o700 });
     sh('mount', '-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', folder);
     daemon = new DaemonProcess(project, ['--health-addr', `127.0.0.1:${port}`, '--resync', '1s']);
