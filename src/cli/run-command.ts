@@ -131,6 +131,10 @@ function report(result: TickResult, output: Output): number {
     output.err(`tinyforge: Docker is unreachable: ${state.controller.docker.lastError}`);
     return 3;
   }
+  if (outcome.held !== undefined) {
+    output.err(`tinyforge: ${outcome.held}`);
+    return 1;
+  }
   for (const id of outcome.failed) {
     const w = state.workloads[id];
     output.err(`tinyforge: ${id} ${w?.phase}: ${readyMessage(w)}`);

@@ -23,6 +23,11 @@ export interface DockerPort {
    * DockerUnreachableError for every failed list, whatever the engine answered).
    */
   list(): Promise<ObservedContainer[]>;
+  /**
+   * The engine's ID (`GET /info`'s `ID`). Docker keeps it in its data root, so another
+   * engine, or the same one on a swapped data root, answers another ID.
+   */
+  engineId(): Promise<string>;
   /** Whether the image is on the host. */
   imagePresent(image: string): Promise<boolean>;
   /** Pulls the image; an error reported inside the progress stream is a failed pull. */
