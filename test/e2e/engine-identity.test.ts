@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
+import { runCli } from '../support/run-cli.js';
 
 /** Removes the project's containers behind the controller's back, as `docker rm -f $(docker ps -aq)` would. */
 async function removeAll(project: E2eProject): Promise<void> {
@@ -35,6 +36,7 @@ describe('a list that shows none of the owned containers, against the real engin
     expect(after.controller.docker).toMatchObject({ reachable: true, engineId: 'ANOTHER:ENGINE:ID' });
     expect(after.workloads['image/web']?.containers[0]?.state).toBe('running'); // nothing marked missing
     expect(after.events.filter((e) => e.reason === 'EngineChanged')).toHaveLength(1);
+    expect(runCli(['status'], { cwd: project.dir }).stdout).toContain('engine ID changed from ANOTHER:ENGINE:ID');
 
     const adopted = project.runOnce(['--accept-new-engine']);
     expect(adopted.code, adopted.stderr).toBe(0);

@@ -107,6 +107,21 @@ describe('a list that shows none of the owned containers (another engine, a swap
     expect(adopted.events).toContainEqual(expect.objectContaining({ reason: 'EngineAdopted' }));
   });
 
+  it('plan says the same: held on another engine ID, what a confirmed pass makes on the same one', async () => {
+    const h = await converged();
+    h.docker.containers.clear();
+    const same = await h.tick({ dryRun: true });
+    expect(same.planLines).toHaveLength(3);
+    expect(same.outcome.held).toBeUndefined();
+
+    h.docker.id = 'FAKE:ENGINE:TWO';
+    const other = await h.tick({ dryRun: true });
+    expect(other.planLines).toEqual([]);
+    expect(other.outcome.held).toMatch(/^engine ID changed from FAKE:ENGINE:ONE to FAKE:ENGINE:TWO/);
+    expect((await h.tick({ dryRun: true, acceptNewEngine: true })).planLines).toHaveLength(3);
+    expect(h.docker.mutations()).toEqual([]);
+  });
+
   it('some of them gone: healed at once, without asking the engine who it is', async () => {
     const h = await converged();
     const [first] = h.docker.containers.keys();
