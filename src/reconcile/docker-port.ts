@@ -24,8 +24,10 @@ export interface DockerPort {
    */
   list(): Promise<ObservedContainer[]>;
   /**
-   * The engine's ID (`GET /info`'s `ID`). Docker keeps it in its data root, so another
-   * engine, or the same one on a swapped data root, answers another ID.
+   * The engine's identity: `GET /info`'s `ID` and data root, as `<ID>@<DockerRootDir>`.
+   * Another host, or another engine on this host, answers another one; so does a swapped
+   * data root on Docker 23 and later (which keeps the ID in the data root; 20.10 keeps it
+   * in /etc/docker/key.json, so a data root swapped at the same path answers the same).
    */
   engineId(): Promise<string>;
   /** Whether the image is on the host. */

@@ -1,7 +1,19 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
-import { runCli } from '../support/run-cli.js';
+import { PROJECT_ROOT, runCli } from '../support/run-cli.js';
+
+const ENGINE_SH = path.join(PROJECT_ROOT, 'test/support/engine.sh');
+
+/** Runs the test engine's script on a private engine folder of this test's (a second engine on this host). */
+function secondEngine(dir: string, command: 'start' | 'remove'): string {
+  const env = { ...process.env, TINYFORGE_ENGINE_DIR: dir };
+  return execFileSync('bash', [ENGINE_SH, command], { env, encoding: 'utf8', timeout: 120_000 }).trim();
+}
 
 /** Removes the project's containers behind the controller's back, as `docker rm -f $(docker ps -aq)` would. */
 async function removeAll(project: E2eProject): Promise<void> {
@@ -16,8 +28,9 @@ describe('a list that shows none of the owned containers, against the real engin
   it('another engine ID: run --once creates nothing and exits 1 until --accept-new-engine', async () => {
     project = new E2eProject({ 'web.yaml': sleeper('web'), 'api.yaml': sleeper('api') });
     expect(project.runOnce().code).toBe(0);
-    // The ID recorded is the engine's own.
-    const realId = ((await project.docker.info()) as { ID: string }).ID;
+    // The ID recorded is the engine's own, with its data root.
+    const info = (await project.docker.info()) as { ID: string; DockerRootDir: string };
+    const realId = `${info.ID}@${info.DockerRootDir}`;
     expect(project.state().controller.docker.engineId).toBe(realId);
 
     // As the controller sees another engine (or a swapped data root): none of its containers, another ID.
@@ -43,6 +56,25 @@ describe('a list that shows none of the owned containers, against the real engin
     expect(await project.names()).toHaveLength(2);
     expect(project.state().controller.docker).toEqual({ reachable: true, lastError: null, engineId: realId });
   });
+
+  it('a second engine on the same host (Docker 20.10 gives both one ID: the data root tells them apart)', async () => {
+    project = new E2eProject({ 'web.yaml': sleeper('web') });
+    expect(project.runOnce().code).toBe(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-eid-'));
+    try {
+      const host = secondEngine(dir, 'start');
+      const held = project.cli('run', ['--once'], { DOCKER_HOST: host });
+      expect(held.code, held.stderr).toBe(1);
+      expect(held.stderr).toMatch(/engine ID changed from \S+@\S+ to \S+@\S+ \(another engine/);
+      const other = new Docker({ socketPath: host.slice('unix://'.length) });
+      expect(await other.listContainers({ all: true })).toEqual([]);
+      // Back on the first engine nothing was lost: in sync.
+      const back = project.runOnce();
+      expect([back.code, back.stdout]).toEqual([0, 'in sync: 1/1 workloads ready\n']);
+    } finally {
+      secondEngine(dir, 'remove');
+    }
+  }, 120_000);
 
   it('same engine, every owned container removed: run --once makes them again once a second list agrees', async () => {
     project = new E2eProject({ 'web.yaml': sleeper('web', ['replicas: 2']) });
