@@ -29,7 +29,7 @@ import type { RouteProvider } from './reconcile/route-provider.js';
 import { loadState, peekState } from './app-state.js';
 import { loadFromDisk, safeRealpath } from './adapters/manifest-loader.js';
 import { DELETION_GRACE_MS } from './adapters/manifest-source.js';
-import { VanishedGrace } from './reconcile/engine-check.js';
+import { EngineWatch } from './reconcile/engine-check.js';
 import type { DirectoryLoad } from './adapters/manifest-loader.js';
 
 // The commands reach the manifest loader through the composition root (test/unit/architecture.test.ts).
@@ -204,7 +204,7 @@ async function tickDeps(
     digest: referenceDigest(key),
     mayHeal: (rowId: string) => budget.allows(rowId),
     // A vanished container is confirmed as a vanished manifest is: absent in two reads the grace apart.
-    vanished: new VanishedGrace(DELETION_GRACE_MS),
+    engineWatch: new EngineWatch(DELETION_GRACE_MS),
     routes,
   };
 }

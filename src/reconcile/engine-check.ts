@@ -16,12 +16,15 @@ export interface EngineCheck {
 }
 
 /**
- * Since when lists have shown none of the owned containers on the same engine. The
- * disappearance is acted on once a list the grace later still agrees (the deletion
- * grace's rule, for containers); a list that shows them again ends it.
+ * What the engine check keeps from pass to pass. Since when lists have shown none of the
+ * owned containers on the same engine: the disappearance is acted on once a list the
+ * grace later still agrees (the deletion grace's rule, for containers); a list that shows
+ * them again ends it. And the ID asked for to record it: once per process, so an engine
+ * whose `/info` hangs (moby#42545) costs one deadline, not one per pass.
  */
-export class VanishedGrace {
+export class EngineWatch {
   #since: number | null = null;
+  #toRecord: Promise<string | null> | undefined;
 
   constructor(readonly graceMs: number) {}
 
@@ -41,6 +44,15 @@ export class VanishedGrace {
   clear(): void {
     this.#since = null;
   }
+
+  /**
+   * The ID asked for once per process to record it (null when the engine would not say):
+   * passes that run at once, or start before the first one's state is written, share it.
+   */
+  recordOnce(ask: () => Promise<string | null>): Promise<string | null> {
+    this.#toRecord ??= ask();
+    return this.#toRecord;
+  }
 }
 
 /**
@@ -56,10 +68,11 @@ export async function checkEngine(input: PassInput, listed: readonly ObservedCon
   if (!session.engineId) return proceed(recorded);
   const { suspect, known } = suspectList(previous.workloads, listed);
   if (!suspect) {
-    deps.vanished.clear();
+    deps.engineWatch.clear();
     if (recorded !== null || options.dryRun) return proceed(recorded);
-    // Recording it is a nicety: an engine that will not say leaves it for a later pass.
-    return proceed(await session.engineId().catch(() => null));
+    // Recording it is a nicety: an engine that will not say leaves it unknown (a suspect list asks again).
+    const ask = session.engineId.bind(session);
+    return proceed(await deps.engineWatch.recordOnce(() => ask().catch(() => null)));
   }
   let current: string;
   try {
@@ -91,13 +104,13 @@ function otherEngine(input: PassInput, recorded: string, current: string): Engin
 }
 
 function sameEngine(input: PassInput, current: string, known: number): EngineCheck {
-  const { vanished, clock } = input.deps;
+  const { engineWatch, clock } = input.deps;
   // `plan` tells what a pass does once the disappearance is confirmed.
   if (input.options.dryRun) return proceed(current);
-  const first = !vanished.watching;
-  if (vanished.confirmed(clock.now().getTime())) return proceed(current);
+  const first = !engineWatch.watching;
+  if (engineWatch.confirmed(clock.now().getTime())) return proceed(current);
   if (first) {
-    const message = `none of the ${known} owned containers is listed any more: they are made again if a list ${vanished.graceMs / 1000}s later agrees`;
+    const message = `none of the ${known} owned containers is listed any more: they are made again if a list ${engineWatch.graceMs / 1000}s later agrees`;
     passEvent(input, 'Warning', null, Reason.ContainersVanished, message);
   }
   const confirming = Object.entries(input.previous.workloads)

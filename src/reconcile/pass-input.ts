@@ -3,7 +3,7 @@ import type { ControllerState, StateEvent } from '../api/state-types.js';
 import type { Reference, Workload } from '../api/workload.js';
 import type { Backend, BackendSession } from './backend.js';
 import type { Clock } from './clock.js';
-import type { VanishedGrace } from './engine-check.js';
+import type { EngineWatch } from './engine-check.js';
 import type { RouteProvider } from './route-provider.js';
 
 /** What the manifest directory held at the start of the pass. */
@@ -28,8 +28,8 @@ export interface TickDeps {
   digest: (reference: Reference) => string;
   /** Whether self-heal may restart this row now (the restart budget). */
   mayHeal: (rowId: string) => boolean;
-  /** Since when lists have shown none of the owned containers: kept across passes, to confirm it. */
-  vanished: VanishedGrace;
+  /** What the engine check keeps across passes (engine-check.ts). */
+  engineWatch: EngineWatch;
   /** The reverse proxy, read to see which routes it holds; default: routes are only recorded. */
   routes?: RouteProvider;
 }

@@ -9,7 +9,7 @@ import { ContainerBackend } from '../../src/reconcile/container-backend.js';
 import { reconcileTick } from '../../src/reconcile/reconcile-tick.js';
 import type { RouteProvider } from '../../src/reconcile/route-provider.js';
 import type { ManifestView, TickResult } from '../../src/reconcile/reconcile-tick.js';
-import { VanishedGrace } from '../../src/reconcile/engine-check.js';
+import { EngineWatch } from '../../src/reconcile/engine-check.js';
 import { FakeClock, FakeDocker } from './fake-docker.js';
 
 /** A fresh state, as a controller that has not ticked yet has. */
@@ -28,7 +28,7 @@ export class TickHarness {
   state: ControllerState;
   mayHeal: (rowId: string) => boolean = () => true;
   /** Kept across ticks, as the controller keeps it. */
-  readonly vanished = new VanishedGrace(2000);
+  readonly engineWatch = new EngineWatch(2000);
   /** The reverse proxy; default: routes only recorded. */
   routes: RouteProvider | undefined;
 
@@ -67,7 +67,7 @@ export class TickHarness {
         clock: this.clock,
         digest: referenceDigest(this.key),
         mayHeal: (rowId) => this.mayHeal(rowId),
-        vanished: this.vanished,
+        engineWatch: this.engineWatch,
         ...(this.routes ? { routes: this.routes } : {}),
       },
       {

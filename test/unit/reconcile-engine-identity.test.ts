@@ -37,6 +37,18 @@ describe('a list that shows none of the owned containers (another engine, a swap
     expect(steady.outcome.dockerCalls).toBe(1);
   });
 
+  it('an engine that will not say its ID on the first run is asked once, not on every pass', async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', SLEEP) });
+    const h = new TickHarness(dir);
+    h.docker.engineIdError = new Error('Docker did not answer within 10s (engine info)');
+    const first = await h.tick();
+    expect(first.outcome.dockerReachable).toBe(true);
+    expect(h.state.controller.docker).toEqual({ reachable: true, lastError: null, engineId: null });
+    h.docker.calls = [];
+    await h.tick();
+    expect(h.docker.calls).toEqual(['list']);
+  });
+
   it('same engine: nothing is made on the first list, all is made again once a list the grace later agrees', async () => {
     const h = await converged();
     const before = structuredClone(h.state.workloads);
