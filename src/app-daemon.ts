@@ -216,12 +216,14 @@ function daemonHealth(config: DaemonConfig, controller: Controller, scan: Scan, 
     ready: () =>
       scan.fullPassDone &&
       controller.state.controller.docker.reachable &&
+      controller.state.controller.docker.lastError === null &&
       scan.eventsDown === null &&
       reporter.stateWritten,
     notReadyBecause() {
       if (!scan.fullPassDone) return 'the first full pass has not finished';
       const docker = controller.state.controller.docker;
       if (!docker.reachable) return `Docker is unreachable: ${docker.lastError}`;
+      if (docker.lastError !== null) return docker.lastError;
       if (scan.eventsDown !== null) return `Docker's event stream is down: ${scan.eventsDown}`;
       return reporter.writeError ?? undefined;
     },

@@ -14,7 +14,7 @@ import { initialState } from './reconcile/initial-state.js';
 import { swarmBackend } from './app-swarm.js';
 import { ContainerBackend } from './reconcile/container-backend.js';
 import { PassFailedError, reconcileTick } from './reconcile/reconcile-tick.js';
-import type { TickResult } from './reconcile/reconcile-tick.js';
+import type { TickDeps, TickResult } from './reconcile/reconcile-tick.js';
 import { RestartBudget } from './reconcile/restart-budget.js';
 import { executionLimits } from './reconcile/execute-deps.js';
 import { mergeScoped } from './reconcile/merge-state.js';
@@ -28,6 +28,8 @@ import { recordOnlyRoutes } from './reconcile/route-provider.js';
 import type { RouteProvider } from './reconcile/route-provider.js';
 import { loadState, peekState } from './app-state.js';
 import { loadFromDisk, safeRealpath } from './adapters/manifest-loader.js';
+import { DELETION_GRACE_MS } from './adapters/manifest-source.js';
+import { EngineWatch } from './reconcile/engine-check.js';
 import type { DirectoryLoad } from './adapters/manifest-loader.js';
 
 // The commands reach the manifest loader through the composition root (test/unit/architecture.test.ts).
@@ -45,6 +47,8 @@ export interface ControllerConfig {
   dockerTimeoutMs: number;
   concurrency: number;
   allowEmpty: boolean;
+  /** `--accept-new-engine`: a list on another engine ID than the state file's is acted on, and that ID recorded. */
+  acceptNewEngine: boolean;
   policy: Policy;
   settleTimeoutMs: number;
   /** Host ports for Project slots. */
@@ -129,21 +133,8 @@ export async function openController(
     const store = new StateStore(stateFile, defaults, overrides.stateAdapter);
     let state = await openState(config, mode, { store, stateFile, defaults, notices, clock });
     const budget = new RestartBudget(clock);
-    const digest = referenceDigest(key);
-    const routes = routeProvider(config);
-    const backend =
-      config.backend === 'swarm'
-        ? await swarmBackend(config, { key, clock, routes })
-        : await containerBackend(config, { key, clock, budget, routes, docker: overrides.docker });
-    const deps = {
-      backend,
-      key,
-      controller: config.name,
-      clock,
-      digest,
-      mayHeal: (rowId: string) => budget.allows(rowId),
-      routes,
-    };
+    const deps = await tickDeps(config, { key, clock, budget, docker: overrides.docker });
+    const { digest } = deps;
     return {
       stateFile,
       notices,
@@ -165,6 +156,7 @@ export async function openController(
         const result = await reconcileTick(before, view, deps, {
           dryRun: mode === 'plan',
           allowEmpty: config.allowEmpty,
+          acceptNewEngine: config.acceptNewEngine,
           revision,
           ...(request.scope ? { scope: request.scope } : {}),
         }).catch(async (error: unknown) => {
@@ -191,6 +183,30 @@ export async function openController(
     release();
     throw error;
   }
+}
+
+/** What every pass of this controller is given: the backend, the key, the clock, the restart budget, the routes. */
+async function tickDeps(
+  config: ControllerConfig,
+  parts: { key: Buffer | undefined; clock: Clock; budget: RestartBudget; docker: DockerPort | undefined },
+): Promise<TickDeps> {
+  const { key, clock, budget, docker } = parts;
+  const routes = routeProvider(config);
+  const backend =
+    config.backend === 'swarm'
+      ? await swarmBackend(config, { key, clock, routes })
+      : await containerBackend(config, { key, clock, budget, routes, docker });
+  return {
+    backend,
+    key,
+    controller: config.name,
+    clock,
+    digest: referenceDigest(key),
+    mayHeal: (rowId: string) => budget.allows(rowId),
+    // A vanished container is confirmed as a vanished manifest is: absent in two reads the grace apart.
+    engineWatch: new EngineWatch(DELETION_GRACE_MS),
+    routes,
+  };
 }
 
 /** The state to start from (run loads and repairs it, plan only peeks), stamped with this controller. */

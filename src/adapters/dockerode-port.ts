@@ -50,6 +50,20 @@ export class DockerodePort implements DockerPort {
     }
   }
 
+  engineId(): Promise<string> {
+    return this.#call('engine info', this.#options.timeoutMs, async (abortSignal) => {
+      // dockerode's types omit info's options; its code passes the abort signal on.
+      const docker = this.#docker as unknown as {
+        info(options: object): Promise<{ ID?: unknown; DockerRootDir?: unknown }>;
+      };
+      const info = await docker.info({ abortSignal });
+      if (typeof info.ID !== 'string' || info.ID === '') throw new Error('the engine reported no ID');
+      // Before Docker 23 the ID comes from /etc/docker/key.json, shared by every engine of a
+      // host: the data root tells a second engine on the same host apart.
+      return typeof info.DockerRootDir === 'string' ? `${info.ID}@${info.DockerRootDir}` : info.ID;
+    });
+  }
+
   imagePresent(image: string): Promise<boolean> {
     return this.#call(`inspect image ${image}`, this.#options.timeoutMs, async (abortSignal) => {
       try {

@@ -139,7 +139,11 @@ export interface ControllerInfo {
   heartbeatAt: string;
   manifestDir: string;
   revision: string | null;
-  docker: { reachable: boolean; lastError: string | null };
+  /**
+   * `engineId`: the ID of the engine the containers were last seen on (absent in files
+   * written before it was recorded); a list showing none of them on another ID acts on nothing.
+   */
+  docker: { reachable: boolean; lastError: string | null; engineId?: string | null };
   lastTick: { at: string; durationMs: number; dockerCalls: number } | null;
   /** The long-running controller's resync interval; `status` warns when the heartbeat is older than that allows. */
   resyncSeconds?: number;

@@ -35,6 +35,7 @@ export const CONTROLLER_OPTIONS = {
   'caddy-listen': { type: 'string' },
   'port-range': { type: 'string' },
   'allow-empty': { type: 'boolean' },
+  'accept-new-engine': { type: 'boolean' },
   once: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...POLICY_OPTIONS,
@@ -59,6 +60,8 @@ export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest director
   --caddy-listen ADDR    where that server listens when tinyforge creates it (default :80)
   --port-range A-B       host ports for Project slots (default 20000-29999)
   --allow-empty          allow pruning everything when the directory holds no manifests
+  --accept-new-engine    act on an engine whose ID differs from the state file's (another
+                         engine, or a swapped data root) and record its ID
   --allow-privileged, --allow-capabilities CAP,..., --allow-devices,
   --allow-host-namespaces, --allow-host-paths DIR,...   operator policy`;
 
@@ -105,6 +108,7 @@ export function controllerFlags(values: ControllerFlagValues): ParsedControllerF
       dockerTimeoutMs: durationFlag(values['docker-timeout'] ?? '10s', '--docker-timeout'),
       concurrency: wholeNumberFlag(values.concurrency ?? '4', '--concurrency', 1, 64),
       allowEmpty: values['allow-empty'] ?? false,
+      acceptNewEngine: values['accept-new-engine'] ?? false,
       policy: policyFromFlags(values, dockerHost),
       settleTimeoutMs: 30_000,
       portRange: portRange(values['port-range']),

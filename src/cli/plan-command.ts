@@ -31,6 +31,10 @@ export async function planCommand(argv: string[], output: Output): Promise<numbe
     output.err(`tinyforge: Docker is unreachable: ${result.state.controller.docker.lastError}`);
     return 1;
   }
+  if (result.outcome.held !== undefined) {
+    output.err(`tinyforge: ${result.outcome.held}`);
+    return 1;
+  }
   for (const line of result.planLines) output.out(line);
   if (result.outcome.pruneRefused.length > 0)
     output.err(`tinyforge: prune would be refused for ${result.outcome.pruneRefused.join(', ')}`);

@@ -15,8 +15,9 @@ export const RUN_USAGE = `usage: tinyforge run [options] [--once]
 Runs the controller on the manifest directory. --once: one full reconcile (waiting for
 started containers to settle, and for Project rollouts to finish), write the state
 file, exit.
-Exit codes: 0 converged; 1 a workload failed, a manifest is invalid, or a prune was
-refused; 2 usage or configuration error; 3 Docker unreachable.
+Exit codes: 0 converged; 1 a workload failed, a manifest is invalid, a prune was
+refused, or the engine ID changed (--accept-new-engine); 2 usage or configuration
+error; 3 Docker unreachable.
 
 ${CONTROLLER_FLAGS_HELP}`;
 
@@ -130,6 +131,10 @@ function report(result: TickResult, output: Output): number {
   if (!outcome.dockerReachable) {
     output.err(`tinyforge: Docker is unreachable: ${state.controller.docker.lastError}`);
     return 3;
+  }
+  if (outcome.held !== undefined) {
+    output.err(`tinyforge: ${outcome.held}`);
+    return 1;
   }
   for (const id of outcome.failed) {
     const w = state.workloads[id];

@@ -67,7 +67,10 @@ export async function statusCommand(argv: string[], output: Output, now: Date = 
     output.out(
       `\n${state.invalid.length} manifest problem${state.invalid.length === 1 ? '' : 's'}: run 'tinyforge validate'`,
     );
-  if (!state.controller.docker.reachable) output.out(`\nDocker unreachable: ${state.controller.docker.lastError}`);
+  const { docker } = state.controller;
+  if (!docker.reachable) output.out(`\nDocker unreachable: ${docker.lastError}`);
+  // Docker answered, but the last pass acted on nothing (another engine): why.
+  else if (docker.lastError !== null) output.out(`\n${docker.lastError}`);
   return 0;
 }
 

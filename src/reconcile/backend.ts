@@ -25,6 +25,11 @@ export interface BackendSession {
    */
   read(): Promise<ObservedContainer[]>;
   /**
+   * The engine's identity (Docker's engine ID), asked only to record it once and when a read
+   * is suspect (reconcile/engine-check.ts); absent where the backend has none to compare (Swarm).
+   */
+  engineId?(): Promise<string>;
+  /**
    * Applies a plan's actions, workloads in parallel and each workload's in order; one
    * failing stops its workload only, and is reported in the result, never thrown.
    * `specs` are the known specs by hash (a container's stop grace period); `target` what

@@ -68,6 +68,10 @@ class ContainerSession implements BackendSession {
     return this.#docker.list();
   }
 
+  engineId(): Promise<string> {
+    return this.#docker.engineId();
+  }
+
   apply(
     actions: readonly Action[],
     snapshot: readonly ObservedContainer[],

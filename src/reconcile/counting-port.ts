@@ -26,6 +26,10 @@ export class CountingPort implements DockerPort {
     this.#count('list');
     return this.#port.list();
   };
+  engineId = () => {
+    this.#count('engineId');
+    return this.#port.engineId();
+  };
   imagePresent = (image: string) => {
     this.#count('imagePresent');
     return this.#port.imagePresent(image);

@@ -23,6 +23,13 @@ export interface DockerPort {
    * DockerUnreachableError for every failed list, whatever the engine answered).
    */
   list(): Promise<ObservedContainer[]>;
+  /**
+   * The engine's identity: `GET /info`'s `ID` and data root, as `<ID>@<DockerRootDir>`.
+   * Another host, or another engine on this host, answers another one; so does a swapped
+   * data root on Docker 23 and later (which keeps the ID in the data root; 20.10 keeps it
+   * in /etc/docker/key.json, so a data root swapped at the same path answers the same).
+   */
+  engineId(): Promise<string>;
   /** Whether the image is on the host. */
   imagePresent(image: string): Promise<boolean>;
   /** Pulls the image; an error reported inside the progress stream is a failed pull. */

@@ -15,7 +15,7 @@ export function initialState(
       heartbeatAt: now.toISOString(),
       manifestDir: controller.manifestDir,
       revision: null,
-      docker: { reachable: true, lastError: null },
+      docker: { reachable: true, lastError: null, engineId: null },
       lastTick: null,
     },
     workloads: {},

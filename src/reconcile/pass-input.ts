@@ -3,6 +3,7 @@ import type { ControllerState, StateEvent } from '../api/state-types.js';
 import type { Reference, Workload } from '../api/workload.js';
 import type { Backend, BackendSession } from './backend.js';
 import type { Clock } from './clock.js';
+import type { EngineWatch } from './engine-check.js';
 import type { RouteProvider } from './route-provider.js';
 
 /** What the manifest directory held at the start of the pass. */
@@ -27,6 +28,8 @@ export interface TickDeps {
   digest: (reference: Reference) => string;
   /** Whether self-heal may restart this row now (the restart budget). */
   mayHeal: (rowId: string) => boolean;
+  /** What the engine check keeps across passes (engine-check.ts). */
+  engineWatch: EngineWatch;
   /** The reverse proxy, read to see which routes it holds; default: routes are only recorded. */
   routes?: RouteProvider;
 }
@@ -40,6 +43,8 @@ export interface TickOptions {
    */
   scope?: ReadonlySet<string>;
   allowEmpty: boolean;
+  /** `--accept-new-engine`: a list on another engine ID records that ID and is acted on. */
+  acceptNewEngine?: boolean;
   revision: string | null;
 }
 
@@ -51,6 +56,8 @@ export interface TickResult {
   planLines: string[];
   outcome: {
     dockerReachable: boolean;
+    /** Why the pass changed nothing although the engine answered (another engine); absent otherwise. */
+    held?: string;
     /** Workloads that failed this pass (an action failed or was blocked, or replicas do not run). */
     failed: string[];
     pruneRefused: string[];

@@ -25,5 +25,11 @@ export const Reason = {
   RolloutFailed: 'RolloutFailed',
   RouteSet: 'RouteSet',
   RouteRemoved: 'RouteRemoved',
+  /** A list showed none of the owned containers and the engine answers with another ID: nothing is done. */
+  EngineChanged: 'EngineChanged',
+  /** `--accept-new-engine`: the other engine's ID is recorded and its containers are made anew. */
+  EngineAdopted: 'EngineAdopted',
+  /** A list showed none of the owned containers on the same engine: acted on once a second list agrees. */
+  ContainersVanished: 'ContainersVanished',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];

@@ -3,6 +3,7 @@ import type { ObservedContainer } from '../api/observed-container.js';
 import { MAX_EVENTS } from '../api/state-types.js';
 import type { ControllerState } from '../api/state-types.js';
 import { classify } from './classify.js';
+import { checkEngine } from './engine-check.js';
 import { emptyExecuteResult } from './execute-result.js';
 import { passEvent } from './pass-input.js';
 import type { ManifestView, PassInput, TickDeps, TickOptions, TickResult } from './pass-input.js';
@@ -42,10 +43,9 @@ export async function reconcileTick(
   try {
     snapshot = await input.session.read();
   } catch (error) {
-    state.controller.docker = { reachable: false, lastError: messageOf(error) };
-    return finish([], { dockerReachable: false, failed: [], pruneRefused: [], rolling: [], actions: 0 });
+    return unreachable(state, messageOf(error), finish);
   }
-  state.controller.docker = { reachable: true, lastError: null };
+  state.controller.docker = { ...state.controller.docker, reachable: true, lastError: null };
   recordNodes(state, input.session.nodes?.());
   try {
     return await converge(input, state, snapshot, finish);
@@ -76,6 +76,8 @@ async function converge(
   snapshot: ObservedContainer[],
   finish: Finish,
 ): Promise<TickResult> {
+  const held = await engineHolds(input, state, snapshot, finish);
+  if (held) return held;
   const scope = scopeOf(input, snapshot);
   state.foreign = scope.classified.foreign;
   warnPruneRefused(input, scope);
@@ -92,7 +94,8 @@ async function converge(
     });
   }
   const acted = await act(input, scope, plan, snapshot);
-  if (acted.readFailed) state.controller.docker = { reachable: false, lastError: acted.readError };
+  if (acted.readFailed)
+    state.controller.docker = { ...state.controller.docker, reachable: false, lastError: acted.readError };
   state.foreign = acted.final.foreign;
   const { workloads, failed } = passStatuses(input, scope, plan, acted);
   state.workloads = workloads;
@@ -103,6 +106,30 @@ async function converge(
     .filter((id) => !failed.includes(id));
   const dockerReachable = state.controller.docker.reachable;
   return finish(plan.lines, { dockerReachable, failed, pruneRefused, rolling, actions: plan.lines.length });
+}
+
+/** The pass when the engine did not answer: nothing swept, pruned or recreated; the engine ID kept. */
+function unreachable(state: ControllerState, lastError: string, finish: Finish): TickResult {
+  state.controller.docker = { reachable: false, lastError, engineId: state.controller.docker.engineId ?? null };
+  return finish([], { dockerReachable: false, failed: [], pruneRefused: [], rolling: [], actions: 0 });
+}
+
+/**
+ * The engine check of a list that answered (engine-check.ts): a list that may not show this
+ * engine's containers holds the pass, as a failed list does, and answers its result.
+ */
+async function engineHolds(
+  input: PassInput,
+  state: ControllerState,
+  snapshot: readonly ObservedContainer[],
+  finish: Finish,
+): Promise<TickResult | undefined> {
+  const engine = await checkEngine(input, snapshot);
+  if (engine.unreadable !== undefined) return unreachable(state, engine.unreadable, finish);
+  state.controller.docker = { reachable: true, lastError: engine.changed, engineId: engine.engineId };
+  if (engine.changed === null && engine.confirming.length === 0) return undefined;
+  const outcome = { dockerReachable: true, failed: [], pruneRefused: [], rolling: engine.confirming, actions: 0 };
+  return finish([], engine.changed === null ? outcome : { ...outcome, held: engine.changed });
 }
 
 /** Applies the plan, waits for what it started, and reads again: the containers the statuses are built from. */

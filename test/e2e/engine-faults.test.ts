@@ -62,7 +62,7 @@ describe('engine faults injected between tinyforge and the real engine', () => {
     expect(faulted.code, faulted.stderr).toBe(3);
     expect(faulted.stderr).toContain('tinyforge: Docker is unreachable: list containers: boom');
     const state = project.state();
-    expect(state.controller.docker).toEqual({ reachable: false, lastError: 'list containers: boom' });
+    expect(state.controller.docker).toMatchObject({ reachable: false, lastError: 'list containers: boom' });
     expect(state.workloads['image/keep']?.containers.map((c) => [c.containerId, c.state])).toEqual([[keep, 'running']]);
     const web = state.workloads['image/web']?.containers ?? [];
     expect(web.map((c) => c.state)).not.toContain('missing');

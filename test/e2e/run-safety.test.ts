@@ -154,6 +154,7 @@ describe('run --once keeps its guarantees against the real engine', () => {
       expect(project.state().controller.docker).toEqual({
         reachable: false,
         lastError: 'Docker did not answer within 1s (list containers)',
+        engineId: null,
       });
     } finally {
       for (const s of sockets) s.destroy();

@@ -21,6 +21,10 @@ export class FakeDocker implements DockerPort {
   crashing = new Set<string>();
   /** Images whose containers stay `created` after start, as one slow to come up does. */
   slowStarting = new Set<string>();
+  /** What engineId() answers: change it to play another engine, or a swapped data root. */
+  id = 'FAKE:ENGINE:ONE';
+  /** When set, engineId() throws this. */
+  engineIdError: Error | undefined;
   #next = 1;
   /** Creation times in seconds: from the test's clock when there is one, one second apart. */
   #clock: number;
@@ -36,6 +40,12 @@ export class FakeDocker implements DockerPort {
       this.failListAfter--;
     }
     return [...this.containers.values()].map(({ request: _r, ...c }) => structuredClone(c));
+  }
+
+  async engineId(): Promise<string> {
+    this.calls.push('engineId');
+    if (this.engineIdError) throw this.engineIdError;
+    return this.id;
   }
 
   async imagePresent(image: string): Promise<boolean> {
@@ -107,7 +117,7 @@ export class FakeDocker implements DockerPort {
   }
 
   mutations(): string[] {
-    return this.calls.filter((c) => !c.startsWith('list') && !c.startsWith('imagePresent'));
+    return this.calls.filter((c) => !['list', 'imagePresent', 'engineId'].some((read) => c.startsWith(read)));
   }
 
   unreachable(): void {

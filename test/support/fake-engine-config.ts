@@ -12,6 +12,7 @@ export function fakeEngineConfig(manifests: string, state: string): ControllerCo
     dockerTimeoutMs: 1000,
     concurrency: 2,
     allowEmpty: false,
+    acceptNewEngine: false,
     policy: DEFAULT_POLICY,
     settleTimeoutMs: 1000,
     portRange: { first: 20000, last: 20099 },

@@ -9,6 +9,7 @@ import { ContainerBackend } from '../../src/reconcile/container-backend.js';
 import { reconcileTick } from '../../src/reconcile/reconcile-tick.js';
 import type { RouteProvider } from '../../src/reconcile/route-provider.js';
 import type { ManifestView, TickResult } from '../../src/reconcile/reconcile-tick.js';
+import { EngineWatch } from '../../src/reconcile/engine-check.js';
 import { FakeClock, FakeDocker } from './fake-docker.js';
 
 /** A fresh state, as a controller that has not ticked yet has. */
@@ -26,6 +27,8 @@ export class TickHarness {
   readonly key = randomBytes(32);
   state: ControllerState;
   mayHeal: (rowId: string) => boolean = () => true;
+  /** Kept across ticks, as the controller keeps it. */
+  readonly engineWatch = new EngineWatch(2000);
   /** The reverse proxy; default: routes only recorded. */
   routes: RouteProvider | undefined;
 
@@ -51,7 +54,9 @@ export class TickHarness {
     return loadFromDisk({ dir: this.dir }, DEFAULT_POLICY, { cwd: this.dir });
   }
 
-  async tick(options: { dryRun?: boolean; allowEmpty?: boolean; view?: ManifestView } = {}): Promise<TickResult> {
+  async tick(
+    options: { dryRun?: boolean; allowEmpty?: boolean; acceptNewEngine?: boolean; view?: ManifestView } = {},
+  ): Promise<TickResult> {
     const result = await reconcileTick(
       this.state,
       options.view ?? this.view(),
@@ -62,9 +67,15 @@ export class TickHarness {
         clock: this.clock,
         digest: referenceDigest(this.key),
         mayHeal: (rowId) => this.mayHeal(rowId),
+        engineWatch: this.engineWatch,
         ...(this.routes ? { routes: this.routes } : {}),
       },
-      { dryRun: options.dryRun ?? false, allowEmpty: options.allowEmpty ?? false, revision: null },
+      {
+        dryRun: options.dryRun ?? false,
+        allowEmpty: options.allowEmpty ?? false,
+        acceptNewEngine: options.acceptNewEngine ?? false,
+        revision: null,
+      },
     );
     if (!options.dryRun) this.state = result.state;
     return result;

@@ -38,6 +38,9 @@ describe('run --once against an engine that answers the list with HTTP 500', () 
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toContain('tinyforge: Docker is unreachable: list containers: Something went wrong.');
     const state = JSON.parse(fs.readFileSync(path.join(dir, '.tinyforge/state.json'), 'utf8'));
-    expect(state.controller.docker).toEqual({ reachable: false, lastError: 'list containers: Something went wrong.' });
+    expect(state.controller.docker).toMatchObject({
+      reachable: false,
+      lastError: 'list containers: Something went wrong.',
+    });
   });
 });

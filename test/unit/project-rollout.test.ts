@@ -304,12 +304,17 @@ describe('Project rollouts (blue-green)', () => {
 
   it('a stage whose containers all vanished is recreated within the restart budget, then crash-loops', async () => {
     const h = await deployed();
+    // All of them gone: acted on once a second list, the grace later, agrees (engine-check.ts).
     h.docker.containers.clear();
+    expect((await h.tick()).planLines).toEqual([]);
+    h.clock.advance(2000);
     const healed = await h.tick();
     expect(healed.planLines).toEqual(['+ create project/shop:production#1 (blue): container vanished']);
 
     h.docker.containers.clear();
     h.mayHeal = () => false;
+    await h.tick();
+    h.clock.advance(2000);
     const held = await h.tick();
     expect(held.planLines).toEqual([]);
     expect(h.docker.containers.size).toBe(0);

@@ -24,7 +24,10 @@ describe('what the reconciler never does', () => {
     expect(result.outcome.dockerReachable).toBe(false);
     expect(h.docker.calls).toEqual(['list']);
     expect(h.state.workloads).toEqual(before);
-    expect(h.state.controller.docker).toEqual({ reachable: false, lastError: 'cannot reach Docker: ECONNREFUSED' });
+    expect(h.state.controller.docker).toMatchObject({
+      reachable: false,
+      lastError: 'cannot reach Docker: ECONNREFUSED',
+    });
   });
 
   it('a list that fails with any error, not only unreachable, is a failed list (guarantee 1)', async () => {
@@ -42,6 +45,7 @@ describe('what the reconciler never does', () => {
     expect(h.state.controller.docker).toEqual({
       reachable: false,
       lastError: 'list containers: (HTTP code 500) server error - boom',
+      engineId: 'FAKE:ENGINE:ONE',
     });
   });
 
