@@ -11,7 +11,6 @@ import type { Reference } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
 import { initialState } from './reconcile/initial-state.js';
-import { swarmBackend } from './app-swarm.js';
 import { ContainerBackend } from './reconcile/container-backend.js';
 import { PassFailedError, reconcileTick } from './reconcile/reconcile-tick.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
@@ -20,7 +19,6 @@ import { executionLimits } from './reconcile/execute-deps.js';
 import { mergeScoped } from './reconcile/merge-state.js';
 import path from 'node:path';
 import type { Policy } from './api/policy.js';
-import { CaddyRoutes } from './adapters/caddy-routes.js';
 import { isLoopbackPortFree } from './adapters/host-ports.js';
 import { portAllocator } from './reconcile/port-allocator.js';
 import type { PortRange } from './reconcile/port-allocator.js';
@@ -30,9 +28,8 @@ import { loadState, peekState } from './app-state.js';
 import { loadFromDisk, safeRealpath } from './adapters/manifest-loader.js';
 import type { DirectoryLoad } from './adapters/manifest-loader.js';
 
-// The commands reach the manifest loader through the composition root (test/unit/architecture.test.ts).
-export { loadFromDisk, readSchemas, schemaValidator } from './adapters/manifest-loader.js';
-export type { DirectoryLoad } from './adapters/manifest-loader.js';
+export { loadFromDisk, readSchemas, schemaValidator } from './app-manifests.js';
+export type { DirectoryLoad } from './app-manifests.js';
 
 /** Everything `run` and `plan` are configured with (README: Command line). */
 export interface ControllerConfig {
@@ -130,10 +127,10 @@ export async function openController(
     let state = await openState(config, mode, { store, stateFile, defaults, notices, clock });
     const budget = new RestartBudget(clock);
     const digest = referenceDigest(key);
-    const routes = routeProvider(config);
+    const routes = await routeProvider(config);
     const backend =
       config.backend === 'swarm'
-        ? await swarmBackend(config, { key, clock, routes })
+        ? await (await import('./app-swarm.js')).swarmBackend(config, { key, clock, routes })
         : await containerBackend(config, { key, clock, budget, routes, docker: overrides.docker });
     const deps = {
       backend,
@@ -214,10 +211,10 @@ async function openState(
 }
 
 /** `--routes caddy` sets routes through Caddy's admin API; `none` records them in the state file only. */
-function routeProvider(config: ControllerConfig): RouteProvider {
-  return config.routes === 'caddy'
-    ? new CaddyRoutes({ ...config.caddy, timeoutMs: config.dockerTimeoutMs })
-    : recordOnlyRoutes;
+async function routeProvider(config: ControllerConfig): Promise<RouteProvider> {
+  if (config.routes !== 'caddy') return recordOnlyRoutes;
+  const { CaddyRoutes } = await import('./adapters/caddy-routes.js');
+  return new CaddyRoutes({ ...config.caddy, timeoutMs: config.dockerTimeoutMs });
 }
 
 /** Docker as the reconciler sees it: dockerode (or the test's fake), settling, host ports and routes. */

@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { BIN } from '../support/run-cli.js';
+
+/**
+ * Every module a process of the built CLI loaded, ES modules (through a loader hook) and
+ * CommonJS ones (Node's module cache at exit) alike, as file paths.
+ */
+function modulesLoaded(args: string[], cwd: string): { code: number | null; modules: string[]; stderr: string } {
+  const log = path.join(cwd, 'modules.log');
+  fs.rmSync(log, { force: true });
+  const result = spawnSync(process.execPath, ['--import', path.join(cwd, 'record-modules.mjs'), BIN, ...args], {
+    cwd,
+    env: { ...process.env, TINYFORGE_MODULE_LOG: log },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const modules = fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((entry) => (entry.startsWith('file:') ? new URL(entry).pathname : entry));
+  return { code: result.status, modules, stderr: result.stderr };
+}
+
+const RECORDER = {
+  'record-modules.mjs': [
+    "import fs from 'node:fs';",
+    "import { createRequire, register } from 'node:module';",
+    "register('./record-hooks.mjs', import.meta.url);",
+    'const cache = createRequire(import.meta.url).cache;',
+    "process.on('exit', () => fs.appendFileSync(process.env.TINYFORGE_MODULE_LOG, Object.keys(cache).join('\\n') + '\\n'));",
+  ].join('\n'),
+  'record-hooks.mjs': [
+    "import fs from 'node:fs';",
+    'export async function load(url, context, next) {',
+    "  fs.appendFileSync(process.env.TINYFORGE_MODULE_LOG, url + '\\n');",
+    '  return next(url, context);',
+    '}',
+  ].join('\n'),
+};
+
+/** A file of the build (`dist/...`), a package's file (`ajv/dist/core.js`) or any file of a package (`ssh2`). */
+const loaded = (modules: string[], part: string) =>
+  modules.some((file) =>
+    file.includes(part.startsWith('dist/') ? `/${part}` : `/node_modules/${part}${part.endsWith('.js') ? '' : '/'}`),
+  );
+
+describe('what a command loads at start-up', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = makeFixtureDir({ ...RECORDER, 'manifests/web.yaml': imageManifest('web') });
+  });
+  afterAll(() => removeFixtureDir(dir));
+
+  it('records ES and CommonJS modules alike (the check can see what it looks for)', () => {
+    const { modules } = modulesLoaded(['validate', 'manifests'], dir);
+    expect(loaded(modules, 'dist/cli/validate-command.js')).toBe(true);
+    expect(loaded(modules, 'yaml')).toBe(true);
+  });
+
+  it('validate loads neither Docker, the controller, the state store nor ajv itself', () => {
+    const { code, modules, stderr } = modulesLoaded(['validate', 'manifests'], dir);
+    expect(code, stderr).toBe(0);
+    for (const part of ['dockerode', 'docker-modem', 'lowdb', 'chokidar', 'ajv/dist/core.js', 'dist/app.js'])
+      expect(loaded(modules, part), part).toBe(false);
+    // The build's precompiled validators need only ajv's small runtime helpers.
+    expect(modules.filter((file) => file.includes('/node_modules/ajv/')).every((f) => f.includes('/runtime/'))).toBe(
+      true,
+    );
+  });
+
+  it('run --once loads dockerode without SSH, BuildKit sessions or tar, and no watcher, health server or Swarm', () => {
+    // No engine at this socket: the pass fails to list (exit 3) after loading all it needs to.
+    const socket = `unix://${path.join(dir, 'no-engine.sock')}`;
+    const { code, modules, stderr } = modulesLoaded(['run', '--once', '--docker-host', socket], dir);
+    expect(code, stderr).toBe(3);
+    expect(loaded(modules, 'dockerode')).toBe(true);
+    // tar-fs itself is in the module cache as its stand-in: what it would load is not.
+    for (const part of ['ssh2', '@grpc/grpc-js', 'protobufjs', 'tar-stream', 'chokidar', 'ajv/dist/core.js'])
+      expect(loaded(modules, part), part).toBe(false);
+    for (const part of ['app-daemon.js', 'app-swarm.js', 'adapters/health-server.js', 'adapters/caddy-routes.js'])
+      expect(loaded(modules, `dist/${part}`), part).toBe(false);
+  });
+});
