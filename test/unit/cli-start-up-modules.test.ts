@@ -29,8 +29,10 @@ function modulesLoaded(args: string[], cwd: string): { code: number | null; modu
 const RECORDER = {
   'record-modules.mjs': [
     "import fs from 'node:fs';",
-    "import { createRequire, register } from 'node:module';",
+    "import module, { createRequire, register } from 'node:module';",
     "register('./record-hooks.mjs', import.meta.url);",
+    '// Node 22.1+ has it, older Node not: noted either way when the CLI turns it on.',
+    "module.enableCompileCache = () => fs.appendFileSync(process.env.TINYFORGE_MODULE_LOG, 'compile cache enabled\\n');",
     'const cache = createRequire(import.meta.url).cache;',
     "process.on('exit', () => fs.appendFileSync(process.env.TINYFORGE_MODULE_LOG, Object.keys(cache).join('\\n') + '\\n'));",
   ].join('\n'),
@@ -62,9 +64,10 @@ describe('what a command loads at start-up', () => {
     expect(loaded(modules, 'yaml')).toBe(true);
   });
 
-  it('validate loads neither Docker, the controller, the state store nor ajv itself', () => {
+  it('validate turns the compile cache on and loads neither Docker, the controller, the state store nor ajv itself', () => {
     const { code, modules, stderr } = modulesLoaded(['validate', 'manifests'], dir);
     expect(code, stderr).toBe(0);
+    expect(modules).toContain('compile cache enabled');
     for (const part of ['dockerode', 'docker-modem', 'lowdb', 'chokidar', 'ajv/dist/core.js', 'dist/app.js'])
       expect(loaded(modules, part), part).toBe(false);
     // The build's precompiled validators need only ajv's small runtime helpers.
@@ -73,11 +76,12 @@ describe('what a command loads at start-up', () => {
     );
   });
 
-  it('run --once loads dockerode without SSH, BuildKit sessions or tar, and no watcher, health server or Swarm', () => {
+  it('run --once turns the compile cache on, loads dockerode without SSH, BuildKit sessions or tar, and no watcher, health server or Swarm', () => {
     // No engine at this socket: the pass fails to list (exit 3) after loading all it needs to.
     const socket = `unix://${path.join(dir, 'no-engine.sock')}`;
     const { code, modules, stderr } = modulesLoaded(['run', '--once', '--docker-host', socket], dir);
     expect(code, stderr).toBe(3);
+    expect(modules).toContain('compile cache enabled');
     expect(loaded(modules, 'dockerode')).toBe(true);
     // tar-fs itself is in the module cache as its stand-in: what it would load is not.
     for (const part of ['ssh2', '@grpc/grpc-js', 'protobufjs', 'tar-stream', 'chokidar', 'ajv/dist/core.js'])
