@@ -3,16 +3,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
-import { BIN } from '../support/run-cli.js';
+import { BIN, PROJECT_ROOT } from '../support/run-cli.js';
 
 /**
  * Every module a process of the built CLI loaded, ES modules (through a loader hook) and
- * CommonJS ones (Node's module cache at exit) alike, as file paths.
+ * CommonJS ones (Node's module cache at exit) alike, as file paths. `unbundled`: the CLI
+ * from tsc's modules in dist/ instead of the bin's bundle, to see which of them load.
  */
-function modulesLoaded(args: string[], cwd: string): { code: number | null; modules: string[]; stderr: string } {
+function modulesLoaded(
+  args: string[],
+  cwd: string,
+  { unbundled = true } = {},
+): { code: number | null; modules: string[]; stderr: string } {
   const log = path.join(cwd, 'modules.log');
   fs.rmSync(log, { force: true });
-  const result = spawnSync(process.execPath, ['--import', path.join(cwd, 'record-modules.mjs'), BIN, ...args], {
+  const entry = unbundled ? path.join(cwd, 'unbundled-main.mjs') : BIN;
+  const result = spawnSync(process.execPath, ['--import', path.join(cwd, 'record-modules.mjs'), entry, ...args], {
     cwd,
     env: { ...process.env, TINYFORGE_MODULE_LOG: log },
     encoding: 'utf8',
@@ -26,7 +32,15 @@ function modulesLoaded(args: string[], cwd: string): { code: number | null; modu
   return { code: result.status, modules, stderr: result.stderr };
 }
 
+const DIST = path.join(PROJECT_ROOT, 'dist');
+
 const RECORDER = {
+  // What src/main.ts does, from dist/cli/ (the bin itself is the bundle).
+  'unbundled-main.mjs': [
+    `import { runCli } from '${DIST}/cli/cli.js';`,
+    `import { exitAfterOutput, processOutput } from '${DIST}/cli/output.js';`,
+    'runCli(process.argv.slice(2), processOutput).then(exitAfterOutput);',
+  ].join('\n'),
   'record-modules.mjs': [
     "import fs from 'node:fs';",
     "import module, { createRequire, register } from 'node:module';",
@@ -88,5 +102,23 @@ describe('what a command loads at start-up', () => {
       expect(loaded(modules, part), part).toBe(false);
     for (const part of ['app-daemon.js', 'app-swarm.js', 'adapters/health-server.js', 'adapters/caddy-routes.js'])
       expect(loaded(modules, `dist/${part}`), part).toBe(false);
+  });
+
+  it('the bin is one file: beside it only the precompiled validators, dockerode without SSH and ajv runtime helpers', () => {
+    const socket = `unix://${path.join(dir, 'no-engine.sock')}`;
+    const { code, modules, stderr } = modulesLoaded(['run', '--once', '--docker-host', socket], dir, {
+      unbundled: false,
+    });
+    expect(code, stderr).toBe(3);
+    expect(modules).toContain('compile cache enabled');
+    const files = modules.filter((file) => file.startsWith('/'));
+    const fromDist = files.filter((file) => file.startsWith(`${DIST}/`)).map((file) => path.relative(DIST, file));
+    expect(fromDist.sort()).toEqual(['generated/schema-validators.cjs', 'generated/state-validator.cjs', 'main.js']);
+    const packages = new Set(
+      files.flatMap((file) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.slice(1) ?? []),
+    );
+    for (const bundled of ['yaml', 'lowdb', 'chokidar', 'ssh2', '@grpc/grpc-js', 'tar-stream'])
+      expect(packages.has(bundled), bundled).toBe(false);
+    expect(packages.has('dockerode')).toBe(true);
   });
 });
