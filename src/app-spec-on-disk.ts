@@ -2,8 +2,9 @@ import path from 'node:path';
 import { loadControllerKey } from './adapters/controller-key.js';
 import { findGitDir, waitForGit } from './adapters/git-checkout.js';
 import { referenceDigest } from './adapters/reference-files.js';
-import { loadFromDisk } from './app.js';
-import type { ControllerConfig, DirectoryLoad } from './app.js';
+import { loadFromDisk } from './app-manifests.js';
+import type { DirectoryLoad } from './app-manifests.js';
+import type { ControllerConfig } from './app.js';
 import type { Reference, Workload } from './api/workload.js';
 import { cachedEntry, sweepDesired } from './reconcile/desired-cache.js';
 

@@ -11,7 +11,6 @@ import type { Reference } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
 import { initialState } from './reconcile/initial-state.js';
-import { swarmBackend } from './app-swarm.js';
 import { ContainerBackend } from './reconcile/container-backend.js';
 import { PassFailedError, reconcileTick } from './reconcile/reconcile-tick.js';
 import type { TickDeps, TickResult } from './reconcile/reconcile-tick.js';
@@ -20,7 +19,6 @@ import { executionLimits } from './reconcile/execute-deps.js';
 import { mergeScoped } from './reconcile/merge-state.js';
 import path from 'node:path';
 import type { Policy } from './api/policy.js';
-import { CaddyRoutes } from './adapters/caddy-routes.js';
 import { isLoopbackPortFree } from './adapters/host-ports.js';
 import { portAllocator } from './reconcile/port-allocator.js';
 import type { PortRange } from './reconcile/port-allocator.js';
@@ -32,9 +30,8 @@ import { DELETION_GRACE_MS } from './adapters/manifest-source.js';
 import { EngineWatch } from './reconcile/engine-check.js';
 import type { DirectoryLoad } from './adapters/manifest-loader.js';
 
-// The commands reach the manifest loader through the composition root (test/unit/architecture.test.ts).
-export { loadFromDisk, readSchemas, schemaValidator } from './adapters/manifest-loader.js';
-export type { DirectoryLoad } from './adapters/manifest-loader.js';
+export { loadFromDisk, readSchemas, schemaValidator } from './app-manifests.js';
+export type { DirectoryLoad } from './app-manifests.js';
 
 /** Everything `run` and `plan` are configured with (README: Command line). */
 export interface ControllerConfig {
@@ -191,10 +188,10 @@ async function tickDeps(
   parts: { key: Buffer | undefined; clock: Clock; budget: RestartBudget; docker: DockerPort | undefined },
 ): Promise<TickDeps> {
   const { key, clock, budget, docker } = parts;
-  const routes = routeProvider(config);
+  const routes = await routeProvider(config);
   const backend =
     config.backend === 'swarm'
-      ? await swarmBackend(config, { key, clock, routes })
+      ? await (await import('./app-swarm.js')).swarmBackend(config, { key, clock, routes })
       : await containerBackend(config, { key, clock, budget, routes, docker });
   return {
     backend,
@@ -230,10 +227,10 @@ async function openState(
 }
 
 /** `--routes caddy` sets routes through Caddy's admin API; `none` records them in the state file only. */
-function routeProvider(config: ControllerConfig): RouteProvider {
-  return config.routes === 'caddy'
-    ? new CaddyRoutes({ ...config.caddy, timeoutMs: config.dockerTimeoutMs })
-    : recordOnlyRoutes;
+async function routeProvider(config: ControllerConfig): Promise<RouteProvider> {
+  if (config.routes !== 'caddy') return recordOnlyRoutes;
+  const { CaddyRoutes } = await import('./adapters/caddy-routes.js');
+  return new CaddyRoutes({ ...config.caddy, timeoutMs: config.dockerTimeoutMs });
 }
 
 /** Docker as the reconciler sees it: dockerode (or the test's fake), settling, host ports and routes. */

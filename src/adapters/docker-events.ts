@@ -1,9 +1,9 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { dockerEventFilters, readDockerEvent } from './docker-event-filter.js';
 import type { DockerEventNews } from './docker-event-filter.js';
 import { DockerEventLines } from './docker-event-lines.js';
 import { callDocker } from './docker-call.js';
-import { dockerConnection } from './dockerode-port.js';
+import { dockerClient } from './dockerode-client.js';
 import { StreamWatchdog } from './event-stream-watchdog.js';
 
 export interface DockerEventHandlers {
@@ -51,7 +51,7 @@ export class DockerEventSource {
     private readonly handlers: DockerEventHandlers,
     private readonly options: DockerEventSourceOptions,
   ) {
-    this.#docker = new Docker(dockerConnection(host));
+    this.#docker = dockerClient(host);
     this.#watchdog = new StreamWatchdog({
       silenceMs: options.silenceMs,
       missedBetween: (sinceMs, untilMs) => this.#missedBetween(sinceMs, untilMs),

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { MANAGED_FILTER } from '../api/labels.js';
 import type { DockerState, ObservedContainer } from '../api/observed-container.js';
 import { DockerUnreachableError, ImageUnavailableError, NameConflictError } from '../reconcile/docker-port.js';
@@ -6,6 +6,7 @@ import type { CreateRequest, DockerPort } from '../reconcile/docker-port.js';
 import type { PolicyScope } from '../reconcile/enforce-policy.js';
 import { toCreateOptions } from './docker-create-options.js';
 import { callDocker, messageOf, statusOf } from './docker-call.js';
+import { dockerClient } from './dockerode-client.js';
 
 export interface DockerodePortOptions {
   /** DOCKER_HOST-style: `unix:///var/run/docker.sock`, `tcp://127.0.0.1:2375`. */
@@ -15,14 +16,6 @@ export interface DockerodePortOptions {
   scope: PolicyScope;
 }
 
-/** dockerode's connection options for a DOCKER_HOST URL. */
-export function dockerConnection(host: string): Docker.DockerOptions {
-  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
-  if (host.startsWith('/')) return { socketPath: host };
-  const url = new URL(host.replace(/^tcp:/, 'http:'));
-  return { protocol: url.protocol === 'https:' ? 'https' : 'http', host: url.hostname, port: Number(url.port || 2375) };
-}
-
 /** DockerPort over dockerode, with a deadline on every call and Docker's quirks absorbed. */
 export class DockerodePort implements DockerPort {
   readonly #docker: Docker;
@@ -30,7 +23,7 @@ export class DockerodePort implements DockerPort {
 
   constructor(options: DockerodePortOptions) {
     this.#options = options;
-    this.#docker = new Docker(dockerConnection(options.host));
+    this.#docker = dockerClient(options.host);
   }
 
   async list(): Promise<ObservedContainer[]> {

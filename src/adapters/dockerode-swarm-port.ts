@@ -1,11 +1,11 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { Label, MANAGED_FILTER } from '../api/labels.js';
 import type { ObservedNode, ObservedService, ObservedTask, UpdateState } from '../api/observed-service.js';
 import { DockerUnreachableError } from '../reconcile/docker-port.js';
 import type { PolicyScope } from '../reconcile/enforce-policy.js';
 import type { ServiceRequest, SwarmPort } from '../reconcile/swarm-port.js';
 import { callDocker, messageOf, statusOf } from './docker-call.js';
-import { dockerConnection } from './dockerode-port.js';
+import { dockerClient } from './dockerode-client.js';
 import { serviceDrift, serviceHash } from './swarm-service-hash.js';
 import { toServiceSpec } from './swarm-service-spec.js';
 
@@ -23,7 +23,7 @@ export class DockerodeSwarmPort implements SwarmPort {
 
   constructor(options: DockerodeSwarmPortOptions) {
     this.#options = options;
-    this.#docker = new Docker(dockerConnection(options.host));
+    this.#docker = dockerClient(options.host);
   }
 
   async cluster(): Promise<{ manager: boolean; nodes: ObservedNode[]; nodeId: string | null }> {

@@ -11,6 +11,7 @@ import { schemaFingerprint } from '../manifest/schema-set.js';
 import type { SchemaSet } from '../manifest/schema-set.js';
 import { MANIFEST_VALIDATORS, SchemaValidator } from '../manifest/schema-validator.js';
 import type { CompiledSchemas } from '../manifest/schema-validator.js';
+import { ajvClass } from './ajv-class.js';
 import { createFsFileAccess } from './fs-file-access.js';
 import { loadPrecompiled } from './precompiled.js';
 import { safeReadText } from './safe-read.js';
@@ -47,7 +48,7 @@ export function schemaValidator(): SchemaValidator {
   const schemas = readSchemaFiles();
   validator = new SchemaValidator(
     schemas,
-    loadPrecompiled<CompiledSchemas>(MANIFEST_VALIDATORS, schemaFingerprint(schemas)),
+    loadPrecompiled<CompiledSchemas>(MANIFEST_VALIDATORS, schemaFingerprint(schemas)) ?? ajvClass(),
   );
   return validator;
 }

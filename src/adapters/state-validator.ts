@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv';
+import { ajvClass } from './ajv-class.js';
 import { describeStateErrors } from './describe-state-errors.js';
 import { loadPrecompiled } from './precompiled.js';
 import { readSchemaFile } from './schema-files.js';
@@ -49,7 +50,7 @@ async function stateValidator(): Promise<ValidateFunction> {
   if (compiled) return compiled.state;
   // Not built, or the schema was edited since: ajv is loaded only now.
   const { createAjv } = await import('../manifest/schema-validator.js');
-  const live = createAjv(stateDocuments(schemas)).getSchema(STATE_SCHEMA.id);
+  const live = createAjv(ajvClass(), stateDocuments(schemas)).getSchema(STATE_SCHEMA.id);
   if (!live) throw new Error(`schema ${STATE_SCHEMA.id} is missing from schemas/`);
   return live;
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import standalone from 'ajv/dist/standalone/index.js';
 import { GENERATED_DIR } from '../adapters/precompiled.js';
 import { readSchemaFiles } from '../adapters/schema-files.js';
@@ -32,7 +33,7 @@ function precompile(
   entryPoints: Record<string, string>,
   fingerprint: string,
 ): void {
-  const ajv = createAjv(documents, { source: true });
+  const ajv = createAjv(Ajv2020, documents, { source: true });
   // ajv ships CommonJS: under NodeNext its default export is the module object.
   const code = standalone.default(ajv, entryPoints);
   const out = path.join(GENERATED_DIR, file);

@@ -19,11 +19,7 @@ type Command = (argv: string[], output: Output) => number | Promise<number>;
 
 /** Loaded on demand: `status` need not pay for ajv, nor `validate` for dockerode. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => {
-    // Before the controller's modules load: they are the first burst that would grow it.
-    (await import('../app-process.js')).keepYoungGenerationSmall();
-    return (await import('./run-command.js')).runCommand;
-  },
+  run: async () => (await import('./run-command.js')).runCommand,
   plan: async () => (await import('./plan-command.js')).planCommand,
   status: async () => (await import('./status-command.js')).statusCommand,
   wait: async () => (await import('./wait-command.js')).waitCommand,
@@ -49,6 +45,7 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
   const load = COMMANDS[command];
   try {
     if (!load) throw unknownCommand(command);
+    await prepareProcess(command);
     return await (await load())(rest, output);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -58,6 +55,18 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * Before a command's modules load: the controller's young generation is kept small (they
+ * are the first burst that would grow it), then the compile cache is on for what loads
+ * next. In that order: V8 keeps its flags with the code it caches and refuses a cache
+ * made under other flags.
+ */
+async function prepareProcess(command: string): Promise<void> {
+  const { enableCompileCache, keepYoungGenerationSmall } = await import('../app-process.js');
+  if (command === 'run') keepYoungGenerationSmall();
+  enableCompileCache();
 }
 
 function unknownCommand(command: string): UsageError {

@@ -1,5 +1,4 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { startDaemon } from '../app-daemon.js';
 import { openController } from '../app.js';
 import { formatProblem } from '../api/problem.js';
 import type { WorkloadStatus } from '../api/state-types.js';
@@ -105,6 +104,8 @@ export async function runDaemon(
   };
   // Listen first: a signal during start-up must still end in an orderly stop.
   const stopped = options.stopped ?? stopSignal(output);
+  // Loaded here: `run --once` never watches files or events, nor serves health.
+  const { startDaemon } = await import('../app-daemon.js');
   const running = await startDaemon(config, output).catch((error: unknown) => configurationError(error, flags));
   for (const notice of running.notices) output.err(`tinyforge: ${notice}`);
   output.err(

@@ -1,4 +1,4 @@
-import { readSchemas } from '../app.js';
+import { readSchemas } from '../app-manifests.js';
 import { KINDS } from '../api/kinds.js';
 import { bundleSchema } from '../manifest/bundle-schema.js';
 import { closest } from '../api/closest.js';

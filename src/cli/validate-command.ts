@@ -2,7 +2,7 @@ import { isDirectoryTarget } from '../app-process.js';
 import path from 'node:path';
 import { compareProblems, formatProblem } from '../api/problem.js';
 import type { Problem } from '../api/problem.js';
-import { loadFromDisk } from '../app.js';
+import { loadFromDisk } from '../app-manifests.js';
 import { choiceFlag, nonEmptyFlag } from './flag-values.js';
 import type { Output } from './output.js';
 import { parseCommandArgs } from './parse-command-args.js';

@@ -38,10 +38,12 @@ export function checkAcross(
   }
 
   const owned = claimants.flatMap((c) => c.claims.map((claim) => ({ id: c.id, claim })));
-  for (const [index, mine] of owned.entries()) {
-    const rivals = owned.filter(
-      (other, j) => j !== index && conflicts(mine.claim, other.claim) && !sameName(mine, other),
-    );
+  // Only claims in one bucket can conflict: compared within buckets, not all against all.
+  const buckets = groupBy(owned, (o) => bucketOf(o.claim));
+  for (const mine of owned) {
+    const rivals = buckets
+      .get(bucketOf(mine.claim))!
+      .filter((other) => other !== mine && conflicts(mine.claim, other.claim) && !sameName(mine, other));
     if (rivals.length === 0) continue;
     rejectedIds.add(mine.id);
     const where = rivals.map((r) => `${r.id} (${r.claim.at.file}:${r.claim.at.line}:${r.claim.at.column})`).join(', ');
@@ -59,15 +61,27 @@ function conflicts(a: Claim, b: Claim): boolean {
   if (a.type !== b.type) return false;
   if (a.key === b.key) return true;
   if (a.type !== 'port' || !(a.wildcard || b.wildcard)) return false;
-  const portOf = (key: string) => `${key.split('/')[0]}/${key.slice(key.lastIndexOf(':') + 1)}`;
   return portOf(a.key) === portOf(b.key);
 }
 
+/** A port claim's protocol and port, whatever the address (`tcp/0.0.0.0:80` -> `tcp/80`). */
+function portOf(key: string): string {
+  return `${key.split('/')[0]}/${key.slice(key.lastIndexOf(':') + 1)}`;
+}
+
+/** Claims that may conflict share a bucket: the same key, or for ports the same protocol and port. */
+function bucketOf(claim: Claim): string {
+  return `${claim.type}\0${claim.type === 'port' ? portOf(claim.key) : claim.key}`;
+}
+
+/** Items grouped by key, each group in the items' order. */
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
-    groups.set(k, [...(groups.get(k) ?? []), item]);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
   }
   return groups;
 }

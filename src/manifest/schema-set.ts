@@ -33,7 +33,8 @@ export function declaredProperties(
 export function schemaFingerprint(schemas: SchemaSet): string {
   let hash = 2166136261;
   for (const [file, schema] of [...schemas].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    for (const ch of file + JSON.stringify(schema)) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619) >>> 0;
+    const text = file + JSON.stringify(schema);
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
   }
   return hash.toString(16);
 }

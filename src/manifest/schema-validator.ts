@@ -1,4 +1,4 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import type { Problem } from '../api/problem.js';
 import { bundleSchema } from './bundle-schema.js';
@@ -35,14 +35,17 @@ export function entryDocuments(bundles: EntryBundles): SchemaDocuments {
   return { [ENTRY_POINTS.manifest]: bundles.manifest, [ENTRY_POINTS.composeFile]: bundles.composeFile };
 }
 
+/** ajv's draft 2020-12 class, handed in: loading ajv costs start-up time that precompiled validators spare. */
+export type AjvClass = typeof Ajv2020;
+
 /**
  * The ajv instance every validator comes from, live or precompiled (`source` keeps the
  * generated code for ajv's standalone output), holding each document under its id:
  * strict mode catches mistakes in the schemas themselves; `required` inside `if` and
  * union types are deliberate there.
  */
-export function createAjv(documents: SchemaDocuments, options: { source?: boolean } = {}): Ajv2020 {
-  const ajv = new Ajv2020({
+export function createAjv(Ajv: AjvClass, documents: SchemaDocuments, options: { source?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv({
     allErrors: true,
     verbose: true,
     strict: true,
@@ -62,27 +65,34 @@ export const MANIFEST_VALIDATORS = 'schema-validators.cjs';
 
 /** Applies tinyforge's JSON Schemas to parsed documents and reports located problems. */
 export class SchemaValidator {
-  readonly #bundles: EntryBundles;
+  readonly #schemas: SchemaSet;
+  #bundles: EntryBundles | undefined;
   readonly #manifest: ValidateFunction;
   readonly #composeFile: ValidateFunction;
 
-  /** Compiles `schemas`, unless `compiled` brings the same schemas compiled ahead of time. */
-  constructor(schemas: SchemaSet, compiled?: CompiledSchemas) {
-    this.#bundles = bundleEntryPoints(schemas);
-    if (compiled) {
-      this.#manifest = compiled.manifest;
-      this.#composeFile = compiled.composeFile;
-    } else {
-      const ajv = createAjv(entryDocuments(this.#bundles));
+  /** `compiled`: the same schemas compiled ahead of time, or ajv's class to compile them with now. */
+  constructor(schemas: SchemaSet, compiled: CompiledSchemas | AjvClass) {
+    this.#schemas = schemas;
+    if (typeof compiled === 'function') {
+      const ajv = createAjv(compiled, entryDocuments(this.#entryBundles()));
       this.#manifest = mustGet(ajv, ENTRY_POINTS.manifest);
       this.#composeFile = mustGet(ajv, ENTRY_POINTS.composeFile);
+    } else {
+      this.#manifest = compiled.manifest;
+      this.#composeFile = compiled.composeFile;
     }
+  }
+
+  /** The bundles errors are explained against: made when first needed, as valid documents never need them. */
+  #entryBundles(): EntryBundles {
+    this.#bundles ??= bundleEntryPoints(this.#schemas);
+    return this.#bundles;
   }
 
   /** Problems of one manifest document against manifest.schema.json; empty when valid. */
   validateManifest(source: SourceDocument): Problem[] {
     if (this.#manifest(source.value)) return [];
-    return describeSchemaErrors(source, this.#manifest.errors ?? [], this.#bundles.manifest);
+    return describeSchemaErrors(source, this.#manifest.errors ?? [], this.#entryBundles().manifest);
   }
 
   /** Problems of a compose application (a whole compose file, or the value at `basePath`). */
@@ -90,7 +100,7 @@ export class SchemaValidator {
     let value: unknown = source.value;
     for (const segment of basePath) value = (value as Record<string | number, unknown>)[segment];
     if (this.#composeFile(value)) return [];
-    return describeSchemaErrors(source, this.#composeFile.errors ?? [], this.#bundles.composeFile, basePath);
+    return describeSchemaErrors(source, this.#composeFile.errors ?? [], this.#entryBundles().composeFile, basePath);
   }
 }
 

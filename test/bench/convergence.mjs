@@ -3,13 +3,14 @@
 // creating and starting the same containers at the best concurrency found here), and
 // `docker-compose up -d` (Debian's docker-compose, installed when missing).
 //   node test/bench/convergence.mjs [N...] [--runs R]   (default 10 50 200, 3 runs)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
   dockerClient,
   engineHost,
+  ensureCompose,
   fmt,
   projectWith,
   removeByLabel,
@@ -24,17 +25,6 @@ const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] :
 const sizes = args.filter((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--runs').map(Number);
 const host = engineHost();
 const docker = dockerClient(host);
-
-function ensureCompose() {
-  try {
-    execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
-  } catch {
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'docker-compose'], {
-      stdio: 'ignore',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  }
-}
 
 async function raw(n, concurrency, tag) {
   const started = performance.now();

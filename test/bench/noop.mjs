@@ -3,11 +3,12 @@
 // - the long-running controller's full resync passes, read from its /metrics: their time
 //   and Docker calls, against the bare cost of one filtered list call;
 // - a second `run --once` (a new process: cold code, the key and state read again): its
-//   tick from the state file, and the whole process;
-// - `docker-compose up -d` with nothing changed (10 and 100);
+//   tick from the state file, and the whole process, taken in turn with
+// - `docker-compose up -d` with nothing changed, on the same N containers (N <= 100):
+//   the pairs' ratios (issue 13's target: at most 1/3 at N = 10 and 40);
 // - the controller's resident memory: idle (6 s and more after a pass, once V8 has given
 //   back what the pass grew), the most seen across passes, and the process's peak.
-//   node test/bench/noop.mjs [--runs R] [N...]   (default 7 runs; 10 100 1000)
+//   node test/bench/noop.mjs [--runs R] [N...]   (default 7 runs; 10 40 100 1000)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import {
   dockerClient,
   engineHost,
+  ensureCompose,
   fmt,
   projectWith,
   readState,
@@ -44,8 +46,12 @@ async function measure(n, host, docker) {
     list.push(performance.now() - t);
   }
 
+  // In turn with compose's no-op on its own N containers, so that both see the same machine.
+  const compose = n <= 100 ? composeProject(n, host) : undefined;
   const cold = [];
   const wall = [];
+  const pairs = [];
+  let onceDockerCalls = 0;
   for (let r = 0; r < runs; r++) {
     const again = await tinyforge(['run', '--once', '--name', name], dir, host);
     if (!again.stdout.includes('in sync')) throw new Error(`not a no-op: ${again.stdout}`);
@@ -53,7 +59,11 @@ async function measure(n, host, docker) {
     if (lastTick.dockerCalls !== 1) throw new Error(`a no-op run --once made ${lastTick.dockerCalls} Docker calls`);
     cold.push(lastTick.durationMs);
     wall.push(again.ms);
+    onceDockerCalls = Math.max(onceDockerCalls, lastTick.dockerCalls);
+    const composeMs = compose?.up();
+    if (composeMs !== undefined) pairs.push({ tinyforge: again.ms, compose: composeMs });
   }
+  await compose?.remove(docker);
 
   // Enough resync passes for the statistics, each followed by an idle spell.
   const watched = await watchDaemon(
@@ -70,6 +80,9 @@ async function measure(n, host, docker) {
     bareList: stats(list),
     coldTick: stats(cold),
     process: stats(wall),
+    onceDockerCalls,
+    compose: pairs.length > 0 ? stats(pairs.map((p) => p.compose)) : undefined,
+    composeRatio: pairs.length > 0 ? stats(pairs.map((p) => p.tinyforge / p.compose)) : undefined,
     rss: {
       idleMb: idle.length > 0 ? stats(idle) : undefined,
       maxMb: Math.max(...watched.rss.map((s) => s.mb)),
@@ -81,7 +94,11 @@ async function measure(n, host, docker) {
   return row;
 }
 
-async function composeNoop(n, host, docker) {
+/**
+ * A docker-compose project of N sleepers, brought up once (not timed); `up()` times one
+ * more `up -d`, which finds nothing to change (undefined when it failed or stalled).
+ */
+function composeProject(n, host) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-bench-compose-'));
   const services = Array.from(
     { length: n },
@@ -92,7 +109,9 @@ async function composeNoop(n, host, docker) {
   // docker-compose 1.29 deadlocks in its nested parallel execution when its parallel limit is
   // reached (COMPOSE_PARALLEL_LIMIT): a limit above the service count avoids it. A run that
   // still stalls for two minutes is left out rather than holding up every other benchmark.
-  const run = () => {
+  let broken = false;
+  const up = () => {
+    if (broken) return undefined;
     const t = performance.now();
     const r = spawnSync('docker-compose', ['-p', `noop${n}`, 'up', '-d'], {
       cwd: dir,
@@ -100,29 +119,26 @@ async function composeNoop(n, host, docker) {
       encoding: 'utf8',
       timeout: 120_000,
     });
-    return r.status === 0 ? performance.now() - t : undefined;
+    broken = r.status !== 0;
+    return broken ? undefined : performance.now() - t;
   };
-  const samples = [];
-  if (run() !== undefined) {
-    for (let r = 0; r < Math.min(runs, 5); r++) {
-      const ms = run();
-      if (ms === undefined) break;
-      samples.push(ms);
-    }
-  }
-  await removeByLabel(docker, `com.docker.compose.project=noop${n}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return samples.length > 0 ? stats(samples) : undefined;
+  up();
+  return {
+    up,
+    async remove(docker) {
+      await removeByLabel(docker, `com.docker.compose.project=noop${n}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const rows = [];
 const host = engineHost();
 const docker = dockerClient(host);
-for (const n of sizes.length > 0 ? sizes : [10, 100, 1000]) {
-  const row = await measure(n, host, docker);
-  // Side by side, one at a time: compose's containers only once tinyforge's are gone.
+ensureCompose();
+for (const n of sizes.length > 0 ? sizes : [10, 40, 100, 1000]) {
   // 1,000 compose services would take minutes to create for one more row: left out.
-  rows.push({ ...row, compose: n <= 100 ? await composeNoop(n, host, docker) : undefined });
+  rows.push(await measure(n, host, docker));
 }
 
 const range = (s) => `${fmt(s.median)} [${fmt(s.min)}-${fmt(s.max)}]`;
@@ -150,6 +166,22 @@ console.log(
       (r.coldTick.median / r.bareList.median).toFixed(2),
       fmt(r.process.median),
       r.compose ? fmt(r.compose.median) : '-',
+    ]),
+  ),
+);
+console.log('');
+console.log(
+  table(
+    `no-op run --once against docker-compose's no-op up -d of the same N containers, whole processes taken in turn (median [min-max] ms of ${runs}; ratio per pair; target at most 0.33 at N = 10 and 40)`,
+    ['workloads', 'run --once Docker calls', 'run --once', 'docker-compose up -d', 'run --once/compose'],
+    rows.map((r) => [
+      r.workloads,
+      r.onceDockerCalls,
+      range(r.process),
+      r.compose ? range(r.compose) : '-',
+      r.composeRatio
+        ? `${r.composeRatio.median.toFixed(2)} [${r.composeRatio.min.toFixed(2)}-${r.composeRatio.max.toFixed(2)}]`
+        : '-',
     ]),
   ),
 );

@@ -49,6 +49,18 @@ export function writeResult(name, data) {
   return file;
 }
 
+/** Debian's docker-compose (v1), installed when missing: the yardstick of convergence and no-op. */
+export function ensureCompose() {
+  try {
+    execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
+  } catch {
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'docker-compose'], {
+      stdio: 'ignore',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  }
+}
+
 /** A sleeping busybox Image manifest on network none, quick to stop; `extra` spec lines appended. */
 export function sleeper(name, extra = []) {
   return [

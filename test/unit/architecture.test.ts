@@ -41,7 +41,7 @@ const LAYERS: Record<string, { layers: string[]; packages: string[]; rule: strin
   },
   build: {
     layers: ['api', 'manifest', 'adapters', 'build'],
-    packages: ['ajv', 'node:fs', 'node:path', 'node:url'],
+    packages: ['ajv', 'esbuild', 'node:fs', 'node:path', 'node:url'],
     rule: 'build/ scripts run at build time on schemas and files; the running controller never imports them',
   },
   app: {

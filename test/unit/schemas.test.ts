@@ -97,7 +97,7 @@ describe('the precompiled validators of the build', () => {
     expect(fs.existsSync(generated), 'run npm run build first').toBe(true);
     const compiled = createRequire(import.meta.url)(generated) as CompiledSchemas & { fingerprint: string };
     expect(compiled.fingerprint).toBe(schemaFingerprint(schemas));
-    const live = new SchemaValidator(schemas);
+    const live = new SchemaValidator(schemas, Ajv2020);
     const ahead = new SchemaValidator(schemas, compiled);
     const documents = [
       'apiVersion: tinyforge.dev/v1\nkind: Image\nmetadata: {name: Web_1}\nspec: {image: x, replica: 2, env: {A: 1}, volumes: [{hostPath: a}]}\n',
@@ -119,7 +119,7 @@ describe('the precompiled state validator of the build', () => {
     const compiled = createRequire(import.meta.url)(generated) as { state: ValidateFunction; fingerprint: string };
     const set = stateSchemaSet();
     expect(compiled.fingerprint).toBe(schemaFingerprint(set));
-    const live = createAjv(stateDocuments(set)).getSchema(STATE_SCHEMA.id)!;
+    const live = createAjv(Ajv2020, stateDocuments(set)).getSchema(STATE_SCHEMA.id)!;
     for (const data of [
       {},
       null,

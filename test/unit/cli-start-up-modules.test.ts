@@ -1,0 +1,124 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { BIN, PROJECT_ROOT } from '../support/run-cli.js';
+
+/**
+ * Every module a process of the built CLI loaded, ES modules (through a loader hook) and
+ * CommonJS ones (Node's module cache at exit) alike, as file paths. `unbundled`: the CLI
+ * from tsc's modules in dist/ instead of the bin's bundle, to see which of them load.
+ */
+function modulesLoaded(
+  args: string[],
+  cwd: string,
+  { unbundled = true } = {},
+): { code: number | null; modules: string[]; stderr: string } {
+  const log = path.join(cwd, 'modules.log');
+  fs.rmSync(log, { force: true });
+  const entry = unbundled ? path.join(cwd, 'unbundled-main.mjs') : BIN;
+  const result = spawnSync(process.execPath, ['--import', path.join(cwd, 'record-modules.mjs'), entry, ...args], {
+    cwd,
+    env: { ...process.env, TINYFORGE_MODULE_LOG: log },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const modules = fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((entry) => (entry.startsWith('file:') ? new URL(entry).pathname : entry));
+  return { code: result.status, modules, stderr: result.stderr };
+}
+
+const DIST = path.join(PROJECT_ROOT, 'dist');
+
+const RECORDER = {
+  // What src/main.ts does, from dist/cli/ (the bin itself is the bundle).
+  'unbundled-main.mjs': [
+    `import { runCli } from '${DIST}/cli/cli.js';`,
+    `import { exitAfterOutput, processOutput } from '${DIST}/cli/output.js';`,
+    'runCli(process.argv.slice(2), processOutput).then(exitAfterOutput);',
+  ].join('\n'),
+  'record-modules.mjs': [
+    "import fs from 'node:fs';",
+    "import module, { createRequire, register } from 'node:module';",
+    "register('./record-hooks.mjs', import.meta.url);",
+    '// Node 22.1+ has it, older Node not: noted either way when the CLI turns it on.',
+    "module.enableCompileCache = () => fs.appendFileSync(process.env.TINYFORGE_MODULE_LOG, 'compile cache enabled\\n');",
+    'const cache = createRequire(import.meta.url).cache;',
+    "process.on('exit', () => fs.appendFileSync(process.env.TINYFORGE_MODULE_LOG, Object.keys(cache).join('\\n') + '\\n'));",
+  ].join('\n'),
+  'record-hooks.mjs': [
+    "import fs from 'node:fs';",
+    'export async function load(url, context, next) {',
+    "  fs.appendFileSync(process.env.TINYFORGE_MODULE_LOG, url + '\\n');",
+    '  return next(url, context);',
+    '}',
+  ].join('\n'),
+};
+
+/** A file of the build (`dist/...`), a package's file (`ajv/dist/core.js`) or any file of a package (`ssh2`). */
+const loaded = (modules: string[], part: string) =>
+  modules.some((file) =>
+    file.includes(part.startsWith('dist/') ? `/${part}` : `/node_modules/${part}${part.endsWith('.js') ? '' : '/'}`),
+  );
+
+describe('what a command loads at start-up', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = makeFixtureDir({ ...RECORDER, 'manifests/web.yaml': imageManifest('web') });
+  });
+  afterAll(() => removeFixtureDir(dir));
+
+  it('records ES and CommonJS modules alike (the check can see what it looks for)', () => {
+    const { modules } = modulesLoaded(['validate', 'manifests'], dir);
+    expect(loaded(modules, 'dist/cli/validate-command.js')).toBe(true);
+    expect(loaded(modules, 'yaml')).toBe(true);
+  });
+
+  it('validate turns the compile cache on and loads neither Docker, the controller, the state store nor ajv itself', () => {
+    const { code, modules, stderr } = modulesLoaded(['validate', 'manifests'], dir);
+    expect(code, stderr).toBe(0);
+    expect(modules).toContain('compile cache enabled');
+    for (const part of ['dockerode', 'docker-modem', 'lowdb', 'chokidar', 'ajv/dist/core.js', 'dist/app.js'])
+      expect(loaded(modules, part), part).toBe(false);
+    // The build's precompiled validators need only ajv's small runtime helpers.
+    expect(modules.filter((file) => file.includes('/node_modules/ajv/')).every((f) => f.includes('/runtime/'))).toBe(
+      true,
+    );
+  });
+
+  it('run --once turns the compile cache on, loads dockerode without SSH, BuildKit sessions or tar, and no watcher, health server or Swarm', () => {
+    // No engine at this socket: the pass fails to list (exit 3) after loading all it needs to.
+    const socket = `unix://${path.join(dir, 'no-engine.sock')}`;
+    const { code, modules, stderr } = modulesLoaded(['run', '--once', '--docker-host', socket], dir);
+    expect(code, stderr).toBe(3);
+    expect(modules).toContain('compile cache enabled');
+    expect(loaded(modules, 'dockerode')).toBe(true);
+    // tar-fs itself is in the module cache as its stand-in: what it would load is not.
+    for (const part of ['ssh2', '@grpc/grpc-js', 'protobufjs', 'tar-stream', 'chokidar', 'ajv/dist/core.js'])
+      expect(loaded(modules, part), part).toBe(false);
+    for (const part of ['app-daemon.js', 'app-swarm.js', 'adapters/health-server.js', 'adapters/caddy-routes.js'])
+      expect(loaded(modules, `dist/${part}`), part).toBe(false);
+  });
+
+  it('the bin is one file: beside it only the precompiled validators, dockerode without SSH and ajv runtime helpers', () => {
+    const socket = `unix://${path.join(dir, 'no-engine.sock')}`;
+    const { code, modules, stderr } = modulesLoaded(['run', '--once', '--docker-host', socket], dir, {
+      unbundled: false,
+    });
+    expect(code, stderr).toBe(3);
+    expect(modules).toContain('compile cache enabled');
+    const files = modules.filter((file) => file.startsWith('/'));
+    const fromDist = files.filter((file) => file.startsWith(`${DIST}/`)).map((file) => path.relative(DIST, file));
+    expect(fromDist.sort()).toEqual(['generated/schema-validators.cjs', 'generated/state-validator.cjs', 'main.js']);
+    const packages = new Set(
+      files.flatMap((file) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.slice(1) ?? []),
+    );
+    for (const bundled of ['yaml', 'lowdb', 'chokidar', 'ssh2', '@grpc/grpc-js', 'tar-stream'])
+      expect(packages.has(bundled), bundled).toBe(false);
+    expect(packages.has('dockerode')).toBe(true);
+  });
+});
