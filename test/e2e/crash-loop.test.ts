@@ -104,7 +104,7 @@ async function expectExactly(project: E2eProject, fleet: CrashFleet, context: st
     notReady.map(([id, w]) => `${id} ${w.phase} ${w.lastError}`),
     context,
   ).toEqual([]);
-  expect(state.foreign.filter((f) => f.name.includes(project.name))).toEqual([]);
+  expect(project.foreign()).toEqual([]);
 }
 
 /** `plan` finds nothing to do, and a second `run --once` makes no Docker mutation at all (guarantee 8). */

@@ -22,7 +22,7 @@ describe('run --once against injected faults', () => {
     await copy.start();
     const again = project.runOnce();
     expect(again.code, again.stderr).toBe(0);
-    expect(project.state().foreign).toEqual([
+    expect(project.foreign()).toEqual([
       { containerId: copy.id, name: `${project.name}-copy`, workloadId: 'image/web', reason: 'bad signature' },
     ]);
     // The workload's manifest goes: its own container is pruned, the copy stays running.
@@ -30,7 +30,7 @@ describe('run --once against injected faults', () => {
     const pruned = project.runOnce(['--allow-empty']);
     expect(pruned.code, pruned.stderr).toBe(0);
     expect((await project.containers()).map((c) => [c.Id, c.State])).toEqual([[copy.id, 'running']]);
-    expect(project.state().foreign.map((f) => f.containerId)).toEqual([copy.id]);
+    expect(project.foreign().map((f) => f.containerId)).toEqual([copy.id]);
   });
 
   it('refuses a Compose service joining another container network, naming file and flag, and creates nothing', async () => {

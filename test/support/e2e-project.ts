@@ -71,6 +71,14 @@ export class E2eProject {
     return JSON.parse(fs.readFileSync(this.stateFile, 'utf8')) as ControllerState;
   }
 
+  /**
+   * The state's `foreign` entries of this project's containers: other tests' containers
+   * on the shared engine are foreign to this controller too (`another controller`).
+   */
+  foreign(): ControllerState['foreign'] {
+    return this.state().foreign.filter((f) => f.name.includes(this.name));
+  }
+
   /** This project's containers, by name. */
   async containers(): Promise<Docker.ContainerInfo[]> {
     const list = await this.docker.listContainers({
