@@ -1,6 +1,7 @@
 import { isAlias, isCollection, isMap, isScalar, LineCounter, parseAllDocuments, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Problem } from '../api/problem.js';
+import { MAX_FLOW_DEPTH, tooDeepAt } from './flow-depth.js';
 import type { SourceDocument } from './source-document.js';
 
 /** Aliases a document may expand; far above any honest manifest, far below a billion laughs. */
@@ -29,6 +30,11 @@ export function parseYamlFile(text: string, file: string): ParsedFile {
     return { file, line, column: col, path, message };
   };
 
+  const deep = tooDeepAt(text);
+  if (deep !== -1) {
+    problems.push(at(deep, `collections nested more than ${MAX_FLOW_DEPTH} levels deep: refused`));
+    return { documents: [], problems };
+  }
   const docs = parseAllDocuments(text, {
     version: '1.2',
     schema: 'core',

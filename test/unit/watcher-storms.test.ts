@@ -20,11 +20,15 @@ const ids = (names: string[]) => names.map((n) => `image/${n}`);
 describe('watcher storms: the converged state equals the directory’s final content', () => {
   let dir = '';
   let stop: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await stop?.();
-    stop = undefined;
-    removeFixtureDir(dir);
-  });
+  // Stopping a controller of a soak-sized storm writes its last state: 20,000 workloads.
+  afterEach(
+    async () => {
+      await stop?.();
+      stop = undefined;
+      removeFixtureDir(dir);
+    },
+    STORM * 5 + 10_000,
+  );
 
   async function setUp(files: Record<string, string>) {
     dir = makeFixtureDir(files);
