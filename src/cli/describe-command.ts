@@ -4,11 +4,10 @@ import type { ControllerState } from '../api/state-types.js';
 import { describeText } from './describe-text.js';
 import type { SpecSummary } from './describe-text.js';
 import { specLines } from './describe-spec.js';
-import { UsageError } from './errors.js';
 import { nonEmptyFlag } from './flag-values.js';
 import type { Output } from './output.js';
-import { helpPointer, parseCommandArgs } from './parse-command-args.js';
-import { DEFAULT_STATE_FILE, findWorkload, noSuchWorkload, stateForCommand } from './workload-lookup.js';
+import { parseCommandArgs } from './parse-command-args.js';
+import { DEFAULT_STATE_FILE, lookUpWorkload, oneName } from './workload-lookup.js';
 
 export const DESCRIBE_USAGE = `usage: tinyforge describe NAME [--state FILE] [--manifests DIR]
 
@@ -47,19 +46,14 @@ export async function describeCommand(argv: string[], output: Output, now: Date 
     output.out(DESCRIBE_USAGE);
     return 0;
   }
-  if (positionals.length !== 1)
-    throw new UsageError(`takes one NAME (got ${positionals.length}); ${helpPointer('describe')}`, 'describe');
+  const name = oneName('describe', positionals);
   const file = nonEmptyFlag(values.state ?? DEFAULT_STATE_FILE, '--state');
   const manifests = values.manifests === undefined ? undefined : nonEmptyFlag(values.manifests, '--manifests');
-  const state = await stateForCommand(file, output);
-  if (!state) return 1;
-  const found = findWorkload(state, positionals[0]!);
-  if (!found) {
-    output.err(noSuchWorkload(positionals[0]!, file));
-    return 1;
-  }
-  const spec = await specOnDisk(found.id, state, manifests ?? state.controller.manifestDir);
-  output.out(describeText(found.id, found.workload, state, spec, now));
+  const found = await lookUpWorkload(file, name, output);
+  if (!found) return 1;
+  const { state, id, workload } = found;
+  const spec = await specOnDisk(id, state, manifests ?? state.controller.manifestDir);
+  output.out(describeText(id, workload, state, spec, now));
   return 0;
 }
 

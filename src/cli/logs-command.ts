@@ -1,5 +1,4 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { DEFAULT_CONTROLLER_NAME } from '../api/defaults.js';
 import type { LogOptions, LogTarget, WorkloadLogs } from '../app-logs.js';
 import type { WorkloadStatus } from '../api/state-types.js';
 import { dockerHostFlag } from './controller-flags.js';
@@ -8,8 +7,8 @@ import { durationFlag, nonEmptyFlag, wholeNumberFlag } from './flag-values.js';
 import { interrupted } from './interrupted.js';
 import { LogSession } from './log-session.js';
 import type { Output } from './output.js';
-import { helpPointer, parseCommandArgs } from './parse-command-args.js';
-import { DEFAULT_STATE_FILE, findWorkload, noSuchWorkload, stateForCommand } from './workload-lookup.js';
+import { parseCommandArgs } from './parse-command-args.js';
+import { DEFAULT_STATE_FILE, lookUpWorkload, oneName } from './workload-lookup.js';
 
 export const LOGS_USAGE = `usage: tinyforge logs NAME [--role R] [--replica N] [-f] [--since DUR] [--tail N] [-t]
 
@@ -28,7 +27,7 @@ a Project), lines of all containers in time order (with -f: as they come).
   --tail N           only the last N lines of each container (default all)
   -t, --timestamps   show Docker's timestamp of each line
   --state FILE       state file (default ./.tinyforge/state.json); controller.key beside it
-  --name NAME        controller name (default default)
+  --name NAME        controller name (default: the one the state file names)
   --docker-host URL  unix:///path or tcp://host:port (default $DOCKER_HOST or /var/run/docker.sock)
 
 Exit codes: 0; 1 no such workload, no state file, or Docker unreachable; 2 usage.`;
@@ -64,18 +63,12 @@ export async function logsCommand(argv: string[], output: Output, deps: Partial<
     output.out(LOGS_USAGE);
     return 0;
   }
-  if (positionals.length !== 1)
-    throw new UsageError(`takes one NAME (got ${positionals.length}); ${helpPointer('logs')}`, 'logs');
+  const name = oneName('logs', positionals);
   const request = logsRequest(values);
   const file = nonEmptyFlag(values.state ?? DEFAULT_STATE_FILE, '--state');
-  const state = await stateForCommand(file, output);
-  if (!state) return 1;
-  const found = findWorkload(state, positionals[0]!);
-  if (!found) {
-    output.err(noSuchWorkload(positionals[0]!, file));
-    return 1;
-  }
-  if (state.controller.backend === 'swarm') {
+  const found = await lookUpWorkload(file, name, output);
+  if (!found) return 1;
+  if (found.state.controller.backend === 'swarm') {
     output.err(`tinyforge: logs reads containers of the docker backend; under swarm use 'docker service logs'`);
     return 1;
   }
@@ -83,7 +76,8 @@ export async function logsCommand(argv: string[], output: Output, deps: Partial<
   const open = deps.open ?? (await import('../app-logs.js')).workloadLogs;
   const context = { open, stopped: deps.stopped ?? interrupted, pollMs: deps.pollMs ?? FOLLOW_POLL_MS, output, file };
   try {
-    return await showLogs(found.id, found.workload, request, context);
+    const name = request.name ?? found.state.controller.name;
+    return await showLogs(found.id, found.workload, { ...request, name }, context);
   } catch (error) {
     output.err(`tinyforge: ${(error as Error).message}`);
     return 1;
@@ -97,7 +91,8 @@ interface LogsRequest {
   timestamps: boolean;
   options: Omit<LogOptions, 'follow'>;
   dockerHost: string;
-  name: string;
+  /** The controller's name; absent: the state file's. */
+  name: string | undefined;
 }
 
 function logsRequest(values: {
@@ -120,7 +115,7 @@ function logsRequest(values: {
     timestamps: values.timestamps ?? false,
     options: { ...(tail === undefined ? {} : { tail }), ...(since === undefined ? {} : { sinceSeconds: since }) },
     dockerHost: dockerHostFlag(values['docker-host']),
-    name: nonEmptyFlag(values.name ?? DEFAULT_CONTROLLER_NAME, '--name'),
+    name: values.name === undefined ? undefined : nonEmptyFlag(values.name, '--name'),
   };
 }
 
@@ -140,7 +135,7 @@ function sinceFlag(text: string): number {
 async function showLogs(
   id: string,
   workload: WorkloadStatus,
-  request: LogsRequest,
+  request: LogsRequest & { name: string },
   context: LogsDeps & { output: Output; file: string },
 ): Promise<number> {
   const logs = context.open({

@@ -1,6 +1,8 @@
 import { CorruptStateError, readState } from '../app-state.js';
 import type { ControllerState, WorkloadStatus } from '../api/state-types.js';
+import { UsageError } from './errors.js';
 import type { Output } from './output.js';
+import { helpPointer } from './parse-command-args.js';
 
 /** The default state file of every command (README: Command line). */
 export const DEFAULT_STATE_FILE = '.tinyforge/state.json';
@@ -24,16 +26,26 @@ export async function stateForCommand(file: string, output: Output): Promise<Con
   return state;
 }
 
-/** A workload by its name (`web`) or id (`image/web`), as `status` finds it. */
-export function findWorkload(
-  state: ControllerState,
-  name: string,
-): { id: string; workload: WorkloadStatus } | undefined {
-  const found = Object.entries(state.workloads).find(([id, w]) => id === name || w.name === name);
-  return found && { id: found[0], workload: found[1] };
+/** The one NAME `command` takes; another count is a usage error. */
+export function oneName(command: string, positionals: readonly string[]): string {
+  if (positionals.length !== 1)
+    throw new UsageError(`takes one NAME (got ${positionals.length}); ${helpPointer(command)}`, command);
+  return positionals[0]!;
 }
 
-/** The one line said when NAME names no workload of the state file. */
-export function noSuchWorkload(name: string, file: string): string {
-  return `tinyforge: no workload ${JSON.stringify(name)} in ${file}`;
+/**
+ * The state file and the workload NAME names in it, by its name (`web`) or id
+ * (`image/web`) as `status` finds it; undefined after saying on stderr why there is none
+ * (the caller exits 1).
+ */
+export async function lookUpWorkload(
+  file: string,
+  name: string,
+  output: Output,
+): Promise<{ state: ControllerState; id: string; workload: WorkloadStatus } | undefined> {
+  const state = await stateForCommand(file, output);
+  if (!state) return undefined;
+  const found = Object.entries(state.workloads).find(([id, w]) => id === name || w.name === name);
+  if (!found) output.err(`tinyforge: no workload ${JSON.stringify(name)} in ${file}`);
+  return found && { state, id: found[0], workload: found[1] };
 }

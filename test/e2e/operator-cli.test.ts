@@ -20,12 +20,10 @@ describe('logs, describe and events against the real engine', () => {
     await project.cleanup();
   });
 
-  /** `logs` asks the engine for the project's controller's containers: it takes the controller's name. */
-  const named = (args: string[]) => (args[0] === 'logs' ? [...args, '--name', project.name] : args);
-  /** `tinyforge <args>` in the project. */
-  const cli = (...args: string[]) => runCli(named(args), { cwd: project.dir, env: { DOCKER_HOST: project.host } });
+  /** `tinyforge <args>` in the project (`logs` takes the controller's name from the state file). */
+  const cli = (...args: string[]) => runCli(args, { cwd: project.dir, env: { DOCKER_HOST: project.host } });
   const follow = (...args: string[]) => {
-    const p = new CliProcess(project, named(args));
+    const p = new CliProcess(project, args);
     processes.push(p);
     return p;
   };

@@ -44,6 +44,16 @@ describe('tinyforge logs (against a fake engine)', () => {
     expect(logs.streams[0]!.options).toEqual({ follow: false, tail: 3 });
   });
 
+  it('takes the controller name from the state file unless --name says otherwise; one NAME only', async () => {
+    const { file, open, opened, logs } = await setUp(1);
+    logs.targetsNow = [target('a', 1)];
+    expect(await logsCommand(['web', '--state', file], capturedOutput(), { open })).toBe(0);
+    expect(opened[0]!.name).toBe('default');
+    await expect(logsCommand(['web', 'api', '--state', file], capturedOutput(), { open })).rejects.toThrow(
+      'takes one NAME (got 2)',
+    );
+  });
+
   it('prefixes lines when the workload has several containers, and --replica picks one (no prefix)', async () => {
     const { file, open, logs } = await setUp(2);
     logs.targetsNow = [target('a', 1), target('b', 2)];
