@@ -1,7 +1,14 @@
-/** Resolves on the first SIGINT (Ctrl-C) or SIGTERM from now on: a command that follows something then ends, exit 0. */
-export function interrupted(): Promise<NodeJS.Signals> {
+/**
+ * Resolves when a command that follows something should end, exit 0: on the first SIGINT
+ * (Ctrl-C) or SIGTERM from now on, or when the reader of stdout went away
+ * (`tinyforge logs -f | head -3`), which would otherwise leave it following into nothing.
+ */
+export function interrupted(): Promise<unknown> {
   return new Promise((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') resolve(error.code);
+    });
   });
 }

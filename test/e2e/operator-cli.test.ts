@@ -87,6 +87,12 @@ describe('logs, describe and events against the real engine', () => {
     await eventually('the new container says hello', () => following.lines().includes('hello'), 20_000, 100);
     expect(await following.interrupt()).toBe(0);
     expect(following.stderr).toBe('');
+    // Its reader gone (`| head -1`), it stops following at its next line.
+    const headed = follow('logs', 'web', '-f', '--replica', '1', '--tail', '1');
+    await eventually('a first line', () => headed.lines().length > 0, 20_000, 100);
+    headed.child.stdout!.destroy();
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('still following after 15s'), 15_000));
+    expect(await Promise.race([headed.exited, timeout])).toBe(0);
   });
 
   it('describe names why a crashing workload is Degraded; events -f prints a new event, then ends on Ctrl-C', async () => {
