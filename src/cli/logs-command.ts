@@ -76,8 +76,8 @@ export async function logsCommand(argv: string[], output: Output, deps: Partial<
   const open = deps.open ?? (await import('../app-logs.js')).workloadLogs;
   const context = { open, stopped: deps.stopped ?? interrupted, pollMs: deps.pollMs ?? FOLLOW_POLL_MS, output, file };
   try {
-    const name = request.name ?? found.state.controller.name;
-    return await showLogs(found.id, found.workload, { ...request, name }, context);
+    const controller = request.name ?? found.state.controller.name;
+    return await showLogs(found.id, found.workload, { ...request, name: controller }, context);
   } catch (error) {
     output.err(`tinyforge: ${(error as Error).message}`);
     return 1;
@@ -160,25 +160,38 @@ async function showLogs(
     await session.printAll(targets, { ...request.options, follow: false });
     return 0;
   }
-  const { tail: _, ...since } = request.options;
+  await followLogs(session, targets, () => logs.targets(id).then(chosen), request.options, context);
+  return 0;
+}
+
+/**
+ * Follows `first` from `options`, then looks every poll at `targets` for containers that
+ * joined (a replacement, a restart in place) and follows them too, until stopped.
+ */
+async function followLogs(
+  session: LogSession,
+  first: readonly LogTarget[],
+  targets: () => Promise<LogTarget[]>,
+  options: Omit<LogOptions, 'follow'>,
+  context: Pick<LogsDeps, 'stopped' | 'pollMs'>,
+): Promise<void> {
+  const { tail: _, ...since } = options;
   const stop = new AbortController();
   void context.stopped().then(() => stop.abort());
   try {
-    await session.follow(targets, { ...request.options, follow: true });
+    await session.follow(first, { ...options, follow: true });
     while (!stop.signal.aborted) {
       await delay(context.pollMs, undefined, { signal: stop.signal }).catch(() => undefined);
       if (stop.signal.aborted) break;
       // A failed look (the engine restarting) is tried again at the next poll; what is followed goes on.
-      await logs
-        .targets(id)
+      await targets()
         // A container that joins later shows its whole log (--since still holds, --tail not).
-        .then((now) => session.follow(chosen(now), { ...since, follow: true }))
+        .then((now) => session.follow(now, { ...since, follow: true }))
         .catch(() => undefined);
     }
   } finally {
     session.close();
   }
-  return 0;
 }
 
 function picked(target: { role: string; replica: number }, request: LogsRequest): boolean {
