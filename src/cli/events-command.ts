@@ -5,6 +5,7 @@ import { UsageError } from './errors.js';
 import { EventPrinter, isAbout, unseen } from './event-lines.js';
 import { choiceFlag, nonEmptyFlag } from './flag-values.js';
 import { interrupted } from './interrupted.js';
+import type { FollowDeps } from './interrupted.js';
 import type { Output } from './output.js';
 import { helpPointer, parseCommandArgs } from './parse-command-args.js';
 import { DEFAULT_STATE_FILE, stateForCommand } from './workload-lookup.js';
@@ -33,14 +34,8 @@ const OPTIONS = {
 /** How often `events -f` looks at the state file (it is replaced by a rename: a new file each write). */
 const FOLLOW_POLL_MS = 500;
 
-export interface EventsDeps {
-  /** Resolves when the user asks `-f` to stop (Ctrl-C). */
-  stopped: () => Promise<unknown>;
-  pollMs: number;
-}
-
 /** `tinyforge events`: the state file's events, or, with -f, those it gains. */
-export async function eventsCommand(argv: string[], output: Output, deps: Partial<EventsDeps> = {}): Promise<number> {
+export async function eventsCommand(argv: string[], output: Output, deps: Partial<FollowDeps> = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs('events', argv, OPTIONS, true);
   if (values.help) {
     output.out(EVENTS_USAGE);
@@ -76,7 +71,7 @@ async function followEvents(
   name: string | undefined,
   printer: EventPrinter,
   output: Output,
-  deps: EventsDeps,
+  deps: FollowDeps,
 ): Promise<number> {
   const stop = new AbortController();
   void deps.stopped().then(() => stop.abort());

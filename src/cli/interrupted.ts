@@ -1,3 +1,11 @@
+/** What a command that follows (`-f`) needs from outside; tests give their own. */
+export interface FollowDeps {
+  /** Resolves when the command should stop following (`interrupted` by default). */
+  stopped: () => Promise<unknown>;
+  /** How often it looks for something new. */
+  pollMs: number;
+}
+
 /**
  * Resolves when a command that follows something should end, exit 0: on the first SIGINT
  * (Ctrl-C) or SIGTERM from now on, or when the reader of stdout went away

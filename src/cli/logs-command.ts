@@ -5,6 +5,7 @@ import { dockerHostFlag } from './controller-flags.js';
 import { UsageError } from './errors.js';
 import { durationFlag, nonEmptyFlag, wholeNumberFlag } from './flag-values.js';
 import { interrupted } from './interrupted.js';
+import type { FollowDeps } from './interrupted.js';
 import { LogSession } from './log-session.js';
 import type { Output } from './output.js';
 import { parseCommandArgs } from './parse-command-args.js';
@@ -49,11 +50,8 @@ const OPTIONS = {
 const FOLLOW_POLL_MS = 1000;
 
 /** What `logs` needs from outside; tests give their own. */
-export interface LogsDeps {
+export interface LogsDeps extends FollowDeps {
   open: (config: { dockerHost: string; state: string; name: string; timeoutMs: number }) => WorkloadLogs;
-  /** Resolves when the user asks `-f` to stop (Ctrl-C). */
-  stopped: () => Promise<unknown>;
-  pollMs: number;
 }
 
 /** `tinyforge logs`: a workload's container logs from the engine. */
@@ -173,7 +171,7 @@ async function followLogs(
   first: readonly LogTarget[],
   targets: () => Promise<LogTarget[]>,
   options: Omit<LogOptions, 'follow'>,
-  context: Pick<LogsDeps, 'stopped' | 'pollMs'>,
+  context: FollowDeps,
 ): Promise<void> {
   const { tail: _, ...since } = options;
   const stop = new AbortController();
