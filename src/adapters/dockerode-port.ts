@@ -147,7 +147,8 @@ export class DockerodePort implements DockerPort {
   }
 }
 
-function toObserved(info: Docker.ContainerInfo): ObservedContainer {
+/** A list entry in tinyforge's own terms. */
+export function toObserved(info: Docker.ContainerInfo): ObservedContainer {
   const health = /\((healthy|unhealthy|health: starting)\)/.exec(info.Status ?? '')?.[1];
   return {
     id: info.Id,

@@ -9,6 +9,9 @@ commands:
   plan                 what 'run --once' would do, read-only
   status [NAME]        workloads from the state file (-o table|json)
   wait NAME...         wait until workloads are Ready with the spec on disk
+  logs NAME            a workload's container logs (-f follows)
+  describe NAME        a workload in detail: spec, conditions, containers, events
+  events [NAME]        the controller's events (-f follows, -o json)
   validate [PATH...]   check manifests (file:line:col: message per problem)
   schema [KIND]        print the JSON Schema of manifests or of one kind
   demo                 a throw-away sandbox engine with example workloads (Ctrl-C removes it)
@@ -23,6 +26,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   plan: async () => (await import('./plan-command.js')).planCommand,
   status: async () => (await import('./status-command.js')).statusCommand,
   wait: async () => (await import('./wait-command.js')).waitCommand,
+  logs: async () => (await import('./logs-command.js')).logsCommand,
+  describe: async () => (await import('./describe-command.js')).describeCommand,
+  events: async () => (await import('./events-command.js')).eventsCommand,
   validate: async () => (await import('./validate-command.js')).validateCommand,
   schema: async () => (await import('./schema-command.js')).schemaCommand,
   demo: async () => (await import('./demo-command.js')).demoCommand,

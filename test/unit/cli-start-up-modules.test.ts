@@ -90,6 +90,17 @@ describe('what a command loads at start-up', () => {
     );
   });
 
+  it('events and describe read the state file without loading Docker or the controller', () => {
+    for (const args of [['events'], ['describe', 'web']]) {
+      // No state file here: each answers exit 1 once it has loaded what it reads the state with.
+      const { code, modules, stderr } = modulesLoaded(args, dir);
+      expect(code, stderr).toBe(1);
+      expect(stderr).toContain('no state file');
+      for (const part of ['dockerode', 'docker-modem', 'chokidar', 'dist/app.js', 'dist/app-logs.js'])
+        expect(loaded(modules, part), `${args[0]}: ${part}`).toBe(false);
+    }
+  });
+
   it('run --once turns the compile cache on, loads dockerode without SSH, BuildKit sessions or tar, and no watcher, health server or Swarm', () => {
     // No engine at this socket: the pass fails to list (exit 3) after loading all it needs to.
     const socket = `unix://${path.join(dir, 'no-engine.sock')}`;
