@@ -133,7 +133,7 @@ export function controllerFlags(values: ControllerFlagValues): ParsedControllerF
 }
 
 /** `--docker-host`, else `$DOCKER_HOST` (named as such when it is the bad one), else the usual socket. */
-function dockerHostFlag(flag: string | undefined): string {
+export function dockerHostFlag(flag: string | undefined): string {
   const env = process.env['DOCKER_HOST'];
   const [text, source] =
     flag !== undefined ? [flag, '--docker-host'] : env ? [env, 'DOCKER_HOST'] : ['unix:///var/run/docker.sock', ''];
