@@ -124,12 +124,15 @@ function planWorkload(
   // Surplus: replicas scaled away and services removed, highest replica first.
   const surplus = owned.filter((o) => !desiredIds.has(rowIdOf(o.identity)));
   const desiredRoles = new Set(desired.map((d) => d.role));
+  const scaledAway: Action[] = [];
   for (const owned of sortForRemoval(surplus)) {
     const { role } = owned.identity;
     const cause = desiredRoles.has(role)
       ? `scaled down to ${desired.filter((d) => d.role === role).length}`
       : `service ${role} removed`;
-    removals.push(removeAction(owned, cause));
+    const removal = removeAction(owned, cause);
+    removals.push(removal);
+    if (desiredRoles.has(role)) scaledAway.push(removal);
   }
 
   for (const d of desired) {
@@ -161,7 +164,7 @@ function planWorkload(
     }
     createOrCrashLoop(d, input.hadContainer.has(d.rowId), heal);
   }
-  noteReplicaChanges(desired, [...removals, ...rest]);
+  noteReplicaChanges(desired, scaledAway, rest);
   plan.actions.push(...removals, ...rest);
 }
 
@@ -170,24 +173,24 @@ function planWorkload(
  * role: what the count was is what is wanted, less the new ones, plus the surplus. A
  * workload's first containers are not a change of count.
  */
-function noteReplicaChanges(desired: readonly DesiredContainer[], actions: Action[]): void {
+function noteReplicaChanges(desired: readonly DesiredContainer[], scaledAway: Action[], rest: Action[]): void {
+  const added = rest.filter((a) => a.type === 'create' && !a.selfHeal);
   for (const role of new Set(desired.map((d) => d.role))) {
-    const scaling = actions.filter(
-      (a) =>
-        (a.type === 'create' && !a.selfHeal && a.desired.role === role) ||
-        (a.type === 'remove' && a.cause.startsWith('scaled down') && roleOf(a) === role),
-    );
+    const mine = (a: Action) => roleOfRow(a, role);
+    const [up, down] = [added.filter(mine), scaledAway.filter(mine)];
     const wanted = desired.filter((d) => d.role === role).length;
-    const had = wanted + scaling.reduce((sum, a) => sum + (a.type === 'remove' ? 1 : -1), 0);
+    const had = wanted - up.length + down.length;
     if (had === 0 || had === wanted) continue;
-    for (const action of scaling)
+    for (const action of [...up, ...down])
       if (action.type === 'create' || action.type === 'remove')
         action.changes = [{ path: 'replicas', old: had, new: wanted }];
   }
 }
 
-function roleOf(action: Extract<Action, { type: 'remove' }>): string {
-  return action.rowId.slice(action.workloadId.length + 1).split(':')[0]!;
+/** Whether a create's or a remove's container is of this role. */
+function roleOfRow(action: Action, role: string): boolean {
+  if (action.type === 'create') return action.desired.role === role;
+  return action.type === 'remove' && action.rowId.slice(action.workloadId.length + 1).split(':')[0] === role;
 }
 
 /** What differs between the old container's spec (when known) and the new one: field by field, or the image. */
