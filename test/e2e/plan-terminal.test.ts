@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
 import { BIN } from '../support/run-cli.js';
 
-/** A tmux server of this test's own (`-L`), so no one else's sessions are touched. */
+/** A tmux server of this test's own (`-S`, a socket in the project's folder): no one else's sessions are touched, nothing is left behind. */
 function tmux(socket: string, ...args: string[]): string {
-  const result = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', timeout: 10_000 });
+  const result = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', timeout: 10_000 });
   if (result.status !== 0) throw new Error(`tmux ${args[0]}: ${result.stderr}`);
   return result.stdout;
 }
@@ -19,13 +20,13 @@ describe('tinyforge plan in a real terminal', () => {
   let project: E2eProject;
   let socket: string;
   afterEach(async () => {
-    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    spawnSync('tmux', ['-S', socket, 'kill-server']);
     await project.cleanup();
   });
 
   it('colours + green on a terminal, and not with NO_COLOR', async () => {
     project = new E2eProject({ 'web.yaml': sleeper('web') });
-    socket = `tinyforge-${project.name}`;
+    socket = path.join(project.dir, 'tmux.sock');
     const plan = `${quote(process.execPath)} ${quote(BIN)} plan --name ${project.name}`;
     const script = `${plan}; echo "first=$?"; NO_COLOR=1 ${plan}; echo "second=$?"; sleep 120`;
     // A fixed size, and an environment without the test runner's colour settings.
@@ -34,7 +35,7 @@ describe('tinyforge plan in a real terminal', () => {
     delete env.FORCE_COLOR;
     const started = spawnSync(
       'tmux',
-      ['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '20', '-c', project.dir, script],
+      ['-S', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '20', '-c', project.dir, script],
       { env, encoding: 'utf8', timeout: 10_000 },
     );
     expect(started.stderr).toBe('');
