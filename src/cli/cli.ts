@@ -15,6 +15,8 @@ commands:
   validate [PATH...]   check manifests (file:line:col: message per problem)
   schema [KIND]        print the JSON Schema of manifests or of one kind
   demo                 a throw-away sandbox engine with example workloads (Ctrl-C removes it)
+  version              tinyforge's, Node's and the Docker engine's versions (also --version)
+  completion bash|zsh  a shell completion script for commands, flags and workload names
 
 Run 'tinyforge <command> --help' for a command's options.`;
 
@@ -32,7 +34,16 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validate-command.js')).validateCommand,
   schema: async () => (await import('./schema-command.js')).schemaCommand,
   demo: async () => (await import('./demo-command.js')).demoCommand,
+  version: async () => (await import('./version-command.js')).versionCommand,
+  completion: async () => (await import('./completion-command.js')).completionCommand,
+  /** Hidden: what the completion script asks for (workload names from the state file). */
+  __complete: async () => (await import('./completion-command.js')).completeCommand,
 };
+
+/** The commands a person types (the hidden ones start with `_`). */
+export function commandNames(): string[] {
+  return Object.keys(COMMANDS).filter((name) => !name.startsWith('_'));
+}
 
 /**
  * Runs one command and decides the exit code; usage errors are 2 (README: Command line).
@@ -44,11 +55,7 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
     (command === undefined ? output.err : output.out)(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command === '--version') {
-    output.out('tinyforge 0.1.0');
-    return 0;
-  }
-  const load = COMMANDS[command];
+  const load = COMMANDS[command === '--version' ? 'version' : command];
   try {
     if (!load) throw unknownCommand(command);
     await prepareProcess(command);
@@ -76,7 +83,7 @@ async function prepareProcess(command: string): Promise<void> {
 }
 
 function unknownCommand(command: string): UsageError {
-  const near = closest(command, Object.keys(COMMANDS));
+  const near = closest(command, commandNames());
   return new UsageError(
     `unknown command ${JSON.stringify(command)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : "; see 'tinyforge --help'"}`,
   );

@@ -42,7 +42,7 @@ export function choiceFlag<const C extends readonly string[]>(text: string, flag
   if ((choices as readonly string[]).includes(text)) return text as C[number];
   const near = closest(text, choices);
   throw new UsageError(
-    `${flag} must be ${choices.join(' or ')} (got ${JSON.stringify(text)}${near ? `; did you mean ${near}?` : ''})`,
+    `${flag} must be ${[choices.slice(0, -1).join(', '), choices.at(-1)].filter(Boolean).join(' or ')} (got ${JSON.stringify(text)}${near ? `; did you mean ${near}?` : ''})`,
   );
 }
 

@@ -2,11 +2,16 @@
 export interface Output {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Whether `out` goes to a terminal (colour); absent: it does not. */
+  isTTY?: boolean;
 }
 
 export const processOutput: Output = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  get isTTY() {
+    return process.stdout.isTTY === true;
+  },
 };
 
 /**

@@ -8,6 +8,8 @@ import type { ParsedControllerFlags } from './controller-flags.js';
 import { configurationError } from './configuration-error.js';
 import type { Output } from './output.js';
 import { parseCommandArgs } from './parse-command-args.js';
+import { planText } from './plan-output.js';
+import { colourOn } from './colour.js';
 
 export const RUN_USAGE = `usage: tinyforge run [options] [--once]
 
@@ -37,6 +39,7 @@ export async function runCommand(argv: string[], output: Output): Promise<number
   try {
     let result = await controller.tick();
     const planLines = [...result.planLines];
+    const plan = [...result.plan];
     let actions = result.outcome.actions;
     // A Project rollout waits for its new slot to become healthy (at most its healthTimeout,
     // then it fails and rolls back): `--once` waits for the whole rollout.
@@ -45,9 +48,10 @@ export async function runCommand(argv: string[], output: Output): Promise<number
       await delay(ROLLOUT_POLL_MS);
       result = await controller.tick();
       planLines.push(...result.planLines);
+      plan.push(...result.plan);
       actions += result.outcome.actions;
     }
-    return report({ ...result, planLines, outcome: { ...result.outcome, actions } }, output);
+    return report({ ...result, planLines, plan, outcome: { ...result.outcome, actions } }, output);
   } catch (error) {
     // The pass ran, its state could not be saved (a full disk, say): say so plainly, exit 1.
     if ((error as { code?: string }).code !== 'STATE_WRITE_FAILED') throw error;
@@ -126,8 +130,9 @@ export async function runDaemon(
 
 /** Prints what a tick did and decides `run --once`'s exit code. */
 function report(result: TickResult, output: Output): number {
-  const { state, planLines, outcome } = result;
-  for (const line of planLines) output.out(line);
+  const { state, plan, outcome } = result;
+  // The lines `plan` prints, with their changed fields, coloured on a terminal.
+  for (const line of planText(plan, colourOn(process.env, output.isTTY ?? false))) output.out(line);
   for (const problem of state.invalid) output.err(formatProblem(problem));
   if (!outcome.dockerReachable) {
     output.err(`tinyforge: Docker is unreachable: ${state.controller.docker.lastError}`);

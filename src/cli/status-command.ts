@@ -1,15 +1,18 @@
 import { CorruptStateError, readState, stateFolderProblem } from '../app-state.js';
 import path from 'node:path';
-import type { ControllerState, WorkloadStatus } from '../api/state-types.js';
+import { stringify } from 'yaml';
+import type { ContainerRow, ControllerState, WorkloadStatus } from '../api/state-types.js';
 import { UsageError } from './errors.js';
 import { choiceFlag, nonEmptyFlag } from './flag-values.js';
 import type { Output } from './output.js';
 import { helpPointer, parseCommandArgs } from './parse-command-args.js';
 
-export const STATUS_USAGE = `usage: tinyforge status [NAME] [-o table|json] [--state FILE]
+export const STATUS_USAGE = `usage: tinyforge status [NAME] [-o table|wide|json|yaml] [--state FILE]
 
 Reads the state file only (works with Docker down). NAME is a workload's name (web)
-or id (image/web). -o json prints the workloads object, or one workload with NAME.
+or id (image/web). READY counts containers running, and healthy where the workload
+has a healthcheck. -o wide adds each workload's nodes, slots and host ports; -o json
+prints the workloads object, or one workload with NAME; -o yaml the same as YAML.
 Exit codes: 0; 1 no such workload, no state file, or one that is not a tinyforge state.`;
 
 /** `tinyforge status`: a kubectl-like table, or JSON, from the state file. */
@@ -24,7 +27,7 @@ export async function statusCommand(argv: string[], output: Output, now: Date = 
     output.out(STATUS_USAGE);
     return 0;
   }
-  const format = choiceFlag(values.output ?? 'table', '-o', ['table', 'json'] as const);
+  const format = choiceFlag(values.output ?? 'table', '-o', ['table', 'wide', 'json', 'yaml'] as const);
   if (positionals.length > 1)
     throw new UsageError(`takes at most one NAME (got ${positionals.length}); ${helpPointer('status')}`, 'status');
   const file = nonEmptyFlag(values.state ?? '.tinyforge/state.json', '--state');
@@ -52,17 +55,12 @@ export async function statusCommand(argv: string[], output: Output, now: Date = 
       return 1;
     }
   }
-  if (format === 'json') {
-    output.out(
-      JSON.stringify(
-        name !== undefined && entries.length === 1 ? entries[0]![1] : Object.fromEntries(entries),
-        null,
-        2,
-      ),
-    );
+  if (format === 'json' || format === 'yaml') {
+    const shown = name !== undefined && entries.length === 1 ? entries[0]![1] : Object.fromEntries(entries);
+    output.out(format === 'json' ? JSON.stringify(shown, null, 2) : stringify(shown));
     return 0;
   }
-  output.out(workloadTable(entries, now));
+  output.out(workloadTable(entries, now, format === 'wide'));
   if (state.invalid.length > 0)
     output.out(
       `\n${state.invalid.length} manifest problem${state.invalid.length === 1 ? '' : 's'}: run 'tinyforge validate'`,
@@ -90,17 +88,22 @@ async function unwritable(file: string, state: ControllerState): Promise<string 
   return `the state folder ${path.dirname(file)} ${problem}: the controller cannot update ${file}, so it is stale (last written at ${state.controller.heartbeatAt})`;
 }
 
-/** The `status` table: NAME KIND PHASE READY AGE MESSAGE, one workload a row, by id. */
-export function workloadTable(entries: [string, WorkloadStatus][], now: Date): string {
-  const rows = [['NAME', 'KIND', 'PHASE', 'READY', 'AGE', 'MESSAGE']];
+/**
+ * The `status` table: NAME KIND PHASE READY AGE MESSAGE, one workload a row, by id;
+ * `wide` adds NODE, SLOT and PORTS before MESSAGE.
+ */
+export function workloadTable(entries: [string, WorkloadStatus][], now: Date, wide = false): string {
+  const extra = wide ? ['NODE', 'SLOT', 'PORTS'] : [];
+  const rows = [['NAME', 'KIND', 'PHASE', 'READY', 'AGE', ...extra, 'MESSAGE']];
   for (const [, w] of entries.sort(([a], [b]) => (a < b ? -1 : 1))) {
     const ready = w.conditions.find((c) => c.type === 'Ready');
     rows.push([
       w.name,
       w.kind,
       w.phase,
-      `${w.replicas.updated}/${w.replicas.desired}`,
+      `${w.containers.filter(isReady).length}/${w.replicas.desired}`,
       age(w.createdAt, now),
+      ...(wide ? wideColumns(w.containers) : []),
       ready?.message ?? '',
     ]);
   }
@@ -113,6 +116,20 @@ export function workloadTable(entries: [string, WorkloadStatus][], now: Date): s
         .trimEnd(),
     )
     .join('\n');
+}
+
+/** A container that serves: running, and healthy when it has a healthcheck (a row without one has no health). */
+function isReady(row: ContainerRow): boolean {
+  return row.state === 'running' && (row.health === null || row.health === 'healthy');
+}
+
+/** The nodes, slots and host ports of a workload's containers, each distinct and sorted; `-` for none. */
+function wideColumns(rows: readonly ContainerRow[]): string[] {
+  const list = (values: (string | number | null | undefined)[]) => {
+    const distinct = [...new Set(values.filter((v) => v !== null && v !== undefined))];
+    return distinct.length === 0 ? '-' : distinct.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(',');
+  };
+  return [list(rows.map((r) => r.node)), list(rows.map((r) => r.slot)), list(rows.flatMap((r) => r.ports))];
 }
 
 /** kubectl's AGE: 45s, 12m, 3h, 5d. */

@@ -4,6 +4,7 @@ import type { Reference, Workload } from '../api/workload.js';
 import type { Backend, BackendSession } from './backend.js';
 import type { Clock } from './clock.js';
 import type { EngineWatch } from './engine-check.js';
+import type { PlanEntry } from './plan-entry.js';
 import type { RouteProvider } from './route-provider.js';
 
 /** What the manifest directory held at the start of the pass. */
@@ -54,6 +55,8 @@ export interface TickResult {
   events: StateEvent[];
   /** The plan lines, in order (what was applied, or would be). */
   planLines: string[];
+  /** The same plan, entry by entry: each line's kind, target, reason and changed fields. */
+  plan: PlanEntry[];
   outcome: {
     dockerReachable: boolean;
     /** Why the pass changed nothing although the engine answered (another engine); absent otherwise. */

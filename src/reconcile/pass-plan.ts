@@ -6,7 +6,9 @@ import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer } from './desired.js';
 import type { PassInput } from './pass-input.js';
 import type { PassScope } from './pass-scope.js';
-import { describeAction, planActions } from './plan.js';
+import { planActions } from './plan.js';
+import { entryOf, entryOfLine } from './plan-entry.js';
+import type { PlanEntry } from './plan-entry.js';
 import type { Plan } from './plan.js';
 import { planContainerRoutes } from './container-routes.js';
 import { planProject } from './project-rollout.js';
@@ -18,7 +20,8 @@ import type { RoleRecords } from './self-rollout.js';
 
 /** What a pass decided: the actions in order, with the Project rollouts and what each workload is measured against. */
 export interface PassPlan extends Plan {
-  lines: string[];
+  /** What the plan changes, one entry per line it prints (a backend that describes its own changes: one per line). */
+  entries: PlanEntry[];
   projects: ReadonlyMap<string, ProjectPlan>;
   /**
    * The containers each converged workload is counted against: its desired containers,
@@ -100,8 +103,9 @@ export async function planPass(
     for (const rowId of project.crashLooping) plan.crashLooping.add(rowId);
   }
   const deploy = self ? self.desired : target;
-  const lines = input.session.describe?.(plan.actions, specs, deploy) ?? plan.actions.map(describeAction);
-  return { ...plan, lines, projects, target, deploy, specs, routePending, rollouts: self ? self.records : undefined };
+  const described = input.session.describe?.(plan.actions, specs, deploy);
+  const entries = described ? described.map(entryOfLine) : plan.actions.map(entryOf);
+  return { ...plan, entries, projects, target, deploy, specs, routePending, rollouts: self ? self.records : undefined };
 }
 
 /** The routes of the workloads that converge container by container, after their containers' actions. */

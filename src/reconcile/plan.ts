@@ -5,12 +5,20 @@ import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer, Slot } from './desired.js';
 import type { Route } from './route-provider.js';
 import { rowIdOf } from './ownership.js';
-import { specChanges } from './spec-changes.js';
+import { specChanges, specFieldChanges } from './spec-changes.js';
+import type { SpecChange } from './spec-changes.js';
 import { createOrCrashLoop, removeAction, startOrCrashLoop } from './heal.js';
 import type { HealSink } from './heal.js';
 
 export type Action =
-  | { type: 'create'; workloadId: string; desired: DesiredContainer; cause: string; selfHeal: boolean }
+  | {
+      type: 'create';
+      workloadId: string;
+      desired: DesiredContainer;
+      cause: string;
+      selfHeal: boolean;
+      changes?: SpecChange[];
+    }
   | { type: 'start'; workloadId: string; rowId: string; container: ObservedContainer; cause: string }
   | {
       type: 'recreate';
@@ -19,8 +27,18 @@ export type Action =
       old: ObservedContainer[];
       startFirst: boolean;
       cause: string;
+      /** The fields that differ, with old and new values (env files masked): the plan's detail lines. */
+      changes?: SpecChange[];
     }
-  | { type: 'remove'; workloadId: string; rowId: string; container: ObservedContainer; cause: string; prune: boolean }
+  | {
+      type: 'remove';
+      workloadId: string;
+      rowId: string;
+      container: ObservedContainer;
+      cause: string;
+      prune: boolean;
+      changes?: SpecChange[];
+    }
   | {
       type: 'route';
       workloadId: string;
@@ -106,12 +124,15 @@ function planWorkload(
   // Surplus: replicas scaled away and services removed, highest replica first.
   const surplus = owned.filter((o) => !desiredIds.has(rowIdOf(o.identity)));
   const desiredRoles = new Set(desired.map((d) => d.role));
+  const scaledAway: Action[] = [];
   for (const owned of sortForRemoval(surplus)) {
     const { role } = owned.identity;
     const cause = desiredRoles.has(role)
       ? `scaled down to ${desired.filter((d) => d.role === role).length}`
       : `service ${role} removed`;
-    removals.push(removeAction(owned, cause));
+    const removal = removeAction(owned, cause);
+    removals.push(removal);
+    if (desiredRoles.has(role)) scaledAway.push(removal);
   }
 
   for (const d of desired) {
@@ -135,16 +156,57 @@ function planWorkload(
       continue;
     }
     if (stale.length > 0) {
-      const before = input.specs.get(stale[0]!.identity.specHash);
-      const changes = before ? specChanges(before, d.spec) : [];
-      const cause = changes.length > 0 ? changes.join(', ') : imageOrHashCause(stale[0]!.container, d);
+      const old = stale.map((s) => s.container);
+      const { cause, changes } = recreateCause(input.specs.get(stale[0]!.identity.specHash), old[0]!, d);
       const startFirst = d.strategy === 'start-first' && !d.spec.ports.some((p) => p.host !== null);
-      rest.push({ type: 'recreate', workloadId, desired: d, old: stale.map((s) => s.container), startFirst, cause });
+      rest.push({ type: 'recreate', workloadId, desired: d, old, startFirst, cause, changes });
       continue;
     }
     createOrCrashLoop(d, input.hadContainer.has(d.rowId), heal);
   }
+  noteReplicaChanges(desired, scaledAway, rest);
   plan.actions.push(...removals, ...rest);
+}
+
+/**
+ * `replicas: 2 -> 3` on the creates of new replicas and the removes of surplus ones, per
+ * role: what the count was is what is wanted, less the new ones, plus the surplus. A
+ * workload's first containers are not a change of count.
+ */
+function noteReplicaChanges(desired: readonly DesiredContainer[], scaledAway: Action[], rest: Action[]): void {
+  const added = rest.filter((a) => a.type === 'create' && !a.selfHeal);
+  for (const role of new Set(desired.map((d) => d.role))) {
+    const mine = (a: Action) => roleOfRow(a, role);
+    const [up, down] = [added.filter(mine), scaledAway.filter(mine)];
+    const wanted = desired.filter((d) => d.role === role).length;
+    const had = wanted - up.length + down.length;
+    if (had === 0 || had === wanted) continue;
+    for (const action of [...up, ...down])
+      if (action.type === 'create' || action.type === 'remove')
+        action.changes = [{ path: 'replicas', old: had, new: wanted }];
+  }
+}
+
+/** Whether a create's or a remove's container is of this role. */
+function roleOfRow(action: Action, role: string): boolean {
+  if (action.type === 'create') return action.desired.role === role;
+  return action.type === 'remove' && action.rowId.slice(action.workloadId.length + 1).split(':')[0] === role;
+}
+
+/** What differs between the old container's spec (when known) and the new one: field by field, or the image. */
+function recreateCause(
+  before: ContainerSpec | undefined,
+  old: ObservedContainer,
+  desired: DesiredContainer,
+): { cause: string; changes: SpecChange[] } {
+  const changes = before ? specFieldChanges(before, desired.spec) : [];
+  if (changes.length > 0) return { cause: specChanges(before!, desired.spec).join(', '), changes };
+  if (old.image !== desired.spec.image)
+    return {
+      cause: `image ${old.image} -> ${desired.spec.image}`,
+      changes: [{ path: 'image', old: old.image, new: desired.spec.image }],
+    };
+  return { cause: 'spec changed', changes: [] };
 }
 
 /** Exactly one running container per desired one, at its spec: nothing to do (the quiet tick's usual case). */
@@ -157,11 +219,6 @@ function inSync(desired: readonly DesiredContainer[], owned: readonly OwnedConta
       ),
     )
   );
-}
-
-function imageOrHashCause(old: ObservedContainer, desired: DesiredContainer): string {
-  if (old.image !== desired.spec.image) return `image ${old.image} -> ${desired.spec.image}`;
-  return 'spec changed';
 }
 
 function newestFirst(a: OwnedContainer, b: OwnedContainer): number {

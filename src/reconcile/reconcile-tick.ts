@@ -9,6 +9,7 @@ import { passEvent } from './pass-input.js';
 import type { ManifestView, PassInput, TickDeps, TickOptions, TickResult } from './pass-input.js';
 import { planPass } from './pass-plan.js';
 import type { PassPlan } from './pass-plan.js';
+import type { PlanEntry } from './plan-entry.js';
 import { scopeOf } from './pass-scope.js';
 import type { PassScope } from './pass-scope.js';
 import { passStatuses } from './pass-status.js';
@@ -37,7 +38,7 @@ export async function reconcileTick(
   // Shallow: the pass replaces what it changes and never mutates what it keeps.
   const state: ControllerState = { ...previous, controller: { ...previous.controller }, events: [...previous.events] };
   state.invalid = view.problems.map(({ file, line, column, path, message }) => ({ file, line, column, path, message }));
-  const finish: Finish = (planLines, outcome) => finishPass(input, state, started, planLines, outcome);
+  const finish: Finish = (entries, outcome) => finishPass(input, state, started, entries, outcome);
 
   let snapshot: ObservedContainer[];
   try {
@@ -67,7 +68,7 @@ export class PassFailedError extends Error {
   }
 }
 
-type Finish = (planLines: string[], outcome: Omit<TickResult['outcome'], 'dockerCalls' | 'mutations'>) => TickResult;
+type Finish = (entries: PlanEntry[], outcome: Omit<TickResult['outcome'], 'dockerCalls' | 'mutations'>) => TickResult;
 
 /** Scope, plan, act and status, from the first read. */
 async function converge(
@@ -85,12 +86,12 @@ async function converge(
   const pruneRefused = scope.pruneRefusal === null ? [] : [...scope.orphans];
   if (input.options.dryRun) {
     const failed = [...plan.blocked.keys()];
-    return finish(plan.lines, {
+    return finish(plan.entries, {
       dockerReachable: true,
       failed,
       pruneRefused,
       rolling: [],
-      actions: plan.lines.length,
+      actions: plan.entries.length,
     });
   }
   const acted = await act(input, scope, plan, snapshot);
@@ -105,7 +106,7 @@ async function converge(
     .concat(plan.routePending, plan.rollouts ? rollingByThemselves(workloads, plan.target) : [])
     .filter((id) => !failed.includes(id));
   const dockerReachable = state.controller.docker.reachable;
-  return finish(plan.lines, { dockerReachable, failed, pruneRefused, rolling, actions: plan.lines.length });
+  return finish(plan.entries, { dockerReachable, failed, pruneRefused, rolling, actions: plan.entries.length });
 }
 
 /** The pass when the engine did not answer: nothing swept, pruned or recreated; the engine ID kept. */
@@ -188,7 +189,7 @@ function finishPass(
   input: PassInput,
   state: ControllerState,
   started: Date,
-  planLines: string[],
+  entries: PlanEntry[],
   outcome: Omit<TickResult['outcome'], 'dockerCalls' | 'mutations'>,
 ): TickResult {
   const now = input.deps.clock.now();
@@ -207,7 +208,8 @@ function finishPass(
   return {
     state,
     events: input.events,
-    planLines,
+    planLines: entries.map((e) => e.line),
+    plan: entries,
     outcome: { ...outcome, dockerCalls, mutations: calls.mutations },
   };
 }

@@ -172,7 +172,15 @@ describe('run --once keeps its guarantees against the real engine', () => {
     project.write('web.env', 'API_TOKEN=s3cr3t-value-2\n');
     const plan = project.cli('plan');
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toBe('~ recreate image/web#1: envFiles/web.env content changed\n');
+    expect(plan.stdout).toBe(
+      [
+        '~ recreate image/web#1: envFiles/web.env content changed',
+        '    envFiles/web.env: (secret changed)',
+        '',
+        '0 to create, 1 to recreate, 0 to remove',
+        '',
+      ].join('\n'),
+    );
     const second = project.runOnce();
     const everything = [
       first.stdout,

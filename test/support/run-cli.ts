@@ -17,7 +17,8 @@ export function runCli(
 ): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
-    env: { ...process.env, ...options.env },
+    // Plain output unless a test asks for colour: the runner's own colour settings stay out.
+    env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, ...options.env },
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 30_000,
   });

@@ -36,7 +36,7 @@ const LAYERS: Record<string, { layers: string[]; packages: string[]; rule: strin
   },
   cli: {
     layers: ['api', 'manifest', 'reconcile', 'cli', 'app'],
-    packages: ['node:net', 'node:path', 'node:timers/promises', 'node:util'],
+    packages: ['node:net', 'node:path', 'node:timers/promises', 'node:util', 'yaml'],
     rule: 'cli/ parses arguments and prints; it reaches adapters, Docker and files only through app*.ts',
   },
   build: {

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { ControllerState } from '../../src/api/state-types.js';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 import { runCli } from '../support/run-cli.js';
 import { TickHarness } from '../support/tick-harness.js';
@@ -63,5 +65,33 @@ describe('tinyforge status (reads the state file only)', () => {
       code: 1,
       stderr: expect.stringContaining('no state file at elsewhere.json'),
     });
+  });
+
+  /** The state file with web's first container still starting its healthcheck and its second on a node with a port. */
+  async function healthState(): Promise<void> {
+    const file = await stateFile();
+    const state = JSON.parse(fs.readFileSync(file, 'utf8')) as ControllerState;
+    const [first, second] = state.workloads['image/web']!.containers;
+    Object.assign(first!, { health: 'starting' });
+    Object.assign(second!, { health: 'healthy', node: 'node-b', ports: [8081, 8080] });
+    fs.writeFileSync(file, JSON.stringify(state));
+  }
+
+  it('READY counts containers that run and pass their healthcheck, not the updated ones', async () => {
+    await healthState();
+    const lines = runCli(['status'], { cwd: dir }).stdout.split('\n');
+    expect(lines[2]).toMatch(/^web +Image +Ready +1\/2 /);
+  });
+
+  it('-o wide adds nodes, slots and host ports; -o yaml says what -o json says', async () => {
+    await healthState();
+    const wide = runCli(['status', '-o', 'wide'], { cwd: dir }).stdout.split('\n');
+    expect(wide[0]).toMatch(/^NAME +KIND +PHASE +READY +AGE +NODE +SLOT +PORTS +MESSAGE$/);
+    expect(wide[2]).toMatch(/^web +Image +Ready +1\/2 +\d+[smhd] +node-b +- +8080,8081 +2\/2 running$/);
+    for (const args of [[], ['web']]) {
+      const json = runCli(['status', ...args, '-o', 'json'], { cwd: dir });
+      const yaml = runCli(['status', ...args, '-o', 'yaml'], { cwd: dir });
+      expect([yaml.code, parse(yaml.stdout)]).toEqual([0, JSON.parse(json.stdout)]);
+    }
   });
 });

@@ -76,7 +76,10 @@ describe('usage and configuration errors: exit 2, one line naming the flag', () 
       cli('run', '--once', '--routes', 'cady', ...NO_DOCKER),
       '--routes must be none or caddy (got "cady"; did you mean caddy?)',
     );
-    expectUsageError(cli('status', '-o', 'jsno'), '-o must be table or json (got "jsno"; did you mean json?)');
+    expectUsageError(
+      cli('status', '-o', 'jsno'),
+      '-o must be table, wide, json or yaml (got "jsno"; did you mean json?)',
+    );
     expectUsageError(cli('wait', 'web', '--for', 'gone'), '--for must be ready');
   });
 

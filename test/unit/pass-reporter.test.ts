@@ -16,7 +16,7 @@ describe('pass reporter', () => {
       dockerCalls: 1,
       mutations: 0,
     };
-    return { state, events: [], planLines: [], outcome };
+    return { state, events: [], planLines: [], plan: [], outcome };
   };
   const reporter = () => {
     const err: string[] = [];
