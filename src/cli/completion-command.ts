@@ -2,6 +2,9 @@ import { readState } from '../app-state.js';
 import { KINDS } from '../api/kinds.js';
 import { commandNames } from './cli.js';
 import { CONTROLLER_OPTIONS } from './controller-flags.js';
+import { OPTIONS as DESCRIBE_OPTIONS } from './describe-command.js';
+import { OPTIONS as EVENTS_OPTIONS } from './events-command.js';
+import { OPTIONS as LOGS_OPTIONS } from './logs-command.js';
 import { UsageError } from './errors.js';
 import { choiceFlag } from './flag-values.js';
 import type { Output } from './output.js';
@@ -26,6 +29,9 @@ const FLAGS: Record<string, string[]> = {
   validate: ['json', 'root', 'backend', 'help', ...Object.keys(POLICY_OPTIONS)],
   schema: ['help'],
   demo: ['port', 'dir', 'down', 'help'],
+  logs: Object.keys(LOGS_OPTIONS),
+  describe: Object.keys(DESCRIBE_OPTIONS),
+  events: Object.keys(EVENTS_OPTIONS),
   version: ['docker-host', 'help'],
   completion: ['help'],
 };
@@ -34,7 +40,7 @@ const FLAGS: Record<string, string[]> = {
 const NAME_COMMANDS = ['status', 'wait', 'logs', 'describe', 'events', 'reconcile', 'suspend', 'resume'];
 
 /** What follows `-o` for each command that has it. */
-const OUTPUTS: Record<string, string> = { status: 'table wide json yaml', plan: 'text json' };
+const OUTPUTS: Record<string, string> = { status: 'table wide json yaml', plan: 'text json', events: 'text json' };
 
 /** `tinyforge completion bash|zsh`. */
 export function completionCommand(argv: string[], output: Output): number {

@@ -23,7 +23,7 @@ NAME is a workload's name (web) or id (image/web).
 
 Exit codes: 0; 1 no such workload, or no state file; 2 usage.`;
 
-const OPTIONS = {
+export const OPTIONS = {
   state: { type: 'string' },
   manifests: { type: 'string' },
   help: { type: 'boolean', short: 'h' },

@@ -24,7 +24,7 @@ OBJECT REASON MESSAGE. NAME keeps the events of one workload: its name (web) or 
 
 Exit codes: 0; 1 no state file (without -f), or one that is not a tinyforge state; 2 usage.`;
 
-const OPTIONS = {
+export const OPTIONS = {
   follow: { type: 'boolean', short: 'f' },
   output: { type: 'string', short: 'o' },
   state: { type: 'string' },

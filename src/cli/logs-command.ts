@@ -33,7 +33,7 @@ a Project), lines of all containers in time order (with -f: as they come).
 
 Exit codes: 0; 1 no such workload, no state file, or Docker unreachable; 2 usage.`;
 
-const OPTIONS = {
+export const OPTIONS = {
   role: { type: 'string' },
   replica: { type: 'string' },
   follow: { type: 'boolean', short: 'f' },

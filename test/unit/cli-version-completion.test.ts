@@ -89,6 +89,8 @@ describe('tinyforge completion', () => {
     expect(complete(['tinyforge', 'status', '--st'])).toEqual(['--state']);
     expect(complete(['tinyforge', 'status', '-o', 'y'])).toEqual(['yaml']);
     expect(complete(['tinyforge', 'plan', '--docker-h'])).toEqual(['--docker-host']);
+    expect(complete(['tinyforge', 'logs', '--ta'])).toEqual(['--tail']);
+    expect(complete(['tinyforge', 'events', '-o', 'j'])).toEqual(['json']);
   });
 
   it('completes workload names from the state file, or from the one --state names', async () => {
