@@ -1,5 +1,6 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { setV8Flag } from './compile-cache.js';
 
 let collect: (() => void) | undefined | null;
 
@@ -31,5 +32,5 @@ export function releaseMemory(): void {
  * from then on: set it before the controller's modules load.
  */
 export function keepYoungGenerationSmall(): void {
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
+  setV8Flag('--semi-space-growth-factor=1');
 }
