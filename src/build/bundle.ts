@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 /**
  * Build step: the bin is two files. dist/bundle.cjs holds the CLI (src/cli/start.ts),
@@ -9,14 +9,40 @@ import { build } from 'esbuild';
  * small launcher that sets the command's V8 flags and runs the bundle from V8's code
  * cache (src/adapters/compile-cache.ts: a CommonJS file is what Node 20 can cache). tsc
  * stays the type check and writes the rest of dist/ as before. Modules still load
- * lazily: a dynamic import() only runs its module when reached. dockerode and ajv stay
- * in node_modules (loaded with require, dockerode's unused parts on first use). Code that
+ * lazily: a dynamic import() only runs its module when reached. dockerode is bundled
+ * too, but for its parts tinyforge never uses (see leaveOnDisk); ajv stays in
+ * node_modules (the precompiled validators need its small runtime helpers). Code that
  * finds files next to its own module (dist/generated, dist/sandbox, schemas/) was one
  * folder below dist/: the bundle tells it so.
  */
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(DIST, 'main.js');
 const BUNDLE = path.join(DIST, 'bundle.cjs');
+
+/** What dockerode requires and tinyforge never uses on a local engine (src/adapters/dockerode-on-first-use.ts). */
+const ON_DISK = new Set(['docker-modem/lib/ssh.js', 'dockerode/lib/session.js', 'dockerode/lib/buildkit.js', 'tar-fs']);
+
+/**
+ * Leaves the modules of ON_DISK out of the bundle: each is required from dockerode's own
+ * folder in node_modules when first reached, where the stand-ins that load the real
+ * module on first use wait (and where BuildKit's module loads only when a build asks).
+ */
+const leaveOnDisk: Plugin = {
+  name: 'leave-on-disk',
+  setup(on) {
+    on.onResolve({ filter: /^(\.\/(ssh|session|buildkit)|tar-fs)$/ }, (args) => {
+      const fromPackage = /node_modules\/((?:dockerode|docker-modem)\/lib)\/[^/]+$/.exec(args.importer)?.[1];
+      if (fromPackage === undefined) return undefined;
+      const name = args.path.startsWith('./') ? `${fromPackage}/${args.path.slice(2)}.js` : args.path;
+      if (!ON_DISK.has(name)) return undefined;
+      return { path: name, namespace: 'on-disk' };
+    });
+    on.onLoad({ filter: /.*/, namespace: 'on-disk' }, (args) => ({
+      contents: `module.exports = require('node:module').createRequire(require.resolve('dockerode'))(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
 
 const common = { bundle: true, platform: 'node', target: 'node20', metafile: true, logLevel: 'warning' } as const;
 
@@ -26,6 +52,7 @@ const cli = await build({
   entryPoints: [path.join(DIST, 'cli/start.js')],
   outfile: BUNDLE,
   format: 'cjs',
+  plugins: [leaveOnDisk],
   define: { 'import.meta.url': '__tinyforgeModuleUrl' },
   banner: {
     js: "const __tinyforgeModuleUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'bundle', 'main.js')).href;",
