@@ -22,11 +22,12 @@ type CommonJsBody = (
  * on older Node the file is compiled through `vm.Script` with the cached data V8 made at
  * the end of an earlier run (the functions that run compiled too), kept where Node 22
  * keeps its own. Call it after setting any V8 flag: V8 refuses code cached under other
- * flags. NODE_DISABLE_COMPILE_CACHE=1 turns either off; a cache that is missing, stale or
+ * flags. Runs of another `variant` keep a cache of their own (it holds the functions
+ * the run that made it compiled). NODE_DISABLE_COMPILE_CACHE=1 turns either off; a cache that is missing, stale or
  * refused is made again at exit, and one that cannot be read or written only costs the
  * time it would have saved.
  */
-export function runCompiled(url: URL): void {
+export function runCompiled(url: URL, variant = ''): void {
   const file = fileURLToPath(url);
   const enable = (module as { enableCompileCache?: () => unknown }).enableCompileCache;
   if (enable !== undefined) {
@@ -38,12 +39,12 @@ export function runCompiled(url: URL): void {
     createRequire(file)(file);
     return;
   }
-  runFromCodeCache(file);
+  runFromCodeCache(file, variant);
 }
 
-function runFromCodeCache(file: string): void {
+function runFromCodeCache(file: string, variant: string): void {
   const source = fs.readFileSync(file, 'utf8');
-  const cacheFile = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : cacheFileFor(source);
+  const cacheFile = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : cacheFileFor(source, variant);
   const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
   // Node's own CommonJS wrapper, so that the file runs as `require` would run it.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -59,16 +60,17 @@ function runFromCodeCache(file: string): void {
 }
 
 /**
- * The cache's file for this source under this Node and these flags (V8's own, from the
- * command line and NODE_OPTIONS, and those set at run time before the file compiles), in
- * a folder of this user's that no one else may write; undefined when there is none.
+ * The cache's file for this source and variant under this Node and these flags (V8's
+ * own, from the command line and NODE_OPTIONS, and those set at run time before the file
+ * compiles), in a folder of this user's that no one else may write; undefined when there
+ * is none.
  */
-function cacheFileFor(source: string): string | undefined {
+function cacheFileFor(source: string, variant: string): string | undefined {
   const key = crypto
     .createHash('sha256')
     .update(source)
     .update(JSON.stringify([process.version, process.arch, process.execArgv, process.env.NODE_OPTIONS ?? '']))
-    .update(JSON.stringify(v8FlagsSetAtRunTime))
+    .update(JSON.stringify([v8FlagsSetAtRunTime, variant]))
     .digest('hex')
     .slice(0, 32);
   const folder = cacheFolder();

@@ -72,13 +72,9 @@ export function addressFlag(text: string, flag: string, example: string): HostPo
   return { host, port };
 }
 
-/**
- * `host:port`, IPv6 hosts in brackets, as Node and Caddy read an address. Only an IPv6
- * address holds a colon (and Node's check builds a large pattern on first use: most
- * starts, with the default `:80`, need not pay for it).
- */
+/** `host:port`, IPv6 hosts in brackets, as Node and Caddy read an address. */
 export function formatHostPort({ host, port }: HostPort): string {
-  return `${host.includes(':') && net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+  return `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
 }
 
 /** A URL with one of `schemes` and a host: nothing else, or only a `/` path. */

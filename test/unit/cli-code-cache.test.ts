@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
-import { runCli } from '../support/run-cli.js';
+import { BIN, runCli } from '../support/run-cli.js';
 
 /** Node 22.1 and later cache compiled code themselves (cli-start-up-modules.test.ts): the bin's own cache is for older Node. */
 const NODE_HAS_COMPILE_CACHE = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
@@ -25,6 +26,20 @@ const runOnce = () =>
     cwd: dir,
     env: { NODE_COMPILE_CACHE: cacheRoot },
   });
+
+/** The long-running controller (no engine there), stopped with SIGTERM once it reported the pass's failure. */
+function controller(): Promise<number | null> {
+  const child = spawn(process.execPath, [BIN, 'run', '--docker-host', `unix://${path.join(dir, 'no-engine.sock')}`], {
+    cwd: dir,
+    env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.includes('Docker is unreachable')) child.kill('SIGTERM');
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
 
 /** The cache files under the root with the time each was last written (a rewrite changes it). */
 function cacheFiles(): Map<string, number> {
@@ -50,14 +65,16 @@ describe.runIf(!NODE_HAS_COMPILE_CACHE)("the bin's code cache (Node without a co
     expect(cacheFiles()).toEqual(first);
   });
 
-  it('keeps run (whose V8 flags differ) apart from other commands, each accepted at its next start', () => {
+  it('keeps run --once and the controller (whose V8 flags differ) apart from other commands, each accepted at its next start', async () => {
     expect(validate().code).toBe(0);
     expect(runOnce().code).toBe(3);
-    const both = cacheFiles();
-    expect(both.size).toBe(2);
+    expect(await controller()).toBe(0);
+    const all = cacheFiles();
+    expect(all.size).toBe(3);
+    expect(await controller()).toBe(0);
     expect(runOnce().code).toBe(3);
     expect(validate().code).toBe(0);
-    expect(cacheFiles()).toEqual(both);
+    expect(cacheFiles()).toEqual(all);
   });
 
   it('a damaged cache is refused, the command runs as usual and the cache is made again', () => {
