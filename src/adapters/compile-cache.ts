@@ -22,17 +22,17 @@ type CommonJsBody = (
  * on older Node the file is compiled through `vm.Script` with the cached data V8 made at
  * the end of an earlier run (the functions that run compiled too), kept where Node 22
  * keeps its own. Call it after setting any V8 flag: V8 refuses code cached under other
- * flags. Runs of another `variant` keep a cache of their own (it holds the functions
- * the run that made it compiled). NODE_DISABLE_COMPILE_CACHE=1 turns either off; a cache that is missing, stale or
- * refused is made again at exit, and one that cannot be read or written only costs the
- * time it would have saved.
+ * flags. Runs of another `variant` keep a cache of their own (it holds the functions the
+ * run that made it compiled). NODE_DISABLE_COMPILE_CACHE=1 turns either off; a cache
+ * that is missing, stale or refused is made again at exit, and one that cannot be read
+ * or written only costs the time it would have saved.
  */
 export function runCompiled(url: URL, variant = ''): void {
   const file = fileURLToPath(url);
-  const enable = (module as { enableCompileCache?: () => unknown }).enableCompileCache;
-  if (enable !== undefined) {
+  const builtIn = module as { enableCompileCache?: () => unknown };
+  if (builtIn.enableCompileCache !== undefined) {
     try {
-      enable();
+      builtIn.enableCompileCache();
     } catch {
       // No cache: the file compiles as usual.
     }
