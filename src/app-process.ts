@@ -1,4 +1,4 @@
 /** What the command line needs of the process and the file system, without loading the controller. */
-export { enableCompileCache } from './adapters/compile-cache.js';
+export { runCompiled } from './adapters/compile-cache.js';
 export { isDirectoryTarget } from './adapters/path-kind.js';
-export { keepYoungGenerationSmall } from './adapters/release-memory.js';
+export { setControllerV8Flags } from './adapters/release-memory.js';

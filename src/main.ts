@@ -1,14 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from './cli/cli.js';
-import { exitAfterOutput, processOutput, quietOnClosedPipe } from './cli/output.js';
+import { launch } from './cli/launch.js';
 
-quietOnClosedPipe();
-runCli(process.argv.slice(2), processOutput).then(
-  (code) => exitAfterOutput(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `tinyforge: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    return exitAfterOutput(70);
-  },
-);
+// The CLI itself is dist/bundle.cjs (src/cli/start.ts and what it imports, see src/build/bundle.ts).
+launch(new URL('./bundle.cjs', import.meta.url), process.argv.slice(2));

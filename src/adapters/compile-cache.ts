@@ -1,15 +1,128 @@
-import module from 'node:module';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import module, { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+type CommonJsBody = (
+  exports: object,
+  require: NodeJS.Require,
+  module: { exports: object },
+  filename: string,
+  dirname: string,
+) => void;
 
 /**
- * Turns on V8's compile cache for the modules loaded from now on, where Node has it
- * (22.1 and later; on older Node nothing happens): later starts read the compiled code
- * instead of compiling it again. Node keeps the cache in its own folder (NODE_COMPILE_CACHE,
- * else the system's temporary folder); NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+ * Runs a CommonJS file (the CLI's bundle) from V8's compiled code when a cache of it
+ * exists, so that a start does not parse and compile the file again. Node 22.1 and later
+ * have this built in (`module.enableCompileCache()`, on for everything loaded after it);
+ * on older Node the file is compiled through `vm.Script` with the cached data V8 made at
+ * the end of an earlier run (the functions that run compiled too), kept where Node 22
+ * keeps its own. Call it after setting any V8 flag: V8 refuses code cached under other
+ * flags. Runs of another `variant` keep a cache of their own (it holds the functions the
+ * run that made it compiled). NODE_DISABLE_COMPILE_CACHE=1 turns either off; a cache
+ * that is missing, stale or refused is made again at exit, and one that cannot be read
+ * or written only costs the time it would have saved.
  */
-export function enableCompileCache(): void {
+export function runCompiled(url: URL, variant = ''): void {
+  const file = fileURLToPath(url);
+  const builtIn = module as { enableCompileCache?: () => unknown };
+  if (builtIn.enableCompileCache !== undefined) {
+    try {
+      builtIn.enableCompileCache();
+    } catch {
+      // No cache: the file compiles as usual.
+    }
+    createRequire(file)(file);
+    return;
+  }
+  runFromCodeCache(file, variant);
+}
+
+function runFromCodeCache(file: string, variant: string): void {
+  const source = fs.readFileSync(file, 'utf8');
+  const cacheFile = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : cacheFileFor(source, variant);
+  const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
+  // Node's own CommonJS wrapper, so that the file runs as `require` would run it.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    cachedData,
+  });
+  if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+    process.once('exit', () => writeCache(cacheFile, script));
+  }
+  const body = script.runInThisContext() as CommonJsBody;
+  const exported = { exports: {} };
+  body.call(exported.exports, exported.exports, createRequire(file), exported, file, path.dirname(file));
+}
+
+/**
+ * The cache's file for this source and variant under this Node and these flags (V8's
+ * own, from the command line and NODE_OPTIONS, and those set at run time before the file
+ * compiles), in a folder of this user's that no one else may write; undefined when there
+ * is none.
+ */
+function cacheFileFor(source: string, variant: string): string | undefined {
+  const key = crypto
+    .createHash('sha256')
+    .update(source)
+    .update(JSON.stringify([process.version, process.arch, process.execArgv, process.env.NODE_OPTIONS ?? '']))
+    .update(JSON.stringify([v8FlagsSetAtRunTime, variant]))
+    .digest('hex')
+    .slice(0, 32);
+  const folder = cacheFolder();
+  return folder === undefined ? undefined : path.join(folder, `${key}.v8cache`);
+}
+
+/** V8 flags this process set since it started, in order (see setV8Flag). */
+const v8FlagsSetAtRunTime: string[] = [];
+
+/**
+ * Sets a V8 flag at run time and keeps code cached under it apart from code cached
+ * without (V8 would refuse either under the other's flags).
+ */
+export function setV8Flag(flag: string): void {
+  v8.setFlagsFromString(flag);
+  v8FlagsSetAtRunTime.push(flag);
+}
+
+function cacheFolder(): string | undefined {
+  const root = process.env.NODE_COMPILE_CACHE || path.join(os.tmpdir(), 'node-compile-cache');
+  const uid = process.getuid?.();
+  const folder = path.join(root, `tinyforge-v8-${uid ?? 'user'}`);
   try {
-    (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(folder);
+    // Code read from a folder someone else can write would run as this user.
+    const ours = stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
+    return ours ? folder : undefined;
   } catch {
-    // A cache that cannot be set up only costs the time it would have saved.
+    return undefined;
+  }
+}
+
+function readCache(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole or not at all: a reader never sees half a cache. */
+function writeCache(file: string, script: vm.Script): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
+    fs.renameSync(temporary, file);
+  } catch {
+    try {
+      fs.rmSync(temporary, { force: true });
+    } catch {
+      // Left for the system's clean-up of its temporary folder.
+    }
   }
 }

@@ -7,7 +7,6 @@ import type { Workload } from '../api/workload.js';
 import type { BackendName } from '../manifest/check-backend.js';
 import { loadManifests } from '../manifest/load-manifests.js';
 import type { LoadResult, ManifestText } from '../manifest/load-manifests.js';
-import { schemaFingerprint } from '../manifest/schema-set.js';
 import type { SchemaSet } from '../manifest/schema-set.js';
 import { MANIFEST_VALIDATORS, SchemaValidator } from '../manifest/schema-validator.js';
 import type { CompiledSchemas } from '../manifest/schema-validator.js';
@@ -16,7 +15,7 @@ import { createFsFileAccess } from './fs-file-access.js';
 import { loadPrecompiled } from './precompiled.js';
 import { safeReadText } from './safe-read.js';
 import { scanManifestDirectory } from './scan-manifest-directory.js';
-import { readSchemaFiles } from './schema-files.js';
+import { readSchemaFiles, schemaFilesFingerprint } from './schema-files.js';
 import { workloadKeys } from './workload-key.js';
 
 /** What loading a manifest directory (or a few files) found, plus whether the directory was readable at all. */
@@ -48,7 +47,7 @@ export function schemaValidator(): SchemaValidator {
   const schemas = readSchemaFiles();
   validator = new SchemaValidator(
     schemas,
-    loadPrecompiled<CompiledSchemas>(MANIFEST_VALIDATORS, schemaFingerprint(schemas)) ?? ajvClass(),
+    loadPrecompiled<CompiledSchemas>(MANIFEST_VALIDATORS, schemaFilesFingerprint(schemas)) ?? ajvClass(),
   );
   return validator;
 }

@@ -1,7 +1,10 @@
-import v8 from 'node:v8';
 import vm from 'node:vm';
+import { setV8Flag } from './compile-cache.js';
 
 let collect: (() => void) | undefined | null;
+
+/** What releaseMemory needs of V8 (gc() in a new context). */
+const EXPOSE_GC = '--expose-gc';
 
 /**
  * A full, compacting garbage collection, so the long-running controller gives back to
@@ -12,7 +15,7 @@ let collect: (() => void) | undefined | null;
 export function releaseMemory(): void {
   if (collect === undefined) {
     try {
-      v8.setFlagsFromString('--expose-gc');
+      setV8Flag(EXPOSE_GC);
       collect = vm.runInNewContext('gc') as () => void;
     } catch {
       collect = null;
@@ -22,14 +25,17 @@ export function releaseMemory(): void {
 }
 
 /**
- * V8 doubles its young generation (up to 32 MB for its two halves) whenever what it
- * allocates survives its collections, as the list of 1,000 containers does during a
- * full pass, and keeps it grown until an idle collection. For the long-running
- * controller that buys nothing measurable (a 1,000-workload pass took as long either
- * way) and costs some 30 MB of resident memory: `run` keeps the young generation at its
- * starting size. V8 reads it at each collection, so it applies even set at run time,
- * from then on: set it before the controller's modules load.
+ * The long-running controller's V8 flags, set before its code compiles. V8 doubles its
+ * young generation (up to 32 MB for its two halves) whenever what it allocates survives
+ * its collections, as the list of 1,000 containers does during a full pass, and keeps it
+ * grown until an idle collection. For the controller that buys nothing measurable (a
+ * 1,000-workload pass took as long either way) and costs some 30 MB of resident memory:
+ * it keeps the young generation at its starting size (V8 reads it at each collection, so
+ * it applies even set at run time, from then on). releaseMemory's flag is set now too:
+ * code cached at exit under a flag set after the code compiled would be refused by the
+ * next start.
  */
-export function keepYoungGenerationSmall(): void {
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
+export function setControllerV8Flags(): void {
+  setV8Flag('--semi-space-growth-factor=1');
+  setV8Flag(EXPOSE_GC);
 }

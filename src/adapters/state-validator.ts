@@ -2,8 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import { ajvClass } from './ajv-class.js';
 import { describeStateErrors } from './describe-state-errors.js';
 import { loadPrecompiled } from './precompiled.js';
-import { readSchemaFile } from './schema-files.js';
-import { schemaFingerprint } from '../manifest/schema-set.js';
+import { readSchemaFiles, schemaFilesFingerprint } from './schema-files.js';
 import type { SchemaSet } from '../manifest/schema-set.js';
 import { bundleSchema } from '../manifest/bundle-schema.js';
 import type { SchemaDocuments } from '../manifest/schema-validator.js';
@@ -17,7 +16,7 @@ export const STATE_SCHEMA = { id: 'state.schema.json', compiled: 'state-validato
 
 /** schemas/state.schema.json as a schema set of one. */
 export function stateSchemaSet(): SchemaSet {
-  return new Map([[STATE_SCHEMA.id, readSchemaFile(STATE_SCHEMA.id)]]);
+  return readSchemaFiles(undefined, [STATE_SCHEMA.id]);
 }
 
 /** The state schema as ajv compiles it, live or in the build: bundled like every schema. */
@@ -46,7 +45,7 @@ export async function notAState(data: unknown): Promise<string | undefined> {
 
 async function stateValidator(): Promise<ValidateFunction> {
   const schemas = stateSchemaSet();
-  const compiled = loadPrecompiled<{ state: ValidateFunction }>(STATE_SCHEMA.compiled, schemaFingerprint(schemas));
+  const compiled = loadPrecompiled<{ state: ValidateFunction }>(STATE_SCHEMA.compiled, schemaFilesFingerprint(schemas));
   if (compiled) return compiled.state;
   // Not built, or the schema was edited since: ajv is loaded only now.
   const { createAjv } = await import('../manifest/schema-validator.js');

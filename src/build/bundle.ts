@@ -1,40 +1,67 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 /**
- * Build step: dist/main.js (the bin) becomes one file holding the CLI, tinyforge's
- * modules and the packages they import (yaml, lowdb, chokidar), so that a start reads and
- * compiles one file instead of resolving some 200; tsc stays the type check and writes
- * the rest of dist/ as before. Modules still load lazily: a dynamic import() only runs
- * its module when reached. dockerode and ajv stay in node_modules (loaded with require,
- * dockerode's unused parts on first use). Code that finds files next to its own module
- * (dist/generated, dist/sandbox, schemas/) was one folder below dist/: the bundle tells
- * it so.
+ * Build step: the bin is two files. dist/bundle.cjs holds the CLI (src/cli/start.ts),
+ * tinyforge's modules and the packages they import (yaml, lowdb, chokidar), so that a
+ * start reads and compiles one file instead of resolving some 200; dist/main.js is the
+ * small launcher that sets the command's V8 flags and runs the bundle from V8's code
+ * cache (src/adapters/compile-cache.ts: a CommonJS file is what Node 20 can cache). tsc
+ * stays the type check and writes the rest of dist/ as before. Modules still load
+ * lazily: a dynamic import() only runs its module when reached. dockerode is bundled
+ * too, but for its parts tinyforge never uses (see leaveOnDisk); ajv stays in
+ * node_modules (the precompiled validators need its small runtime helpers). Code that
+ * finds files next to its own module (dist/generated, dist/sandbox, schemas/) was one
+ * folder below dist/: the bundle tells it so.
  */
 const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAIN = path.join(DIST, 'main.js');
+const BUNDLE = path.join(DIST, 'bundle.cjs');
 
-const result = await build({
-  entryPoints: [MAIN],
-  outfile: MAIN,
-  allowOverwrite: true,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  metafile: true,
-  logLevel: 'warning',
+/** What dockerode requires and tinyforge never uses on a local engine (src/adapters/dockerode-on-first-use.ts). */
+const ON_DISK = new Set(['docker-modem/lib/ssh.js', 'dockerode/lib/session.js', 'dockerode/lib/buildkit.js', 'tar-fs']);
+
+/**
+ * Leaves the modules of ON_DISK out of the bundle: each is required from dockerode's own
+ * folder in node_modules when first reached, where the stand-ins that load the real
+ * module on first use wait (and where BuildKit's module loads only when a build asks).
+ */
+const leaveOnDisk: Plugin = {
+  name: 'leave-on-disk',
+  setup(on) {
+    on.onResolve({ filter: /^(\.\/(ssh|session|buildkit)|tar-fs)$/ }, (args) => {
+      const fromPackage = /node_modules\/((?:dockerode|docker-modem)\/lib)\/[^/]+$/.exec(args.importer)?.[1];
+      if (fromPackage === undefined) return undefined;
+      const name = args.path.startsWith('./') ? `${fromPackage}/${args.path.slice(2)}.js` : args.path;
+      if (!ON_DISK.has(name)) return undefined;
+      return { path: name, namespace: 'on-disk' };
+    });
+    on.onLoad({ filter: /.*/, namespace: 'on-disk' }, (args) => ({
+      contents: `module.exports = require('node:module').createRequire(require.resolve('dockerode'))(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+const common = { bundle: true, platform: 'node', target: 'node20', metafile: true, logLevel: 'warning' } as const;
+
+const launcher = await build({ ...common, entryPoints: [MAIN], outfile: MAIN, allowOverwrite: true, format: 'esm' });
+const cli = await build({
+  ...common,
+  entryPoints: [path.join(DIST, 'cli/start.js')],
+  outfile: BUNDLE,
+  format: 'cjs',
+  plugins: [leaveOnDisk],
   define: { 'import.meta.url': '__tinyforgeModuleUrl' },
   banner: {
-    js: [
-      // (Two strings: an import written in one would read as this script's own to test/unit/architecture.test.ts.)
-      ['import { createRequire as __tinyforgeCreateRequire }', "from 'node:module';"].join(' '),
-      // The packages bundled as CommonJS require Node's own modules.
-      'const require = __tinyforgeCreateRequire(import.meta.url);',
-      "const __tinyforgeModuleUrl = new URL('./bundle/main.js', import.meta.url).href;",
-    ].join('\n'),
+    js: "const __tinyforgeModuleUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, 'bundle', 'main.js')).href;",
   },
 });
-const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-process.stdout.write(`bundle: ${path.relative(process.cwd(), MAIN)} (${Math.round(bytes / 1024)} KiB)\n`);
+for (const [file, result] of [
+  [MAIN, launcher],
+  [BUNDLE, cli],
+] as const) {
+  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+  process.stdout.write(`bundle: ${path.relative(process.cwd(), file)} (${Math.round(bytes / 1024)} KiB)\n`);
+}

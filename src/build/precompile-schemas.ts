@@ -3,9 +3,8 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import standalone from 'ajv/dist/standalone/index.js';
 import { GENERATED_DIR } from '../adapters/precompiled.js';
-import { readSchemaFiles } from '../adapters/schema-files.js';
+import { readSchemaFiles, schemaFilesFingerprint } from '../adapters/schema-files.js';
 import { STATE_SCHEMA, stateDocuments, stateSchemaSet } from '../adapters/state-validator.js';
-import { schemaFingerprint } from '../manifest/schema-set.js';
 import {
   bundleEntryPoints,
   createAjv,
@@ -23,9 +22,14 @@ import type { SchemaDocuments } from '../manifest/schema-validator.js';
  * (schemas edited after the build) falls back to compiling them live.
  */
 const schemas = readSchemaFiles();
-precompile(MANIFEST_VALIDATORS, entryDocuments(bundleEntryPoints(schemas)), ENTRY_POINTS, schemaFingerprint(schemas));
+precompile(
+  MANIFEST_VALIDATORS,
+  entryDocuments(bundleEntryPoints(schemas)),
+  ENTRY_POINTS,
+  schemaFilesFingerprint(schemas),
+);
 const state = stateSchemaSet();
-precompile(STATE_SCHEMA.compiled, stateDocuments(state), { state: STATE_SCHEMA.id }, schemaFingerprint(state));
+precompile(STATE_SCHEMA.compiled, stateDocuments(state), { state: STATE_SCHEMA.id }, schemaFilesFingerprint(state));
 
 function precompile(
   file: string,

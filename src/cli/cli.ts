@@ -58,7 +58,6 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
   const load = COMMANDS[command === '--version' ? 'version' : command];
   try {
     if (!load) throw unknownCommand(command);
-    await prepareProcess(command);
     return await (await load())(rest, output);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -68,18 +67,6 @@ export async function runCli(argv: string[], output: Output): Promise<number> {
     }
     throw error;
   }
-}
-
-/**
- * Before a command's modules load: the controller's young generation is kept small (they
- * are the first burst that would grow it), then the compile cache is on for what loads
- * next. In that order: V8 keeps its flags with the code it caches and refuses a cache
- * made under other flags.
- */
-async function prepareProcess(command: string): Promise<void> {
-  const { enableCompileCache, keepYoungGenerationSmall } = await import('../app-process.js');
-  if (command === 'run') keepYoungGenerationSmall();
-  enableCompileCache();
 }
 
 function unknownCommand(command: string): UsageError {

@@ -28,13 +28,3 @@ export function declaredProperties(
   if (target) names.push(...declaredProperties(document, target, depth + 1));
   return [...new Set(names)];
 }
-
-/** A fingerprint of the schemas' content: precompiled validators are used only while it matches. */
-export function schemaFingerprint(schemas: SchemaSet): string {
-  let hash = 2166136261;
-  for (const [file, schema] of [...schemas].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const text = file + JSON.stringify(schema);
-    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
-  }
-  return hash.toString(16);
-}

@@ -20,6 +20,12 @@ describe('run and plan flags', () => {
     expect(parse().eventSilenceMs).toBe(30_000);
   });
 
+  it('write an IPv6 listen address in brackets, as Caddy reads it, and other hosts as given', () => {
+    expect(parse('--caddy-listen', '[::1]:8080').config.caddy.listen).toBe('[::1]:8080');
+    expect(parse('--caddy-listen', '[::]:80').config.caddy.listen).toBe('[::]:80');
+    expect(parse('--caddy-listen', 'localhost:80').config.caddy.listen).toBe('localhost:80');
+  });
+
   it("take how long Docker's event stream may stay silent", () => {
     expect(parse('--event-silence', '2s').eventSilenceMs).toBe(2000);
   });

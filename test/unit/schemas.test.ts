@@ -1,17 +1,17 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ValidateFunction } from 'ajv';
 import { describeStateErrors } from '../../src/adapters/describe-state-errors.js';
-import { readSchemaFiles } from '../../src/adapters/schema-files.js';
+import { readSchemaFiles, SCHEMA_DIR, schemaFilesFingerprint } from '../../src/adapters/schema-files.js';
 import { STATE_SCHEMA, stateDocuments, stateSchemaSet } from '../../src/adapters/state-validator.js';
 import { DEFAULT_POLICY } from '../../src/api/policy.js';
 import { loadFromDisk } from '../../src/app.js';
 import { bundleSchema } from '../../src/manifest/bundle-schema.js';
 import { parseYamlFile } from '../../src/manifest/parse-yaml.js';
-import { schemaFingerprint } from '../../src/manifest/schema-set.js';
 import { createAjv, SchemaValidator } from '../../src/manifest/schema-validator.js';
 import type { CompiledSchemas } from '../../src/manifest/schema-validator.js';
 
@@ -91,12 +91,30 @@ describe('the JSON Schemas', () => {
   });
 });
 
+describe('the fingerprint of the schema files', () => {
+  it('follows their text: the same files give the same, any edit another', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-schemas-'));
+    try {
+      fs.cpSync(SCHEMA_DIR, dir, { recursive: true });
+      const before = schemaFilesFingerprint(readSchemaFiles(dir));
+      expect(schemaFilesFingerprint(readSchemaFiles(dir))).toBe(before);
+      expect(before).toBe(schemaFilesFingerprint(schemas));
+      const file = path.join(dir, 'image.schema.json');
+      fs.writeFileSync(file, `${fs.readFileSync(file, 'utf8')}\n`);
+      expect(schemaFilesFingerprint(readSchemaFiles(dir))).not.toBe(before);
+      expect(() => schemaFilesFingerprint(new Map())).toThrow(/not read/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the precompiled validators of the build', () => {
   it('match the schemas on disk and report exactly what live compilation reports', () => {
     const generated = path.resolve(import.meta.dirname, '../../dist/generated/schema-validators.cjs');
     expect(fs.existsSync(generated), 'run npm run build first').toBe(true);
     const compiled = createRequire(import.meta.url)(generated) as CompiledSchemas & { fingerprint: string };
-    expect(compiled.fingerprint).toBe(schemaFingerprint(schemas));
+    expect(compiled.fingerprint).toBe(schemaFilesFingerprint(schemas));
     const live = new SchemaValidator(schemas, Ajv2020);
     const ahead = new SchemaValidator(schemas, compiled);
     const documents = [
@@ -118,7 +136,7 @@ describe('the precompiled state validator of the build', () => {
     expect(fs.existsSync(generated), 'run npm run build first').toBe(true);
     const compiled = createRequire(import.meta.url)(generated) as { state: ValidateFunction; fingerprint: string };
     const set = stateSchemaSet();
-    expect(compiled.fingerprint).toBe(schemaFingerprint(set));
+    expect(compiled.fingerprint).toBe(schemaFilesFingerprint(set));
     const live = createAjv(Ajv2020, stateDocuments(set)).getSchema(STATE_SCHEMA.id)!;
     for (const data of [
       {},

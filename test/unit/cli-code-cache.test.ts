@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import module from 'node:module';
+import path from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { BIN, runCli } from '../support/run-cli.js';
+
+/** Node 22.1 and later cache compiled code themselves (cli-start-up-modules.test.ts): the bin's own cache is for older Node. */
+const NODE_HAS_COMPILE_CACHE = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+
+const dir = makeFixtureDir({ 'manifests/web.yaml': imageManifest('web') });
+afterAll(() => removeFixtureDir(dir));
+
+let cacheRoot = '';
+let round = 0;
+beforeEach(() => {
+  cacheRoot = path.join(dir, `cache-${round++}`);
+});
+
+const validate = (env: NodeJS.ProcessEnv = {}) =>
+  runCli(['validate', 'manifests'], { cwd: dir, env: { NODE_COMPILE_CACHE: cacheRoot, ...env } });
+// No engine at this socket: the pass fails to list (exit 3) after loading all it needs to.
+const runOnce = () =>
+  runCli(['run', '--once', '--docker-host', `unix://${path.join(dir, 'no-engine.sock')}`], {
+    cwd: dir,
+    env: { NODE_COMPILE_CACHE: cacheRoot },
+  });
+
+/** The long-running controller (no engine there), stopped with SIGTERM once it reported the pass's failure. */
+function controller(): Promise<number | null> {
+  const child = spawn(process.execPath, [BIN, 'run', '--docker-host', `unix://${path.join(dir, 'no-engine.sock')}`], {
+    cwd: dir,
+    env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.includes('Docker is unreachable')) child.kill('SIGTERM');
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+/** The cache files under the root with the time each was last written (a rewrite changes it). */
+function cacheFiles(): Map<string, number> {
+  const files = new Map<string, number>();
+  if (!fs.existsSync(cacheRoot)) return files;
+  for (const entry of fs.readdirSync(cacheRoot, { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isFile()) files.set(file, fs.statSync(file).mtimeMs);
+  }
+  return files;
+}
+
+describe.runIf(!NODE_HAS_COMPILE_CACHE)("the bin's code cache (Node without a compile cache of its own)", () => {
+  it('is written by the first start and read, not written again, by the next', () => {
+    expect(validate().code).toBe(0);
+    const first = cacheFiles();
+    expect(first.size).toBe(1);
+    const [file] = [...first.keys()];
+    expect(fs.statSync(file!).mode & 0o077).toBe(0);
+    expect(fs.statSync(path.dirname(file!)).mode & 0o077).toBe(0);
+    expect(validate().code).toBe(0);
+    // V8 accepted it: a cache it refused would have been made again.
+    expect(cacheFiles()).toEqual(first);
+  });
+
+  it('keeps run --once and the controller (whose V8 flags differ) apart from other commands, each accepted at its next start', async () => {
+    expect(validate().code).toBe(0);
+    expect(runOnce().code).toBe(3);
+    expect(await controller()).toBe(0);
+    const all = cacheFiles();
+    expect(all.size).toBe(3);
+    expect(await controller()).toBe(0);
+    expect(runOnce().code).toBe(3);
+    expect(validate().code).toBe(0);
+    expect(cacheFiles()).toEqual(all);
+  });
+
+  it('a damaged cache is refused, the command runs as usual and the cache is made again', () => {
+    const clean = validate();
+    const [file] = [...cacheFiles().keys()];
+    fs.writeFileSync(file!, Buffer.alloc(4096, 0x5a));
+    const again = validate();
+    expect(again).toEqual(clean);
+    expect(fs.readFileSync(file!).equals(Buffer.alloc(4096, 0x5a))).toBe(false);
+    const remade = cacheFiles();
+    expect(validate().code).toBe(0);
+    expect(cacheFiles()).toEqual(remade);
+  });
+
+  it('a cache folder that cannot be made, or that others may write, is not used and fails nothing', () => {
+    const clean = validate({ NODE_COMPILE_CACHE: path.join(dir, 'no-cache') });
+    expect(clean.code).toBe(0);
+    fs.writeFileSync(path.join(dir, 'a-file'), '');
+    expect(validate({ NODE_COMPILE_CACHE: path.join(dir, 'a-file') })).toEqual(clean);
+    fs.mkdirSync(cacheRoot);
+    const folder = path.join(cacheRoot, `tinyforge-v8-${process.getuid?.() ?? 'user'}`);
+    fs.mkdirSync(folder);
+    fs.chmodSync(folder, 0o777);
+    expect(validate()).toEqual(clean);
+    expect(fs.readdirSync(folder)).toEqual([]);
+  });
+
+  it('NODE_DISABLE_COMPILE_CACHE=1 turns it off', () => {
+    expect(validate({ NODE_DISABLE_COMPILE_CACHE: '1' }).code).toBe(0);
+    expect(cacheFiles().size).toBe(0);
+  });
+});
