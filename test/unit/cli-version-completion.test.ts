@@ -29,8 +29,7 @@ describe('tinyforge version', () => {
     dir = makeFixtureDir({
       'package.json': JSON.stringify({ name: 'tinyforge', version: '9.8.7-test', type: 'module' }),
     });
-    fs.mkdirSync(path.join(dir, 'dist'));
-    fs.copyFileSync(BIN, path.join(dir, 'dist/main.js'));
+    fs.cpSync(path.dirname(BIN), path.join(dir, 'dist'), { recursive: true });
     fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
     const result = spawnSync(process.execPath, [path.join(dir, 'dist/main.js'), 'version'], {
       cwd: os.tmpdir(),
