@@ -50,8 +50,11 @@ export interface BackendSession {
     specs: Lookup<string, ContainerSpec>,
     target: ReadonlyMap<string, readonly DesiredContainer[]>,
   ): string[];
-  /** Waits until what `apply` started runs or has failed: the last read, or why it failed. */
-  settle(started: ReadonlySet<string>): Promise<Settled>;
+  /**
+   * Waits until what `apply` started runs or has failed: the last read, or why it failed.
+   * `started`: each container started, and when its start returned (ms, on the pass's clock).
+   */
+  settle(started: ReadonlyMap<string, number>): Promise<Settled>;
   /**
    * Present on a backend that rolls a new spec out by itself (Swarm's updates): the pass then
    * plans every kind role by role, without slots, and records what this says of each role's

@@ -92,7 +92,7 @@ class ContainerSession implements BackendSession {
     });
   }
 
-  settle(started: ReadonlySet<string>): Promise<Settled> {
+  settle(started: ReadonlyMap<string, number>): Promise<Settled> {
     return settle(this.#docker, started, this.#deps);
   }
 

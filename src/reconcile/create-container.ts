@@ -6,6 +6,7 @@ import type { DesiredContainer } from './desired.js';
 import { NameConflictError } from './docker-port.js';
 import type { CreateRequest } from './docker-port.js';
 import type { ExecuteDeps } from './execute-deps.js';
+import { recordStarted } from './execute-result.js';
 import type { ExecuteResult } from './execute-result.js';
 import { placedRow } from './rows.js';
 import { envFileEnv, withoutSecrets } from './redact-secrets.js';
@@ -53,7 +54,7 @@ async function createWithEnv(
   row.containerId = id;
   row.state = 'created';
   await context.creates.run(() => docker.start(id));
-  context.result.started.add(id);
+  recordStarted(context.result, context.deps.clock, id);
 }
 
 /** The deploy path writes the deployer-owned fields it knows (rows.ts placedRow). */

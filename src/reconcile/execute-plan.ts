@@ -7,7 +7,7 @@ import type { DesiredContainer } from './desired.js';
 import { DockerUnreachableError, ImageUnavailableError } from './docker-port.js';
 import { executionLimits } from './execute-deps.js';
 import type { ExecuteDeps } from './execute-deps.js';
-import { addEvent, emptyExecuteResult } from './execute-result.js';
+import { addEvent, emptyExecuteResult, recordStarted } from './execute-result.js';
 import type { ExecuteResult } from './execute-result.js';
 import { describeAction, targetName } from './plan.js';
 import type { Action } from './plan.js';
@@ -89,7 +89,7 @@ async function apply(action: Action, context: Context): Promise<void> {
   switch (action.type) {
     case 'start':
       await context.creates.run(() => docker.start(action.container.id));
-      context.result.started.add(action.container.id);
+      recordStarted(context.result, context.deps.clock, action.container.id);
       context.deps.healed?.(action.rowId);
       event(context, 'Normal', action.workloadId, Reason.Started, `${describeAction(action)}`);
       return;

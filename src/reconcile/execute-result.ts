@@ -7,8 +7,8 @@ export interface ExecuteResult {
   events: StateEvent[];
   /** Rows written by the deploy path: placeholders before `create`, ids after. */
   placed: Map<string, ContainerRow[]>;
-  /** Containers started (or created) this tick, to wait for. */
-  started: Set<string>;
+  /** Containers started this tick, to wait for, and when each start returned (ms, on the clock). */
+  started: Map<string, number>;
   /** Containers this tick removed. */
   removed: Set<string>;
   /** The engine stopped answering part-way. */
@@ -27,13 +27,18 @@ export function emptyExecuteResult(): ExecuteResult {
     errors: new Map(),
     events: [],
     placed: new Map(),
-    started: new Set(),
+    started: new Map(),
     removed: new Set(),
     unreachable: null,
     routed: [],
     unrouted: [],
     sent: new Set(),
   };
+}
+
+/** A container this tick started, stamped with when its start returned: its watch counts from then (settle.ts). */
+export function recordStarted(result: ExecuteResult, clock: Clock, id: string): void {
+  result.started.set(id, clock.now().getTime());
 }
 
 /** An event of the acting, stamped now, added to the result (every backend alike). */

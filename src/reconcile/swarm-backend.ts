@@ -164,7 +164,7 @@ class SwarmSession implements BackendSession {
     return lines;
   }
 
-  async settle(_started: ReadonlySet<string>): Promise<Settled> {
+  async settle(_started: ReadonlyMap<string, number>): Promise<Settled> {
     const deadline = this.#deps.clock.now().getTime() + this.#deps.settle.timeoutMs;
     for (;;) {
       let snapshot: ObservedContainer[];

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { E2eProject, sleeper } from '../support/e2e-project.js';
+import { E2eProject, sleeper, stack } from '../support/e2e-project.js';
+
+const SLEEPING = 'image: tinyforge-test/busybox:1, command: [sleep, "3600"], network: none, init: true';
 
 describe('run --once against the real engine', () => {
   let project: E2eProject;
@@ -86,15 +88,11 @@ describe('run --once against the real engine', () => {
 
   it('starts Stack services in dependsOn order', async () => {
     project = new E2eProject({
-      'app.yaml': `apiVersion: tinyforge.dev/v1
-kind: Stack
-metadata: {name: app}
-spec:
-  services:
-    web: {image: tinyforge-test/busybox:1, command: [sleep, "3600"], network: none, init: true, dependsOn: [api]}
-    api: {image: tinyforge-test/busybox:1, command: [sleep, "3600"], network: none, init: true, dependsOn: [db]}
-    db: {image: tinyforge-test/busybox:1, command: [sleep, "3600"], network: none, init: true}
-`,
+      'app.yaml': stack('app', {
+        web: `${SLEEPING}, dependsOn: [api]`,
+        api: `${SLEEPING}, dependsOn: [db]`,
+        db: SLEEPING,
+      }),
     });
     const since = Math.floor(Date.now() / 1000) - 1;
     expect(project.runOnce().code).toBe(0);

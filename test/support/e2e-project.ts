@@ -26,6 +26,20 @@ export function sleeper(name: string, extra: string[] = []): string {
   ].join('\n');
 }
 
+/** A Stack manifest: each service's fields as the inside of a YAML flow mapping (`image: ..., command: [...]`). */
+export function stack(name: string, services: Record<string, string>): string {
+  const lines = Object.entries(services).map(([service, fields]) => `    ${service}: {${fields}}`);
+  return [
+    'apiVersion: tinyforge.dev/v1',
+    'kind: Stack',
+    `metadata: {name: ${name}}`,
+    'spec:',
+    '  services:',
+    ...lines,
+    '',
+  ].join('\n');
+}
+
 /**
  * A throw-away project folder for end-to-end tests: `manifests/`, a state file, and a
  * controller name unique to the test, so its containers are its own (cleanup removes
