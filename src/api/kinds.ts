@@ -17,6 +17,11 @@ export function workloadId(kind: Kind, name: string): string {
   return `${kind.toLowerCase()}/${name}`;
 }
 
+/** Whether NAME, as commands take it (a workload's name `web` or its id `image/web`), names the workload `id`. */
+export function namesWorkload(name: string, id: string): boolean {
+  return id === name || id.slice(id.indexOf('/') + 1) === name;
+}
+
 export function isKind(value: unknown): value is Kind {
   return typeof value === 'string' && (KINDS as readonly string[]).includes(value);
 }

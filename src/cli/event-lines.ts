@@ -1,3 +1,4 @@
+import { namesWorkload } from '../api/kinds.js';
 import type { StateEvent } from '../api/state-types.js';
 
 /** What tells two events apart: the state file keeps no id, so (at, reason, workload, message). */
@@ -8,8 +9,7 @@ export function eventKey(e: StateEvent): string {
 /** Whether an event is about the workload NAME names: its id (`image/web`) or its name (`web`); no NAME: every event. */
 export function isAbout(e: StateEvent, name: string | undefined): boolean {
   if (name === undefined) return true;
-  if (e.workload === null) return false;
-  return e.workload === name || e.workload.slice(e.workload.indexOf('/') + 1) === name;
+  return e.workload !== null && namesWorkload(name, e.workload);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { namesWorkload } from '../api/kinds.js';
 import { CorruptStateError, readState, stateFolderProblem } from '../app-state.js';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -49,7 +50,7 @@ export async function statusCommand(argv: string[], output: Output, now: Date = 
   const name = positionals[0];
   let entries = Object.entries(state.workloads);
   if (name !== undefined) {
-    entries = entries.filter(([id, w]) => id === name || w.name === name);
+    entries = entries.filter(([id]) => namesWorkload(name, id));
     if (entries.length === 0) {
       output.err(`tinyforge: no workload ${JSON.stringify(name)} in ${file}`);
       return 1;

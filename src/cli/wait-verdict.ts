@@ -1,3 +1,4 @@
+import { namesWorkload } from '../api/kinds.js';
 import { formatProblem } from '../api/problem.js';
 import type { ControllerState } from '../api/state-types.js';
 import type { SpecOnDisk } from '../app-spec-on-disk.js';
@@ -28,7 +29,7 @@ export function judge(name: string, spec: SpecOnDisk, state: ControllerState | u
   const { load } = spec;
   if (load.unreadable !== undefined)
     return { id: name, kind: 'failed', message: `cannot read the manifests: ${load.unreadable}` };
-  const workload = load.workloads.find((w) => w.id === name || w.name === name);
+  const workload = load.workloads.find((w) => namesWorkload(name, w.id));
   if (!workload) return notLoaded(name, spec, state, places);
   const { id } = workload;
   const hash = spec.hashOf(workload);
@@ -64,11 +65,10 @@ const GIVEN_UP = new Set<string>([Reason.RolloutFailed, Reason.CrashLoop]);
 function notLoaded(name: string, spec: SpecOnDisk, state: ControllerState | undefined, places: WaitPlaces): Verdict {
   const { load } = spec;
   const problems = load.problems.map(formatProblem);
-  const named = (id: string, workloadName: string) => id === name || workloadName === name;
   const invalid =
-    load.invalidIds.find((id) => named(id, id.slice(id.indexOf('/') + 1))) ??
+    load.invalidIds.find((id) => namesWorkload(name, id)) ??
     Object.entries(state?.workloads ?? {}).find(
-      ([id, w]) => named(id, w.name) && load.invalidFiles.includes(w.source.file),
+      ([id, w]) => namesWorkload(name, id) && load.invalidFiles.includes(w.source.file),
     )?.[0];
   if (invalid !== undefined) return { id: invalid, kind: 'failed', message: 'manifest invalid', problems };
   if (problems.length > 0)

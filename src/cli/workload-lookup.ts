@@ -1,3 +1,4 @@
+import { namesWorkload } from '../api/kinds.js';
 import { CorruptStateError, readState } from '../app-state.js';
 import type { ControllerState, WorkloadStatus } from '../api/state-types.js';
 import { UsageError } from './errors.js';
@@ -45,7 +46,7 @@ export async function lookUpWorkload(
 ): Promise<{ state: ControllerState; id: string; workload: WorkloadStatus } | undefined> {
   const state = await stateForCommand(file, output);
   if (!state) return undefined;
-  const found = Object.entries(state.workloads).find(([id, w]) => id === name || w.name === name);
+  const found = Object.entries(state.workloads).find(([id]) => namesWorkload(name, id));
   if (!found) output.err(`tinyforge: no workload ${JSON.stringify(name)} in ${file}`);
   return found && { state, id: found[0], workload: found[1] };
 }

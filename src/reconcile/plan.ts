@@ -5,7 +5,7 @@ import type { ContainerSpec } from './container-spec.js';
 import type { DesiredContainer, Slot } from './desired.js';
 import type { Route } from './route-provider.js';
 import { rowIdOf } from './ownership.js';
-import { specChanges, specFieldChanges } from './spec-changes.js';
+import { causesOf, specFieldChanges } from './spec-changes.js';
 import type { SpecChange } from './spec-changes.js';
 import { createOrCrashLoop, removeAction, startOrCrashLoop } from './heal.js';
 import type { HealSink } from './heal.js';
@@ -124,7 +124,7 @@ function planWorkload(
   // Surplus: replicas scaled away and services removed, highest replica first.
   const surplus = owned.filter((o) => !desiredIds.has(rowIdOf(o.identity)));
   const desiredRoles = new Set(desired.map((d) => d.role));
-  const scaledAway: Action[] = [];
+  const scaledAway: { role: string; action: Action }[] = [];
   for (const owned of sortForRemoval(surplus)) {
     const { role } = owned.identity;
     const cause = desiredRoles.has(role)
@@ -132,7 +132,7 @@ function planWorkload(
       : `service ${role} removed`;
     const removal = removeAction(owned, cause);
     removals.push(removal);
-    if (desiredRoles.has(role)) scaledAway.push(removal);
+    if (desiredRoles.has(role)) scaledAway.push({ role, action: removal });
   }
 
   for (const d of desired) {
@@ -173,11 +173,14 @@ function planWorkload(
  * role: what the count was is what is wanted, less the new ones, plus the surplus. A
  * workload's first containers are not a change of count.
  */
-function noteReplicaChanges(desired: readonly DesiredContainer[], scaledAway: Action[], rest: Action[]): void {
-  const added = rest.filter((a) => a.type === 'create' && !a.selfHeal);
+function noteReplicaChanges(
+  desired: readonly DesiredContainer[],
+  scaledAway: readonly { role: string; action: Action }[],
+  rest: Action[],
+): void {
   for (const role of new Set(desired.map((d) => d.role))) {
-    const mine = (a: Action) => roleOfRow(a, role);
-    const [up, down] = [added.filter(mine), scaledAway.filter(mine)];
+    const up = rest.filter((a) => a.type === 'create' && !a.selfHeal && a.desired.role === role);
+    const down = scaledAway.filter((s) => s.role === role).map((s) => s.action);
     const wanted = desired.filter((d) => d.role === role).length;
     const had = wanted - up.length + down.length;
     if (had === 0 || had === wanted) continue;
@@ -187,12 +190,6 @@ function noteReplicaChanges(desired: readonly DesiredContainer[], scaledAway: Ac
   }
 }
 
-/** Whether a create's or a remove's container is of this role. */
-function roleOfRow(action: Action, role: string): boolean {
-  if (action.type === 'create') return action.desired.role === role;
-  return action.type === 'remove' && action.rowId.slice(action.workloadId.length + 1).split(':')[0] === role;
-}
-
 /** What differs between the old container's spec (when known) and the new one: field by field, or the image. */
 function recreateCause(
   before: ContainerSpec | undefined,
@@ -200,7 +197,7 @@ function recreateCause(
   desired: DesiredContainer,
 ): { cause: string; changes: SpecChange[] } {
   const changes = before ? specFieldChanges(before, desired.spec) : [];
-  if (changes.length > 0) return { cause: specChanges(before!, desired.spec).join(', '), changes };
+  if (changes.length > 0) return { cause: causesOf(changes).join(', '), changes };
   if (old.image !== desired.spec.image)
     return {
       cause: `image ${old.image} -> ${desired.spec.image}`,

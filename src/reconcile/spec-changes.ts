@@ -33,7 +33,12 @@ export interface SpecChange {
  * values are in `specFieldChanges`, for the plan's detail lines.
  */
 export function specChanges(before: ContainerSpec, after: ContainerSpec): string[] {
-  return specFieldChanges(before, after).map(summary);
+  return causesOf(specFieldChanges(before, after));
+}
+
+/** The cause's words for changes already listed (`specFieldChanges`). */
+export function causesOf(changes: readonly SpecChange[]): string[] {
+  return changes.map(summary);
 }
 
 /** The fields that differ between two specs, each with its old and new value (env files masked). */
