@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import zlib from 'node:zlib';
 
 type CommonJsBody = (
   exports: object,
@@ -42,9 +43,30 @@ export function runCompiled(url: URL, variant = ''): void {
   runFromCodeCache(file, variant);
 }
 
-function runFromCodeCache(file: string, variant: string): void {
+/**
+ * `require(file)` for a large CommonJS file of the build's (the precompiled schema
+ * validators), run from V8's code cache on Node 20 as the bundle is (runCompiled):
+ * Node 22's own cache, once runCompiled turned it on, covers what `require` loads.
+ * Each file runs once per process, as under `require`.
+ */
+export function requireCompiled(file: string): unknown {
+  const known = compiledModules.get(file);
+  if (known !== undefined) return known;
+  const loaded =
+    (module as { enableCompileCache?: unknown }).enableCompileCache !== undefined
+      ? createRequire(file)(file)
+      : runFromCodeCache(file, '');
+  compiledModules.set(file, loaded);
+  return loaded;
+}
+
+const compiledModules = new Map<string, unknown>();
+
+const FLAGS_KEY = Symbol.for('tinyforge.v8-flags-set-at-run-time');
+
+function runFromCodeCache(file: string, variant: string): unknown {
   const source = fs.readFileSync(file, 'utf8');
-  const cacheFile = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : cacheFileFor(source, variant);
+  const cacheFile = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : cacheFileFor(file, source, variant);
   const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
   // Node's own CommonJS wrapper, so that the file runs as `require` would run it.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -57,19 +79,24 @@ function runFromCodeCache(file: string, variant: string): void {
   const body = script.runInThisContext() as CommonJsBody;
   const exported = { exports: {} };
   body.call(exported.exports, exported.exports, createRequire(file), exported, file, path.dirname(file));
+  return exported.exports;
 }
 
 /**
  * The cache's file for this source and variant under this Node and these flags (V8's
  * own, from the command line and NODE_OPTIONS, and those set at run time before the file
  * compiles), in a folder of this user's that no one else may write; undefined when there
- * is none.
+ * is none. The source is told apart by its CRC-32, as Node's own compile cache does
+ * (a tenth of a SHA-256 of the megabyte here), and by its length, which V8 checks too;
+ * and by its path, as cached code keeps the name of the file it was made from (a copy
+ * elsewhere would report that file in its stack traces).
  */
-function cacheFileFor(source: string, variant: string): string | undefined {
+function cacheFileFor(file: string, source: string, variant: string): string | undefined {
+  const context = JSON.stringify([process.version, process.arch, process.execArgv, process.env.NODE_OPTIONS ?? '']);
   const key = crypto
     .createHash('sha256')
-    .update(source)
-    .update(JSON.stringify([process.version, process.arch, process.execArgv, process.env.NODE_OPTIONS ?? '']))
+    .update(`${zlib.crc32(source)}:${source.length}:${file}`)
+    .update(context)
     .update(JSON.stringify([v8FlagsSetAtRunTime, variant]))
     .digest('hex')
     .slice(0, 32);
@@ -77,8 +104,17 @@ function cacheFileFor(source: string, variant: string): string | undefined {
   return folder === undefined ? undefined : path.join(folder, `${key}.v8cache`);
 }
 
-/** V8 flags this process set since it started, in order (see setV8Flag). */
-const v8FlagsSetAtRunTime: string[] = [];
+/**
+ * V8 flags this process set since it started, in order (see setV8Flag). Kept on the
+ * global object: the launcher and the bundle each hold a copy of this module, and the
+ * bundle's must see the flags the launcher set.
+ */
+const v8FlagsSetAtRunTime = sharedFlagList(globalThis as { [FLAGS_KEY]?: string[] });
+
+function sharedFlagList(global: { [FLAGS_KEY]?: string[] }): string[] {
+  global[FLAGS_KEY] ??= [];
+  return global[FLAGS_KEY];
+}
 
 /**
  * Sets a V8 flag at run time and keeps code cached under it apart from code cached

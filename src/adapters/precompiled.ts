@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireCompiled } from './compile-cache.js';
 
 /**
  * Where the build writes ajv's standalone validators (src/build/precompile-schemas.ts):
@@ -15,7 +15,7 @@ export const GENERATED_DIR = path.resolve(path.dirname(fileURLToPath(import.meta
  */
 export function loadPrecompiled<T>(file: string, fingerprint: string): T | undefined {
   try {
-    const compiled = createRequire(import.meta.url)(path.join(GENERATED_DIR, file)) as T & { fingerprint?: string };
+    const compiled = requireCompiled(path.join(GENERATED_DIR, file)) as T & { fingerprint?: string };
     return compiled.fingerprint === fingerprint ? compiled : undefined;
   } catch {
     return undefined;

@@ -72,9 +72,13 @@ export function addressFlag(text: string, flag: string, example: string): HostPo
   return { host, port };
 }
 
-/** `host:port`, IPv6 hosts in brackets, as Node and Caddy read an address. */
+/**
+ * `host:port`, IPv6 hosts in brackets, as Node and Caddy read an address. A host of
+ * addressFlag's with a colon is an IPv6 address (net.isIPv6 would cost every start
+ * the compilation of its pattern, some milliseconds).
+ */
 export function formatHostPort({ host, port }: HostPort): string {
-  return `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** A URL with one of `schemes` and a host: nothing else, or only a `/` path. */

@@ -56,7 +56,8 @@ describe.runIf(!NODE_HAS_COMPILE_CACHE)("the bin's code cache (Node without a co
   it('is written by the first start and read, not written again, by the next', () => {
     expect(validate().code).toBe(0);
     const first = cacheFiles();
-    expect(first.size).toBe(1);
+    // The bundle's, and the precompiled manifest validators' (dist/generated).
+    expect(first.size).toBe(2);
     const [file] = [...first.keys()];
     expect(fs.statSync(file!).mode & 0o077).toBe(0);
     expect(fs.statSync(path.dirname(file!)).mode & 0o077).toBe(0);
@@ -67,10 +68,17 @@ describe.runIf(!NODE_HAS_COMPILE_CACHE)("the bin's code cache (Node without a co
 
   it('keeps run --once and the controller (whose V8 flags differ) apart from other commands, each accepted at its next start', async () => {
     expect(validate().code).toBe(0);
+    expect(cacheFiles().size).toBe(2);
+    // Its own bundle cache; the manifest validators' is validate's (the same flags).
     expect(runOnce().code).toBe(3);
+    expect(cacheFiles().size).toBe(3);
+    // The state file validators', now that the first wrote a state file.
+    expect(runOnce().code).toBe(3);
+    expect(cacheFiles().size).toBe(4);
+    // Its bundle cache, and under its V8 flags the manifest and the state file validators'.
     expect(await controller()).toBe(0);
     const all = cacheFiles();
-    expect(all.size).toBe(3);
+    expect(all.size).toBe(7);
     expect(await controller()).toBe(0);
     expect(runOnce().code).toBe(3);
     expect(validate().code).toBe(0);
