@@ -3,7 +3,7 @@ import { readTextFile, writeNewFiles } from '../app-files.js';
 import { DEFAULT_POLICY } from '../api/policy.js';
 import { compareProblems, formatProblem } from '../api/problem.js';
 import type { Problem } from '../api/problem.js';
-import { importCompose } from './compose-import.js';
+import { importCompose, workloadName } from './compose-import.js';
 import { UsageError } from './errors.js';
 import { nonEmptyFlag } from './flag-values.js';
 import type { Output } from './output.js';
@@ -56,6 +56,11 @@ export async function importCommand(argv: string[], output: Output): Promise<num
   const file = positionals[0]!;
   const dir = nonEmptyFlag(values.output ?? '-', '--output');
   const name = values.name === undefined ? undefined : nonEmptyFlag(values.name, '--name');
+  if (name !== undefined && workloadName(name) !== name)
+    throw new UsageError(
+      `--name must be a DNS label such as ${workloadName(name)} (got ${JSON.stringify(name)})`,
+      COMMAND,
+    );
   const read = readTextFile(file);
   if ('error' in read) {
     output.err(`tinyforge import: ${file}: ${read.error}`);
@@ -72,7 +77,13 @@ export async function importCommand(argv: string[], output: Output): Promise<num
     output.out(result.stdout);
     return failed ? 1 : 0;
   }
-  const { existing } = writeNewFiles(dir, result.files, values.force === true);
+  let existing: string[];
+  try {
+    ({ existing } = writeNewFiles(dir, result.files, values.force === true));
+  } catch (error) {
+    output.err(`tinyforge import: cannot write into ${dir}: ${(error as Error).message}`);
+    return 1;
+  }
   if (existing.length > 0) {
     output.err(`tinyforge import: ${existing.join(', ')} already exists: nothing written (--force replaces it)`);
     return 2;

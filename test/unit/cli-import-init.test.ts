@@ -63,6 +63,15 @@ describe('tinyforge import', () => {
     expect(fs.readFileSync(path.join(dir, 'out/x.yaml'), 'utf8')).toContain('kind: Compose');
   });
 
+  it('takes a --name that is a DNS label only', () => {
+    const result = runCli(['import', 'compose.yaml', '--name', 'My Shop']);
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'tinyforge import: --name must be a DNS label such as my-shop (got "My Shop")\n',
+    });
+  });
+
   it('says where an env file or folder the copy names must go', () => {
     dir = makeFixtureDir({ 'app/compose.yaml': COMPOSE.replace('    container_name: api\n', '') });
     const result = runCli(['import', 'app/compose.yaml', '-o', 'out'], { cwd: dir });
