@@ -14,6 +14,8 @@ commands:
   events [NAME]        the controller's events (-f follows, -o json)
   validate [PATH...]   check manifests (file:line:col: message per problem)
   schema [KIND]        print the JSON Schema of manifests or of one kind
+  import FILE          a compose file as manifests (-o DIR, --split for a Stack)
+  init [DIR]           a starter manifest directory (default ./manifests)
   demo                 a throw-away sandbox engine with example workloads (Ctrl-C removes it)
   version              tinyforge's, Node's and the Docker engine's versions (also --version)
   completion bash|zsh  a shell completion script for commands, flags and workload names
@@ -33,6 +35,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   events: async () => (await import('./events-command.js')).eventsCommand,
   validate: async () => (await import('./validate-command.js')).validateCommand,
   schema: async () => (await import('./schema-command.js')).schemaCommand,
+  import: async () => (await import('./import-command.js')).importCommand,
+  init: async () => (await import('./init-command.js')).initCommand,
   demo: async () => (await import('./demo-command.js')).demoCommand,
   version: async () => (await import('./version-command.js')).versionCommand,
   completion: async () => (await import('./completion-command.js')).completionCommand,

@@ -4,6 +4,8 @@ import { commandNames } from './cli.js';
 import { CONTROLLER_OPTIONS } from './controller-flags.js';
 import { OPTIONS as DESCRIBE_OPTIONS } from './describe-command.js';
 import { OPTIONS as EVENTS_OPTIONS } from './events-command.js';
+import { OPTIONS as IMPORT_OPTIONS } from './import-command.js';
+import { OPTIONS as INIT_OPTIONS } from './init-command.js';
 import { OPTIONS as LOGS_OPTIONS } from './logs-command.js';
 import { UsageError } from './errors.js';
 import { choiceFlag } from './flag-values.js';
@@ -32,6 +34,8 @@ const FLAGS: Record<string, string[]> = {
   logs: Object.keys(LOGS_OPTIONS),
   describe: Object.keys(DESCRIBE_OPTIONS),
   events: Object.keys(EVENTS_OPTIONS),
+  import: Object.keys(IMPORT_OPTIONS),
+  init: Object.keys(INIT_OPTIONS),
   version: ['docker-host', 'help'],
   completion: ['help'],
 };

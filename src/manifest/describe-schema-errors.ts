@@ -156,7 +156,7 @@ function describeWrongType({ error, path, subject, params, got, quote }: ErrorAt
   return atValue(path, `${subject} must be ${describeType(expected)} (got ${got()}${advice})`);
 }
 
-function describeRequired({ path, field, parent, params }: ErrorAt): Finding {
+function describeRequired({ error, path, field, parent, params }: ErrorAt): Finding {
   const missing = (params['missingProperties'] as string[] | undefined) ?? [String(params['missingProperty'])];
   const names = missing.map((m) => `"${m}"`).join(', ');
   const fields = `required field${missing.length > 1 ? 's' : ''} ${names}`;
@@ -166,8 +166,18 @@ function describeRequired({ path, field, parent, params }: ErrorAt): Finding {
   return {
     path,
     anchor: 'key',
-    message: notManifest ? `not a tinyforge manifest: missing ${fields}` : `missing ${fields}`,
+    message: notManifest
+      ? `not a tinyforge manifest: missing ${fields}${composeHint(error.data)}`
+      : `missing ${fields}`,
   };
+}
+
+/** A compose file put among manifests as it is: say how to bring it in. */
+function composeHint(data: unknown): string {
+  const compose = data !== null && typeof data === 'object' && 'services' in data;
+  return compose
+    ? "; it looks like a compose file: import it with 'tinyforge import FILE -o DIR', or run it as it is from a manifest of kind: Compose (spec.file names it)"
+    : '';
 }
 
 function describeUnknownField({ path, parent, params, schema }: ErrorAt): Finding {
