@@ -13,6 +13,7 @@ import { colourOn } from './colour.js';
 import { choiceFlag } from './flag-values.js';
 import { controllerLog, LOG_FORMATS } from './controller-log.js';
 import type { LogFormat } from './controller-log.js';
+import { onceProgress } from './progress-lines.js';
 
 export const RUN_USAGE = `usage: tinyforge run [options] [--once]
 
@@ -21,7 +22,7 @@ started containers to settle, and for Project rollouts to finish), write the sta
 file, exit.
 Exit codes: 0 converged; 1 a workload failed, a manifest is invalid, a prune was
 refused, or the engine ID changed (--accept-new-engine); 2 usage or configuration
-error; 3 Docker unreachable.
+error; 3 Docker unreachable. On a terminal, --once says each step as it goes (on stderr).
 
 ${CONTROLLER_FLAGS_HELP}
   --log-format text|json the controller's log lines, each with its time and level: text, or one
@@ -41,12 +42,14 @@ export async function runCommand(argv: string[], output: Output): Promise<number
   const logFormat = choiceFlag(values['log-format'] ?? 'text', '--log-format', LOG_FORMATS);
   if (!flags.once) return runDaemon(flags, output, { logFormat });
   output.err(`tinyforge: ${announce(flags)}`);
-  const controller = await openController(flags.config, 'run').catch((error: unknown) =>
+  const progress = onceProgress(output);
+  const controller = await openController(flags.config, 'run', progress ? { progress } : {}).catch((error: unknown) =>
     configurationError(error, flags),
   );
   for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
   try {
     let result = await controller.tick();
+    progress?.rolling(result.state, result.outcome.rolling);
     const planLines = [...result.planLines];
     const plan = [...result.plan];
     let actions = result.outcome.actions;
@@ -56,6 +59,7 @@ export async function runCommand(argv: string[], output: Output): Promise<number
     while (result.outcome.rolling.length > 0 && result.outcome.dockerReachable && Date.now() < cap) {
       await delay(ROLLOUT_POLL_MS);
       result = await controller.tick();
+      progress?.rolling(result.state, result.outcome.rolling);
       planLines.push(...result.planLines);
       plan.push(...result.plan);
       actions += result.outcome.actions;
