@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
+import { projectManifest } from '../support/fixture-dir.js';
 import { BIN } from '../support/run-cli.js';
 import { quote, startPane, tmux } from '../support/tmux.js';
 
@@ -21,11 +22,14 @@ describe('tinyforge run --once in a real terminal', () => {
       'api.yaml': sleeper('api'),
     });
     socket = path.join(project.dir, 'tmux.sock');
+    // A Project whose first slot counts as healthy after running a second: a rollout to wait for.
+    const shop = projectManifest('1', ['command: [sleep, "3600"]', 'stopTimeout: 1s', 'rollout: {minReadySeconds: 1}']);
+    fs.writeFileSync(path.join(project.dir, 'shop.next'), shop);
     const run = `${quote(process.execPath)} ${quote(BIN)} run --once --name ${project.name}`;
-    // First with stderr to a file (3 creates), then on the terminal after an edit (2 recreates).
+    // First with stderr to a file (3 creates), then on the terminal after an edit (2 recreates) and a new Project.
     const script = [
       `${run} 2>piped.err; echo "piped=$?"`,
-      "sed -i 's/V: one/V: two/' manifests/web.yaml",
+      "sed -i 's/V: one/V: two/' manifests/web.yaml; cp shop.next manifests/shop.yaml",
       `${run}; echo "terminal=$?"`,
       'sleep 120',
     ].join('; ');
@@ -51,11 +55,13 @@ describe('tinyforge run --once in a real terminal', () => {
     const second = screen.slice(screen.indexOf('piped=0') + 1);
     for (const n of [1, 2]) {
       expect(second).toContain(`recreated image/web#${n}`);
-      expect(second.filter((l) => new RegExp(`^recreating image/web#${n} \\([12]/2\\)$`).test(l))).toHaveLength(1);
+      expect(second.filter((l) => new RegExp(`^recreating image/web#${n} \\([123]/3\\)$`).test(l))).toHaveLength(1);
     }
+    expect(second).toContain('rollout project/shop:production to blue: waiting for health (0s)');
+    expect(second).toContain('routed shop.localhost -> project/shop:production (blue)');
     // Each step is said before the pass's summary.
-    const summary = second.indexOf('2 actions applied: 2/2 workloads ready');
-    expect(second.findLastIndex((l) => l.startsWith('recreated '))).toBeLessThan(summary);
+    const summary = second.indexOf('4 actions applied: 3/3 workloads ready');
+    expect(second.findLastIndex((l) => l.startsWith('routed '))).toBeLessThan(summary);
     expect(second).toContain('terminal=0');
   });
 });
