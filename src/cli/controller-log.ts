@@ -12,7 +12,11 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 export function logLine(format: LogFormat, time: Date, level: LogLevel, msg: string, fields: LogFields = {}): string {
   const at = time.toISOString();
   if (format === 'json') return JSON.stringify({ time: at, level, msg, ...fields });
-  return `${at} ${level.padEnd(5)} ${msg}`;
+  // A message of several lines (an engine's error, say): each stamped, so no line reads as another's.
+  return msg
+    .split('\n')
+    .map((part) => `${at} ${level.padEnd(5)} ${part}`)
+    .join('\n');
 }
 
 /** The controller's log on `output`: a pass's plan lines to stdout, the rest to stderr, each line stamped. */

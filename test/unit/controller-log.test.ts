@@ -11,6 +11,9 @@ describe("the controller's log lines", () => {
     expect(logLine('text', AT, 'info', 'stopped')).toBe('2026-01-02T03:04:05.006Z info  stopped');
     expect(logLine('text', AT, 'warn', 'w')).toBe('2026-01-02T03:04:05.006Z warn  w');
     expect(logLine('text', AT, 'error', 'e', { workload: 'image/web' })).toBe('2026-01-02T03:04:05.006Z error e');
+    expect(logLine('text', AT, 'error', 'first\nsecond')).toBe(
+      '2026-01-02T03:04:05.006Z error first\n2026-01-02T03:04:05.006Z error second',
+    );
   });
 
   it('json: one object a line, time, level and msg first, then the fields', () => {
