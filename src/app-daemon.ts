@@ -8,6 +8,8 @@ import { ManifestSource } from './adapters/manifest-source.js';
 import { ManifestWatcher } from './adapters/manifest-watcher.js';
 import { PassReporter } from './adapters/pass-reporter.js';
 import type { DaemonLog } from './adapters/pass-reporter.js';
+
+export type { DaemonLog, LogFields, LogLevel } from './adapters/pass-reporter.js';
 import { releaseMemory } from './adapters/release-memory.js';
 import { openController, StateWriteError } from './app.js';
 import type { Controller, ControllerConfig, ControllerOverrides, DirectoryLoad } from './app.js';
@@ -71,7 +73,12 @@ export async function startDaemon(
         ({ view: scan.view, revision: scan.revision } = found);
         if (found.rescanInMs !== undefined) daemon.rescanIn(found.rescanInMs);
         if (found.problemsChanged)
-          for (const p of found.view.problems) log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`);
+          for (const p of found.view.problems)
+            log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`, 'error', {
+              file: p.file,
+              line: p.line,
+              column: p.column,
+            });
         // A new commit is news for every workload, changed or not: each records the revision it runs.
         return found.revisionChanged ? [...found.changed, ALL] : found.changed;
       },
@@ -79,7 +86,7 @@ export async function startDaemon(
       onError(error, where) {
         const code = (error as { code?: string }).code;
         if (code === 'DOCKER_UNREACHABLE' || code === 'STATE_WRITE_FAILED') return; // reported by the tick
-        log.err(`tinyforge: ${where}: ${error instanceof Error ? error.message : String(error)}`);
+        log.err(`${where}: ${error instanceof Error ? error.message : String(error)}`, 'error');
       },
     },
     { passes: config.concurrency, debounceMs: config.debounceMs, resyncMs: config.resyncMs },
@@ -89,7 +96,7 @@ export async function startDaemon(
     changed: () => daemon.fileChanged(),
     status: (mode, error) => {
       controller.annotate({ watch: { mode, lastError: error } });
-      log.err(`tinyforge: watching ${config.manifests}: ${mode}${error ? ` (${error})` : ''}`);
+      log.err(`watching ${config.manifests}: ${mode}${error ? ` (${error})` : ''}`, error ? 'warn' : 'info');
     },
   });
   const eventHandlers = dockerEventHandlers(daemon, log, scan);
@@ -191,16 +198,16 @@ function dockerEventHandlers(daemon: Daemon, log: DaemonLog, scan: Scan): Docker
       daemon.workloadChanged(id, ['die', 'kill', 'stop', 'oom'].includes(action) ? 50 : undefined),
     reconnected: () => {
       scan.eventsDown = null;
-      log.err('tinyforge: Docker event stream reconnected; relisting');
+      log.err('Docker event stream reconnected; relisting', 'info');
       daemon.resyncNow();
     },
     lost: (reason) => {
       scan.eventsDown = reason;
-      log.err(`tinyforge: ${reason}; reconnecting`);
+      log.err(`${reason}; reconnecting`, 'warn');
     },
     // The line may have named a workload: look at everything again.
     unreadable: (what) => {
-      log.err(`tinyforge: Docker event stream: skipped a line that is not an event: ${what}; relisting`);
+      log.err(`Docker event stream: skipped a line that is not an event: ${what}; relisting`, 'warn');
       daemon.resyncNow();
     },
   };

@@ -10,6 +10,7 @@ import type { ControllerState, StateEvent } from './api/state-types.js';
 import type { Reference } from './api/workload.js';
 import type { Clock } from './reconcile/clock.js';
 import type { DockerPort } from './reconcile/docker-port.js';
+import type { Progress } from './reconcile/progress.js';
 import { initialState } from './reconcile/initial-state.js';
 import { ContainerBackend } from './reconcile/container-backend.js';
 import { PassFailedError, reconcileTick } from './reconcile/reconcile-tick.js';
@@ -101,11 +102,13 @@ export class StateWriteError extends Error {
   }
 }
 
-/** What tests put in place of the engine, the clock and the state file's adapter. */
+/** What tests put in place of the engine, the clock and the state file's adapter; who is told of each action. */
 export interface ControllerOverrides {
   docker?: DockerPort;
   clock?: Clock;
   stateAdapter?: Adapter<ControllerState>;
+  /** Told as each action of a pass begins and ends (`run --once` on a terminal); default: nobody. */
+  progress?: Progress;
 }
 
 /**
@@ -130,7 +133,7 @@ export async function openController(
     const store = new StateStore(stateFile, defaults, overrides.stateAdapter);
     let state = await openState(config, mode, { store, stateFile, defaults, notices, clock });
     const budget = new RestartBudget(clock);
-    const deps = await tickDeps(config, { key, clock, budget, docker: overrides.docker });
+    const deps = await tickDeps(config, { ...overrides, key, clock, budget });
     const { digest } = deps;
     return {
       stateFile,
@@ -182,17 +185,20 @@ export async function openController(
   }
 }
 
+/** The engine a test hands in, and who is told of each action. */
+type Engine = Pick<ControllerOverrides, 'docker' | 'progress'>;
+
 /** What every pass of this controller is given: the backend, the key, the clock, the restart budget, the routes. */
 async function tickDeps(
   config: ControllerConfig,
-  parts: { key: Buffer | undefined; clock: Clock; budget: RestartBudget; docker: DockerPort | undefined },
+  parts: Engine & { key: Buffer | undefined; clock: Clock; budget: RestartBudget },
 ): Promise<TickDeps> {
-  const { key, clock, budget, docker } = parts;
+  const { key, clock, budget } = parts;
   const routes = await routeProvider(config);
   const backend =
     config.backend === 'swarm'
       ? await (await import('./app-swarm.js')).swarmBackend(config, { key, clock, routes })
-      : await containerBackend(config, { key, clock, budget, routes, docker });
+      : await containerBackend(config, { ...parts, routes });
   return {
     backend,
     key,
@@ -236,7 +242,7 @@ async function routeProvider(config: ControllerConfig): Promise<RouteProvider> {
 /** Docker as the reconciler sees it: dockerode (or the test's fake), settling, host ports and routes. */
 async function containerBackend(
   config: ControllerConfig,
-  parts: { key: Buffer | undefined; clock: Clock; budget: RestartBudget; routes: RouteProvider; docker?: DockerPort },
+  parts: Engine & { key: Buffer | undefined; clock: Clock; budget: RestartBudget; routes: RouteProvider },
 ): Promise<ContainerBackend> {
   const { key, clock, budget, routes } = parts;
   const realRoot = safeRealpath(path.resolve(config.manifests));
@@ -261,6 +267,7 @@ async function containerBackend(
     limits: executionLimits(config.concurrency),
     routes,
     ports: portAllocator(config.portRange, isLoopbackPortFree),
+    ...(parts.progress ? { progress: parts.progress } : {}),
   });
 }
 

@@ -2,10 +2,16 @@ import type { TickResult } from '../reconcile/reconcile-tick.js';
 import { ControllerMetrics } from './metrics.js';
 import type { PassScope } from './metrics.js';
 
-/** Where the daemon's lines go: `out` for what a pass did, `err` for what needs attention. */
+/** How much a line of the controller's log matters. */
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** What a line says in fields of its own besides its words (`--log-format json`): never an env value. */
+export type LogFields = Readonly<Record<string, string | number | null>>;
+
+/** Where the daemon's lines go: `out` for what a pass did (info), `err` for what happened to the controller. */
 export interface DaemonLog {
   out(line: string): void;
-  err(line: string): void;
+  err(line: string, level: LogLevel, fields?: LogFields): void;
 }
 
 /**
@@ -49,15 +55,15 @@ export class PassReporter {
     // Said once when it goes, once when it comes back: not on every retry.
     if (result.outcome.dockerReachable !== this.#reachable) {
       this.#reachable = result.outcome.dockerReachable;
-      this.log.err(
-        this.#reachable
-          ? 'tinyforge: Docker is reachable again'
-          : `tinyforge: Docker is unreachable: ${result.state.controller.docker.lastError}`,
-      );
+      if (this.#reachable) this.log.err('Docker is reachable again', 'info');
+      else this.log.err(`Docker is unreachable: ${result.state.controller.docker.lastError}`, 'error');
     }
     for (const event of result.events)
       if (event.type === 'Warning')
-        this.log.err(`tinyforge: ${event.workload ?? 'controller'}: ${event.reason}: ${event.message}`);
+        this.log.err(`${event.workload ?? 'controller'}: ${event.reason}: ${event.message}`, 'warn', {
+          workload: event.workload,
+          reason: event.reason,
+        });
   }
 
   /** The state write that followed a pass: `error` when it failed. Answers whether this is news (a new failure, or recovery). */
@@ -66,7 +72,8 @@ export class PassReporter {
     const now = error ? error.message : null;
     // Said when it fails (again, if the reason changes) and once when it recovers: not on every retry.
     const news = now !== this.#writeError;
-    if (news) this.log.err(now ? `tinyforge: ${now}; retrying` : 'tinyforge: the state file is written again');
+    if (news && now) this.log.err(`${now}; retrying`, 'error');
+    else if (news) this.log.err('the state file is written again', 'info');
     this.#writeError = now;
     return news;
   }

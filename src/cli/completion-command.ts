@@ -24,7 +24,7 @@ const CONTROLLER = Object.keys(CONTROLLER_OPTIONS);
 
 /** Each command's long flags (a command not named here completes none). */
 const FLAGS: Record<string, string[]> = {
-  run: CONTROLLER,
+  run: [...CONTROLLER, 'log-format'],
   plan: [...CONTROLLER, 'output'],
   wait: [...CONTROLLER, 'for', 'timeout', 'interval'],
   status: ['output', 'state', 'help'],

@@ -65,7 +65,7 @@ async function up(places: DemoPlaces, port: number, output: Output): Promise<num
   const progress = (line: string) => output.err(`tinyforge demo: ${line}`);
   // From the first moment: Ctrl-C while the engine starts must still remove it.
   let signalled = false;
-  const stopped = stopSignal(output).finally(() => (signalled = true));
+  const stopped = stopSignal((line) => output.err(`tinyforge: ${line}`)).finally(() => (signalled = true));
   output.err(
     `tinyforge demo: starting a private Docker engine in ${places.engineDir} (your own Docker is not touched)`,
   );

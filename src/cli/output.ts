@@ -4,6 +4,8 @@ export interface Output {
   err: (text: string) => void;
   /** Whether `out` goes to a terminal (colour); absent: it does not. */
   isTTY?: boolean;
+  /** Whether `err` goes to a terminal (progress lines); absent: it does not. */
+  errIsTTY?: boolean;
 }
 
 export const processOutput: Output = {
@@ -11,6 +13,9 @@ export const processOutput: Output = {
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   get isTTY() {
     return process.stdout.isTTY === true;
+  },
+  get errIsTTY() {
+    return process.stderr.isTTY === true;
   },
 };
 

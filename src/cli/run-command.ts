@@ -10,6 +10,10 @@ import type { Output } from './output.js';
 import { parseCommandArgs } from './parse-command-args.js';
 import { planText } from './plan-output.js';
 import { colourOn } from './colour.js';
+import { choiceFlag } from './flag-values.js';
+import { controllerLog, LOG_FORMATS } from './controller-log.js';
+import type { LogFormat } from './controller-log.js';
+import { onceProgress } from './progress-lines.js';
 
 export const RUN_USAGE = `usage: tinyforge run [options] [--once]
 
@@ -18,26 +22,34 @@ started containers to settle, and for Project rollouts to finish), write the sta
 file, exit.
 Exit codes: 0 converged; 1 a workload failed, a manifest is invalid, a prune was
 refused, or the engine ID changed (--accept-new-engine); 2 usage or configuration
-error; 3 Docker unreachable.
+error; 3 Docker unreachable. On a terminal, --once says each step as it goes (on stderr).
 
-${CONTROLLER_FLAGS_HELP}`;
+${CONTROLLER_FLAGS_HELP}
+  --log-format text|json the controller's log lines, each with its time and level: text, or one
+                         JSON object a line for collectors (default text; --once prints plain lines)`;
+
+/** `run`'s flags: the controller's, and the format of its log. */
+export const RUN_OPTIONS = { ...CONTROLLER_OPTIONS, 'log-format': { type: 'string' } } as const;
 
 /** `tinyforge run`: the controller, once or until SIGTERM/SIGINT. */
 export async function runCommand(argv: string[], output: Output): Promise<number> {
-  const { values } = parseCommandArgs('run', argv, CONTROLLER_OPTIONS);
+  const { values } = parseCommandArgs('run', argv, RUN_OPTIONS);
   if (values.help) {
     output.out(RUN_USAGE);
     return 0;
   }
   const flags = controllerFlags(values);
+  const logFormat = choiceFlag(values['log-format'] ?? 'text', '--log-format', LOG_FORMATS);
+  if (!flags.once) return runDaemon(flags, output, { logFormat });
   output.err(`tinyforge: ${announce(flags)}`);
-  if (!flags.once) return runDaemon(flags, output);
-  const controller = await openController(flags.config, 'run').catch((error: unknown) =>
+  const progress = onceProgress(output);
+  const controller = await openController(flags.config, 'run', progress ? { progress } : {}).catch((error: unknown) =>
     configurationError(error, flags),
   );
   for (const notice of controller.notices) output.err(`tinyforge: ${notice}`);
   try {
     let result = await controller.tick();
+    progress?.rolling(result.state, result.outcome.rolling);
     const planLines = [...result.planLines];
     const plan = [...result.plan];
     let actions = result.outcome.actions;
@@ -47,6 +59,7 @@ export async function runCommand(argv: string[], output: Output): Promise<number
     while (result.outcome.rolling.length > 0 && result.outcome.dockerReachable && Date.now() < cap) {
       await delay(ROLLOUT_POLL_MS);
       result = await controller.tick();
+      progress?.rolling(result.state, result.outcome.rolling);
       planLines.push(...result.planLines);
       plan.push(...result.plan);
       actions += result.outcome.actions;
@@ -75,11 +88,11 @@ const ROLLOUT_POLL_MS = 500;
 const ROLLOUT_WAIT_CAP_MS = 60 * 60_000;
 
 /** The first SIGTERM or SIGINT from now on; later ones say the stop is under way instead of killing it. */
-export function stopSignal(output: Output): Promise<NodeJS.Signals> {
+export function stopSignal(say: (line: string) => void): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     let received = false;
     const on = (signal: NodeJS.Signals) => {
-      if (received) output.err(`tinyforge: ${signal}: stopping already, please wait`);
+      if (received) say(`${signal}: stopping already, please wait`);
       received = true;
       resolve(signal);
     };
@@ -97,8 +110,15 @@ export function stopSignal(output: Output): Promise<NodeJS.Signals> {
 export async function runDaemon(
   flags: ParsedControllerFlags,
   output: Output,
-  options: { alongside?: (stopping: AbortSignal) => Promise<void>; stopped?: Promise<NodeJS.Signals> } = {},
+  options: {
+    alongside?: (stopping: AbortSignal) => Promise<void>;
+    stopped?: Promise<NodeJS.Signals>;
+    logFormat?: LogFormat;
+  } = {},
 ): Promise<number> {
+  const log = controllerLog(output, options.logFormat ?? 'text');
+  const info = (line: string) => log.err(line, 'info');
+  info(announce(flags));
   const config = {
     ...flags.config,
     resyncMs: flags.resyncMs,
@@ -107,24 +127,24 @@ export async function runDaemon(
     ...(flags.healthAddr ? { healthAddr: flags.healthAddr } : {}),
   };
   // Listen first: a signal during start-up must still end in an orderly stop.
-  const stopped = options.stopped ?? stopSignal(output);
+  const stopped = options.stopped ?? stopSignal(info);
   // Loaded here: `run --once` never watches files or events, nor serves health.
   const { startDaemon } = await import('../app-daemon.js');
-  const running = await startDaemon(config, output).catch((error: unknown) => configurationError(error, flags));
-  for (const notice of running.notices) output.err(`tinyforge: ${notice}`);
-  output.err(
-    `tinyforge: controller ${config.name} running on ${config.manifests} (pid ${process.pid}); resync every ${flags.resyncMs / 1000}s`,
+  const running = await startDaemon(config, log).catch((error: unknown) => configurationError(error, flags));
+  for (const notice of running.notices) info(notice);
+  info(
+    `controller ${config.name} running on ${config.manifests} (pid ${process.pid}); resync every ${flags.resyncMs / 1000}s`,
   );
   const stopping = new AbortController();
   const side = options
     .alongside?.(stopping.signal)
-    .catch((error: unknown) => output.err(`tinyforge: ${(error as Error).message}`));
+    .catch((error: unknown) => log.err((error as Error).message, 'error'));
   const signal = await stopped;
   stopping.abort();
-  output.err(`tinyforge: ${signal}: finishing the reconcile in flight`);
+  info(`${signal}: finishing the reconcile in flight`);
   await side;
   await running.stop();
-  output.err('tinyforge: stopped');
+  info('stopped');
   return 0;
 }
 

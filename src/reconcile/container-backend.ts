@@ -11,6 +11,7 @@ import { executePlan } from './execute-plan.js';
 import type { ExecutionLimits } from './execute-deps.js';
 import type { ExecuteResult } from './execute-result.js';
 import type { Action } from './plan.js';
+import type { Progress } from './progress.js';
 import type { PortAllocator, RouteProvider } from './route-provider.js';
 import { settle } from './settle.js';
 import type { SettleOptions, Settled } from './settle.js';
@@ -39,6 +40,8 @@ export interface ContainerBackendDeps {
   routes?: RouteProvider;
   /** Host ports for Project slots (`--port-range`). */
   ports?: PortAllocator;
+  /** Told as each action begins and ends (`run --once` on a terminal); default: nobody. */
+  progress?: Progress;
 }
 
 /** The backend of one Docker engine: each desired container is a container, owned through its signed labels. */
@@ -78,7 +81,7 @@ class ContainerSession implements BackendSession {
     specs: Lookup<string, ContainerSpec>,
     _target: ReadonlyMap<string, readonly DesiredContainer[]>,
   ): Promise<ExecuteResult> {
-    const { key, limits, healed, routes, ports } = this.#deps;
+    const { key, limits, healed, routes, ports, progress } = this.#deps;
     if (!key) throw new Error('no controller key: cannot sign containers');
     return executePlan(actions, snapshot, {
       ...this.#deps,
@@ -89,6 +92,7 @@ class ContainerSession implements BackendSession {
       ...(healed ? { healed } : {}),
       ...(routes ? { routes } : {}),
       ...(ports ? { ports } : {}),
+      ...(progress ? { progress } : {}),
     });
   }
 

@@ -3,6 +3,7 @@ import type { Lookup } from './lazy.js';
 import type { Clock } from './clock.js';
 import type { ContainerSpec } from './container-spec.js';
 import type { DockerPort } from './docker-port.js';
+import type { Progress } from './progress.js';
 import type { PortAllocator, RouteProvider } from './route-provider.js';
 import { Semaphore } from './semaphore.js';
 
@@ -25,6 +26,8 @@ export interface ExecuteDeps {
   routes?: RouteProvider;
   /** Host ports for Project slots; default: the lowest of the default range that no container holds. */
   ports?: PortAllocator;
+  /** Told as each action begins and ends; default: nobody. */
+  progress?: Progress;
 }
 
 /** How many creates/starts, and how many stops/removals, may run at once. */

@@ -46,6 +46,7 @@ export async function executePlan(
     images,
     takenPorts,
     portLock: new Semaphore(1),
+    steps: { begun: 0, total: actions.length },
   };
   await Promise.all(
     [...byWorkload].map(([workloadId, list]) => workloads.run(() => runWorkload(workloadId, list, context))),
@@ -58,6 +59,8 @@ interface Context extends CreateContext {
   removals: Semaphore;
   /** Image pulls by pull policy and image, shared by the workloads of this pass. */
   images: Map<string, Promise<void>>;
+  /** How many of the pass's actions have begun, of how many. */
+  steps: { begun: number; total: number };
 }
 
 async function runWorkload(workloadId: string, actions: Action[], context: Context): Promise<void> {
@@ -85,6 +88,13 @@ async function runWorkload(workloadId: string, actions: Action[], context: Conte
 }
 
 async function apply(action: Action, context: Context): Promise<void> {
+  const { progress } = context.deps;
+  progress?.begin(action, ++context.steps.begun, context.steps.total);
+  await act(action, context);
+  progress?.done(action);
+}
+
+async function act(action: Action, context: Context): Promise<void> {
   const { docker } = context.deps;
   switch (action.type) {
     case 'start':

@@ -248,22 +248,34 @@ function roleTarget(workloadId: string, role: string): string {
 
 /** One plan line: `+ create image/web#1: new replica`, `~ recreate image/web#2: env.FOO changed`. */
 export function describeAction(action: Action): string {
+  return `${PLAN_VERB[action.type]} ${actionTarget(action)}: ${action.cause}`;
+}
+
+const PLAN_VERB: Record<Action['type'], string> = {
+  create: '+ create',
+  start: '~ start',
+  recreate: '~ recreate',
+  remove: '- remove',
+  route: '~ route',
+  unroute: '- route',
+};
+
+/** What an action acts on: `image/web#1`, `app.example.com -> project/app:web (green)`, `r1 of project/app`. */
+export function actionTarget(action: Action): string {
   switch (action.type) {
     case 'create':
-      return `+ create ${targetName(action.workloadId, action.desired.rowId)}: ${action.cause}`;
-    case 'start':
-      return `~ start ${targetName(action.workloadId, action.rowId)}: ${action.cause}`;
     case 'recreate':
-      return `~ recreate ${targetName(action.workloadId, action.desired.rowId)}: ${action.cause}`;
+      return targetName(action.workloadId, action.desired.rowId);
+    case 'start':
     case 'remove':
-      return `- remove ${targetName(action.workloadId, action.rowId)}: ${action.cause}`;
+      return targetName(action.workloadId, action.rowId);
     case 'route': {
       const target = action.slot
         ? `${action.workloadId}:${action.stage} (${action.slot})`
         : roleTarget(action.workloadId, action.stage);
-      return `~ route ${action.route.domain} -> ${target}: ${action.cause}`;
+      return `${action.route.domain} -> ${target}`;
     }
     case 'unroute':
-      return `- route ${action.routeId} of ${action.workloadId}: ${action.cause}`;
+      return `${action.routeId} of ${action.workloadId}`;
   }
 }

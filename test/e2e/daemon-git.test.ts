@@ -66,7 +66,8 @@ describe('the long-running controller and git', () => {
         .sort(),
     ).toEqual([...stableIds].sort());
     expect(after).toHaveLength(stable.length + modified.length + added.length);
-    const lines = daemon.stdout.split('\n');
+    // Each line as the controller says it, after its time and level.
+    const lines = daemon.stdout.split('\n').map((line) => line.replace(/^\S+Z info {2}/, ''));
     for (const n of [...stable, ...modified])
       expect(lines.filter((l) => l.startsWith(`- remove image/${n}#`))).toEqual([]);
     for (const n of modified) expect(lines).toContain(`~ recreate image/${n}#1: env.VERSION added`);

@@ -4,17 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
 import { BIN } from '../support/run-cli.js';
-
-/** A tmux server of this test's own (`-S`, a socket in the project's folder): no one else's sessions are touched, nothing is left behind. */
-function tmux(socket: string, ...args: string[]): string {
-  const result = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8', timeout: 10_000 });
-  if (result.status !== 0) throw new Error(`tmux ${args[0]}: ${result.stderr}`);
-  return result.stdout;
-}
+import { quote, startPane, tmux } from '../support/tmux.js';
 
 const ESC = '\u001b';
-
-const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
 
 describe('tinyforge plan in a real terminal', () => {
   let project: E2eProject;
@@ -30,15 +22,7 @@ describe('tinyforge plan in a real terminal', () => {
     const plan = `${quote(process.execPath)} ${quote(BIN)} plan --name ${project.name}`;
     const script = `${plan}; echo "first=$?"; NO_COLOR=1 ${plan}; echo "second=$?"; sleep 120`;
     // A fixed size, and an environment without the test runner's colour settings.
-    const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: project.host, TERM: 'xterm-256color' };
-    delete env.NO_COLOR;
-    delete env.FORCE_COLOR;
-    const started = spawnSync(
-      'tmux',
-      ['-S', socket, '-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '20', '-c', project.dir, script],
-      { env, encoding: 'utf8', timeout: 10_000 },
-    );
-    expect(started.stderr).toBe('');
+    expect(startPane(socket, project.dir, script, { ...process.env, DOCKER_HOST: project.host })).toBe('');
     await eventually('both plans to finish', () => tmux(socket, 'capture-pane', '-p').includes('second='), 60_000, 200);
     const screen = tmux(socket, 'capture-pane', '-e', '-p').split('\n');
     const plain = (line: string) => line.replace(new RegExp(`${ESC}\\[[0-9;]*m`, 'g'), '');

@@ -28,11 +28,14 @@ function expectOneLineError(result: CliResult, code: number, needles: string[]):
   for (const needle of needles) expect(lines[0]).toContain(needle);
 }
 
-/** Past its flags, `run` first says what it starts, before it touches anything: that line, then the error. */
+/**
+ * Past its flags, `run` first says what it starts, before it touches anything: that line (the long-running
+ * controller's stamped with its time and level), then the error.
+ */
 function expectRunConfigurationError(result: CliResult, ...needles: string[]): void {
   const [announced, ...rest] = result.stderr.split('\n');
   expect(announced).toMatch(
-    /^tinyforge: (controller \S+|one reconcile pass) on \S+ with Docker at unix:\/\/\/nonexistent\.sock; state /,
+    /^(tinyforge: one reconcile pass|\S+Z info {2}controller \S+) on \S+ with Docker at unix:\/\/\/nonexistent\.sock; state /,
   );
   expectUsageError({ ...result, stderr: rest.join('\n') }, ...needles);
 }
@@ -81,6 +84,10 @@ describe('usage and configuration errors: exit 2, one line naming the flag', () 
       '-o must be table, wide, json or yaml (got "jsno"; did you mean json?)',
     );
     expectUsageError(cli('wait', 'web', '--for', 'gone'), '--for must be ready');
+    expectUsageError(
+      cli('run', '--log-format', 'jsn', ...NO_DOCKER),
+      '--log-format must be text or json (got "jsn"; did you mean json?)',
+    );
   });
 
   it('an address that is no HOST:PORT', () => {

@@ -84,7 +84,7 @@ describe('a burst of Docker events through the running daemon', () => {
       handlers.unreadable('"junk"');
       await quiet(docker);
       expect(docker.calls.filter((c) => c === 'list')).toHaveLength(1);
-      expect(err).toContain('tinyforge: Docker event stream: skipped a line that is not an event: "junk"; relisting');
+      expect(err).toContain('Docker event stream: skipped a line that is not an event: "junk"; relisting');
     } finally {
       await running.stop();
     }
@@ -96,11 +96,11 @@ describe('a burst of Docker events through the running daemon', () => {
       handlers.lost('Docker event stream stalled: nothing for 31s while the engine had 1 event for this controller');
       expect(running.health.ready()).toBe(false);
       expect(err).toContain(
-        'tinyforge: Docker event stream stalled: nothing for 31s while the engine had 1 event for this controller; reconnecting',
+        'Docker event stream stalled: nothing for 31s while the engine had 1 event for this controller; reconnecting',
       );
       handlers.reconnected();
       await eventually('ready again', () => running.health.ready());
-      expect(err).toContain('tinyforge: Docker event stream reconnected; relisting');
+      expect(err).toContain('Docker event stream reconnected; relisting');
     } finally {
       await running.stop();
     }

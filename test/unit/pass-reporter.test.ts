@@ -20,7 +20,8 @@ describe('pass reporter', () => {
   };
   const reporter = () => {
     const err: string[] = [];
-    return { err, reporter: new PassReporter({ out: () => undefined, err: (line) => err.push(line) }, () => 7) };
+    const log = { out: () => undefined, err: (line: string, level: string) => err.push(`${level} ${line}`) };
+    return { err, reporter: new PassReporter(log, () => 7) };
   };
 
   it('says Docker is unreachable once, and once that it is back', () => {
@@ -28,7 +29,7 @@ describe('pass reporter', () => {
     r.pass(pass(false, 'connect ENOENT'), 'full');
     r.pass(pass(false, 'connect ENOENT'), 'full');
     r.pass(pass(true), 'scoped');
-    expect(err).toEqual(['tinyforge: Docker is unreachable: connect ENOENT', 'tinyforge: Docker is reachable again']);
+    expect(err).toEqual(['error Docker is unreachable: connect ENOENT', 'info Docker is reachable again']);
     expect(r.lastActivity).toBe(7);
   });
 
@@ -40,8 +41,8 @@ describe('pass reporter', () => {
     r.write(undefined);
     expect(r.stateWritten).toBe(true);
     expect(err).toEqual([
-      'tinyforge: cannot write the state file s.json: ENOSPC; retrying',
-      'tinyforge: the state file is written again',
+      'error cannot write the state file s.json: ENOSPC; retrying',
+      'info the state file is written again',
     ]);
     expect(r.metrics.render(pass(true).state)).toContain('tinyforge_state_write_failures_total 2');
   });
