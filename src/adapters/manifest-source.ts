@@ -15,7 +15,7 @@ export interface Rescan {
   changed: string[];
   /** The git revision moved: news for every workload, each records the revision it runs. */
   revisionChanged: boolean;
-  /** The problems differ from the last load's (not said for the first load). */
+  /** The problems differ from the last load's; for the first load, there are some (a controller starts on them). */
   problemsChanged: boolean;
   /** The manifests as now loaded (a workload whose file just vanished still in it), and the revision. */
   view: DirectoryLoad;
@@ -83,7 +83,7 @@ export class ManifestSource {
       (id) => this.fingerprints.get(id) !== prints.get(id),
     );
     // Problems come and go with the files: a rescan that changes them is news too.
-    const problemsChanged = before !== undefined && canonicalJson(before.problems) !== canonicalJson(next.problems);
+    const problemsChanged = canonicalJson(before?.problems ?? []) !== canonicalJson(next.problems);
     this.view = next;
     // An unreadable directory says nothing of what exists: compare its return with what was last read,
     // or a workload deleted while it was gone would wait for the resync to be pruned.

@@ -37,6 +37,15 @@ describe('the daemon’s manifest source: which workloads a rescan changed', () 
     expect(await source.rescan()).toMatchObject({ changed: ['image/api'], problemsChanged: true });
   });
 
+  it('says the problems of the first load are news: a controller that starts on a broken file logs it', async () => {
+    dir = makeFixtureDir({ 'api.yaml': imageManifest('api', ['replicas: nope']) });
+    const source = new ManifestSource(dir, DEFAULT_POLICY);
+    const first = await source.rescan();
+    expect(first.problemsChanged).toBe(true);
+    expect(first.view.problems).toHaveLength(1);
+    expect((await source.rescan()).problemsChanged).toBe(false);
+  });
+
   it('compares the directory’s return with what was read before it went missing', async () => {
     dir = makeFixtureDir({ 'a.yaml': imageManifest('a'), 'b.yaml': imageManifest('b') });
     const source = new ManifestSource(dir, DEFAULT_POLICY);
