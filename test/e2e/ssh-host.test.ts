@@ -44,6 +44,20 @@ describe('DOCKER_HOST=ssh:// through a real sshd in front of the test engine', (
     expect(status.stdout).toMatch(/web\s+Image\s+Ready/);
   });
 
+  it('signs in through the ssh agent when SSH_AUTH_SOCK is set and no key file exists', async () => {
+    const agent = await server.startAgent();
+    try {
+      const home = server.makeHome(path.join(server.dir, 'homes', 'agent'), {
+        key: null,
+        knownHosts: `${server.knownHostsLine()}\n`,
+      });
+      const plan = project.cli('plan', ['--docker-host', server.url], { HOME: home, SSH_AUTH_SOCK: agent.socket });
+      expect(plan.code, plan.stderr).toBe(0);
+    } finally {
+      agent.stop();
+    }
+  });
+
   it('refuses a changed or unknown host key, a refused key, a host without docker and a closed port: exit 3, nothing changed', async () => {
     const before = (await project.containers()).map((c) => c.Id);
     expect(before).toHaveLength(1);

@@ -118,6 +118,22 @@ export class SshServer {
     });
   }
 
+  /**
+   * A real ssh-agent holding the key the server accepts, on a socket in the folder: its
+   * SSH_AUTH_SOCK and a stop that ends it (by its own process).
+   */
+  async startAgent(): Promise<{ socket: string; stop: () => void }> {
+    const socket = path.join(this.dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+    await eventually('ssh-agent to listen', () => fs.existsSync(socket), 10_000);
+    const added = spawnSync('ssh-add', ['-q', path.join(this.dir, 'accepted')], {
+      env: { ...process.env, SSH_AUTH_SOCK: socket },
+      encoding: 'utf8',
+    });
+    if (added.status !== 0) throw new Error(`ssh-add: ${added.stderr}`);
+    return { socket, stop: () => agent.kill() };
+  }
+
   /** Stops sshd (by its own process) and removes the folder. */
   async stop(): Promise<void> {
     const child = this.#process;
