@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/adapters/caddy-process.js';
@@ -95,6 +96,21 @@ describe('DOCKER_HOST=ssh:// through a real sshd in front of the test engine', (
       expect([run.code, run.stderr], message).toEqual([3, expect.stringContaining(message)]);
     }
     expect((await project.containers()).map((c) => c.Id)).toEqual(before);
+  });
+
+  it('gives up on a host that takes the connection and never speaks ssh within --docker-timeout: exit 3, no hang', async () => {
+    // The kernel completes the TCP handshake even while this test process waits for the CLI.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `ssh://${server.user}@127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+      const started = Date.now();
+      const run = project.cli('run', ['--once', '--docker-host', url, '--docker-timeout', '2s'], over(server.home));
+      expect([run.code, run.stderr]).toEqual([3, expect.stringContaining('Docker did not answer within 2s')]);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      silent.close();
+    }
   });
 
   it('keeps the long-running controller on the engine over ssh: the edit applies, a killed container is back before the resync', async () => {
