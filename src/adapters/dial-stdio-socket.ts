@@ -10,18 +10,20 @@ export type ExecChannel = NodeJS.ReadWriteStream & {
 /**
  * The stdio of `docker system dial-stdio` on the remote host (an ssh exec channel) as
  * the socket an http.Agent hands to a request: bytes both ways, plus the socket methods
- * the agent calls on a kept-alive socket (they have nothing to tune on a channel). A
+ * the agent calls on a kept-alive socket: an idle timeout (so the agent can close a
+ * connection nobody uses), the rest with nothing to tune on a channel. A
  * channel that ends having sent nothing back and with an exit status or stderr — no
  * docker on the remote, no engine behind it — fails with what the remote said, so the
  * request does not end in a bare "socket hang up".
  */
 export class DialStdioSocket extends Duplex {
-  readonly timeout = 0;
   readonly #channel: ExecChannel;
   readonly #where: string;
   #stderr = '';
   #exitCode: number | undefined;
   #answered = false;
+  #idleMs = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
 
   constructor(channel: ExecChannel, where: string) {
     super();
@@ -29,6 +31,7 @@ export class DialStdioSocket extends Duplex {
     this.#where = where;
     channel.on('data', (chunk: Buffer) => {
       this.#answered = true;
+      this.#armIdle();
       if (!this.push(chunk)) channel.pause();
     });
     channel.stderr.on('data', (chunk: Buffer) => {
@@ -63,6 +66,7 @@ export class DialStdioSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#armIdle();
     this.#channel.write(chunk, (error?: Error | null) => callback(error));
   }
 
@@ -72,6 +76,7 @@ export class DialStdioSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.#idleTimer);
     this.#channel.close();
     callback(error);
   }
@@ -84,8 +89,23 @@ export class DialStdioSocket extends Duplex {
     return this;
   }
 
-  setTimeout(): this {
+  /** As net.Socket's: 'timeout' after `ms` without a byte either way (0: never). */
+  setTimeout(ms: number, callback?: () => void): this {
+    this.#idleMs = ms;
+    if (callback) this.once('timeout', callback);
+    this.#armIdle();
     return this;
+  }
+
+  get timeout(): number {
+    return this.#idleMs;
+  }
+
+  #armIdle(): void {
+    clearTimeout(this.#idleTimer);
+    if (this.#idleMs <= 0 || this.destroyed) return;
+    this.#idleTimer = setTimeout(() => this.emit('timeout'), this.#idleMs);
+    this.#idleTimer.unref();
   }
 
   ref(): this {

@@ -39,6 +39,9 @@ const HOST_KEY_ALGORITHMS = [
   'ssh-rsa',
 ];
 
+/** How long a kept-alive ssh connection may sit unused (longer than the default 30 s resync). */
+export const IDLE_MS = 60_000;
+
 export function sshTarget(url: string): SshTarget {
   const parsed = new URL(url);
   const user = decodeURIComponent(parsed.username) || os.userInfo().username;
@@ -55,14 +58,15 @@ function loadSsh2(): Ssh2 {
 /**
  * An http.Agent whose connections are `docker system dial-stdio` run over ssh on the
  * remote host, as the docker CLI does for `DOCKER_HOST=ssh://…`: one ssh connection per
- * HTTP connection, kept alive and reused. The host key must be in ~/.ssh/known_hosts (or
+ * HTTP connection, kept alive and reused, closed after IDLE_MS unused. The host key must be in ~/.ssh/known_hosts (or
  * /etc/ssh/ssh_known_hosts); an unknown or changed key is refused, never accepted.
  */
 export class SshDockerAgent extends http.Agent {
   readonly #target: SshTarget;
 
-  constructor(target: SshTarget) {
-    super({ keepAlive: true });
+  constructor(target: SshTarget, idleMs = IDLE_MS) {
+    // An idle kept-alive connection closes after idleMs: each holds a docker CLI process on the remote.
+    super({ keepAlive: true, timeout: idleMs });
     this.#target = target;
   }
 
