@@ -17,8 +17,8 @@ function keygen(file: string): string {
 /**
  * A real OpenSSH server on 127.0.0.1 (a free port) for the tests of `DOCKER_HOST=ssh://`,
  * everything in a temp folder: its config, host key and authorized_keys, and `home`, the
- * HOME a client runs with — its ~/.ssh holds a key the server accepts and a known_hosts
- * for the server's host key. Every session runs with DOCKER_HOST set to `engineHost`, so
+ * HOME a client runs with — its ~/.ssh holds a key the server accepts and a (hashed)
+ * known_hosts for the server's host key. Every session runs with DOCKER_HOST set to `engineHost`, so
  * the remote `docker system dial-stdio` reaches the test engine. .ci/run installs
  * openssh-server.
  */
@@ -68,6 +68,11 @@ export class SshServer {
     fs.writeFileSync(path.join(this.dir, 'authorized_keys'), `${accepted}\n${noDocker}\n`);
     this.port = await freePort();
     this.makeHome(this.home, { key: 'accepted', knownHosts: `${this.knownHostsLine()}\n` });
+    // Hashed, as Debian's ssh writes known_hosts (HashKnownHosts yes).
+    const hashed = spawnSync('ssh-keygen', ['-H', '-f', path.join(this.home, '.ssh', 'known_hosts')], {
+      encoding: 'utf8',
+    });
+    if (hashed.status !== 0) throw new Error(`ssh-keygen -H: ${hashed.stderr}`);
     fs.writeFileSync(path.join(this.dir, 'sshd_config'), this.#config());
     this.#process = spawn(SSHD, ['-D', '-e', '-f', path.join(this.dir, 'sshd_config')], { stdio: 'pipe' });
     this.#process.stderr?.on('data', (chunk: Buffer) => {
