@@ -42,6 +42,14 @@ const HOST_KEY_ALGORITHMS = [
 /** How long a kept-alive ssh connection may sit unused (longer than the default 30 s resync). */
 export const IDLE_MS = 60_000;
 
+/** How long the ssh handshake may take (the Docker call's own deadline is usually shorter). */
+const READY_TIMEOUT_MS = 20_000;
+
+/** `user@host:port`, as errors name the target. */
+function whereOf(target: SshTarget): string {
+  return `${target.user}@${target.host}:${target.port}`;
+}
+
 export function sshTarget(url: string): SshTarget {
   const parsed = new URL(url);
   const user = decodeURIComponent(parsed.username) || os.userInfo().username;
@@ -58,8 +66,9 @@ function loadSsh2(): Ssh2 {
 /**
  * An http.Agent whose connections are `docker system dial-stdio` run over ssh on the
  * remote host, as the docker CLI does for `DOCKER_HOST=ssh://…`: one ssh connection per
- * HTTP connection, kept alive and reused, closed after IDLE_MS unused. The host key must be in ~/.ssh/known_hosts (or
- * /etc/ssh/ssh_known_hosts); an unknown or changed key is refused, never accepted.
+ * HTTP connection, kept alive and reused, closed after IDLE_MS unused. The host key must
+ * be in ~/.ssh/known_hosts (or /etc/ssh/ssh_known_hosts); an unknown or changed key is
+ * refused, never accepted.
  */
 export class SshDockerAgent extends http.Agent {
   readonly #target: SshTarget;
@@ -82,7 +91,7 @@ export class SshDockerAgent extends http.Agent {
 function openDialStdio(target: SshTarget): Promise<Duplex> {
   const ssh2 = loadSsh2();
   const home = os.homedir();
-  const where = `${target.user}@${target.host}:${target.port}`;
+  const where = whereOf(target);
   const { methods, tried } = sshCredentials(target.user, home, process.env['SSH_AUTH_SOCK'], ssh2.utils.parseKey);
   if (methods.length === 0)
     return Promise.reject(
@@ -116,7 +125,7 @@ function openDialStdio(target: SshTarget): Promise<Duplex> {
       port: target.port,
       username: target.user,
       authHandler: methods,
-      readyTimeout: 20_000,
+      readyTimeout: READY_TIMEOUT_MS,
       algorithms: { serverHostKey: preferKnown(linesFor(known, target.host, target.port).map((e) => e.type)) },
       hostVerifier: (key: Buffer) => {
         verdict = verifyHostKey(known, target.host, target.port, key);
@@ -152,17 +161,18 @@ function explain(
   presented: string,
   tried: string[],
 ): DockerUnreachableError {
-  const where = `${target.user}@${target.host}:${target.port}`;
+  const where = whereOf(target);
   if (verdict && !verdict.known) return new DockerUnreachableError(hostKeyMessage(target, verdict, presented));
   if (error.level === 'client-authentication')
     return new DockerUnreachableError(`ssh ${where}: authentication failed (tried ${tried.join(', ')})`);
-  if (error.level === 'client-timeout') return new DockerUnreachableError(`ssh ${where}: no ssh handshake within 20s`);
+  if (error.level === 'client-timeout')
+    return new DockerUnreachableError(`ssh ${where}: no ssh handshake within ${READY_TIMEOUT_MS / 1000}s`);
   if (error.code) return new DockerUnreachableError(`ssh ${where}: cannot connect (${error.code})`);
   return new DockerUnreachableError(`ssh ${where}: ${error.message}`);
 }
 
 function hostKeyMessage(target: SshTarget, verdict: HostKeyVerdict & { known: false }, presented: string): string {
-  const where = `${target.user}@${target.host}:${target.port}`;
+  const where = whereOf(target);
   const name = knownHostName(target.host, target.port);
   if (verdict.reason === 'unknown')
     return `ssh ${where}: its host key ${presented} is not in ~/.ssh/known_hosts, and tinyforge never accepts an unknown host key: check that fingerprint on the host, then add it (ssh-keyscan -p ${target.port} ${target.host} >> ~/.ssh/known_hosts, or connect once with ssh)`;
