@@ -85,6 +85,8 @@ export interface WorkloadStatus {
   applied?: Record<string, unknown>;
   /** Each Project stage's rollout, by stage name; under the swarm backend each role's last update, by role. */
   rollouts?: Record<string, StageRolloutStatus>;
+  /** The plan lines of the last pass that changed something for it (what `run` applied, worded as `plan` prints it). */
+  lastPlan?: { at: string; lines: string[] };
 }
 
 /** Where a Project stage's blue-green rollout is. */

@@ -44,7 +44,7 @@ export const CONTROLLER_OPTIONS = {
 export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest directory (default ./manifests)
   --state FILE           state file (default ./.tinyforge/state.json); controller.key beside it
   --name NAME            controller name, in labels and container names (default default)
-  --docker-host URL      unix:///path or tcp://host:port (default $DOCKER_HOST or /var/run/docker.sock)
+  --docker-host URL      unix:///path, tcp://host:port or ssh://user@host[:port] (default $DOCKER_HOST or /var/run/docker.sock)
   --docker-timeout DUR   deadline of one Docker call (default 10s)
   --backend docker|swarm what workloads become: containers on the engine, or services of the
                          Swarm cluster the engine manages (default docker)
@@ -137,13 +137,24 @@ export function dockerHostFlag(flag: string | undefined): string {
   const env = process.env['DOCKER_HOST'];
   const [text, source] =
     flag !== undefined ? [flag, '--docker-host'] : env ? [env, 'DOCKER_HOST'] : ['unix:///var/run/docker.sock', ''];
+  const forms = 'unix:///absolute/path.sock, tcp://host:port or ssh://user@host[:port]';
   if (text.startsWith('unix://')) {
     if (text.length > 'unix://'.length + 1 && text[7] === '/') return text;
-    throw new UsageError(
-      `${source} must be unix:///absolute/path.sock or tcp://host:port (got ${JSON.stringify(text)})`,
-    );
+    throw new UsageError(`${source} must be ${forms} (got ${JSON.stringify(text)})`);
   }
-  urlFlag(text, source, ['tcp', 'http', 'https'], 'tcp://127.0.0.1:2375 or unix:///var/run/docker.sock');
+  if (text.startsWith('ssh://')) return sshHostFlag(text, source, forms);
+  urlFlag(text, source, ['tcp', 'http', 'https'], forms);
+  return text;
+}
+
+/** `ssh://[user@]host[:port]`; a user with a password is refused without echoing it (keys and agents only). */
+function sshHostFlag(text: string, source: string, forms: string): string {
+  const [, user, rest] = /^ssh:\/\/(?:([^@/]*)@)?(.*)$/s.exec(text)!;
+  if (user !== undefined && !/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(user))
+    throw new UsageError(
+      `${source}: the user of an ssh:// host must be a plain user name (no password: tinyforge signs in with ssh-agent or ~/.ssh keys)`,
+    );
+  urlFlag(`ssh://${rest}`, source, ['ssh'], forms);
   return text;
 }
 

@@ -11,8 +11,8 @@ export type SpecSummary = { lines: string[]; from: string } | { missing: string 
 
 /**
  * `tinyforge describe`: a workload as kubectl describes a resource, from the state file
- * (and the spec on disk): header fields, spec, conditions, containers, rollouts, last
- * error, recent events. Times are the state file's, with their age.
+ * (and the spec on disk): header fields, spec, conditions, containers, rollouts, the last
+ * plan lines applied, last error, recent events. Times are the state file's, with their age.
  */
 export function describeText(
   id: string,
@@ -37,6 +37,7 @@ export function describeText(
     ...conditionsSection(w),
     ...containersSection(w, now),
     ...rolloutsSection(w),
+    ...lastPlanSection(w, when),
     field('Last error', w.lastError ?? '<none>'),
     ...eventsSection(workloadEvents(state.events, id), now),
   ];
@@ -80,6 +81,12 @@ function rolloutsSection(w: WorkloadStatus): string[] {
   if (rollouts.length === 0) return [];
   const rows = rollouts.map(([stage, r]) => [stage, r.phase, r.serving ?? '-', r.next ?? '-', r.message]);
   return ['Rollouts:', ...textTable([['STAGE', 'PHASE', 'SERVING', 'NEXT', 'MESSAGE'], ...rows], '  ')];
+}
+
+/** What the controller last applied for it, as `plan` words it. */
+function lastPlanSection(w: WorkloadStatus, when: (at: string) => string): string[] {
+  if (!w.lastPlan) return [field('Last plan', '<none>')];
+  return [field('Last plan', when(w.lastPlan.at)), ...w.lastPlan.lines.map((line) => `  ${line}`)];
 }
 
 function eventsSection(events: readonly StateEvent[], now: Date): string[] {

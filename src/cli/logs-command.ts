@@ -29,7 +29,7 @@ a Project), lines of all containers in time order (with -f: as they come).
   -t, --timestamps   show Docker's timestamp of each line
   --state FILE       state file (default ./.tinyforge/state.json); controller.key beside it
   --name NAME        controller name (default: the one the state file names)
-  --docker-host URL  unix:///path or tcp://host:port (default $DOCKER_HOST or /var/run/docker.sock)
+  --docker-host URL  unix:///path, tcp://host:port or ssh://user@host[:port] (default $DOCKER_HOST or /var/run/docker.sock)
 
 Exit codes: 0; 1 no such workload, no state file, or Docker unreachable; 2 usage.`;
 

@@ -5,6 +5,7 @@ import type { ControllerState } from '../api/state-types.js';
 import { classify } from './classify.js';
 import { checkEngine } from './engine-check.js';
 import { emptyExecuteResult } from './execute-result.js';
+import { recordLastPlan } from './last-plan.js';
 import { passEvent } from './pass-input.js';
 import type { ManifestView, PassInput, TickDeps, TickOptions, TickResult } from './pass-input.js';
 import { planPass } from './pass-plan.js';
@@ -197,6 +198,7 @@ function finishPass(
   const dockerCalls = calls.total;
   // `plan` leaves the state as it read it: nothing happened that it should record.
   if (!input.options.dryRun) {
+    recordLastPlan(state, input.previous, entries, started.toISOString());
     state.events = [...state.events, ...input.events].slice(-MAX_EVENTS);
     state.controller.heartbeatAt = now.toISOString();
     state.controller.lastTick = {

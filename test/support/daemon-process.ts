@@ -12,10 +12,10 @@ export class DaemonProcess {
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(project: E2eProject, args: string[] = []) {
+  constructor(project: E2eProject, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
     this.child = spawn(process.execPath, [BIN, 'run', '--name', project.name, '--resync', '60s', ...args], {
       cwd: project.dir,
-      env: { ...process.env, DOCKER_HOST: project.host },
+      env: { ...process.env, DOCKER_HOST: project.host, ...env },
     });
     this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));

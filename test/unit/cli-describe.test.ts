@@ -65,6 +65,15 @@ describe('tinyforge describe', () => {
       expect(text).toMatch(line);
     expect(text).not.toContain('hello-value');
     expect(text).not.toContain('hunter2');
+    // What the one reconcile applied, as plan words it.
+    expect(text).toMatch(/^Last plan: +\S+ \(.+ ago\)\n {2}\+ create image\/web#1: new replica\nLast error: /m);
+  });
+
+  it('says <none> for the last plan of a workload no pass has changed anything for', async () => {
+    const { text } = await describeWeb((state) => {
+      delete state.workloads['image/web']!.lastPlan;
+    });
+    expect(text).toMatch(/^Last plan: +<none>\nLast error: /m);
   });
 
   it('without the manifests, says why and shows the rest from the state file', async () => {

@@ -111,6 +111,9 @@ describe('what a command loads at start-up', () => {
       expect(loaded(modules, part), part).toBe(false);
     for (const part of ['app-daemon.js', 'app-swarm.js', 'adapters/health-server.js', 'adapters/caddy-routes.js'])
       expect(loaded(modules, `dist/${part}`), part).toBe(false);
+    // What dials an ssh:// host (known_hosts, keys, node:crypto with them) waits for one.
+    expect(loaded(modules, 'dist/adapters/ssh-dial.js')).toBe(false);
+    expect(loaded(modules, 'dist/adapters/known-hosts.js')).toBe(false);
   });
 
   it('the bin is a launcher and one bundle, run with the compile cache on: beside them only the precompiled validators and ajv runtime helpers (dockerode is in the bundle)', () => {

@@ -110,6 +110,14 @@ describe('usage and configuration errors: exit 2, one line naming the flag', () 
     expectPlanError(runCli(['plan'], { cwd: dir, env: { DOCKER_HOST: 'bogus' } }), 'DOCKER_HOST', '"bogus"');
   });
 
+  it('an ssh:// host with a path or a password (never echoed)', () => {
+    expectUsageError(cli('run', '--once', '--docker-host', 'ssh://deploy@host/x'), '--docker-host', '"ssh://host/x"');
+    expectUsageError(cli('run', '--once', '--docker-host', 'ssh://'), '--docker-host', 'ssh://user@host[:port]');
+    const withPassword = runCli(['plan'], { cwd: dir, env: { DOCKER_HOST: 'ssh://deploy:hunter2@host' } });
+    expectPlanError(withPassword, 'DOCKER_HOST: the user of an ssh:// host must be a plain user name');
+    expect(withPassword.stderr).not.toContain('hunter2');
+  });
+
   it('an unknown option, with the closest one suggested', () => {
     expectUsageError(
       cli('run', '--manfests', 'manifests', ...NO_DOCKER),
