@@ -2,6 +2,8 @@ import path from 'node:path';
 import type http from 'node:http';
 import { DockerEventSource } from './adapters/docker-events.js';
 import type { DockerEventHandlers } from './adapters/docker-events.js';
+import { controlSocketPath, startControlServer } from './adapters/control-server.js';
+import type { ControlServer } from './adapters/control-server.js';
 import { startHealthServer } from './adapters/health-server.js';
 import type { Health } from './adapters/health-server.js';
 import { ManifestSource } from './adapters/manifest-source.js';
@@ -11,6 +13,7 @@ import type { DaemonLog } from './adapters/pass-reporter.js';
 import { releaseMemory } from './adapters/release-memory.js';
 import { openController, StateWriteError } from './app.js';
 import type { Controller, ControllerConfig, ControllerOverrides, DirectoryLoad } from './app.js';
+import { controlHandler } from './app-control.js';
 import { ALL, Daemon } from './controller/daemon.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
 import { Reason } from './reconcile/reasons.js';
@@ -110,14 +113,17 @@ export async function startDaemon(
       throw error;
     });
   }
+  let control: ControlServer | undefined;
   const stop = async () => {
     events.stop();
     await watcher.close();
     await daemon.stop();
+    control?.close();
     server?.close();
     controller.close();
   };
   try {
+    control = await openControlSocket(daemon, controller, scan, log);
     await watcher.start();
     events.start();
     daemon.start();
@@ -126,6 +132,25 @@ export async function startDaemon(
     throw error;
   }
   return { notices: controller.notices, health, stop };
+}
+
+/**
+ * `control.sock` beside the state file, for `reconcile`, `suspend` and `resume`. Opened
+ * only with the state lock held: a socket already there is then a killed controller's.
+ * The controller works without one (a warning says why): only those commands cannot reach it.
+ */
+function openControlSocket(
+  daemon: Daemon,
+  controller: Controller,
+  scan: Scan,
+  log: DaemonLog,
+): Promise<ControlServer | undefined> {
+  const socket = controlSocketPath(controller.stateFile);
+  const handler = controlHandler({ daemon, controller, workloads: () => scan.view?.workloads ?? [] });
+  return startControlServer(socket, handler).catch((error: unknown) => {
+    log.err(`tinyforge: warning: no control socket at ${socket}: ${(error as Error).message}`);
+    return undefined;
+  });
 }
 
 /**

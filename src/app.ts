@@ -266,7 +266,7 @@ async function containerBackend(
 
 /**
  * A run's pass folded into the state: ticks of other workloads may have finished meanwhile.
- * What was annotated during the tick (the watch mode) is the newest word on it.
+ * What was annotated during the tick (the watch mode, a suspension) is the newest word on it.
  */
 function foldIn(state: ControllerState, result: TickResult, scope: ReadonlySet<string> | undefined): ControllerState {
   const merged = scope ? mergeScoped(state, result.state, result.events, scope) : result.state;
@@ -276,6 +276,7 @@ function foldIn(state: ControllerState, result: TickResult, scope: ReadonlySet<s
       ...merged.controller,
       watch: state.controller.watch,
       resyncSeconds: state.controller.resyncSeconds,
+      ...(state.controller.suspended ? { suspended: state.controller.suspended } : {}),
     },
   };
 }

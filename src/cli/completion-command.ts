@@ -2,6 +2,7 @@ import { readState } from '../app-state.js';
 import { KINDS } from '../api/kinds.js';
 import { commandNames } from './cli.js';
 import { CONTROLLER_OPTIONS } from './controller-flags.js';
+import { OPTIONS as CONTROL_OPTIONS } from './control-command.js';
 import { OPTIONS as DESCRIBE_OPTIONS } from './describe-command.js';
 import { OPTIONS as EVENTS_OPTIONS } from './events-command.js';
 import { OPTIONS as LOGS_OPTIONS } from './logs-command.js';
@@ -32,6 +33,9 @@ const FLAGS: Record<string, string[]> = {
   logs: Object.keys(LOGS_OPTIONS),
   describe: Object.keys(DESCRIBE_OPTIONS),
   events: Object.keys(EVENTS_OPTIONS),
+  reconcile: Object.keys(CONTROL_OPTIONS),
+  suspend: Object.keys(CONTROL_OPTIONS),
+  resume: Object.keys(CONTROL_OPTIONS),
   version: ['docker-host', 'help'],
   completion: ['help'],
 };
