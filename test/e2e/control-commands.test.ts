@@ -1,9 +1,15 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonProcess, eventually, finishDaemonTest } from '../support/daemon-process.js';
 import { E2eProject, sleeper } from '../support/e2e-project.js';
 import { runCli } from '../support/run-cli.js';
+
+const stateSchema = JSON.parse(
+  fs.readFileSync(path.resolve(import.meta.dirname, '../../schemas/state.schema.json'), 'utf8'),
+);
+const validateState = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(stateSchema);
 
 /** Neither the resync nor the watcher makes a pass within a test: only Docker's events and the control socket do. */
 const QUIET = ['--resync', '10m', '--debounce', '10m'];
@@ -62,6 +68,7 @@ describe('reconcile, suspend and resume against the running controller and the r
     expect(suspended, suspended.stderr).toMatchObject({ code: 0 });
     expect(suspended.stdout).toMatch(/^suspended image\/web: Suspended \(suspended by 'tinyforge suspend' at /);
     expect(cli('status').stdout).toMatch(/web\s+Image\s+Suspended\s+1\/1/);
+    expect(validateState(project.state()), JSON.stringify(validateState.errors)).toBe(true);
 
     await project.docker.getContainer((await webContainers())[0]!.Id).remove({ force: true });
     // Docker's event made a pass: the row is missing, and nothing was recreated.
