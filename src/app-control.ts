@@ -59,17 +59,21 @@ function findWorkload(name: string, { workloads, controller }: ControlParts): st
   return ids.find((id) => namesWorkload(name, id)) ?? null;
 }
 
-/** Why the request changes nothing: a suspended workload is not reconciled, and its annotation wins over `resume`. */
+/**
+ * Why the request changes nothing: a suspended workload is not reconciled, and its
+ * annotation wins over `resume` (and `reconcile`): only an edit of its manifest lifts it.
+ */
 function refuse(
   action: ControlAction,
   id: string,
   workload: Workload | undefined,
   state: ControllerState,
 ): string | undefined {
-  if (action === 'resume' && workload && isSuspended(workload))
-    return `${id} is suspended by annotation ${SUSPEND_ANNOTATION} in ${workload.source.file}: remove the annotation there to resume it`;
-  const why = action === 'reconcile' && workload ? suspension(workload, state) : null;
-  return why === null ? undefined : `${id} is ${why}: resume it first`;
+  if (workload === undefined || action === 'suspend') return undefined;
+  if (isSuspended(workload))
+    return `${id} is suspended by annotation ${SUSPEND_ANNOTATION} in ${workload.source.file}: remove the annotation there to ${action} it`;
+  const why = action === 'reconcile' ? suspension(workload, state) : null;
+  return why === null ? undefined : `${id} is ${why}: run 'tinyforge resume ${workload.name}' first`;
 }
 
 /** Adds or lifts `id`'s runtime suspension, with an event; written with the pass the request waits for. */

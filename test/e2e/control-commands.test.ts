@@ -107,7 +107,11 @@ describe('reconcile, suspend and resume against the running controller and the r
     project = new E2eProject({ 'web.yaml': sleeper('web'), 'keep.yaml': sleeper('keep') });
     daemon = await startDaemon();
     project.write('web.yaml', annotated);
-    expect(cli('reconcile', 'web')).toMatchObject({ code: 1 });
+    const refused = cli('reconcile', 'web');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /suspended by annotation tinyforge.dev\/suspend in .*: remove the annotation there to reconcile it/,
+    );
     const id = (await webContainers())[0]!.Id;
     const resumed = cli('resume', 'web');
     expect(resumed.code).toBe(1);

@@ -96,7 +96,11 @@ describe('the control socket of the running controller', () => {
     const [id] = [...docker.containers.values()].filter((c) => c.name.includes('-web-')).map((c) => c.id);
     await docker.remove(id!);
     handlers.workload('image/web', 'destroy');
-    expect(await ask('reconcile', 'web')).toMatchObject({ ok: false, phase: 'Suspended' });
+    const refused = await ask('reconcile', 'web');
+    expect(refused).toMatchObject({ ok: false, phase: 'Suspended' });
+    expect(refused.message).toMatch(
+      /^image\/web is suspended by 'tinyforge suspend' at .*: run 'tinyforge resume web' first$/,
+    );
     await eventually('the removal observed', () => state().workloads['image/web']?.containers[0]?.state === 'missing');
     expect(envOf(docker, 'web')).toEqual([]);
     expect(state().workloads['image/web']!.phase).toBe('Suspended');
