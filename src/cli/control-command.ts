@@ -25,14 +25,16 @@ export function controlUsage(action: ControlAction): string {
   return `usage: tinyforge ${action} NAME [--state FILE] [--timeout DUR]
 
 ${DOES[action]}
+
 The controller is reached through its control socket, control.sock beside the state
 file (mode 0600). NAME is a workload's name (web) or id (image/web).
 
   --state FILE     state file of the running controller (default ./.tinyforge/state.json)
   --timeout DUR    how long to wait for the controller's answer (default 2m)
 
-Exit codes: 0 done; 1 no controller running, no such workload, the workload failed,
-or no answer within the timeout; 2 usage.`;
+Exit codes: 0 done; 1 no controller running, no such workload, refused (reconcile of a
+suspended workload, resume of one its annotation suspends), the workload failed, or no
+answer within the timeout; 2 usage.`;
 }
 
 export const OPTIONS = {
