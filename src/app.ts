@@ -1,6 +1,7 @@
 import { loadControllerKey } from './adapters/controller-key.js';
 import { gitRevision } from './adapters/git-revision.js';
 import { readEnvFile, referenceDigest } from './adapters/reference-files.js';
+import { controlSocketPath, removeStaleSocket } from './adapters/control-server.js';
 import { acquireStateLock } from './adapters/state-lock.js';
 import { StateStore } from './adapters/state-store.js';
 import { systemClock } from './adapters/system-clock.js';
@@ -123,6 +124,8 @@ export async function openController(
   const release = mode === 'run' ? acquireStateLock(stateFile, `tinyforge run --name ${config.name}`) : () => undefined;
   const notices: string[] = [];
   try {
+    // Holding the lock, a control socket here is a killed controller's: `run --once` tidies it too.
+    if (mode === 'run') removeStaleSocket(controlSocketPath(stateFile));
     const key = loadControllerKey(stateFile, mode === 'run', (file) =>
       notices.push(`created the controller key ${file} (mode 0600); keep it with the state file`),
     );

@@ -26,7 +26,8 @@ const MAX_BODY = 4096;
 export async function startControlServer(socketPath: string, handle: ControlHandler): Promise<ControlServer> {
   const problem = socketPathProblem(socketPath);
   if (problem !== undefined) throw new Error(problem);
-  removeStaleSocket(socketPath);
+  if (!removeStaleSocket(socketPath))
+    throw new Error(`${socketPath} exists and is not a socket: remove it or move the state file`);
   const server = http.createServer((req, res) => {
     answer(req, handle).then(
       ({ status, reply }) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(reply)),
@@ -52,15 +53,20 @@ export async function startControlServer(socketPath: string, handle: ControlHand
   };
 }
 
-function removeStaleSocket(socketPath: string): void {
+/**
+ * Removes the socket at `socketPath`: with the state lock held, one a killed controller
+ * left. Anything else there is left alone; answers false then.
+ */
+export function removeStaleSocket(socketPath: string): boolean {
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(socketPath);
   } catch {
-    return;
+    return true;
   }
-  if (!stat.isSocket()) throw new Error(`${socketPath} exists and is not a socket: remove it or move the state file`);
-  fs.rmSync(socketPath);
+  if (!stat.isSocket()) return false;
+  fs.rmSync(socketPath, { force: true });
+  return true;
 }
 
 /** `POST /v1/<action>` with `{"name": "..."}` handed to `handle`; anything else is a 400 or 404 saying what is expected. */

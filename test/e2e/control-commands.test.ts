@@ -122,7 +122,7 @@ describe('reconcile, suspend and resume against the running controller and the r
     expect((await webContainers()).map((c) => c.Id)).toEqual([id]);
   });
 
-  it('without a running controller: a clear error naming the state file, also when a killed one left its socket', async () => {
+  it('without a running controller: a clear error naming the state file, also when a killed one left its socket, which the next run removes', async () => {
     project = new E2eProject({ 'web.yaml': sleeper('web'), 'keep.yaml': sleeper('keep') });
     const none = cli('reconcile', 'web');
     expect(none.code).toBe(1);
@@ -136,6 +136,9 @@ describe('reconcile, suspend and resume against the running controller and the r
     const stale = cli('suspend', 'web');
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('no controller is running for the state file .tinyforge/state.json');
+    // The next run that holds the lock tidies what the killed controller left, `run --once` too.
+    expect(project.runOnce().code).toBe(0);
+    expect(fs.existsSync(socket())).toBe(false);
     daemon = await startDaemon();
     expect(cli('reconcile', 'web').code).toBe(0);
   });
