@@ -2,6 +2,8 @@ import path from 'node:path';
 import type http from 'node:http';
 import { DockerEventSource } from './adapters/docker-events.js';
 import type { DockerEventHandlers } from './adapters/docker-events.js';
+import { controlSocketPath, startControlServer } from './adapters/control-server.js';
+import type { ControlServer } from './adapters/control-server.js';
 import { startHealthServer } from './adapters/health-server.js';
 import type { Health } from './adapters/health-server.js';
 import { ManifestSource } from './adapters/manifest-source.js';
@@ -13,6 +15,7 @@ export type { DaemonLog, LogFields, LogLevel } from './adapters/pass-reporter.js
 import { releaseMemory } from './adapters/release-memory.js';
 import { openController, StateWriteError } from './app.js';
 import type { Controller, ControllerConfig, ControllerOverrides, DirectoryLoad } from './app.js';
+import { controlHandler } from './app-control.js';
 import { ALL, Daemon } from './controller/daemon.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
 import { Reason } from './reconcile/reasons.js';
@@ -68,20 +71,7 @@ export async function startDaemon(
 
   const daemon = new Daemon(
     {
-      async rescan() {
-        const found = await manifests.rescan();
-        ({ view: scan.view, revision: scan.revision } = found);
-        if (found.rescanInMs !== undefined) daemon.rescanIn(found.rescanInMs);
-        if (found.problemsChanged)
-          for (const p of found.view.problems)
-            log.err(`${p.file}:${p.line}:${p.column}: ${p.message}`, 'error', {
-              file: p.file,
-              line: p.line,
-              column: p.column,
-            });
-        // A new commit is news for every workload, changed or not: each records the revision it runs.
-        return found.revisionChanged ? [...found.changed, ALL] : found.changed;
-      },
+      rescan: (): Promise<string[]> => rescanManifests(manifests, { daemon, scan, log }),
       reconcile: (keys) => reconcilePass(keys, { config, controller, scan, reporter }),
       onError(error, where) {
         const code = (error as { code?: string }).code;
@@ -117,14 +107,17 @@ export async function startDaemon(
       throw error;
     });
   }
+  let control: ControlServer | undefined;
   const stop = async () => {
     events.stop();
     await watcher.close();
     await daemon.stop();
+    control?.close();
     server?.close();
     controller.close();
   };
   try {
+    control = await openControlSocket(daemon, controller, scan, log);
     await watcher.start();
     events.start();
     daemon.start();
@@ -133,6 +126,43 @@ export async function startDaemon(
     throw error;
   }
   return { notices: controller.notices, health, stop };
+}
+
+/**
+ * Reads the manifest directory again for the daemon's queue: the workloads whose key
+ * changed, and every one when the git revision moved; new problems are logged.
+ */
+async function rescanManifests(
+  manifests: ManifestSource,
+  { daemon, scan, log }: { daemon: Daemon; scan: Scan; log: DaemonLog },
+): Promise<string[]> {
+  const found = await manifests.rescan();
+  ({ view: scan.view, revision: scan.revision } = found);
+  if (found.rescanInMs !== undefined) daemon.rescanIn(found.rescanInMs);
+  if (found.problemsChanged)
+    for (const { file, line, column, message } of found.view.problems)
+      log.err(`${file}:${line}:${column}: ${message}`, 'error', { file, line, column });
+  // A new commit is news for every workload, changed or not: each records the revision it runs.
+  return found.revisionChanged ? [...found.changed, ALL] : found.changed;
+}
+
+/**
+ * `control.sock` beside the state file, for `reconcile`, `suspend` and `resume`. Opened
+ * only with the state lock held: a socket already there is then a killed controller's.
+ * The controller works without one (a warning says why): only those commands cannot reach it.
+ */
+function openControlSocket(
+  daemon: Daemon,
+  controller: Controller,
+  scan: Scan,
+  log: DaemonLog,
+): Promise<ControlServer | undefined> {
+  const socket = controlSocketPath(controller.stateFile);
+  const handler = controlHandler({ daemon, controller, workloads: () => scan.view?.workloads ?? [] });
+  return startControlServer(socket, handler).catch((error: unknown) => {
+    log.err(`no control socket at ${socket}: ${(error as Error).message}`, 'warn');
+    return undefined;
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { loadControllerKey } from './adapters/controller-key.js';
 import { gitRevision } from './adapters/git-revision.js';
 import { readEnvFile, referenceDigest } from './adapters/reference-files.js';
+import { controlSocketPath, removeStaleSocket } from './adapters/control-server.js';
 import { acquireStateLock } from './adapters/state-lock.js';
 import { StateStore } from './adapters/state-store.js';
 import { systemClock } from './adapters/system-clock.js';
@@ -126,6 +127,8 @@ export async function openController(
   const release = mode === 'run' ? acquireStateLock(stateFile, `tinyforge run --name ${config.name}`) : () => undefined;
   const notices: string[] = [];
   try {
+    // Holding the lock, a control socket here is a killed controller's: `run --once` tidies it too.
+    if (mode === 'run') removeStaleSocket(controlSocketPath(stateFile));
     const key = loadControllerKey(stateFile, mode === 'run', (file) =>
       notices.push(`created the controller key ${file} (mode 0600); keep it with the state file`),
     );
@@ -273,7 +276,7 @@ async function containerBackend(
 
 /**
  * A run's pass folded into the state: ticks of other workloads may have finished meanwhile.
- * What was annotated during the tick (the watch mode) is the newest word on it.
+ * What was annotated during the tick (the watch mode, a suspension) is the newest word on it.
  */
 function foldIn(state: ControllerState, result: TickResult, scope: ReadonlySet<string> | undefined): ControllerState {
   const merged = scope ? mergeScoped(state, result.state, result.events, scope) : result.state;
@@ -283,6 +286,7 @@ function foldIn(state: ControllerState, result: TickResult, scope: ReadonlySet<s
       ...merged.controller,
       watch: state.controller.watch,
       resyncSeconds: state.controller.resyncSeconds,
+      ...(state.controller.suspended ? { suspended: state.controller.suspended } : {}),
     },
   };
 }

@@ -151,6 +151,11 @@ export interface ControllerInfo {
   resyncSeconds?: number;
   /** How the manifest directory is watched (long-running controller only). */
   watch?: { mode: 'events' | 'polling' | 'resync-only'; lastError: string | null };
+  /**
+   * Workloads `tinyforge suspend` froze, by id, with when: not acted on until `tinyforge
+   * resume` (absent in files written before the command existed, and when none is).
+   */
+  suspended?: Record<string, { at: string }>;
 }
 
 /** The whole state file (schemas/state.schema.json). */

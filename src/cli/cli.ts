@@ -12,6 +12,9 @@ commands:
   logs NAME            a workload's container logs (-f follows)
   describe NAME        a workload in detail: spec, conditions, containers, events
   events [NAME]        the controller's events (-f follows, -o json)
+  reconcile NAME       ask the running controller to reconcile a workload now
+  suspend NAME         ask the running controller to stop acting on a workload
+  resume NAME          ask the running controller to act on a suspended workload again
   validate [PATH...]   check manifests (file:line:col: message per problem)
   schema [KIND]        print the JSON Schema of manifests or of one kind
   import FILE          a compose file as manifests (-o DIR, --split for a Stack)
@@ -33,6 +36,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   logs: async () => (await import('./logs-command.js')).logsCommand,
   describe: async () => (await import('./describe-command.js')).describeCommand,
   events: async () => (await import('./events-command.js')).eventsCommand,
+  reconcile: async () => (await import('./control-command.js')).reconcileCommand,
+  suspend: async () => (await import('./control-command.js')).suspendCommand,
+  resume: async () => (await import('./control-command.js')).resumeCommand,
   validate: async () => (await import('./validate-command.js')).validateCommand,
   schema: async () => (await import('./schema-command.js')).schemaCommand,
   import: async () => (await import('./import-command.js')).importCommand,

@@ -2,6 +2,7 @@ import { readState } from '../app-state.js';
 import { KINDS } from '../api/kinds.js';
 import { commandNames } from './cli.js';
 import { CONTROLLER_OPTIONS } from './controller-flags.js';
+import { OPTIONS as CONTROL_OPTIONS } from './control-command.js';
 import { OPTIONS as DESCRIBE_OPTIONS } from './describe-command.js';
 import { OPTIONS as EVENTS_OPTIONS } from './events-command.js';
 import { OPTIONS as IMPORT_OPTIONS } from './import-command.js';
@@ -36,6 +37,9 @@ const FLAGS: Record<string, string[]> = {
   events: Object.keys(EVENTS_OPTIONS),
   import: Object.keys(IMPORT_OPTIONS),
   init: Object.keys(INIT_OPTIONS),
+  reconcile: Object.keys(CONTROL_OPTIONS),
+  suspend: Object.keys(CONTROL_OPTIONS),
+  resume: Object.keys(CONTROL_OPTIONS),
   version: ['docker-host', 'help'],
   completion: ['help'],
 };

@@ -56,6 +56,8 @@ export class Daemon {
   #laterTimer: unknown;
   #rescanning: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** Who waits for a pass over a key (`reconcileAndWait`), by key. */
+  readonly #waiters = new Map<string, (() => void)[]>();
 
   constructor(hooks: DaemonHooks, options: DaemonOptions) {
     this.#hooks = hooks;
@@ -96,6 +98,23 @@ export class Daemon {
     }, ms);
   }
 
+  /** Rescans the directory now, without the quiet period, and queues what changed; answers once queued. */
+  rescanNow(): Promise<void> {
+    this.#rescanAndEnqueue();
+    return this.#rescanning;
+  }
+
+  /**
+   * Queues `id` and answers when a pass that started after this call has covered it (a
+   * scoped pass over it, or a full one), however that pass went; at once when stopping.
+   */
+  reconcileAndWait(id: string): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.#waiters.set(id, [...(this.#waiters.get(id) ?? []), resolve]));
+    this.#queue.add(id);
+    return done;
+  }
+
   /** Rescans the directory and reconciles everything (start-up, resync, after missed events). */
   resyncNow(): void {
     this.#chainRescan(async () => {
@@ -113,6 +132,8 @@ export class Daemon {
     await this.#rescanning;
     this.#queue.shutdown();
     await Promise.all(this.#loops);
+    for (const resolve of [...this.#waiters.values()].flat()) resolve();
+    this.#waiters.clear();
   }
 
   /** How many keys are queued and in flight (for readiness and tests). */
@@ -151,14 +172,24 @@ export class Daemon {
       const batch = await this.#queue.getBatch();
       if (batch === undefined) return;
       const keys = batch.includes(ALL) ? ALL : batch;
+      // Those waiting now are served by this pass: it has not read anything yet.
+      const waiting = this.#takeWaiters(keys);
       const run = () => this.#pass(keys, batch);
       try {
         if (keys === ALL) await this.#lock.exclusive(run);
         else await this.#lock.shared(run);
       } finally {
         for (const key of batch) this.#queue.done(key);
+        for (const resolve of waiting) resolve();
       }
     }
+  }
+
+  #takeWaiters(keys: readonly string[] | typeof ALL): (() => void)[] {
+    const taken = keys === ALL ? [...this.#waiters.keys()] : keys.filter((key) => this.#waiters.has(key));
+    const waiting = taken.flatMap((key) => this.#waiters.get(key)!);
+    for (const key of taken) this.#waiters.delete(key);
+    return waiting;
   }
 
   /** One pass over the batch; when it throws for a reason of its own, each key again alone. */

@@ -6,7 +6,7 @@ import type { Classified } from './classify.js';
 import { cachedDesired, sweepDesired } from './desired-cache.js';
 import type { DesiredContainer } from './desired.js';
 import type { PassInput } from './pass-input.js';
-import { isSuspended } from './is-suspended.js';
+import { suspension } from './is-suspended.js';
 import { pruneRefusalReason } from './prune-refusal.js';
 
 /** Which workloads a pass converges, keeps as they are, or prunes, decided once from the manifests and one read. */
@@ -38,7 +38,7 @@ export function scopeOf(input: PassInput, snapshot: readonly ObservedContainer[]
   const classified = classify(snapshot, deps.controller, deps.key, known);
   const desired = new Map<string, DesiredContainer[]>();
   for (const workload of view.workloads) {
-    if (!inScope(workload.id) || protectedIds.has(workload.id) || isSuspended(workload)) continue;
+    if (!inScope(workload.id) || protectedIds.has(workload.id) || suspension(workload, previous) !== null) continue;
     desired.set(workload.id, cachedDesired(workload, deps));
   }
   // Whatever the scope, every loaded workload keeps its entry; those of workloads gone are dropped.

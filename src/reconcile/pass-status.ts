@@ -12,7 +12,7 @@ import { rowIdOf } from './ownership.js';
 import { passEvent } from './pass-input.js';
 import type { PassInput } from './pass-input.js';
 import type { PassPlan } from './pass-plan.js';
-import { isSuspended } from './is-suspended.js';
+import { suspension } from './is-suspended.js';
 import type { PassScope } from './pass-scope.js';
 import { withProjectRows } from './project-rows.js';
 import { placeInSlot } from './project-rollout.js';
@@ -182,9 +182,10 @@ function statusOf(id: string, context: StatusContext): WorkloadStatus {
   const workload = scope.valid.get(id);
   const before = previous.workloads[id];
   // A suspended workload is not acted on, but its counts still say how far it is from its spec.
-  const suspended = workload !== undefined && isSuspended(workload);
+  const suspended = workload === undefined ? null : suspension(workload, previous);
   const target = plan.target.get(id);
-  const wanted = target ?? (suspended ? suspendedDesired(cachedDesired(workload, deps), before) : []);
+  const wanted =
+    target ?? (workload && suspended !== null ? suspendedDesired(cachedDesired(workload, deps), before) : []);
   const owned = acted.final.owned.get(id) ?? [];
   const reconciled = workload !== undefined && target !== undefined;
   const invalid = scope.protectedIds.has(id) ? invalidReason(id, before, input.view.problems) : null;
@@ -195,7 +196,7 @@ function statusOf(id: string, context: StatusContext): WorkloadStatus {
     name: workload?.name ?? before!.name,
     source: workload?.source ?? before!.source,
     specHash: workload ? cachedEntry(workload, deps).hash : (before?.specHash ?? ''),
-    desired: reconciled || suspended ? wanted : [],
+    desired: reconciled || suspended !== null ? wanted : [],
     rows: currentRows(context.observed.get(id) ?? [], reconciled, wanted, owned),
     owned,
     error: acted.execution.errors.get(id) ?? plan.blocked.get(id) ?? null,

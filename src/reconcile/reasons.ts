@@ -6,6 +6,8 @@ export const Reason = {
   ReconcileFailed: 'ReconcileFailed',
   ManifestInvalid: 'ManifestInvalid',
   Suspended: 'Suspended',
+  /** `tinyforge resume` lifted a runtime suspension. */
+  Resumed: 'Resumed',
   CrashLoop: 'CrashLoop',
   /** Swarm: a service's tasks wait for a node that can take them (`no suitable node`). */
   Unschedulable: 'Unschedulable',

@@ -1,4 +1,3 @@
-import { SUSPEND_ANNOTATION } from '../api/annotations.js';
 import type { Kind } from '../api/kinds.js';
 import type { Condition, ContainerRow, Phase, WorkloadStatus } from '../api/state-types.js';
 import type { OwnedContainer } from './classify.js';
@@ -22,7 +21,8 @@ export interface StatusInput {
   error: string | null;
   /** The manifest is invalid now: the last good spec keeps running. */
   invalid: string | null;
-  suspended: boolean;
+  /** Why the controller does not act on it (its annotation, or `tinyforge suspend`), or null. */
+  suspended: string | null;
   crashLoop: boolean;
   /** Actions are still under way (the daemon will look again). */
   progressing: boolean;
@@ -156,10 +156,10 @@ function invalid(facts: Facts): Verdict | undefined {
 }
 
 function suspended({ input }: Facts): Verdict | undefined {
-  if (!input.suspended) return undefined;
+  if (input.suspended === null) return undefined;
   return {
     phase: 'Suspended',
-    ready: { status: 'Unknown', reason: Reason.Suspended, message: `suspended by annotation ${SUSPEND_ANNOTATION}` },
+    ready: { status: 'Unknown', reason: Reason.Suspended, message: input.suspended },
   };
 }
 

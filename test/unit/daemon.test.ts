@@ -239,4 +239,33 @@ describe('the daemon', () => {
     expect(h.calls).toEqual([ALL, 'image/web', 'image/web']);
     await h.daemon.stop();
   });
+
+  it('reconcileAndWait answers after a pass that began after the call, not the one in flight', async () => {
+    const h = harness({ slow: new Set(['image/web']) });
+    h.daemon.start();
+    await flush();
+    h.daemon.workloadChanged('image/web');
+    await flush();
+    let answered = false;
+    const waiting = h.daemon.reconcileAndWait('image/web').then(() => (answered = true));
+    h.finishSlow.shift()!();
+    await flush();
+    // The pass in flight when it was asked has ended; the one it asked for runs now.
+    expect(h.calls).toEqual([ALL, 'image/web', 'image/web']);
+    expect(answered).toBe(false);
+    h.finishSlow.shift()!();
+    await waiting;
+    await h.daemon.stop();
+  });
+
+  it('rescanNow rescans without the quiet period and queues what changed', async () => {
+    const h = harness({ changed: ['image/web'] });
+    h.daemon.start();
+    await flush();
+    await h.daemon.rescanNow();
+    expect(h.rescans()).toBe(2);
+    await flush();
+    expect(h.calls).toEqual([ALL, 'image/web']);
+    await h.daemon.stop();
+  });
 });
