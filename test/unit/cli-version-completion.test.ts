@@ -82,6 +82,24 @@ describe('tinyforge completion', () => {
     expect(runCli(['completion', 'fish'])).toMatchObject({ code: 2, stderr: expect.stringContaining('bash or zsh') });
   });
 
+  it("prints a zsh script that zsh itself loads, its function answering through zsh's bash layer", () => {
+    const script = path.join(os.tmpdir(), `tinyforge-completion-${process.pid}.zsh`);
+    fs.writeFileSync(script, runCli(['completion', 'zsh']).stdout);
+    try {
+      // As zsh's bashcompinit calls it: ksh-style arrays; zsh itself then keeps the words that match.
+      const program = `source ${script}; setopt ksharrays; COMP_WORDS=(tinyforge status -o ''); COMP_CWORD=3; _tinyforge; print -l -- "\${COMPREPLY[@]}"`;
+      const result = spawnSync('zsh', ['-f', '-c', program], {
+        encoding: 'utf8',
+        env: { ...process.env, HOME: os.tmpdir() },
+        timeout: 30_000,
+      });
+      expect([result.status, result.stderr]).toEqual([0, '']);
+      expect(result.stdout.split('\n').filter(Boolean)).toEqual(['table', 'wide', 'json', 'yaml']);
+    } finally {
+      fs.rmSync(script, { force: true });
+    }
+  });
+
   it('completes commands, flags and -o values', () => {
     expect(complete(['tinyforge', 'pl'])).toEqual(['plan']);
     expect(complete(['tinyforge', 'ver'])).toEqual(['version']);
