@@ -6,7 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 import { BIN, runCli } from '../support/run-cli.js';
 
-/** Node 22.1 and later cache compiled code themselves (cli-start-up-modules.test.ts): the bin's own cache is for older Node. */
+/** Node 22.1 and later cache compiled code themselves: the bin turns that on, and its own cache is for older Node. */
 const NODE_HAS_COMPILE_CACHE = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
 const dir = makeFixtureDir({ 'manifests/web.yaml': imageManifest('web') });
@@ -52,7 +52,11 @@ function cacheFiles(): Map<string, number> {
   return files;
 }
 
-describe.runIf(!NODE_HAS_COMPILE_CACHE)("the bin's code cache (Node without a compile cache of its own)", () => {
+// Each Node asserts the cache it has: nothing here is skipped on either.
+if (NODE_HAS_COMPILE_CACHE) describe("Node's own compile cache (Node 22.1 and later)", nodesOwnCache);
+else describe("the bin's code cache (Node without a compile cache of its own)", binsOwnCache);
+
+function binsOwnCache(): void {
   it('is written by the first start and read, not written again, by the next', () => {
     expect(validate().code).toBe(0);
     const first = cacheFiles();
@@ -114,4 +118,50 @@ describe.runIf(!NODE_HAS_COMPILE_CACHE)("the bin's code cache (Node without a co
     expect(validate({ NODE_DISABLE_COMPILE_CACHE: '1' }).code).toBe(0);
     expect(cacheFiles().size).toBe(0);
   });
-});
+}
+
+function nodesOwnCache(): void {
+  // Unset, NODE_COMPILE_CACHE would have Node cache from its start; then only the bin
+  // turns the cache on, in its default folder under the temporary one.
+  const tmp = () => path.join(cacheRoot, 'tmp');
+  const start = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    fs.mkdirSync(tmp(), { recursive: true });
+    return runCli(args, { cwd: dir, env: { NODE_COMPILE_CACHE: undefined, TMPDIR: tmp(), ...env } });
+  };
+  const nodeCache = () => {
+    const root = path.join(tmp(), 'node-compile-cache');
+    const files = new Map<string, number>();
+    if (!fs.existsSync(root)) return files;
+    for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
+      const file = path.join(entry.parentPath, entry.name);
+      if (entry.isFile()) files.set(file, fs.statSync(file).mtimeMs);
+    }
+    return files;
+  };
+
+  it('is turned on by the bin, written by the first start and accepted, not written again, by the next', () => {
+    const first = start(['validate', 'manifests']);
+    expect(first.code).toBe(0);
+    const written = nodeCache();
+    // The bundle's and the manifest validators' at least; not the bin's own cache.
+    expect(written.size).toBeGreaterThanOrEqual(2);
+    expect(fs.readdirSync(tmp()).filter((name) => name.startsWith('tinyforge-v8'))).toEqual([]);
+    const debug = start(['validate', 'manifests'], { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' });
+    expect(debug.code).toBe(0);
+    expect(debug.stderr).toMatch(/V8 code cache for CommonJS \S+\/dist\/bundle\.cjs was accepted/);
+    expect(nodeCache()).toEqual(written);
+  });
+
+  it('a damaged cache is refused, the command runs as usual and the cache is made again', () => {
+    const clean = start(['validate', 'manifests']);
+    for (const file of nodeCache().keys()) fs.writeFileSync(file, Buffer.alloc(4096, 0x5a));
+    expect(start(['validate', 'manifests'])).toEqual(clean);
+    const remade = nodeCache();
+    for (const file of remade.keys()) expect(fs.readFileSync(file).equals(Buffer.alloc(4096, 0x5a))).toBe(false);
+  });
+
+  it('NODE_DISABLE_COMPILE_CACHE=1 turns it off', () => {
+    expect(start(['validate', 'manifests'], { NODE_DISABLE_COMPILE_CACHE: '1' }).code).toBe(0);
+    expect(nodeCache().size).toBe(0);
+  });
+}
