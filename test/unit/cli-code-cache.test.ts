@@ -28,10 +28,10 @@ const runOnce = () =>
   });
 
 /** The long-running controller (no engine there), stopped with SIGTERM once it reported the pass's failure. */
-function controller(): Promise<number | null> {
+function controller(env: NodeJS.ProcessEnv = { NODE_COMPILE_CACHE: cacheRoot }): Promise<number | null> {
   const child = spawn(process.execPath, [BIN, 'run', '--docker-host', `unix://${path.join(dir, 'no-engine.sock')}`], {
     cwd: dir,
-    env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot },
+    env: { ...process.env, ...env },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -41,11 +41,11 @@ function controller(): Promise<number | null> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 
-/** The cache files under the root with the time each was last written (a rewrite changes it). */
-function cacheFiles(): Map<string, number> {
+/** The cache files under a folder (the root) with the time each was last written (a rewrite changes it). */
+function cacheFiles(root = cacheRoot): Map<string, number> {
   const files = new Map<string, number>();
-  if (!fs.existsSync(cacheRoot)) return files;
-  for (const entry of fs.readdirSync(cacheRoot, { recursive: true, withFileTypes: true })) {
+  if (!fs.existsSync(root)) return files;
+  for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
     const file = path.join(entry.parentPath, entry.name);
     if (entry.isFile()) files.set(file, fs.statSync(file).mtimeMs);
   }
@@ -124,20 +124,14 @@ function nodesOwnCache(): void {
   // Unset, NODE_COMPILE_CACHE would have Node cache from its start; then only the bin
   // turns the cache on, in its default folder under the temporary one.
   const tmp = () => path.join(cacheRoot, 'tmp');
-  const start = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+  const defaults = () => {
     fs.mkdirSync(tmp(), { recursive: true });
-    return runCli(args, { cwd: dir, env: { NODE_COMPILE_CACHE: undefined, TMPDIR: tmp(), ...env } });
+    return { NODE_COMPILE_CACHE: undefined, TMPDIR: tmp() };
   };
-  const nodeCache = () => {
-    const root = path.join(tmp(), 'node-compile-cache');
-    const files = new Map<string, number>();
-    if (!fs.existsSync(root)) return files;
-    for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
-      const file = path.join(entry.parentPath, entry.name);
-      if (entry.isFile()) files.set(file, fs.statSync(file).mtimeMs);
-    }
-    return files;
-  };
+  const start = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runCli(args, { cwd: dir, env: { ...defaults(), ...env } });
+  const nodeCache = () => cacheFiles(path.join(tmp(), 'node-compile-cache'));
+  const noEngine = ['run', '--once', '--docker-host', `unix://${path.join(dir, 'no-engine.sock')}`];
 
   it('is turned on by the bin, written by the first start and accepted, not written again, by the next', () => {
     const first = start(['validate', 'manifests']);
@@ -150,6 +144,20 @@ function nodesOwnCache(): void {
     expect(debug.code).toBe(0);
     expect(debug.stderr).toMatch(/V8 code cache for CommonJS \S+\/dist\/bundle\.cjs was accepted/);
     expect(nodeCache()).toEqual(written);
+  });
+
+  it('keeps the controller (whose V8 flags differ) in a folder of its own, each command accepted at its next start', async () => {
+    expect(start(['validate', 'manifests']).code).toBe(0);
+    expect(start(noEngine).code).toBe(3);
+    // The second loads the state file validators too, now that the first wrote a state file.
+    expect(start(noEngine).code).toBe(3);
+    expect(await controller(defaults())).toBe(0);
+    const all = nodeCache();
+    expect(new Set([...all.keys()].map((file) => path.dirname(file))).size).toBe(2);
+    expect(await controller(defaults())).toBe(0);
+    expect(start(noEngine).code).toBe(3);
+    expect(start(['validate', 'manifests']).code).toBe(0);
+    expect(nodeCache()).toEqual(all);
   });
 
   it('a damaged cache is refused, the command runs as usual and the cache is made again', () => {
