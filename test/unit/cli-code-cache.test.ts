@@ -6,7 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
 import { BIN, runCli } from '../support/run-cli.js';
 
-/** Node 22.1 and later cache compiled code themselves (cli-start-up-modules.test.ts): the bin's own cache is for older Node. */
+/** Node 22.1 and later cache compiled code themselves: the bin turns that on, and its own cache is for older Node. */
 const NODE_HAS_COMPILE_CACHE = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
 const dir = makeFixtureDir({ 'manifests/web.yaml': imageManifest('web') });
@@ -28,10 +28,10 @@ const runOnce = () =>
   });
 
 /** The long-running controller (no engine there), stopped with SIGTERM once it reported the pass's failure. */
-function controller(): Promise<number | null> {
+function controller(env: NodeJS.ProcessEnv = { NODE_COMPILE_CACHE: cacheRoot }): Promise<number | null> {
   const child = spawn(process.execPath, [BIN, 'run', '--docker-host', `unix://${path.join(dir, 'no-engine.sock')}`], {
     cwd: dir,
-    env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot },
+    env: { ...process.env, ...env },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -41,18 +41,22 @@ function controller(): Promise<number | null> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 
-/** The cache files under the root with the time each was last written (a rewrite changes it). */
-function cacheFiles(): Map<string, number> {
+/** The cache files under a folder (the root) with the time each was last written (a rewrite changes it). */
+function cacheFiles(root = cacheRoot): Map<string, number> {
   const files = new Map<string, number>();
-  if (!fs.existsSync(cacheRoot)) return files;
-  for (const entry of fs.readdirSync(cacheRoot, { recursive: true, withFileTypes: true })) {
+  if (!fs.existsSync(root)) return files;
+  for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
     const file = path.join(entry.parentPath, entry.name);
     if (entry.isFile()) files.set(file, fs.statSync(file).mtimeMs);
   }
   return files;
 }
 
-describe.runIf(!NODE_HAS_COMPILE_CACHE)("the bin's code cache (Node without a compile cache of its own)", () => {
+// Each Node asserts the cache it has: nothing here is skipped on either.
+if (NODE_HAS_COMPILE_CACHE) describe("Node's own compile cache (Node 22.1 and later)", nodesOwnCache);
+else describe("the bin's code cache (Node without a compile cache of its own)", binsOwnCache);
+
+function binsOwnCache(): void {
   it('is written by the first start and read, not written again, by the next', () => {
     expect(validate().code).toBe(0);
     const first = cacheFiles();
@@ -114,4 +118,58 @@ describe.runIf(!NODE_HAS_COMPILE_CACHE)("the bin's code cache (Node without a co
     expect(validate({ NODE_DISABLE_COMPILE_CACHE: '1' }).code).toBe(0);
     expect(cacheFiles().size).toBe(0);
   });
-});
+}
+
+function nodesOwnCache(): void {
+  // Unset, NODE_COMPILE_CACHE would have Node cache from its start; then only the bin
+  // turns the cache on, in its default folder under the temporary one.
+  const tmp = () => path.join(cacheRoot, 'tmp');
+  const defaults = () => {
+    fs.mkdirSync(tmp(), { recursive: true });
+    return { NODE_COMPILE_CACHE: undefined, TMPDIR: tmp() };
+  };
+  const start = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runCli(args, { cwd: dir, env: { ...defaults(), ...env } });
+  const nodeCache = () => cacheFiles(path.join(tmp(), 'node-compile-cache'));
+  const noEngine = ['run', '--once', '--docker-host', `unix://${path.join(dir, 'no-engine.sock')}`];
+
+  it('is turned on by the bin, written by the first start and accepted, not written again, by the next', () => {
+    const first = start(['validate', 'manifests']);
+    expect(first.code).toBe(0);
+    const written = nodeCache();
+    // The bundle's and the manifest validators' at least; not the bin's own cache.
+    expect(written.size).toBeGreaterThanOrEqual(2);
+    expect(fs.readdirSync(tmp()).filter((name) => name.startsWith('tinyforge-v8'))).toEqual([]);
+    const debug = start(['validate', 'manifests'], { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' });
+    expect(debug.code).toBe(0);
+    expect(debug.stderr).toMatch(/V8 code cache for CommonJS \S+\/dist\/bundle\.cjs was accepted/);
+    expect(nodeCache()).toEqual(written);
+  });
+
+  it('keeps the controller (whose V8 flags differ) in a folder of its own, each command accepted at its next start', async () => {
+    expect(start(['validate', 'manifests']).code).toBe(0);
+    expect(start(noEngine).code).toBe(3);
+    // The second loads the state file validators too, now that the first wrote a state file.
+    expect(start(noEngine).code).toBe(3);
+    expect(await controller(defaults())).toBe(0);
+    const all = nodeCache();
+    expect(new Set([...all.keys()].map((file) => path.dirname(file))).size).toBe(2);
+    expect(await controller(defaults())).toBe(0);
+    expect(start(noEngine).code).toBe(3);
+    expect(start(['validate', 'manifests']).code).toBe(0);
+    expect(nodeCache()).toEqual(all);
+  });
+
+  it('a damaged cache is refused, the command runs as usual and the cache is made again', () => {
+    const clean = start(['validate', 'manifests']);
+    for (const file of nodeCache().keys()) fs.writeFileSync(file, Buffer.alloc(4096, 0x5a));
+    expect(start(['validate', 'manifests'])).toEqual(clean);
+    const remade = nodeCache();
+    for (const file of remade.keys()) expect(fs.readFileSync(file).equals(Buffer.alloc(4096, 0x5a))).toBe(false);
+  });
+
+  it('NODE_DISABLE_COMPILE_CACHE=1 turns it off', () => {
+    expect(start(['validate', 'manifests'], { NODE_DISABLE_COMPILE_CACHE: '1' }).code).toBe(0);
+    expect(nodeCache().size).toBe(0);
+  });
+}
