@@ -59,6 +59,23 @@ describe('deploy/tinyforge.service', () => {
     expect(unit.get('RestrictAddressFamilies')).toEqual(['AF_UNIX AF_INET AF_INET6']);
   });
 
+  it("lets the service's own user read the commit of a manifest checkout that another user owns", () => {
+    project = new E2eProject({ 'web.yaml': sleeper('web') });
+    const git = (args: string[], options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {}) =>
+      spawnSync('git', ['-C', project!.manifests, ...args], { encoding: 'utf8', ...options });
+    git(['init', '-q']);
+    git(['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'manifests']);
+    for (const dir of [project.dir, project.manifests]) fs.chmodSync(dir, 0o755);
+    const head = git(['rev-parse', 'HEAD']).stdout.trim();
+    // What the controller runs for controller.revision, as a user that does not own the checkout.
+    const asNobody = (env: NodeJS.ProcessEnv) => git(['rev-parse', 'HEAD'], { uid: 65534, gid: 65534, env });
+    const serviceEnv = envFileValues(fs.readFileSync(ENV_FILE, 'utf8'));
+    const bare = { PATH: process.env.PATH, HOME: '/' };
+
+    expect(asNobody(bare).stderr).toContain('dubious ownership');
+    expect(asNobody({ ...bare, ...serviceEnv }).stdout.trim()).toBe(head);
+  });
+
   it("runs the controller with ExecStart's flags, and ExecStartPost returns once it is ready", async () => {
     project = new E2eProject({ 'web.yaml': sleeper('web') });
     const unit = unitSettings(fs.readFileSync(UNIT_FILE, 'utf8'));
