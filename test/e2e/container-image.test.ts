@@ -51,7 +51,9 @@ afterAll(async () => {
     docker(['rm', '--volumes', controller]);
   }
   await project.cleanup(`${WORKLOAD_LABEL}=${run}`);
-  docker(['image', 'rm', image, packageImage]);
+  // The Node base stays on the engine for the next run; what this run built goes.
+  const built = [image, packageImage].filter((tag) => docker(['image', 'ls', '--quiet', tag]) !== '');
+  if (built.length > 0) docker(['image', 'rm', ...built]);
 });
 
 describe('the container image (Dockerfile)', () => {

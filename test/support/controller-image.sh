@@ -48,7 +48,8 @@ build_base() {
 build_package() {
   local rootfs="$work/package-root"
   mkdir -p "$rootfs/opt/tinyforge"
-  (cd "$root_dir" && npm pack --silent --pack-destination "$work" >/dev/null)
+  # dist as built (npm test builds first); no pack scripts, which could build again.
+  (cd "$root_dir" && npm pack --silent --ignore-scripts --pack-destination "$work" >/dev/null)
   npm install --global --prefix "$rootfs/opt/tinyforge" --omit=dev --ignore-scripts --prefer-offline \
     --no-audit --no-fund --silent "$work"/tinyforge-*.tgz
   tar -C "$rootfs" -c . | "$docker_cli" import - "$package_image" >/dev/null
