@@ -1,0 +1,83 @@
+import type { DockerodeLogs } from './adapters/container-logs.js';
+import { DockerodeSwarmPort } from './adapters/dockerode-swarm-port.js';
+import { slotSink } from './adapters/service-log-lines.js';
+import type { TaskSlots } from './adapters/service-log-lines.js';
+import type { LogTarget } from './api/container-log.js';
+import type { ObservedTask } from './api/observed-service.js';
+import { DEFAULT_POLICY } from './api/policy.js';
+import { ownedServiceIdentity } from './reconcile/swarm-tasks.js';
+
+/** `logs` under `--backend swarm` on an engine that is not a Swarm manager. */
+export class NotAManagerError extends Error {
+  readonly code = 'NOT_A_SWARM_MANAGER';
+}
+
+/**
+ * A workload's logs under the swarm backend: its owned services (the signature the swarm
+ * backend checks), one target per slot (replica) with a task, read through the manager's
+ * service logs and cut apart by the task each line names.
+ */
+export function serviceLogs(
+  engine: DockerodeLogs,
+  config: { dockerHost: string; name: string; timeoutMs: number; key: Buffer | undefined },
+) {
+  // Only reads: the policy is never consulted.
+  const scope = { policy: DEFAULT_POLICY, manifestDir: '' };
+  const port = new DockerodeSwarmPort({ host: config.dockerHost, timeoutMs: config.timeoutMs, scope });
+  const slots = new Map<string, number>();
+  let manager: Promise<void> | undefined;
+  const learn = (tasks: readonly ObservedTask[]) => {
+    for (const task of tasks) slots.set(task.id, task.slot);
+  };
+  return {
+    async targets(workloadId: string): Promise<LogTarget[]> {
+      manager ??= port.cluster().then((cluster) => {
+        if (!cluster.manager)
+          throw new NotAManagerError(
+            `the engine at ${config.dockerHost} is not a Swarm manager: service logs are read through a manager`,
+          );
+      });
+      await manager;
+      const services = (await port.services()).filter((service) => {
+        const identity = ownedServiceIdentity(service, config.key);
+        return identity?.controller === config.name && identity.workloadId === workloadId;
+      });
+      const tasks = await port.tasks(services.map((s) => s.id));
+      learn(tasks);
+      return services.flatMap((service) => {
+        const role = ownedServiceIdentity(service, config.key)!.role;
+        return slotTargets(service.id, role, tasks);
+      });
+    },
+    open(target: LogTarget, options: Parameters<DockerodeLogs['open']>[1], sink: Parameters<DockerodeLogs['open']>[2]) {
+      const serviceId = target.containerId.slice(0, target.containerId.lastIndexOf('.'));
+      const known: TaskSlots = {
+        slotOf: (taskId) => slots.get(taskId),
+        refresh: () => port.tasks([serviceId]).then(learn, () => undefined),
+      };
+      return engine.openService(serviceId, options, slotSink(target.replica, known, sink));
+    },
+  };
+}
+
+/**
+ * One target per slot that has a task (history included: a task that failed has the
+ * last words), named `<service id>.<slot>`; running when the slot's newest task runs.
+ */
+export function slotTargets(serviceId: string, role: string, tasks: readonly ObservedTask[]): LogTarget[] {
+  const newest = new Map<number, ObservedTask>();
+  for (const task of tasks) {
+    if (task.serviceId !== serviceId || task.slot < 1) continue;
+    const seen = newest.get(task.slot);
+    if (!seen || task.created > seen.created) newest.set(task.slot, task);
+  }
+  return [...newest.values()]
+    .sort((a, b) => a.slot - b.slot)
+    .map((task) => ({
+      containerId: `${serviceId}.${task.slot}`,
+      role,
+      replica: task.slot,
+      slot: null,
+      state: task.state === 'running' ? 'running' : 'exited',
+    }));
+}
