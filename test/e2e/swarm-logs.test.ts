@@ -35,6 +35,24 @@ describe('logs of a workload run as Swarm services, on the real two-node cluster
       60_000,
       500,
     );
+    // A service that claims the workload with a signature that does not verify is not read.
+    const owned = (await docker.listServices({ filters: { label: [`tinyforge.controller=${p.name}`] } }))[0]!;
+    const labels = { ...owned.Spec!.Labels, 'tinyforge.signature': '0'.repeat(64) };
+    const forged = await docker.createService({
+      Name: `tf-${p.name}-forged`,
+      Labels: labels,
+      TaskTemplate: {
+        ContainerSpec: { Image: 'tinyforge-test/busybox:1', Command: ['sh', '-c', 'echo forged; sleep 3600'] },
+        Networks: [{ Target: 'host' }],
+      },
+      Mode: { Replicated: { Replicas: 1 } },
+    } as object);
+    await eventually(
+      'the forged service to print',
+      async () => String(await docker.getService(forged.id).logs({ stdout: true })).includes('forged'),
+      60_000,
+      500,
+    );
     const all = cli(p, 'logs', 'web');
     expect(all.code, all.stderr).toBe(0);
     const greetings = all.stdout.split('\n').filter((l) => !l.includes('| tick') && l !== '');
@@ -68,6 +86,9 @@ describe('logs of a workload run as Swarm services, on the real two-node cluster
     expect(f.stderr).toBe('');
 
     expect(cli(p, 'logs', 'nope').code).toBe(1);
+    const unreachable = cli(p, 'logs', 'web', '--docker-host', 'unix:///tmp/tinyforge-no-engine.sock');
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^tinyforge: .*unix:\/\/\/tmp\/tinyforge-no-engine\.sock/);
     // Node B of the test cluster (test/support/swarm.sh) is a worker: it serves no service logs.
     const worker = host.replace(/\/a\/docker\.sock$/, '/b/docker.sock');
     expect(worker).not.toBe(host);
