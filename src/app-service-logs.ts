@@ -2,7 +2,7 @@ import type { DockerodeLogs } from './adapters/container-logs.js';
 import { DockerodeSwarmPort } from './adapters/dockerode-swarm-port.js';
 import { slotSink } from './adapters/service-log-lines.js';
 import type { TaskSlots } from './adapters/service-log-lines.js';
-import type { LogTarget } from './api/container-log.js';
+import type { LogOptions, LogSink, LogTarget } from './api/container-log.js';
 import type { ObservedTask } from './api/observed-service.js';
 import { DEFAULT_POLICY } from './api/policy.js';
 import { ownedServiceIdentity } from './reconcile/swarm-tasks.js';
@@ -49,15 +49,25 @@ export function serviceLogs(
         return slotTargets(service.id, role, tasks);
       });
     },
-    open(target: LogTarget, options: Parameters<DockerodeLogs['open']>[1], sink: Parameters<DockerodeLogs['open']>[2]) {
+    open(target: LogTarget, options: LogOptions, sink: LogSink) {
       const serviceId = target.containerId.slice(0, target.containerId.lastIndexOf('.'));
       const known: TaskSlots = {
         slotOf: (taskId) => slots.get(taskId),
         refresh: () => port.tasks([serviceId]).then(learn, () => undefined),
       };
-      return engine.openService(serviceId, options, slotSink(target.replica, known, sink));
+      return engine.openService(serviceId, followFromNow(options, Date.now()), slotSink(target.replica, known, sink));
     },
   };
+}
+
+/**
+ * `-f --tail 0` as "from now on": one service stream also carries the tasks that start
+ * later, and Swarm applies `tail` to each of them as it reaches it, so `tail: 0` would
+ * drop a new task's first lines (those it printed before the stream reached it).
+ */
+export function followFromNow(options: LogOptions, nowMs: number): LogOptions {
+  if (!options.follow || options.tail !== 0 || options.sinceSeconds !== undefined) return options;
+  return { follow: true, sinceSeconds: nowMs / 1000 };
 }
 
 /**

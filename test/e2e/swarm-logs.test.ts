@@ -8,6 +8,10 @@ import { hostSleeper, removeSwarmProject, swarmDocker } from '../support/swarm.j
 /** Says hello on stdout, oops on stderr, then ticks every second. */
 const TALKER = `command: [sh, -c, 'echo hello; echo oops >&2; i=0; while sleep 1; do i=$((i+1)); echo tick $i; done']`;
 
+function talker(extra: string[] = []): string {
+  return hostSleeper(['replicas: 2', ...extra]).replace('command: [sleep, "3600"]', TALKER);
+}
+
 describe('logs of a workload run as Swarm services, on the real two-node cluster', () => {
   const { docker, host } = swarmDocker();
   let project: E2eProject | undefined;
@@ -24,7 +28,7 @@ describe('logs of a workload run as Swarm services, on the real two-node cluster
 
   it('prints both replicas prefixed, one with --replica, follows until Ctrl-C (exit 0); refuses a non-manager', async () => {
     project = new E2eProject({
-      'web.yaml': hostSleeper(['replicas: 2']).replace('command: [sleep, "3600"]', TALKER),
+      'web.yaml': talker(),
     });
     const p = project;
     const ran = cli(p, 'run', '--once', '--backend', 'swarm', '--name', p.name);
@@ -82,6 +86,15 @@ describe('logs of a workload run as Swarm services, on the real two-node cluster
       200,
     );
     expect(f.lines().some((l) => /hello|oops/.test(l))).toBe(false);
+    // An update replaces the tasks: the new ones are followed from their first line.
+    p.write('web.yaml', talker(['env: {ROUND: "two"}']));
+    expect(cli(p, 'run', '--once', '--backend', 'swarm', '--name', p.name).code).toBe(0);
+    await eventually(
+      'the new tasks say hello',
+      () => ['image-1 | hello', 'image-2 | hello'].every((l) => f.lines().includes(l)),
+      60_000,
+      200,
+    );
     expect(await f.interrupt()).toBe(0);
     expect(f.stderr).toBe('');
 

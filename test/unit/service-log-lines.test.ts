@@ -4,7 +4,7 @@ import { parseServiceLine, slotSink } from '../../src/adapters/service-log-lines
 import type { TaskSlots } from '../../src/adapters/service-log-lines.js';
 import type { LogChunk } from '../../src/api/container-log.js';
 import type { ObservedTask } from '../../src/api/observed-service.js';
-import { slotTargets } from '../../src/app-service-logs.js';
+import { followFromNow, slotTargets } from '../../src/app-service-logs.js';
 
 const AT = '2026-12-06T10:25:45.627838400Z';
 const line = (task: string, text: string) =>
@@ -117,5 +117,15 @@ describe('a Swarm service log cut apart by slot', () => {
       tail: '0',
       since: '1.500',
     });
+  });
+
+  it('follows with --tail 0 from now on, so a task that starts later shows its first lines', () => {
+    expect(followFromNow({ follow: true, tail: 0 }, 1_500)).toEqual({ follow: true, sinceSeconds: 1.5 });
+    for (const options of [
+      { follow: false, tail: 0 },
+      { follow: true, tail: 2 },
+      { follow: true, tail: 0, sinceSeconds: 1 },
+    ])
+      expect(followFromNow(options, 1_500)).toBe(options);
   });
 });
