@@ -2,15 +2,12 @@ import type { DockerodeLogs } from './adapters/container-logs.js';
 import { DockerodeSwarmPort } from './adapters/dockerode-swarm-port.js';
 import { slotSink } from './adapters/service-log-lines.js';
 import type { TaskSlots } from './adapters/service-log-lines.js';
-import type { LogOptions, LogSink, LogTarget } from './api/container-log.js';
+import type { LogOptions, LogTarget } from './api/container-log.js';
+import type { WorkloadLogs } from './app-logs.js';
+import { NotASwarmManagerError } from './app-swarm.js';
 import type { ObservedTask } from './api/observed-service.js';
 import { DEFAULT_POLICY } from './api/policy.js';
 import { ownedServiceIdentity } from './reconcile/swarm-tasks.js';
-
-/** `logs` under `--backend swarm` on an engine that is not a Swarm manager. */
-export class NotAManagerError extends Error {
-  readonly code = 'NOT_A_SWARM_MANAGER';
-}
 
 /**
  * A workload's logs under the swarm backend: its owned services (the signature the swarm
@@ -20,7 +17,7 @@ export class NotAManagerError extends Error {
 export function serviceLogs(
   engine: DockerodeLogs,
   config: { dockerHost: string; name: string; timeoutMs: number; key: Buffer | undefined },
-) {
+): WorkloadLogs {
   // Only reads: the policy is never consulted.
   const scope = { policy: DEFAULT_POLICY, manifestDir: '' };
   const port = new DockerodeSwarmPort({ host: config.dockerHost, timeoutMs: config.timeoutMs, scope });
@@ -30,26 +27,28 @@ export function serviceLogs(
     for (const task of tasks) slots.set(task.id, task.slot);
   };
   return {
-    async targets(workloadId: string): Promise<LogTarget[]> {
+    async targets(workloadId) {
       manager ??= port.cluster().then((cluster) => {
         if (!cluster.manager)
-          throw new NotAManagerError(
+          throw new NotASwarmManagerError(
             `the engine at ${config.dockerHost} is not a Swarm manager: service logs are read through a manager`,
           );
       });
-      await manager;
-      const services = (await port.services()).filter((service) => {
+      // A failed look is asked again next time (the engine restarting under `-f`).
+      await manager.catch((error: unknown) => {
+        manager = undefined;
+        throw error;
+      });
+      const roles = (await port.services()).flatMap((service) => {
         const identity = ownedServiceIdentity(service, config.key);
-        return identity?.controller === config.name && identity.workloadId === workloadId;
+        const ours = identity?.controller === config.name && identity.workloadId === workloadId;
+        return ours ? [{ serviceId: service.id, role: identity.role }] : [];
       });
-      const tasks = await port.tasks(services.map((s) => s.id));
+      const tasks = await port.tasks(roles.map((r) => r.serviceId));
       learn(tasks);
-      return services.flatMap((service) => {
-        const role = ownedServiceIdentity(service, config.key)!.role;
-        return slotTargets(service.id, role, tasks);
-      });
+      return roles.flatMap(({ serviceId, role }) => slotTargets(serviceId, role, tasks));
     },
-    open(target: LogTarget, options: LogOptions, sink: LogSink) {
+    open(target, options, sink) {
       const serviceId = target.containerId.slice(0, target.containerId.lastIndexOf('.'));
       const known: TaskSlots = {
         slotOf: (taskId) => slots.get(taskId),
