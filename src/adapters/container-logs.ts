@@ -36,17 +36,23 @@ export class DockerodeLogs {
    * all is stdout). The request has the call deadline; the stream then runs until its end
    * (`follow`: until the container stops) or `close()`.
    */
-  async open(containerId: string, options: LogOptions, sink: LogSink): Promise<OpenLog> {
-    const query = {
-      stdout: true,
-      stderr: true,
-      timestamps: true,
-      follow: options.follow,
-      tail: options.tail === undefined ? 'all' : String(options.tail),
-      ...(options.sinceSeconds === undefined ? {} : { since: options.sinceSeconds.toFixed(3) }),
-    };
-    const stream = await callDocker(this.host, `logs ${containerId.slice(0, 12)}`, this.timeoutMs, (abortSignal) =>
-      this.#dial(containerId, query, abortSignal),
+  open(containerId: string, options: LogOptions, sink: LogSink): Promise<OpenLog> {
+    return this.#open(`/containers/${containerId}/logs?`, `logs ${containerId.slice(0, 12)}`, logQuery(options), sink);
+  }
+
+  /**
+   * Streams a Swarm service's log, all its tasks' lines, through the manager, as `open`
+   * does a container's: each line is `<timestamp> <details> <text>`, the details naming
+   * the task (`com.docker.swarm.task.id=…`); multiplexed as a container's log is.
+   */
+  openService(serviceId: string, options: LogOptions, sink: LogSink): Promise<OpenLog> {
+    const query = { ...logQuery(options), details: true };
+    return this.#open(`/services/${serviceId}/logs?`, `service logs ${serviceId.slice(0, 12)}`, query, sink);
+  }
+
+  async #open(path: string, what: string, query: object, sink: LogSink): Promise<OpenLog> {
+    const stream = await callDocker(this.host, what, this.timeoutMs, (abortSignal) =>
+      this.#dial(path, query, abortSignal),
     );
     const ended = new Promise<void>((resolve) => {
       let over = false;
@@ -72,20 +78,32 @@ export class DockerodeLogs {
     return { ended, close: () => (stream as unknown as { destroy(): void }).destroy() };
   }
 
-  /** GET /containers/{id}/logs as a stream whether it follows or not (dockerode buffers a log that does not follow). */
-  #dial(containerId: string, options: object, abortSignal: AbortSignal): Promise<NodeJS.ReadableStream> {
+  /** GET /…/logs as a stream whether it follows or not (dockerode buffers a log that does not follow). */
+  #dial(path: string, options: object, abortSignal: AbortSignal): Promise<NodeJS.ReadableStream> {
     return new Promise((resolve, reject) => {
       this.#docker.modem.dial(
         {
-          path: `/containers/${containerId}/logs?`,
+          path,
           method: 'GET',
           isStream: true,
           abortSignal,
-          statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+          statusCodes: { 200: true, 404: 'no such container or service', 500: 'server error', 503: 'not a manager' },
           options,
         },
         (error, stream) => (error ? reject(error) : resolve(stream as NodeJS.ReadableStream)),
       );
     });
   }
+}
+
+/** The engine's log query for these options: timestamped, stdout and stderr. */
+export function logQuery(options: LogOptions): Record<string, string | boolean> {
+  return {
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+    follow: options.follow,
+    tail: options.tail === undefined ? 'all' : String(options.tail),
+    ...(options.sinceSeconds === undefined ? {} : { since: options.sinceSeconds.toFixed(3) }),
+  };
 }

@@ -18,7 +18,9 @@ NAME is a workload's name (web) or id (image/web), as the state file knows it; i
 containers are the engine's that the controller owns (signed labels). The program's
 stdout and stderr both print to stdout. When the workload has several containers, each
 line starts with its container: '<role>-<replica> | ' ('<role>-<replica>-<slot> | ' for
-a Project), lines of all containers in time order (with -f: as they come).
+a Project), lines of all containers in time order (with -f: as they come). Under the
+swarm backend (the one the state file names): the owned services' tasks, read through the
+manager's service logs, each named by its slot ('<role>-<slot> | ').
 
   --role R           only the containers of this role (a Stack service, a Project stage)
   --replica N        only replica N
@@ -31,7 +33,7 @@ a Project), lines of all containers in time order (with -f: as they come).
   --name NAME        controller name (default: the one the state file names)
   --docker-host URL  unix:///path, tcp://host:port or ssh://user@host[:port] (default $DOCKER_HOST or /var/run/docker.sock)
 
-Exit codes: 0; 1 no such workload, no state file, or Docker unreachable; 2 usage.`;
+Exit codes: 0; 1 no such workload, no state file, Docker unreachable, or (swarm) not a manager; 2 usage.`;
 
 export const OPTIONS = {
   role: { type: 'string' },
@@ -51,7 +53,13 @@ const FOLLOW_POLL_MS = 1000;
 
 /** What `logs` needs from outside; tests give their own. */
 export interface LogsDeps extends FollowDeps {
-  open: (config: { dockerHost: string; state: string; name: string; timeoutMs: number }) => WorkloadLogs;
+  open: (config: {
+    dockerHost: string;
+    state: string;
+    name: string;
+    timeoutMs: number;
+    backend: 'docker' | 'swarm';
+  }) => WorkloadLogs;
 }
 
 /** `tinyforge logs`: a workload's container logs from the engine. */
@@ -66,16 +74,13 @@ export async function logsCommand(argv: string[], output: Output, deps: Partial<
   const file = nonEmptyFlag(values.state ?? DEFAULT_STATE_FILE, '--state');
   const found = await lookUpWorkload(file, name, output);
   if (!found) return 1;
-  if (found.state.controller.backend === 'swarm') {
-    output.err(`tinyforge: logs reads containers of the docker backend; under swarm use 'docker service logs'`);
-    return 1;
-  }
   // Loaded here: dockerode only for the command that talks to the engine.
   const open = deps.open ?? (await import('../app-logs.js')).workloadLogs;
   const context = { open, stopped: deps.stopped ?? interrupted, pollMs: deps.pollMs ?? FOLLOW_POLL_MS, output, file };
   try {
     const controller = request.name ?? found.state.controller.name;
-    return await showLogs(found.id, found.workload, { ...request, name: controller }, context);
+    const backend = found.state.controller.backend ?? 'docker';
+    return await showLogs(found.id, found.workload, { ...request, name: controller, backend }, context);
   } catch (error) {
     output.err(`tinyforge: ${(error as Error).message}`);
     return 1;
@@ -133,7 +138,7 @@ function sinceFlag(text: string): number {
 async function showLogs(
   id: string,
   workload: WorkloadStatus,
-  request: LogsRequest & { name: string },
+  request: LogsRequest & { name: string; backend: 'docker' | 'swarm' },
   context: LogsDeps & { output: Output; file: string },
 ): Promise<number> {
   const logs = context.open({
@@ -141,6 +146,7 @@ async function showLogs(
     state: context.file,
     name: request.name,
     timeoutMs: 10_000,
+    backend: request.backend,
   });
   const chosen = (targets: readonly LogTarget[]) => targets.filter((t) => picked(t, request));
   const targets = chosen(await logs.targets(id));

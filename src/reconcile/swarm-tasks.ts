@@ -17,9 +17,9 @@ export function serviceAsContainers(
   key: Buffer | undefined,
   cluster: { nodes: ReadonlyMap<string, ObservedNode>; nodeId: string | null },
 ): { owned: ServiceIdentity | undefined; containers: ObservedContainer[] } {
-  const identity = readServiceIdentity(service.labels);
+  const identity = ownedServiceIdentity(service, key);
   const base = { image: service.image, status: '', created: 0, ports: [], health: null };
-  if (!identity || !key || !verifyLabels(service.labels, service.name, key)) {
+  if (!identity || !key) {
     const foreign = { ...base, id: service.id, name: service.name, labels: service.labels, state: 'running' as const };
     return { owned: undefined, containers: [foreign] };
   }
@@ -44,6 +44,12 @@ export function serviceAsContainers(
     };
   });
   return { owned: identity, containers };
+}
+
+/** Whose a service is: the identity its labels claim when its signature verifies with `key`, else undefined. */
+export function ownedServiceIdentity(service: ObservedService, key: Buffer | undefined): ServiceIdentity | undefined {
+  const identity = readServiceIdentity(service.labels);
+  return identity && key && verifyLabels(service.labels, service.name, key) ? identity : undefined;
 }
 
 /** Marks the spec hash of a service changed outside tinyforge: no desired container has it. */

@@ -1,8 +1,9 @@
+import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { logsCommand } from '../../src/cli/logs-command.js';
 import { imageManifest, removeFixtureDir } from '../support/fixture-dir.js';
 import { FakeLogs, target } from '../support/fake-logs.js';
-import { capturedOutput, stateFixture } from '../support/state-fixture.js';
+import { capturedOutput, stateFixture, writeState } from '../support/state-fixture.js';
 
 describe('tinyforge logs (against a fake engine)', () => {
   let dir = '';
@@ -52,6 +53,19 @@ describe('tinyforge logs (against a fake engine)', () => {
     await expect(logsCommand(['web', 'api', '--state', file], capturedOutput(), { open })).rejects.toThrow(
       'takes one NAME (got 2)',
     );
+  });
+
+  it('reads the backend the state file names, as status does: swarm or docker (files from before backends)', async () => {
+    const { file, open, opened, logs } = await setUp(1);
+    logs.targetsNow = [target('a', 1)];
+    expect(await logsCommand(['web', '--state', file], capturedOutput(), { open })).toBe(0);
+    const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+    writeState(file, { ...state, controller: { ...state.controller, backend: 'swarm' } });
+    logs.history.set('a', '2026-12-06T07:00:00Z hello\n');
+    const out = capturedOutput();
+    expect(await logsCommand(['web', '--state', file], out, { open })).toBe(0);
+    expect(out.stdout).toEqual(['hello']);
+    expect(opened.map((o) => (o as { backend?: string }).backend)).toEqual(['docker', 'swarm']);
   });
 
   it('prefixes lines when the workload has several containers, and --replica picks one (no prefix)', async () => {
