@@ -41,7 +41,10 @@ class WaitProject {
     await this.harness.tick({ view: loadFromDisk({ dir: this.harness.dir }, policy, { cwd: this.dir }) });
     const state = structuredClone(this.harness.state);
     mutate(state);
-    fs.writeFileSync(path.join(this.dir, '.tinyforge/state.json'), JSON.stringify(state));
+    // Replaced whole, as the controller writes it: a `wait` polling meanwhile never reads half a file.
+    const file = path.join(this.dir, '.tinyforge/state.json');
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(state));
+    fs.renameSync(`${file}.tmp`, file);
   }
 
   wait(...args: string[]): CliResult {
