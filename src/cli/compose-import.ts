@@ -38,7 +38,7 @@ export interface ImportOptions {
  * Converts a compose file: a Compose workload that runs it (a copy, or inline), or with
  * `split` a Stack in tinyforge's own fields. What tinyforge cannot run is left out and
  * named with its line and column; env_file stays a reference (its values are secrets).
- * Only problems when the text is no compose file at all.
+ * Only problems when the text is no compose file at all, or, with --split, when a value is invalid.
  */
 export function importCompose(
   text: string,
@@ -51,14 +51,16 @@ export function importCompose(
   const bundle = bundleSchema(readSchemas(), 'compose-file.schema.json');
   const dropped = unsupportedKeys(value, bundle, bundle);
   const app = without(value, dropped) as unknown as ComposeApp;
+  const invalid = schemaValidator().validateCompose({ ...source, value: app });
+  // The translation to a Stack reads values as the schema allows them: an invalid one has no Stack field.
+  if (options.split && invalid.length > 0)
+    return { problems: invalid.map((p) => ({ ...p, message: `${p.message} (--split needs it fixed first)` })) };
   const stack = options.split ? composeToStack(app) : undefined;
   const notMapped = (keys: FieldPath[]) =>
     keys.map((key) => at(source, key, `key '${displayPath(key)}' is not supported by tinyforge (dropped)`));
   const problems = {
     dropped: notMapped([...dropped, ...(stack?.losses ?? [])]).sort(compareProblems),
-    invalid: schemaValidator()
-      .validateCompose({ ...source, value: app })
-      .map((p) => ({ ...p, message: `${p.message} (kept as written: fix it before deploying)` })),
+    invalid: invalid.map((p) => ({ ...p, message: `${p.message} (kept as written: fix it before deploying)` })),
   };
   const name = workloadName(options.name ?? app.name ?? path.basename(path.dirname(path.resolve(file))));
   const header = `# Imported from ${path.basename(file)} with tinyforge import.\n`;

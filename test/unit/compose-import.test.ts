@@ -137,10 +137,21 @@ describe('tinyforge import: a compose file as manifests', () => {
   });
 
   it('keeps a value tinyforge rejects as written and says so at its line', () => {
-    const result = imported('services:\n  web:\n    image: busybox\n    restart: sometimes\n', true);
+    const result = imported('services:\n  web:\n    image: busybox\n    restart: sometimes\n', false);
     expect(result.invalid.map(formatProblem)).toEqual([
       'app/docker-compose.yml:4:14: services.web.restart must be one of "no", "always", "on-failure", "unless-stopped" (got "sometimes") (kept as written: fix it before deploying)',
     ]);
+  });
+
+  it('--split writes nothing while a value is invalid: a port range has no Stack field', () => {
+    const text = 'services:\n  web:\n    image: busybox\n    ports: ["8000-8010:8000-8010"]\n';
+    const result = importCompose(text, 'app/docker-compose.yml', { split: true });
+    expect('files' in result).toBe(false);
+    const problems = (result as { problems: Parameters<typeof formatProblem>[0][] }).problems.map(formatProblem);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^app\/docker-compose\.yml:4:\d+: services\.web\.ports\[0\] .*\(--split needs it fixed first\)$/,
+    );
   });
 
   it('refuses what is no compose file', () => {
