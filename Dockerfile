@@ -7,6 +7,10 @@
 #     -v "$PWD/manifests:/manifests:ro" -v tinyforge-state:/var/lib/tinyforge \
 #     tinyforge
 #
+# Docker reads a manifest's host paths (hostPath volumes, a Static's folder) as the
+# controller sees them: for those, mount the manifests at their host path instead, e.g.
+# `-v /srv/manifests:/srv/manifests:ro` and append `run --manifests /srv/manifests ...`.
+#
 # Mounting the Docker socket gives the container root-equivalent access to the host:
 # see the README's "Running tinyforge in a container".
 #

@@ -13,7 +13,8 @@ A suspended workload is not reconciled: resume it first.`,
   suspend: `Asks the running controller to stop acting on the workload: no create, recreate,
 removal or self-heal until 'tinyforge resume'; its status is still observed, its phase
 is Suspended. The suspension is kept in the state file (controller.suspended) and
-survives a restart of the controller.`,
+survives a restart of the controller. Deleting its manifest still removes its
+containers (the workload is gone, not frozen).`,
   resume: `Asks the running controller to act on a workload that 'tinyforge suspend' froze
 again, and prints how the pass that follows ended. A workload suspended by its
 annotation tinyforge.dev/suspend stays suspended: the command says so, exits 1 and

@@ -57,6 +57,8 @@ describe('deploy/tinyforge.service', () => {
     expect(unit.get('SupplementaryGroups')).toEqual(['docker']);
     expect(unit.get('ProtectSystem')).toEqual(['strict']);
     expect(unit.get('RestrictAddressFamilies')).toEqual(['AF_UNIX AF_INET AF_INET6']);
+    // A controller not ready in time (Docker down at boot) keeps running: no restart loop.
+    expect(unit.get('ExecStartPost')![0]).toMatch(/^-\/usr\/bin\/curl .*\/readyz$/);
   });
 
   it("lets the service's own user read the commit of a manifest checkout that another user owns", () => {

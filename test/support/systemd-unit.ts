@@ -31,7 +31,9 @@ export function envFileValues(text: string): Record<string, string> {
  * word, `$NAME` split at spaces into words (none when empty).
  */
 export function expandCommand(line: string, env: Record<string, string>): string[] {
+  // systemd's prefixes before the path (`-`: a failure is ignored, and the like) are not part of it.
   return line
+    .replace(/^[-@:+!]+/, '')
     .split(/\s+/)
     .filter((word) => word !== '')
     .flatMap((word) => {
