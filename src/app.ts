@@ -279,7 +279,7 @@ async function containerBackend(
  * What was annotated during the tick (the watch mode, a suspension) is the newest word on it.
  */
 function foldIn(state: ControllerState, result: TickResult, scope: ReadonlySet<string> | undefined): ControllerState {
-  const merged = scope ? mergeScoped(state, result.state, result.events, scope) : result.state;
+  const merged = mergeScoped(state, result.state, result.events, scope);
   return {
     ...merged,
     controller: {

@@ -75,6 +75,41 @@ describe('state writes', () => {
     }
   });
 
+  it("an event recorded while a full pass runs (a suspension) is kept, the pass's own after it", async () => {
+    const { file, adapter } = setUp();
+    adapter.failing = false;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const docker = new (class extends FakeDocker {
+      override async list() {
+        await gate;
+        return super.list();
+      }
+    })();
+    const controller = await openController(fakeEngineConfig(dir, file), 'run', { docker, stateAdapter: adapter });
+    try {
+      const pass = controller.tick();
+      await new Promise((r) => setTimeout(r, 50));
+      const suspended = {
+        at: new Date().toISOString(),
+        type: 'Normal',
+        workload: 'image/web',
+        reason: 'Suspended',
+        message: 'm',
+      } as const;
+      controller.annotate({}, suspended);
+      release();
+      await pass;
+      const reasons = written(file)?.events.map((e) => e.reason);
+      expect(reasons).toContain('Suspended');
+      expect(reasons?.indexOf('Suspended')).toBeLessThan(reasons!.indexOf('Created'));
+    } finally {
+      controller.close();
+    }
+  });
+
   it('a pass that breaks part-way still writes what it knew: the event says why, the heartbeat moves', async () => {
     const { file, adapter } = setUp();
     adapter.failing = false;
