@@ -1,8 +1,15 @@
 import path from 'node:path';
 
-/** `control.sock` beside the state file: where `tinyforge reconcile|suspend|resume` reach the running controller. */
+/**
+ * Where `tinyforge reconcile|suspend|resume` reach the running controller: `control.sock`
+ * beside the state file `state.json`; beside a state file of another name, such as
+ * `prod.json`, `prod.control.sock`. Each state file has its lock, and so its socket: two
+ * controllers whose state files share a folder never take each other's.
+ */
 export function controlSocketPath(stateFile: string): string {
-  return path.join(path.dirname(path.resolve(stateFile)), 'control.sock');
+  const file = path.resolve(stateFile);
+  const stem = path.basename(file, path.extname(file));
+  return path.join(path.dirname(file), stem === 'state' ? 'control.sock' : `${stem}.control.sock`);
 }
 
 /** What a unix socket's address holds on Linux, less its closing NUL; a longer path would be cut short silently. */

@@ -28,7 +28,7 @@ export function controlUsage(action: ControlAction): string {
 ${DOES[action]}
 
 The controller is reached through its control socket, control.sock beside the state
-file (mode 0600). NAME is a workload's name (web) or id (image/web).
+file (NAME.control.sock beside a state file NAME.json of another name; mode 0600). NAME is a workload's name (web) or id (image/web).
 
   --state FILE     state file of the running controller (default ./.tinyforge/state.json)
   --timeout DUR    how long to wait for the controller's answer (default 2m)

@@ -4,11 +4,19 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startControlServer } from '../../src/adapters/control-server.js';
+import { controlSocketPath, startControlServer } from '../../src/adapters/control-server.js';
 import type { ControlServer } from '../../src/adapters/control-server.js';
 import { askController } from '../../src/app-control.js';
 import { runCli } from '../../src/cli/cli.js';
 import { capturedOutput } from '../support/state-fixture.js';
+
+describe('the control socket path', () => {
+  it('is control.sock beside state.json, and one of its own beside a state file of another name', () => {
+    expect(controlSocketPath('/srv/app/.tinyforge/state.json')).toBe('/srv/app/.tinyforge/control.sock');
+    expect(controlSocketPath('/srv/app/.tinyforge/prod.json')).toBe('/srv/app/.tinyforge/prod.control.sock');
+    expect(controlSocketPath('/srv/app/.tinyforge/staging.json')).toBe('/srv/app/.tinyforge/staging.control.sock');
+  });
+});
 
 /** The control socket's protocol (POST /v1/<action> with {"name"}), its client, and the commands without a controller. */
 describe('the control protocol', () => {
