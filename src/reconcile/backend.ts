@@ -13,6 +13,12 @@ import type { Settled } from './settle.js';
  * decides; the backend only reads and does. Containers on one Docker engine are the
  * first backend (container-backend.ts).
  */
+/** A plan line a backend words itself, and the workload it changes. */
+export interface DescribedLine {
+  workloadId: string;
+  line: string;
+}
+
 export interface Backend {
   session(): BackendSession;
 }
@@ -42,14 +48,15 @@ export interface BackendSession {
     target: ReadonlyMap<string, readonly DesiredContainer[]>,
   ): Promise<ExecuteResult>;
   /**
-   * The plan's lines, when the backend changes something other than one container per
-   * action (a Swarm service per workload role); without it, one line per action.
+   * The plan's lines, each with its workload, when the backend changes something other
+   * than one container per action (a Swarm service per workload role); without it, one
+   * line per action.
    */
   describe?(
     actions: readonly Action[],
     specs: Lookup<string, ContainerSpec>,
     target: ReadonlyMap<string, readonly DesiredContainer[]>,
-  ): string[];
+  ): DescribedLine[];
   /**
    * Waits until what `apply` started runs or has failed: the last read, or why it failed.
    * `started`: each container started, and when its start returned (ms, on the pass's clock).

@@ -1,3 +1,4 @@
+import type { DescribedLine } from './backend.js';
 import { describeAction, targetName } from './plan.js';
 import type { Action } from './plan.js';
 import type { SpecChange } from './spec-changes.js';
@@ -36,12 +37,19 @@ export function entryOf(action: Action): PlanEntry {
 }
 
 /**
- * The entry of a line a backend wrote itself (a Swarm service's `~ update ...: why`):
- * kind, target and reason read back from the line's own shape, no field changes.
+ * The entry of a line a backend wrote itself (a Swarm service's `~ update ...: why`), for
+ * the workload it named: kind, target and reason read back from the line's own shape, no
+ * field changes.
  */
-export function entryOfLine(line: string): PlanEntry {
+export function entryOfLine({ workloadId, line }: DescribedLine): PlanEntry {
   const match = /^[+~-] (\S+) (.+?)(?:: (.*))?$/.exec(line);
   const target = match?.[2] ?? '';
-  const workload = /^[^#: ]+\/[^#: ]+/.exec(target)?.[0] ?? target;
-  return { kind: match?.[1] ?? 'change', workload, container: target, reason: match?.[3] ?? '', changes: [], line };
+  return {
+    kind: match?.[1] ?? 'change',
+    workload: workloadId,
+    container: target,
+    reason: match?.[3] ?? '',
+    changes: [],
+    line,
+  };
 }

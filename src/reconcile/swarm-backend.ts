@@ -2,7 +2,7 @@ import { roleKey, splitRoleKey } from './backend.js';
 import { Label } from '../api/labels.js';
 import type { ObservedContainer } from '../api/observed-container.js';
 import type { ObservedNode, ObservedService } from '../api/observed-service.js';
-import type { Backend, BackendSession, RoleRollout } from './backend.js';
+import type { Backend, BackendSession, DescribedLine, RoleRollout } from './backend.js';
 import type { Clock } from './clock.js';
 import type { Reference } from '../api/workload.js';
 import type { ContainerSpec } from './container-spec.js';
@@ -153,13 +153,16 @@ class SwarmSession implements BackendSession {
     actions: readonly Action[],
     specs: Lookup<string, ContainerSpec>,
     target: ReadonlyMap<string, readonly DesiredContainer[]>,
-  ): string[] {
-    const lines = actions.filter((a) => a.type === 'route' || a.type === 'unroute').map(describeAction);
+  ): DescribedLine[] {
+    const lines = actions
+      .filter((a) => a.type === 'route' || a.type === 'unroute')
+      .map((a) => ({ workloadId: a.workloadId, line: describeAction(a) }));
     for (const group of byRole(actions)) {
       const wanted = wantedOf(group, target);
       const service = this.#owned.get(group.key);
       const change = serviceChange(service, wanted, group, specs);
-      if (change) lines.push(describeChange(this.#nameOf(service, wanted), change));
+      if (change)
+        lines.push({ workloadId: group.workloadId, line: describeChange(this.#nameOf(service, wanted), change) });
     }
     return lines;
   }

@@ -37,6 +37,16 @@ describe('the swarm backend, on a cluster in memory', () => {
     ]);
   });
 
+  it("records each service's plan line on its workload (lastPlan, as describe shows it) and in plan -o json", async () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', [...HOST, 'replicas: 2']) });
+    const h = new SwarmHarness(dir);
+    const first = await h.tick();
+    expect(first.plan.map((e) => e.workload)).toEqual(['image/web']);
+    expect(h.state.workloads['image/web']!.lastPlan?.lines).toEqual(first.planLines);
+    expect(first.planLines).toHaveLength(1);
+    expect(first.planLines[0]).toMatch(/^\+ create service tf-web-image/);
+  });
+
   it('lists the nodes only when it has none, a task names an unknown one, or the list is NODES_TTL_MS old', async () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', HOST) });
     const h = new SwarmHarness(dir);
