@@ -85,7 +85,7 @@ export interface WorkloadStatus {
   applied?: Record<string, unknown>;
   /** Each Project stage's rollout, by stage name; under the swarm backend each role's last update, by role. */
   rollouts?: Record<string, StageRolloutStatus>;
-  /** The plan lines of the last pass that changed something for it (what `run` applied, worded as `plan` prints it). */
+  /** The plan lines of the last pass that changed something for it (what `run` set out to do, worded as `plan` prints it; the events say how each step went). */
   lastPlan?: { at: string; lines: string[] };
 }
 

@@ -12,7 +12,7 @@ export type SpecSummary = { lines: string[]; from: string } | { missing: string 
 /**
  * `tinyforge describe`: a workload as kubectl describes a resource, from the state file
  * (and the spec on disk): header fields, spec, conditions, containers, rollouts, the last
- * plan lines applied, last error, recent events. Times are the state file's, with their age.
+ * plan lines, last error, recent events. Times are the state file's, with their age.
  */
 export function describeText(
   id: string,

@@ -6,7 +6,7 @@ export const LAST_PLAN_LINES = 20;
 
 /**
  * Records, on each workload this pass planned changes for, the pass's plan lines for it
- * (`lastPlan`: what `run` applied, as `plan` words it, secrets masked); a workload the
+ * (`lastPlan`: what `run` set out to do, as `plan` words it, secrets masked; whether each step worked is in its events and `lastError`); a workload the
  * pass left alone keeps the one it had. A pruned workload has no status to keep it on.
  */
 export function recordLastPlan(
