@@ -8,12 +8,10 @@ import type { Controller } from './app.js';
 import type { Daemon } from './controller/daemon.js';
 import { isSuspended, suspension } from './reconcile/is-suspended.js';
 import { Reason } from './reconcile/reasons.js';
+import { isFailedPhase } from './reconcile/workload-status.js';
 
 export { askController, ControllerNotRunningError } from './adapters/control-client.js';
 export { controlSocketPath } from './adapters/control-server.js';
-
-/** Phases after which `reconcile` and `resume` exit 1: the workload did not converge. */
-const FAILED_PHASES = new Set(['Failed', 'Degraded', 'Invalid']);
 
 /** What the control socket's requests act through: the daemon's queue, the controller's state, the manifests as last read. */
 export interface ControlParts {
@@ -113,6 +111,6 @@ function outcome(action: ControlAction, id: string, state: ControllerState): Con
   if (!status)
     return { ok: action !== 'suspend', workload: id, phase: null, message: `${id} is gone (its manifest was deleted)` };
   const ready = status.conditions.find((c) => c.type === 'Ready');
-  const ok = action === 'suspend' ? status.phase === 'Suspended' : !FAILED_PHASES.has(status.phase);
+  const ok = action === 'suspend' ? status.phase === 'Suspended' : !isFailedPhase(status.phase);
   return { ok, workload: id, phase: status.phase, message: ready?.message ?? '' };
 }

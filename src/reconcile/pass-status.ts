@@ -23,7 +23,7 @@ import { Reason } from './reasons.js';
 import { projectSays, recordRollouts, selfRolloutsAfter } from './rollout-status.js';
 import type { RolloutsSay } from './rollout-status.js';
 import { mergePlaced, unobserved } from './rows.js';
-import { workloadStatus } from './workload-status.js';
+import { isFailedPhase, workloadStatus } from './workload-status.js';
 
 /** What acting did, and what the engine showed afterwards. */
 export interface Acted {
@@ -74,7 +74,7 @@ export function passStatuses(
     } else {
       const status = statusOf(id, context);
       workloads[id] = status;
-      if (status.phase === 'Failed' || status.phase === 'Degraded' || status.phase === 'Invalid') failed.push(id);
+      if (isFailedPhase(status.phase)) failed.push(id);
     }
   }
   // Workloads outside the scope keep their status as it was, whatever their manifest did.

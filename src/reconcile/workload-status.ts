@@ -7,6 +7,11 @@ import type { DesiredContainer } from './desired.js';
 import { Reason } from './reasons.js';
 import type { Unplaced } from './unplaced.js';
 
+/** A phase in which the workload did not converge: `run --once` exits 1, `reconcile` and `resume` too. */
+export function isFailedPhase(phase: WorkloadStatus['phase']): boolean {
+  return phase === 'Failed' || phase === 'Degraded' || phase === 'Invalid';
+}
+
 export interface StatusInput {
   previous: WorkloadStatus | undefined;
   kind: Kind;
