@@ -1,6 +1,6 @@
 import type { ComposeApp, ContainerFields, StackService } from '../api/manifest-types.js';
 import type { FieldPath } from '../manifest/field-path.js';
-import { bindSource } from '../manifest/check-compose.js';
+import { bindSource } from '../api/compose-volumes.js';
 import { composeServices } from '../reconcile/compose-services.js';
 
 export interface StackConversion {

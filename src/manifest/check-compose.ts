@@ -1,3 +1,4 @@
+import { bindSource } from '../api/compose-volumes.js';
 import type { ComposeApp } from '../api/manifest-types.js';
 import { checkComposePolicy } from './check-policy.js';
 import { checkReference, emptyReferenceCheck } from './check-references.js';
@@ -118,14 +119,4 @@ export function publishedPort(port: unknown): { hostIP: string; port: number; pr
     return { hostIP: long.host_ip ?? DEFAULT_HOST_IP, port: Number(long.published), protocol: long.protocol ?? 'tcp' };
   }
   return undefined;
-}
-
-/** The host folder of a bind mount (`./data:/data`, or `{type: bind, source}`); undefined for named volumes. */
-export function bindSource(volume: unknown): string | undefined {
-  if (typeof volume === 'string') {
-    const source = volume.split(':')[0] ?? '';
-    return /^[./~]/.test(source) ? source : undefined;
-  }
-  const long = volume as { type?: string; source?: string };
-  return long.type === 'bind' ? long.source : undefined;
 }

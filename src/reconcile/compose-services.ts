@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { bindSource } from '../api/compose-volumes.js';
 import { DEFAULT_HOST_IP } from '../api/defaults.js';
 import type { ContainerFields, PortMapping, VolumeMount } from '../api/manifest-types.js';
 import type { ComposeApp } from '../api/manifest-types.js';
@@ -144,15 +145,16 @@ function port(value: unknown): PortMapping {
 }
 
 function volume(value: unknown, composeDir: string): VolumeMount {
+  const bind = bindSource(value);
   if (typeof value === 'string') {
     const [source = '', target = '', mode] = value.split(':');
     const readOnly = mode === 'ro';
-    return /^[./]/.test(source)
-      ? { hostPath: path.resolve(composeDir, source), target, readOnly }
+    return bind !== undefined
+      ? { hostPath: path.resolve(composeDir, bind), target, readOnly }
       : { name: source, target, readOnly };
   }
-  const long = value as { type: 'volume' | 'bind'; source: string; target: string; read_only?: boolean };
-  return long.type === 'bind'
-    ? { hostPath: path.resolve(composeDir, long.source), target: long.target, readOnly: long.read_only ?? false }
+  const long = value as { source: string; target: string; read_only?: boolean };
+  return bind !== undefined
+    ? { hostPath: path.resolve(composeDir, bind), target: long.target, readOnly: long.read_only ?? false }
     : { name: long.source, target: long.target, readOnly: long.read_only ?? false };
 }
