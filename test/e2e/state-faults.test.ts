@@ -132,6 +132,8 @@ describe('state folder faults under the long-running controller', () => {
       30_000,
       100,
     );
+    // The reader has read this version too: each fault adds one it must have seen whole.
+    await eventually('the reader saw the written version', () => reader.latest.includes(`"image/${workload}"`));
     const state = onDisk();
     expect(Object.keys(state.workloads).sort()).toEqual(
       ['image/web', ...FAULTS.slice(0, FAULTS.indexOf(fault) + 1).map((f) => `image/late-${f.name}`)].sort(),

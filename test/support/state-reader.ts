@@ -18,6 +18,11 @@ export class StateReader {
   distinct = 0;
   readonly problems: string[] = [];
   #last = '';
+
+  /** The last version read, as text ('' before the first). */
+  get latest(): string {
+    return this.#last;
+  }
   #timer: NodeJS.Timeout | undefined;
   #reading: Promise<void> = Promise.resolve();
 
