@@ -10,7 +10,10 @@
 #   policy-rc.d convention), so the package starts no sshd on port 22 of every address;
 # - systemd and curl: the service test checks deploy/tinyforge.service with
 #   systemd-analyze verify (no systemd needs to run as PID 1) and runs its
-#   ExecStartPost, a curl. Neither package starts a service.
+#   ExecStartPost, a curl. Neither package starts a service;
+# - prometheus: `promtool check metrics` reads what /metrics serves (the package's own
+#   server is held back like sshd: nothing listens);
+# - chromium: the status page's browser tests drive it with playwright-core.
 set -euo pipefail
 missing=()
 for tool in git tmux zsh curl; do
@@ -18,10 +21,13 @@ for tool in git tmux zsh curl; do
 done
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "test tools: installing ${missing[*]}" >&2
 held=
-if [[ " ${missing[*]} " == *" openssh-server "* ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
+# Services held back while installing (openssh-server, prometheus): none starts.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && held=1
 fi
 status=0
