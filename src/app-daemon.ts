@@ -63,10 +63,12 @@ export async function startDaemon(
   log: DaemonLog,
   overrides: DaemonOverrides = {},
 ): Promise<RunningDaemon> {
-  const controller = await openController(config, 'run', overrides);
+  // prom-client is loaded only when /metrics can be asked for: it costs a start.
+  const metrics = config.healthAddr ? new (await import('./adapters/metrics.js')).ControllerMetrics() : undefined;
+  const controller = await openController(config, 'run', { ...metrics?.observers(), ...overrides });
   const manifests = new ManifestSource(config.manifests, config.policy, config.backend);
   const scan: Scan = { view: undefined, revision: null, fullPassDone: false, eventsDown: null };
-  const reporter = new PassReporter(log);
+  const reporter = new PassReporter(log, Date.now, metrics);
   controller.annotate({ resyncSeconds: config.resyncMs / 1000, watch: { mode: 'events', lastError: null } });
 
   const daemon = new Daemon(
@@ -248,6 +250,7 @@ function dockerEventHandlers(daemon: Daemon, log: DaemonLog, scan: Scan): Docker
  * event stream up and the state file written.
  */
 function daemonHealth(config: DaemonConfig, controller: Controller, scan: Scan, reporter: PassReporter): Health {
+  const { metrics } = reporter;
   return {
     live: () => Date.now() - reporter.lastActivity < 2 * config.resyncMs + 60_000,
     ready: () =>
@@ -264,6 +267,6 @@ function daemonHealth(config: DaemonConfig, controller: Controller, scan: Scan, 
       if (scan.eventsDown !== null) return `Docker's event stream is down: ${scan.eventsDown}`;
       return reporter.writeError ?? undefined;
     },
-    metrics: () => reporter.metrics.render(controller.state),
+    ...(metrics ? { metrics: { contentType: metrics.contentType, text: () => metrics.render(controller.state) } } : {}),
   };
 }

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { safeRealpath } from './adapters/manifest-loader.js';
 import { readEnvFile } from './adapters/reference-files.js';
+import { timedCalls } from './adapters/timed-calls.js';
+import type { CallObserver } from './adapters/timed-calls.js';
 import type { ControllerConfig } from './app.js';
 import type { Clock } from './reconcile/clock.js';
 import type { RouteProvider } from './reconcile/route-provider.js';
@@ -19,16 +21,17 @@ export class NotASwarmManagerError extends Error {
  */
 export async function swarmBackend(
   config: ControllerConfig,
-  parts: { key: Buffer | undefined; clock: Clock; routes: RouteProvider },
+  parts: { key: Buffer | undefined; clock: Clock; routes: RouteProvider; calls?: CallObserver | undefined },
 ): Promise<SwarmBackend> {
   // Loaded on demand, as the containers' port is: dockerode is heavy to load.
   const { DockerodeSwarmPort } = await import('./adapters/dockerode-swarm-port.js');
   const manifestDir = safeRealpath(path.resolve(config.manifests));
-  const port = new DockerodeSwarmPort({
+  const untimed = new DockerodeSwarmPort({
     host: config.dockerHost,
     timeoutMs: config.dockerTimeoutMs,
     scope: { policy: config.policy, manifestDir },
   });
+  const port = parts.calls ? timedCalls(untimed, parts.calls) : untimed;
   const cluster = await port.cluster().catch((error: unknown) => {
     if (error instanceof DockerUnreachableError) return undefined;
     throw error;

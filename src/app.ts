@@ -22,6 +22,7 @@ import { mergeScoped } from './reconcile/merge-state.js';
 import path from 'node:path';
 import type { Policy } from './api/policy.js';
 import { isLoopbackPortFree } from './adapters/host-ports.js';
+import { type CallObserver, timedCalls } from './adapters/timed-calls.js';
 import { portAllocator } from './reconcile/port-allocator.js';
 import type { PortRange } from './reconcile/port-allocator.js';
 import { recordOnlyRoutes } from './reconcile/route-provider.js';
@@ -108,8 +109,11 @@ export interface ControllerOverrides {
   docker?: DockerPort;
   clock?: Clock;
   stateAdapter?: Adapter<ControllerState>;
-  /** Told as each action of a pass begins and ends (`run --once` on a terminal); default: nobody. */
+  /** Told as each action of a pass begins and ends (`run --once` on a terminal, `/metrics`); default: nobody. */
   progress?: Progress;
+  /** Told how long each call to Docker took, and of each restart self-heal made (`/metrics`); default: nobody. */
+  dockerCall?: CallObserver;
+  restarted?: () => void;
 }
 
 /**
@@ -189,7 +193,7 @@ export async function openController(
 }
 
 /** The engine a test hands in, and who is told of each action. */
-type Engine = Pick<ControllerOverrides, 'docker' | 'progress'>;
+type Engine = Pick<ControllerOverrides, 'docker' | 'progress' | 'dockerCall' | 'restarted'>;
 
 /** What every pass of this controller is given: the backend, the key, the clock, the restart budget, the routes. */
 async function tickDeps(
@@ -200,7 +204,7 @@ async function tickDeps(
   const routes = await routeProvider(config);
   const backend =
     config.backend === 'swarm'
-      ? await (await import('./app-swarm.js')).swarmBackend(config, { key, clock, routes })
+      ? await (await import('./app-swarm.js')).swarmBackend(config, { key, clock, routes, calls: parts.dockerCall })
       : await containerBackend(config, { ...parts, routes });
   return {
     backend,
@@ -259,14 +263,17 @@ async function containerBackend(
       scope: { policy: config.policy, manifestDir: realRoot },
     });
   return new ContainerBackend({
-    docker,
+    docker: parts.dockerCall ? timedCalls(docker, parts.dockerCall) : docker,
     key,
     controller: config.name,
     clock,
     readEnvFile,
     concurrency: config.concurrency,
     settle: { timeoutMs: config.settleTimeoutMs, pollMs: 100, graceMs: 250 },
-    healed: (rowId) => budget.record(rowId),
+    healed: (rowId) => {
+      budget.record(rowId);
+      parts.restarted?.();
+    },
     limits: executionLimits(config.concurrency),
     routes,
     ports: portAllocator(config.portRange, isLoopbackPortFree),

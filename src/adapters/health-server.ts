@@ -7,8 +7,8 @@ export interface Health {
   ready(): boolean;
   /** Why it is not ready, for a person reading `/readyz`: `cannot write the state file …`. */
   notReadyBecause?(): string | undefined;
-  /** `/metrics`: the Prometheus text format. */
-  metrics(): string;
+  /** `/metrics`: the Prometheus text format and its content type; absent, `/metrics` is not found. */
+  metrics?: { readonly contentType: string; text(): Promise<string> };
 }
 
 /** The address cannot be listened on: taken, not this host's, or not allowed. A configuration error, not a crash. */
@@ -36,8 +36,8 @@ const LISTEN_REFUSALS: Record<string, string> = {
 /** `/healthz` and `/readyz`, 200 or 503, and `/metrics` on `host:port` (checked by the caller). */
 export async function startHealthServer(listen: { host: string; port: number }, health: Health): Promise<http.Server> {
   const server = http.createServer((req, res) => {
-    if (req.url === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(health.metrics());
+    if (req.url === '/metrics' && health.metrics) {
+      serveMetrics(res, health.metrics);
       return;
     }
     const check = req.url === '/healthz' ? health.live() : req.url === '/readyz' ? health.ready() : undefined;
@@ -58,4 +58,13 @@ export async function startHealthServer(listen: { host: string; port: number }, 
     server.listen(listen.port, listen.host, () => resolve());
   });
   return server;
+}
+
+/** The metrics' text with the registry's content type; one that cannot be collected is a 500, not a crash. */
+function serveMetrics(res: http.ServerResponse, metrics: NonNullable<Health['metrics']>): void {
+  metrics.text().then(
+    (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
+    (error: unknown) =>
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`cannot collect the metrics: ${String(error)}\n`),
+  );
 }

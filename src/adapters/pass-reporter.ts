@@ -1,6 +1,5 @@
 import type { TickResult } from '../reconcile/reconcile-tick.js';
-import { ControllerMetrics } from './metrics.js';
-import type { PassScope } from './metrics.js';
+import type { ControllerMetrics, PassScope } from './metrics.js';
 
 /** How much a line of the controller's log matters. */
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -20,7 +19,6 @@ export interface DaemonLog {
  * and being written again. A change is said once when it happens, not on every retry.
  */
 export class PassReporter {
-  readonly metrics = new ControllerMetrics();
   #reachable = true;
   /** Why the last state write failed, or null when it succeeded. */
   #writeError: string | null = null;
@@ -29,6 +27,8 @@ export class PassReporter {
   constructor(
     private readonly log: DaemonLog,
     private readonly now: () => number = Date.now,
+    /** Where passes and writes are counted for `/metrics` (only with `--health-addr`), or nowhere. */
+    readonly metrics?: ControllerMetrics,
   ) {
     this.#lastActivity = now();
   }
@@ -50,7 +50,7 @@ export class PassReporter {
 
   pass(result: TickResult, scope: PassScope): void {
     this.#lastActivity = this.now();
-    this.metrics.recordPass(scope, result.state.controller.lastTick?.durationMs ?? 0, result.outcome.dockerCalls);
+    this.metrics?.recordPass(scope, result.state.controller.lastTick?.durationMs ?? 0, result.outcome.dockerCalls);
     for (const line of result.planLines) this.log.out(line);
     // Said once when it goes, once when it comes back: not on every retry.
     if (result.outcome.dockerReachable !== this.#reachable) {
@@ -68,7 +68,7 @@ export class PassReporter {
 
   /** The state write that followed a pass: `error` when it failed. Answers whether this is news (a new failure, or recovery). */
   write(error: Error | undefined): boolean {
-    this.metrics.recordStateWrite(error === undefined);
+    this.metrics?.recordStateWrite(error === undefined);
     const now = error ? error.message : null;
     // Said when it fails (again, if the reason changes) and once when it recovers: not on every retry.
     const news = now !== this.#writeError;

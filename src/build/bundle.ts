@@ -54,6 +54,8 @@ const cli = await build({
   outfile: BUNDLE,
   format: 'cjs',
   plugins: [leaveOnDisk],
+  // Only the long-running `run` with --health-addr loads it: left in node_modules, no other start reads it.
+  external: ['prom-client'],
   // docker-modem's streams package is a copy of Node's own streams of 2018: Node's serve it.
   alias: { 'readable-stream': 'node:stream' },
   define: { 'import.meta.url': '__tinyforgeModuleUrl' },

@@ -90,7 +90,12 @@ async function runWorkload(workloadId: string, actions: Action[], context: Conte
 async function apply(action: Action, context: Context): Promise<void> {
   const { progress } = context.deps;
   progress?.begin(action, ++context.steps.begun, context.steps.total);
-  await act(action, context);
+  try {
+    await act(action, context);
+  } catch (error) {
+    progress?.failed?.(action);
+    throw error;
+  }
   progress?.done(action);
 }
 

@@ -10,4 +10,6 @@ export interface Progress {
   begin(action: Action, index: number, total: number): void;
   /** That action finished (a failed one is reported by the pass, not here). */
   done(action: Action): void;
+  /** That action failed (what went wrong is the pass's to report): its workload does no more this pass. */
+  failed?(action: Action): void;
 }

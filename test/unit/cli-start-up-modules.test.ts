@@ -78,10 +78,18 @@ describe('what a command loads at start-up', () => {
     expect(loaded(modules, 'yaml')).toBe(true);
   });
 
-  it('validate loads neither Docker, the controller, the state store nor ajv itself', () => {
+  it('validate loads neither Docker, the controller, the state store, prom-client nor ajv itself', () => {
     const { code, modules, stderr } = modulesLoaded(['validate', 'manifests'], dir);
     expect(code, stderr).toBe(0);
-    for (const part of ['dockerode', 'docker-modem', 'lowdb', 'chokidar', 'ajv/dist/core.js', 'dist/app.js'])
+    for (const part of [
+      'dockerode',
+      'docker-modem',
+      'lowdb',
+      'chokidar',
+      'ajv/dist/core.js',
+      'dist/app.js',
+      'prom-client',
+    ])
       expect(loaded(modules, part), part).toBe(false);
     // The build's precompiled validators need only ajv's small runtime helpers.
     expect(modules.filter((file) => file.includes('/node_modules/ajv/')).every((f) => f.includes('/runtime/'))).toBe(
@@ -100,16 +108,30 @@ describe('what a command loads at start-up', () => {
     }
   });
 
-  it('run --once loads dockerode without SSH, BuildKit sessions or tar, and no watcher, health server or Swarm', () => {
+  it('run --once loads dockerode without SSH, BuildKit sessions or tar, and no watcher, health server, metrics or Swarm', () => {
     // No engine at this socket: the pass fails to list (exit 3) after loading all it needs to.
     const socket = `unix://${path.join(dir, 'no-engine.sock')}`;
     const { code, modules, stderr } = modulesLoaded(['run', '--once', '--docker-host', socket], dir);
     expect(code, stderr).toBe(3);
     expect(loaded(modules, 'dockerode')).toBe(true);
     // tar-fs itself is in the module cache as its stand-in: what it would load is not.
-    for (const part of ['ssh2', '@grpc/grpc-js', 'protobufjs', 'tar-stream', 'chokidar', 'ajv/dist/core.js'])
+    for (const part of [
+      'ssh2',
+      '@grpc/grpc-js',
+      'protobufjs',
+      'tar-stream',
+      'chokidar',
+      'ajv/dist/core.js',
+      'prom-client',
+    ])
       expect(loaded(modules, part), part).toBe(false);
-    for (const part of ['app-daemon.js', 'app-swarm.js', 'adapters/health-server.js', 'adapters/caddy-routes.js'])
+    for (const part of [
+      'app-daemon.js',
+      'app-swarm.js',
+      'adapters/health-server.js',
+      'adapters/caddy-routes.js',
+      'adapters/metrics.js',
+    ])
       expect(loaded(modules, `dist/${part}`), part).toBe(false);
     // What dials an ssh:// host (known_hosts, keys, node:crypto with them) waits for one.
     expect(loaded(modules, 'dist/adapters/ssh-dial.js')).toBe(false);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ControllerMetrics } from '../../src/adapters/metrics.js';
 import { PassReporter } from '../../src/adapters/pass-reporter.js';
 import { initialState } from '../../src/reconcile/initial-state.js';
 import type { TickResult } from '../../src/reconcile/reconcile-tick.js';
@@ -21,19 +22,22 @@ describe('pass reporter', () => {
   const reporter = () => {
     const err: string[] = [];
     const log = { out: () => undefined, err: (line: string, level: string) => err.push(`${level} ${line}`) };
-    return { err, reporter: new PassReporter(log, () => 7) };
+    return { err, reporter: new PassReporter(log, () => 7, new ControllerMetrics()) };
   };
 
-  it('says Docker is unreachable once, and once that it is back', () => {
+  it('says Docker is unreachable once, and once that it is back, and counts each pass by scope', async () => {
     const { err, reporter: r } = reporter();
     r.pass(pass(false, 'connect ENOENT'), 'full');
     r.pass(pass(false, 'connect ENOENT'), 'full');
     r.pass(pass(true), 'scoped');
     expect(err).toEqual(['error Docker is unreachable: connect ENOENT', 'info Docker is reachable again']);
     expect(r.lastActivity).toBe(7);
+    const text = await r.metrics?.render(pass(true).state);
+    expect(text).toContain('tinyforge_reconcile_passes_total{scope="full"} 2\n');
+    expect(text).toContain('tinyforge_reconcile_last_docker_calls{scope="scoped"} 1\n');
   });
 
-  it('says a failed state write once per reason, and once that writes work again', () => {
+  it('says a failed state write once per reason, and once that writes work again', async () => {
     const { err, reporter: r } = reporter();
     r.write(new Error('cannot write the state file s.json: ENOSPC'));
     r.write(new Error('cannot write the state file s.json: ENOSPC'));
@@ -44,6 +48,6 @@ describe('pass reporter', () => {
       'error cannot write the state file s.json: ENOSPC; retrying',
       'info the state file is written again',
     ]);
-    expect(r.metrics.render(pass(true).state)).toContain('tinyforge_state_write_failures_total 2');
+    expect(await r.metrics?.render(pass(true).state)).toContain('tinyforge_state_write_failures_total 2');
   });
 });

@@ -136,7 +136,7 @@ describe('state writes', () => {
     const { file, adapter } = setUp();
     const err: string[] = [];
     const running = await startDaemon(
-      { ...fakeEngineConfig(dir, file), resyncMs: 60_000, debounceMs: 50 },
+      { ...fakeEngineConfig(dir, file), resyncMs: 60_000, debounceMs: 50, healthAddr: { host: '127.0.0.1', port: 0 } },
       { out: () => undefined, err: (line) => err.push(line) },
       // No engine behind the fake: a quiet event stream, so readiness is about the writes alone.
       { docker: new FakeDocker(), stateAdapter: adapter, events: () => ({ start() {}, stop() {} }) },
@@ -147,7 +147,7 @@ describe('state writes', () => {
       );
       expect(err.find((line) => line.includes('cannot write the state file'))).toContain('no space left on device');
       expect(running.health.ready()).toBe(false);
-      expect(running.health.metrics()).toMatch(/^tinyforge_state_write_failures_total [1-9]\d*$/m);
+      expect(await running.health.metrics?.text()).toMatch(/^tinyforge_state_write_failures_total [1-9]\d*$/m);
       adapter.failing = false;
       await eventually('the state to be written', () => written(file)?.workloads['image/web'] !== undefined, 15_000);
       expect(written(file)?.workloads['image/web']).toMatchObject({ phase: 'Ready' });
