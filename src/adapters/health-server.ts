@@ -65,6 +65,8 @@ function serveMetrics(res: http.ServerResponse, metrics: NonNullable<Health['met
   metrics.text().then(
     (text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text),
     (error: unknown) =>
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`cannot collect the metrics: ${String(error)}\n`),
+      res
+        .writeHead(500, { 'content-type': 'text/plain' })
+        .end(`cannot collect the metrics: ${error instanceof Error ? error.message : String(error)}\n`),
   );
 }
