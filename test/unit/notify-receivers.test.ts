@@ -1,0 +1,135 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startDaemon } from '../../src/app-daemon.js';
+import type { RunningDaemon } from '../../src/app-daemon.js';
+import { DockerUnreachableError } from '../../src/reconcile/docker-port.js';
+import { eventually } from '../support/eventually.js';
+import { FakeDocker } from '../support/fake-docker.js';
+import { fakeEngineConfig } from '../support/fake-engine-config.js';
+import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+
+const SECRET = 'receiver-shared-secret';
+const SLEEP = ['command: [sleep, "3600"]', 'network: none'];
+
+interface Received {
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** A receiver on 127.0.0.1: `answer` says what to do with each POST (a status, or never to answer). */
+async function receiver(answer: 'ok' | 'never') {
+  const received: Received[] = [];
+  const hanging: http.ServerResponse[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      received.push({ body, headers: req.headers });
+      if (answer === 'ok') res.writeHead(200).end();
+      else hanging.push(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook/token?key=k`;
+  const close = () => {
+    for (const res of hanging) res.destroy();
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { url, received, close };
+}
+
+/** A URL on 127.0.0.1 where nothing listens (connection refused). */
+async function downUrl(): Promise<string> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/down`;
+}
+
+describe('notifications from the long-running controller to real receivers', () => {
+  let dir = '';
+  let stateDir = '';
+  const closers: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    removeFixtureDir(dir);
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('a receiver that answers gets each change, signed, while one is down and one never answers; reconciling goes on', async () => {
+    const [ok, slow, down] = [await receiver('ok'), await receiver('never'), await downUrl()];
+    closers.push(ok.close, slow.close);
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web', SLEEP) });
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyforge-state-'));
+    const docker = new FakeDocker();
+    docker.crashing.add('tinyforge-test/busybox:2');
+    const logged: string[] = [];
+    const running: RunningDaemon = await startDaemon(
+      {
+        ...fakeEngineConfig(dir, path.join(stateDir, 'state.json')),
+        resyncMs: 60_000,
+        debounceMs: 50,
+        notify: { urls: [slow.url, down, ok.url], format: 'json', secret: SECRET },
+      },
+      { out: () => undefined, err: (line) => logged.push(line) },
+      { docker, events: () => ({ start() {}, stop() {} }), notifier: { firstDelayMs: 50, attempts: 3 } },
+    );
+    closers.push(() => running.stop());
+    const said = () => ok.received.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    await eventually('ready', () => running.health.ready(), 15_000);
+
+    // A bad image: the workload turns bad, and is back to Ready once the manifest is fixed.
+    fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', SLEEP).replace('busybox:1', 'busybox:2'));
+    await eventually('the bad news', () => said().length === 1, 15_000);
+    fs.writeFileSync(path.join(dir, 'web.yaml'), imageManifest('web', SLEEP));
+    await eventually('the recovery', () => said().length === 2, 15_000);
+    expect(said()[0]).toMatchObject({ workload: 'image/web', phase: 'Degraded', previousPhase: 'Ready' });
+    expect(said()[1]).toMatchObject({ workload: 'image/web', phase: 'Ready', previousPhase: 'Degraded' });
+
+    // Docker goes away (a new manifest asks for a pass) and comes back (the queue's retry).
+    docker.listError = new DockerUnreachableError('connect ECONNREFUSED /var/run/docker.sock');
+    fs.writeFileSync(path.join(dir, 'api.yaml'), imageManifest('api', SLEEP));
+    await eventually('Docker gone', () => said().length === 3, 15_000);
+    docker.listError = undefined;
+    await eventually('Docker back, api made', () => said().length === 4 && docker.containers.size === 2, 15_000);
+    expect(said().slice(2)).toMatchObject([
+      { workload: null, phase: null, previousPhase: null, reason: 'DockerUnreachable' },
+      { workload: null, reason: 'DockerReachable', message: 'Docker is reachable again' },
+    ]);
+
+    for (const { body, headers } of ok.received) {
+      const hmac = crypto.createHmac('sha256', SECRET).update(Buffer.from(body, 'utf8')).digest('hex');
+      expect(headers['x-tinyforge-signature']).toBe(`sha256=${hmac}`);
+      expect(headers['content-type']).toBe('application/json');
+      expect(Object.keys(JSON.parse(body))).toEqual([
+        ...['controller', 'workload', 'phase', 'previousPhase', 'reason', 'message', 'revision', 'at'],
+      ]);
+      expect(JSON.parse(body)).toMatchObject({ controller: 'default', revision: null });
+      expect(new Date(JSON.parse(body).at).toISOString()).toBe(JSON.parse(body).at);
+    }
+    // The receiver that never answers still holds its first POST: nothing above waited for it.
+    expect(slow.received).toHaveLength(1);
+    // The one that is down was tried, given up on, and said so once, without its path or query.
+    await eventually('the down receiver given up on', () => logged.some((l) => l.includes('was not delivered')));
+    const downLines = logged.filter((l) => l.includes('notify URL 2'));
+    expect(downLines).toEqual([
+      `notify URL 2 (${new URL(down).origin}/…): a notification was not delivered: ECONNREFUSED (3 tries)`,
+    ]);
+    expect(logged.join('\n')).not.toContain('token');
+
+    // The stop gives the hanging receiver a short grace, not its 10 s timeout.
+    const stopping = Date.now();
+    await running.stop();
+    expect(Date.now() - stopping).toBeLessThan(9_000);
+    expect(logged.at(-1)).toMatch(
+      /^notify URL 1 \(http:\/\/127\.0\.0\.1:\d+\/…\): \d+ notifications? not delivered: the controller stopped$/,
+    );
+  }, 60_000);
+});
