@@ -22,7 +22,11 @@ function note(workload: string): Notification {
 
 /** A notifier on fake time whose POSTs `answer` decides: a status, a thrown error, or never (until aborted). */
 function harness(
-  answer: (url: string, workload: string, signal: AbortSignal) => Promise<number>,
+  answer: (
+    url: string,
+    workload: string,
+    signal: AbortSignal,
+  ) => Promise<number | { status: number; retryAfterMs: number }>,
   tuning: Partial<NotifierOptions> = {},
 ) {
   const timers = new FakeTimers();
@@ -31,7 +35,8 @@ function harness(
   const send: Send = async (url, request, signal) => {
     const workload = JSON.parse(request.body).workload as string;
     tries.push({ url, workload, at: timers.now });
-    return { status: await answer(url, workload, signal) };
+    const answered = await answer(url, workload, signal);
+    return typeof answered === 'number' ? { status: answered } : answered;
   };
   const notifier = new Notifier({
     urls: [A],
@@ -89,6 +94,15 @@ describe('delivering notifications', () => {
     expect(h.logged).toEqual([
       'warn: notify URL 1 (http://127.0.0.1:1/…): a notification was not delivered: answered 400',
     ]);
+  });
+
+  it("waits as long as a 429's Retry-After asks, up to the longest backoff", async () => {
+    const answers = [{ status: 429, retryAfterMs: 20_000 }, { status: 503, retryAfterMs: 600_000 }, 200];
+    const h = harness(async () => answers.shift()!);
+    h.notifier.notify(note('image/a'));
+    await flush();
+    await h.timers.advance(120_000);
+    expect(h.tries.map((t) => t.at)).toEqual([0, 20_000, 50_000]);
   });
 
   it('a receiver that does not answer is timed out per try, and retried', async () => {

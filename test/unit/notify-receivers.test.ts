@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Notifier } from '../../src/adapters/notifier.js';
 import { startDaemon } from '../../src/app-daemon.js';
 import type { RunningDaemon } from '../../src/app-daemon.js';
 import { DockerUnreachableError } from '../../src/reconcile/docker-port.js';
@@ -132,4 +133,32 @@ describe('notifications from the long-running controller to real receivers', () 
       /^notify URL 1 \(http:\/\/127\.0\.0\.1:\d+\/…\): \d+ notifications? not delivered: the controller stopped$/,
     );
   }, 60_000);
+
+  it("sends a URL's user:password as Basic authentication, and follows no redirect", async () => {
+    const seen: { url: string | undefined; authorization: string | undefined }[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push({ url: req.url, authorization: req.headers.authorization });
+      req.resume();
+      req.on('end', () => res.writeHead(req.url === '/moved' ? 302 : 200, { location: '/elsewhere' }).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(resolve)));
+    const origin = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const logged: string[] = [];
+    const notifier = new Notifier({
+      urls: [`http://ops:p%40ss@${origin}/hook?topic=t`, `http://${origin}/moved`],
+      format: 'ntfy',
+      log: (line) => logged.push(line),
+    });
+    notifier.notify({
+      ...{ controller: 'default', workload: 'image/web', phase: 'Failed', previousPhase: 'Ready' },
+      ...{ reason: 'ReconcileFailed', message: 'create failed', revision: null, at: new Date().toISOString() },
+    });
+    await notifier.stop(10_000);
+    expect(seen).toEqual([
+      { url: '/hook?topic=t', authorization: `Basic ${Buffer.from('ops:p@ss').toString('base64')}` },
+      { url: '/moved', authorization: undefined },
+    ]);
+    expect(logged).toEqual([`notify URL 2 (http://${origin}/…): a notification was not delivered: answered 302`]);
+  });
 });
