@@ -20,13 +20,15 @@ export const NOTIFY_FLAGS_HELP = `  --notify URL           POST an event to URL 
                          Degraded or Failed or returns to Ready, and when Docker goes or comes
                          back (run only, not --once)
   --notify-format F      json (default), slack, discord or ntfy: the body every URL gets
-  --notify-secret S      sign each body: X-Tinyforge-Signature: sha256=<HMAC-SHA256 hex>`;
+  --notify-secret S      sign each body: X-Tinyforge-Signature: sha256=<HMAC-SHA256 hex>
+                         (default $TINYFORGE_NOTIFY_SECRET, which ps does not show)`;
 
 /** Checks the notify flags (none given: undefined); a URL that is not http(s), or a format or secret without a URL, is a usage error. */
 export function notifyFlags(values: NotifyFlagValues): NotifyConfig | undefined {
   const urls = [...new Set((values.notify ?? []).map(notifyUrl))];
   const format = choiceFlag(values['notify-format'] ?? 'json', '--notify-format', NOTIFY_FORMATS);
-  const secret = values['notify-secret'];
+  // From the environment it stays out of `ps` (a systemd EnvironmentFile, say).
+  const secret = values['notify-secret'] ?? (process.env['TINYFORGE_NOTIFY_SECRET'] || undefined);
   if (urls.length === 0) {
     const alone = ['notify-format', 'notify-secret'].find(
       (flag) => values[flag as keyof NotifyFlagValues] !== undefined,

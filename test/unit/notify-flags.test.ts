@@ -46,6 +46,19 @@ describe('the --notify flags', () => {
       expect(text).not.toContain('secret-token');
   });
 
+  it('takes the secret from $TINYFORGE_NOTIFY_SECRET when the flag is not given', () => {
+    const before = process.env['TINYFORGE_NOTIFY_SECRET'];
+    process.env['TINYFORGE_NOTIFY_SECRET'] = 'from-env';
+    try {
+      expect(parse('--notify', 'http://127.0.0.1:9/')?.secret).toBe('from-env');
+      expect(parse('--notify', 'http://127.0.0.1:9/', '--notify-secret', 'flag')?.secret).toBe('flag');
+      expect(parse()).toBeUndefined();
+    } finally {
+      if (before === undefined) delete process.env['TINYFORGE_NOTIFY_SECRET'];
+      else process.env['TINYFORGE_NOTIFY_SECRET'] = before;
+    }
+  });
+
   it('refuses an unknown format, a format or secret without a URL, and an empty secret', () => {
     expect(refusal('--notify', 'http://127.0.0.1:9/', '--notify-format', 'slak')).toContain('did you mean slack?');
     expect(refusal('--notify-format', 'slack')).toBe('--notify-format needs --notify URL');
