@@ -19,6 +19,9 @@ import { controlHandler } from './app-control.js';
 import { ALL, Daemon } from './controller/daemon.js';
 import type { TickResult } from './reconcile/reconcile-tick.js';
 import { Reason } from './reconcile/reasons.js';
+import type { NotifyConfig } from './api/notification.js';
+import type { NotifierOptions } from './adapters/notifier.js';
+import type { Notifications } from './app-notifications.js';
 
 export interface DaemonConfig extends ControllerConfig {
   resyncMs: number;
@@ -28,12 +31,16 @@ export interface DaemonConfig extends ControllerConfig {
   eventSilenceMs?: number;
   /** Where /healthz, /readyz and /metrics listen. */
   healthAddr?: { host: string; port: number };
+  /** `--notify`: where phase changes are POSTed. */
+  notify?: NotifyConfig;
 }
 
 /** What the daemon may be given instead of the real adapters (tests). */
 export interface DaemonOverrides extends ControllerOverrides {
   /** Docker's event stream (default: the engine's, for this controller's containers). */
   events?: (handlers: DockerEventHandlers) => { start(): void; stop(): void };
+  /** The notifier's timeouts and retries (tests). */
+  notifier?: Partial<NotifierOptions>;
 }
 
 export interface RunningDaemon {
@@ -69,12 +76,13 @@ export async function startDaemon(
   const manifests = new ManifestSource(config.manifests, config.policy, config.backend);
   const scan: Scan = { view: undefined, revision: null, fullPassDone: false, eventsDown: null };
   const reporter = new PassReporter(log, Date.now, metrics);
+  const notifications = await notificationsFor(config, controller, log, overrides);
   controller.annotate({ resyncSeconds: config.resyncMs / 1000, watch: { mode: 'events', lastError: null } });
 
   const daemon = new Daemon(
     {
       rescan: (): Promise<string[]> => rescanManifests(manifests, { daemon, scan, log }),
-      reconcile: (keys) => reconcilePass(keys, { config, controller, scan, reporter }),
+      reconcile: (keys) => reconcilePass(keys, { config, controller, scan, reporter, notifications }),
       onError(error, where) {
         const code = (error as { code?: string }).code;
         if (code === 'DOCKER_UNREACHABLE' || code === 'STATE_WRITE_FAILED') return; // reported by the tick
@@ -114,6 +122,7 @@ export async function startDaemon(
     events.stop();
     await watcher.close();
     await daemon.stop();
+    await notifications?.stop();
     control?.close();
     server?.close();
     controller.close();
@@ -128,6 +137,18 @@ export async function startDaemon(
     throw error;
   }
   return { notices: controller.notices, health, stop };
+}
+
+/** `--notify`'s notifier, loaded only when asked for: a controller without it never reads its module. */
+async function notificationsFor(
+  config: DaemonConfig,
+  controller: Controller,
+  log: DaemonLog,
+  overrides: DaemonOverrides,
+): Promise<Notifications | undefined> {
+  if (!config.notify) return undefined;
+  const { startNotifications } = await import('./app-notifications.js');
+  return startNotifications(config.notify, controller.state, log, overrides.notifier);
 }
 
 /**
@@ -178,7 +199,14 @@ async function reconcilePass(
     controller,
     scan,
     reporter,
-  }: { config: DaemonConfig; controller: Controller; scan: Scan; reporter: PassReporter },
+    notifications,
+  }: {
+    config: DaemonConfig;
+    controller: Controller;
+    scan: Scan;
+    reporter: PassReporter;
+    notifications: Notifications | undefined;
+  },
 ): Promise<{ failed: string[]; recheck: string[] }> {
   let result: TickResult;
   let failedWrite: StateWriteError | undefined;
@@ -195,6 +223,7 @@ async function reconcilePass(
     [result, failedWrite] = [error.result, error];
   }
   reporter.pass(result, keys === ALL ? 'full' : 'scoped');
+  notifications?.pass(controller.state);
   // A failure is an event too: kept in memory, it is in the first write that succeeds.
   if (reporter.write(failedWrite) && failedWrite)
     controller.annotate(

@@ -14,6 +14,9 @@ import {
 } from './flag-values.js';
 import type { HostPort } from './flag-values.js';
 import { POLICY_OPTIONS, policyFromFlags } from './policy-flags.js';
+import { NOTIFY_FLAGS_HELP, NOTIFY_OPTIONS, notifyFlags } from './notify-flags.js';
+import type { NotifyFlagValues } from './notify-flags.js';
+import type { NotifyConfig } from '../api/notification.js';
 import type { PolicyFlagValues } from './policy-flags.js';
 
 /** The flags `run`, `plan` and `wait` share (README: Command line). */
@@ -39,6 +42,7 @@ export const CONTROLLER_OPTIONS = {
   once: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...POLICY_OPTIONS,
+  ...NOTIFY_OPTIONS,
 } as const;
 
 export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest directory (default ./manifests)
@@ -63,15 +67,17 @@ export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest director
   --accept-new-engine    act on an engine whose ID differs from the state file's (another
                          engine, or a swapped data root) and record its ID
   --allow-privileged, --allow-capabilities CAP,..., --allow-devices,
-  --allow-host-namespaces, --allow-host-paths DIR,...   operator policy`;
+  --allow-host-namespaces, --allow-host-paths DIR,...   operator policy
+${NOTIFY_FLAGS_HELP}`;
 
 /** The values parseArgs gives for CONTROLLER_OPTIONS. */
 export type ControllerFlagValues = {
   [K in Exclude<
     keyof typeof CONTROLLER_OPTIONS,
-    keyof PolicyFlagValues
+    keyof PolicyFlagValues | keyof NotifyFlagValues
   >]?: (typeof CONTROLLER_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
-} & PolicyFlagValues;
+} & PolicyFlagValues &
+  NotifyFlagValues;
 
 export interface ParsedControllerFlags {
   config: ControllerConfig;
@@ -81,6 +87,8 @@ export interface ParsedControllerFlags {
   eventSilenceMs: number;
   /** Where /healthz listens; a bare port means 127.0.0.1. */
   healthAddr: HostPort | undefined;
+  /** `--notify`: where the long-running controller POSTs phase changes, or undefined. */
+  notify: NotifyConfig | undefined;
 }
 
 /** Checks every controller flag's value, before anything is opened: a bad one is a usage error (exit 2). */
@@ -129,6 +137,7 @@ export function controllerFlags(values: ControllerFlagValues): ParsedControllerF
     debounceMs: durationFlag(values.debounce ?? '150ms', '--debounce'),
     eventSilenceMs: durationFlag(values['event-silence'] ?? '30s', '--event-silence'),
     healthAddr: health && { host: health.host || '127.0.0.1', port: health.port },
+    notify: notifyFlags(values),
   };
 }
 

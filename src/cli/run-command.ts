@@ -14,6 +14,7 @@ import { choiceFlag } from './flag-values.js';
 import { controllerLog, LOG_FORMATS } from './controller-log.js';
 import type { LogFormat } from './controller-log.js';
 import { onceProgress } from './progress-lines.js';
+import { UsageError } from './errors.js';
 
 export const RUN_USAGE = `usage: tinyforge run [options] [--once]
 
@@ -41,6 +42,8 @@ export async function runCommand(argv: string[], output: Output): Promise<number
   const flags = controllerFlags(values);
   const logFormat = choiceFlag(values['log-format'] ?? 'text', '--log-format', LOG_FORMATS);
   if (!flags.once) return runDaemon(flags, output, { logFormat });
+  // One pass then exit: no time to deliver, and nothing to compare a phase with.
+  if (flags.notify) throw new UsageError('--notify is for the long-running controller: run without --once', 'run');
   output.err(`tinyforge: ${announce(flags)}`);
   const progress = onceProgress(output);
   const controller = await openController(flags.config, 'run', progress ? { progress } : {}).catch((error: unknown) =>
@@ -125,6 +128,7 @@ export async function runDaemon(
     debounceMs: flags.debounceMs,
     eventSilenceMs: flags.eventSilenceMs,
     ...(flags.healthAddr ? { healthAddr: flags.healthAddr } : {}),
+    ...(flags.notify ? { notify: flags.notify } : {}),
   };
   // Listen first: a signal during start-up must still end in an orderly stop.
   const stopped = options.stopped ?? stopSignal(info);

@@ -33,5 +33,9 @@ export const Reason = {
   EngineAdopted: 'EngineAdopted',
   /** A list showed none of the owned containers on the same engine: acted on once a second list agrees. */
   ContainersVanished: 'ContainersVanished',
+  /** A notification (`--notify`): the engine stopped answering. */
+  DockerUnreachable: 'DockerUnreachable',
+  /** A notification (`--notify`): the engine answers again. */
+  DockerReachable: 'DockerReachable',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];

@@ -138,6 +138,21 @@ describe('what a command loads at start-up', () => {
     expect(loaded(modules, 'dist/adapters/known-hosts.js')).toBe(false);
   });
 
+  it('validate, plan and run --once load no notifier: it is for the long-running run with --notify', () => {
+    const socket = `unix://${path.join(dir, 'no-engine.sock')}`;
+    const notifier = ['app-notifications.js', 'adapters/notifier.js', 'adapters/notification-body.js'];
+    for (const args of [
+      ['validate', 'manifests'],
+      ['plan', '--docker-host', socket],
+      ['run', '--once', '--docker-host', socket],
+    ]) {
+      const { modules } = modulesLoaded(args, dir);
+      expect(loaded(modules, 'dist/cli/notify-flags.js'), args[0]).toBe(args[0] !== 'validate');
+      for (const part of [...notifier, 'reconcile/phase-notifications.js'])
+        expect(loaded(modules, `dist/${part}`), `${args[0]}: ${part}`).toBe(false);
+    }
+  });
+
   it('the bin is a launcher and one bundle, run with the compile cache on: beside them only the precompiled validators and ajv runtime helpers (dockerode is in the bundle)', () => {
     const socket = `unix://${path.join(dir, 'no-engine.sock')}`;
     const { code, modules, stderr } = modulesLoaded(['run', '--once', '--docker-host', socket], dir, {
