@@ -28,6 +28,8 @@ export interface DaemonConfig extends ControllerConfig {
   eventSilenceMs?: number;
   /** Where /healthz, /readyz and /metrics listen. */
   healthAddr?: { host: string; port: number };
+  /** What the status page and /metrics on healthAddr ask for (Bearer or ?token=). */
+  webToken?: string;
 }
 
 /** What the daemon may be given instead of the real adapters (tests). */
@@ -72,7 +74,7 @@ export async function startDaemon(
   const daemon = new Daemon(
     {
       rescan: (): Promise<string[]> => rescanManifests(manifests, { daemon, scan, log }),
-      reconcile: (keys) => reconcilePass(keys, { config, controller, scan, reporter }),
+      reconcile: (keys) => reconcilePass(keys, { config, controller, scan, reporter }).finally(() => page?.changed()),
       onError(error, where) {
         const code = (error as { code?: string }).code;
         if (code === 'DOCKER_UNREACHABLE' || code === 'STATE_WRITE_FAILED') return; // reported by the tick
@@ -101,8 +103,11 @@ export async function startDaemon(
   // nothing watched and nothing asked of Docker, and the state lock released.
   const health = daemonHealth(config, controller, scan, reporter);
   let server: http.Server | undefined;
+  // The page's code is read only by a controller that serves it.
+  const page = config.healthAddr ? await openStatusPage(controller) : undefined;
   if (config.healthAddr) {
-    server = await startHealthServer(config.healthAddr, health).catch((error: unknown) => {
+    const web = { ...(config.webToken ? { token: config.webToken } : {}), ...(page ? { routes: page.routes } : {}) };
+    server = await startHealthServer(config.healthAddr, health, web).catch((error: unknown) => {
       controller.close();
       throw error;
     });
@@ -113,6 +118,7 @@ export async function startDaemon(
     await watcher.close();
     await daemon.stop();
     control?.close();
+    page?.close();
     server?.close();
     controller.close();
   };
@@ -126,6 +132,12 @@ export async function startDaemon(
     throw error;
   }
   return { notices: controller.notices, health, stop };
+}
+
+/** The status page on the health address, fed from the controller's state after each pass. */
+async function openStatusPage(controller: Controller) {
+  const { statusWeb } = await import('./adapters/status-web.js');
+  return statusWeb(() => controller.state);
 }
 
 /**

@@ -125,6 +125,7 @@ export async function runDaemon(
     debounceMs: flags.debounceMs,
     eventSilenceMs: flags.eventSilenceMs,
     ...(flags.healthAddr ? { healthAddr: flags.healthAddr } : {}),
+    ...(flags.webToken ? { webToken: flags.webToken } : {}),
   };
   // Listen first: a signal during start-up must still end in an orderly stop.
   const stopped = options.stopped ?? stopSignal(info);
