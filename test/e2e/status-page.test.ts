@@ -13,6 +13,9 @@ type InPage = {
   document: { documentElement: { scrollWidth: number } };
 };
 
+/** Given through the environment, as a service would: every route but the probes asks for it. */
+const TOKEN = 'e2e-status-page-token-0123';
+
 const REPORTS = path.resolve(import.meta.dirname, '../.reports');
 
 /** Debian's Chromium, headless, told not to reach anything on the internet (the network rules). */
@@ -40,7 +43,7 @@ describe('the status page in a real browser, on a real run', () => {
     project = new E2eProject({ 'web.yaml': sleeper('web'), 'worker.yaml': sleeper('worker', ['replicas: 2']) });
     const port = 20000 + Math.floor(Math.random() * 9000);
     base = `http://127.0.0.1:${port}`;
-    daemon = new DaemonProcess(project, ['--health-addr', `127.0.0.1:${port}`]);
+    daemon = new DaemonProcess(project, ['--health-addr', `127.0.0.1:${port}`], { TINYFORGE_WEB_TOKEN: TOKEN });
     browser = await chromium.launch(CHROMIUM);
     fs.mkdirSync(REPORTS, { recursive: true });
     await eventually(
@@ -61,7 +64,7 @@ describe('the status page in a real browser, on a real run', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const asked: string[] = [];
     page.on('request', (request) => asked.push(request.url()));
-    await page.goto(`${base}/`);
+    await page.goto(`${base}/?token=${TOKEN}`);
     await expect.poll(() => phaseOf(page, 'image/worker').textContent(), { timeout: 20_000 }).toBe('Ready');
     expect(await phaseOf(page, 'image/web').textContent()).toBe('Ready');
     expect(await page.locator('tbody tr', { hasText: 'worker' }).first().textContent()).toContain('2/2');
@@ -91,10 +94,18 @@ describe('the status page in a real browser, on a real run', () => {
     await page.close();
   }, 60_000);
 
+  it('asks for the token everywhere but the probes', async () => {
+    expect((await fetch(`${base}/`)).status).toBe(401);
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    expect((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
   it('works as a plain page with JavaScript off', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${base}/`);
+    expect((await page.goto(`${base}/`))?.status()).toBe(401);
+    await page.goto(`${base}/?token=${TOKEN}`);
     expect(await page.locator('table').first().locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
     expect(await phaseOf(page, 'image/web').textContent()).toBe('Ready');
     await context.close();
