@@ -79,6 +79,8 @@ function answerRoot(
   live: () => string,
 ): void {
   const accept = req.headers.accept ?? '';
+  // One address, three answers: a cache must keep them apart.
+  res.setHeader('vary', 'Accept');
   if (/\btext\/html\b/.test(accept)) {
     const title = escapeHtml(`tinyforge · ${state().controller.name}`);
     res.writeHead(200, PAGE_HEADERS).end(pageShell(title, live()));
@@ -87,7 +89,9 @@ function answerRoot(
       .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
       .end(`${JSON.stringify(statusView(state()), null, 2)}\n`);
   } else {
-    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(textSummary(statusView(state())));
+    res
+      .writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+      .end(textSummary(statusView(state())));
   }
 }
 

@@ -52,6 +52,7 @@ describe('the status page on --health-addr', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'sha256-/);
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('vary')).toBe('Accept');
     const html = await page.text();
     expect(html).toContain('<meta name="viewport"');
     expect(html).toContain('prefers-color-scheme:dark');
