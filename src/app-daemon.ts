@@ -1,10 +1,8 @@
 import path from 'node:path';
-import type http from 'node:http';
 import { DockerEventSource } from './adapters/docker-events.js';
 import type { DockerEventHandlers } from './adapters/docker-events.js';
 import { controlSocketPath, startControlServer } from './adapters/control-server.js';
 import type { ControlServer } from './adapters/control-server.js';
-import { startHealthServer } from './adapters/health-server.js';
 import type { Health } from './adapters/health-server.js';
 import { ManifestSource } from './adapters/manifest-source.js';
 import { ManifestWatcher } from './adapters/manifest-watcher.js';
@@ -22,6 +20,7 @@ import { Reason } from './reconcile/reasons.js';
 import type { NotifyConfig } from './api/notification.js';
 import type { NotifierOptions } from './adapters/notifier.js';
 import type { Notifications } from './app-notifications.js';
+import { daemonHealth, serveHealthAddress } from './app-daemon-web.js';
 
 export interface DaemonConfig extends ControllerConfig {
   resyncMs: number;
@@ -33,6 +32,8 @@ export interface DaemonConfig extends ControllerConfig {
   healthAddr?: { host: string; port: number };
   /** `--notify`: where phase changes are POSTed. */
   notify?: NotifyConfig;
+  /** What the status page and /metrics on healthAddr ask for (Bearer or ?token=). */
+  webToken?: string;
 }
 
 /** What the daemon may be given instead of the real adapters (tests). */
@@ -52,7 +53,7 @@ export interface RunningDaemon {
 }
 
 /** What the last rescan found, and whether a pass over every manifest has run. */
-interface Scan {
+export interface Scan {
   view: DirectoryLoad | undefined;
   revision: string | null;
   fullPassDone: boolean;
@@ -82,7 +83,8 @@ export async function startDaemon(
   const daemon = new Daemon(
     {
       rescan: (): Promise<string[]> => rescanManifests(manifests, { daemon, scan, log }),
-      reconcile: (keys) => reconcilePass(keys, { config, controller, scan, reporter, notifications }),
+      reconcile: (keys) =>
+        reconcilePass(keys, { config, controller, scan, reporter, notifications }).finally(() => web?.changed()),
       onError(error, where) {
         const code = (error as { code?: string }).code;
         if (code === 'DOCKER_UNREACHABLE' || code === 'STATE_WRITE_FAILED') return; // reported by the tick
@@ -110,13 +112,12 @@ export async function startDaemon(
   // Listen before anything starts: an address that cannot be had ends start-up with
   // nothing watched and nothing asked of Docker, and the state lock released.
   const health = daemonHealth(config, controller, scan, reporter);
-  let server: http.Server | undefined;
-  if (config.healthAddr) {
-    server = await startHealthServer(config.healthAddr, health).catch((error: unknown) => {
-      controller.close();
-      throw error;
-    });
-  }
+  const web = config.healthAddr
+    ? await serveHealthAddress(config.healthAddr, config.webToken, controller, health).catch((error: unknown) => {
+        controller.close();
+        throw error;
+      })
+    : undefined;
   let control: ControlServer | undefined;
   const stop = async () => {
     events.stop();
@@ -124,7 +125,7 @@ export async function startDaemon(
     await daemon.stop();
     await notifications?.stop();
     control?.close();
-    server?.close();
+    web?.close();
     controller.close();
   };
   try {
@@ -271,31 +272,5 @@ function dockerEventHandlers(daemon: Daemon, log: DaemonLog, scan: Scan): Docker
       log.err(`Docker event stream: skipped a line that is not an event: ${what}; relisting`, 'warn');
       daemon.resyncNow();
     },
-  };
-}
-
-/**
- * Live while passes keep coming; ready after a full pass, with Docker reachable, its
- * event stream up and the state file written.
- */
-function daemonHealth(config: DaemonConfig, controller: Controller, scan: Scan, reporter: PassReporter): Health {
-  const { metrics } = reporter;
-  return {
-    live: () => Date.now() - reporter.lastActivity < 2 * config.resyncMs + 60_000,
-    ready: () =>
-      scan.fullPassDone &&
-      controller.state.controller.docker.reachable &&
-      controller.state.controller.docker.lastError === null &&
-      scan.eventsDown === null &&
-      reporter.stateWritten,
-    notReadyBecause() {
-      if (!scan.fullPassDone) return 'the first full pass has not finished';
-      const docker = controller.state.controller.docker;
-      if (!docker.reachable) return `Docker is unreachable: ${docker.lastError}`;
-      if (docker.lastError !== null) return docker.lastError;
-      if (scan.eventsDown !== null) return `Docker's event stream is down: ${scan.eventsDown}`;
-      return reporter.writeError ?? undefined;
-    },
-    ...(metrics ? { metrics: { contentType: metrics.contentType, text: () => metrics.render(controller.state) } } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { admitRequest } from './web-access.js';
 
 export interface Health {
   /** The loop is alive: it ticked recently. */
@@ -33,19 +34,32 @@ const LISTEN_REFUSALS: Record<string, string> = {
   EAI_AGAIN: 'host name not found',
 };
 
+/** More routes on the same address (the status page), and the token they and /metrics ask for. */
+export interface WebOptions {
+  token?: string;
+  /** Answers `route` and returns true, or returns false for a 404. */
+  routes?(route: string, req: http.IncomingMessage, res: http.ServerResponse): boolean;
+}
+
 /** `/healthz` and `/readyz`, 200 or 503, and `/metrics` on `host:port` (checked by the caller). */
-export async function startHealthServer(listen: { host: string; port: number }, health: Health): Promise<http.Server> {
+export async function startHealthServer(
+  listen: { host: string; port: number },
+  health: Health,
+  web: WebOptions = {},
+): Promise<http.Server> {
   const server = http.createServer((req, res) => {
-    if (req.url === '/metrics' && health.metrics) {
+    const route = admitRequest(req, res, web.token);
+    if (route === undefined || web.routes?.(route, req, res)) return;
+    if (route === '/metrics' && health.metrics) {
       serveMetrics(res, health.metrics);
       return;
     }
-    const check = req.url === '/healthz' ? health.live() : req.url === '/readyz' ? health.ready() : undefined;
+    const check = route === '/healthz' ? health.live() : route === '/readyz' ? health.ready() : undefined;
     if (check === undefined) {
       res.writeHead(404).end('not found\n');
       return;
     }
-    const why = check ? undefined : req.url === '/readyz' && health.notReadyBecause?.();
+    const why = check ? undefined : route === '/readyz' && health.notReadyBecause?.();
     res
       .writeHead(check ? 200 : 503, { 'content-type': 'text/plain' })
       .end(check ? 'ok\n' : `not ok${why ? `: ${why}` : ''}\n`);

@@ -18,6 +18,7 @@ import { NOTIFY_FLAGS_HELP, NOTIFY_OPTIONS, notifyFlags } from './notify-flags.j
 import type { NotifyFlagValues } from './notify-flags.js';
 import type { NotifyConfig } from '../api/notification.js';
 import type { PolicyFlagValues } from './policy-flags.js';
+import { webTokenFlag } from './web-token-flag.js';
 
 /** The flags `run`, `plan` and `wait` share (README: Command line). */
 export const CONTROLLER_OPTIONS = {
@@ -31,6 +32,7 @@ export const CONTROLLER_OPTIONS = {
   debounce: { type: 'string' },
   'event-silence': { type: 'string' },
   'health-addr': { type: 'string' },
+  'web-token': { type: 'string' },
   concurrency: { type: 'string' },
   routes: { type: 'string' },
   'caddy-admin': { type: 'string' },
@@ -57,6 +59,8 @@ export const CONTROLLER_FLAGS_HELP = `  --manifests DIR        manifest director
   --event-silence DUR    how long Docker's event stream may say nothing before the engine is
                          asked whether it missed an event; if so it is reconnected (default 30s)
   --health-addr ADDR     serve /healthz, /readyz and /metrics, e.g. 127.0.0.1:9090 (run only)
+  --web-token TOKEN      what the status page and /metrics on --health-addr ask for (Bearer or
+                         ?token=); needed off loopback (default $TINYFORGE_WEB_TOKEN)
   --concurrency N        workloads a pass acts on, and passes run, at once: 1 to 64 (default 4)
   --routes none|caddy    route provider (default none: routes recorded in status only)
   --caddy-admin URL      Caddy's admin API (default http://127.0.0.1:2019)
@@ -89,6 +93,8 @@ export interface ParsedControllerFlags {
   healthAddr: HostPort | undefined;
   /** `--notify`: where the long-running controller POSTs phase changes, or undefined. */
   notify: NotifyConfig | undefined;
+  /** What every route of --health-addr but /healthz and /readyz asks for, when set. */
+  webToken: string | undefined;
 }
 
 /** Checks every controller flag's value, before anything is opened: a bad one is a usage error (exit 2). */
@@ -138,6 +144,7 @@ export function controllerFlags(values: ControllerFlagValues): ParsedControllerF
     eventSilenceMs: durationFlag(values['event-silence'] ?? '30s', '--event-silence'),
     healthAddr: health && { host: health.host || '127.0.0.1', port: health.port },
     notify: notifyFlags(values),
+    webToken: webTokenFlag(values['web-token'], health),
   };
 }
 

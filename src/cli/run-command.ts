@@ -129,6 +129,7 @@ export async function runDaemon(
     eventSilenceMs: flags.eventSilenceMs,
     ...(flags.healthAddr ? { healthAddr: flags.healthAddr } : {}),
     ...(flags.notify ? { notify: flags.notify } : {}),
+    ...(flags.webToken ? { webToken: flags.webToken } : {}),
   };
   // Listen first: a signal during start-up must still end in an orderly stop.
   const stopped = options.stopped ?? stopSignal(info);

@@ -193,7 +193,8 @@ describe('a health address that cannot be listened on', () => {
   });
 
   it('names an address this host does not have', () => {
-    const result = runCli(['run', '--health-addr', '192.0.2.1:9090', ...NO_DOCKER], { cwd: dir, timeoutMs: 10_000 });
+    const args = ['run', '--health-addr', '192.0.2.1:9090', '--web-token', 'a-token-of-24-characters'];
+    const result = runCli([...args, ...NO_DOCKER], { cwd: dir, timeoutMs: 10_000 });
     expectRunConfigurationError(result, '--health-addr 192.0.2.1:9090: address not available on this host');
   });
 });
