@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { startHealthServer } from './adapters/health-server.js';
 import type { Health } from './adapters/health-server.js';
-import type { PassReporter } from './adapters/pass-reporter.js';
+import type { DaemonLog, PassReporter } from './adapters/pass-reporter.js';
 import type { Controller } from './app.js';
 import type { DaemonConfig, Scan } from './app-daemon.js';
 
@@ -21,6 +21,7 @@ export async function serveHealthAddress(
   token: string | undefined,
   controller: Controller,
   health: Health,
+  log: DaemonLog,
 ): Promise<HealthAddress> {
   const { statusWeb } = await import('./adapters/status-web.js');
   const page = statusWeb(() => controller.state);
@@ -32,7 +33,14 @@ export async function serveHealthAddress(
     throw error;
   }
   return {
-    changed: () => page.changed(),
+    changed() {
+      // The page is a view: one that cannot be drawn never fails the pass it follows.
+      try {
+        page.changed();
+      } catch (error) {
+        log.err(`status page: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      }
+    },
     close() {
       page.close();
       server.close();

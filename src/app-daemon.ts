@@ -113,7 +113,7 @@ export async function startDaemon(
   // nothing watched and nothing asked of Docker, and the state lock released.
   const health = daemonHealth(config, controller, scan, reporter);
   const web = config.healthAddr
-    ? await serveHealthAddress(config.healthAddr, config.webToken, controller, health).catch((error: unknown) => {
+    ? await serveHealthAddress(config.healthAddr, config.webToken, controller, health, log).catch((error: unknown) => {
         controller.close();
         throw error;
       })

@@ -29,13 +29,13 @@ export function statusWeb(state: () => ControllerState, options: StatusWebOption
   let last = '';
   const live = () => renderLive(statusView(state()), now());
   const heartbeat = setInterval(() => {
-    for (const client of clients) client.write(SSE_HEARTBEAT);
+    for (const client of clients) send(client, SSE_HEARTBEAT, clients);
   }, options.heartbeatMs ?? 15_000);
   heartbeat.unref();
   return {
     routes(route, req, res) {
       if (route === '/') answerRoot(req, res, state, live);
-      else if (route === '/events') openStream(res, clients, live());
+      else if (route === '/events') openStream(req, res, clients, live());
       else return false;
       return true;
     },
@@ -45,7 +45,7 @@ export function statusWeb(state: () => ControllerState, options: StatusWebOption
       if (page === last) return;
       last = page;
       const frame = sseFrame('page', page);
-      for (const client of clients) client.write(frame);
+      for (const client of clients) send(client, frame, clients);
     },
     close() {
       clearInterval(heartbeat);
@@ -56,13 +56,40 @@ export function statusWeb(state: () => ControllerState, options: StatusWebOption
   };
 }
 
+/** What a stream may hold unread before it is dropped: a few pages' worth. */
+export const MAX_UNREAD_BYTES = 1024 * 1024;
+
+/**
+ * Writes `text` to an open stream; a browser that stopped reading (its unread bytes past
+ * MAX_UNREAD_BYTES) is dropped instead of buffered without end. It loses nothing: each
+ * frame is the whole page, and EventSource reconnects and gets the page as it is then.
+ */
+function send(client: http.ServerResponse, text: string, clients: Set<http.ServerResponse>): void {
+  if (client.writableLength > MAX_UNREAD_BYTES) {
+    clients.delete(client);
+    client.destroy();
+    return;
+  }
+  client.write(text);
+}
+
 /** An event stream that starts with the page as it is now and is forgotten when the browser goes. */
-function openStream(res: http.ServerResponse, clients: Set<http.ServerResponse>, page: string): void {
+function openStream(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  clients: Set<http.ServerResponse>,
+  page: string,
+): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
     'x-accel-buffering': 'no', // nginx would hold the events back
   });
+  // HEAD asks for the headers only: no stream to keep open.
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
   res.write(`retry: 3000\n${sseFrame('page', page)}`);
   clients.add(res);
   res.on('close', () => clients.delete(res));

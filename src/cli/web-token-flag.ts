@@ -22,12 +22,17 @@ export function isLoopbackHost(host: string): boolean {
  * error (exit 2): the page and the metrics would be open to the network.
  */
 export function webTokenFlag(flag: string | undefined, healthAddr: HostPort | undefined): string | undefined {
+  if (!healthAddr) {
+    // Nothing to guard: the environment's token is for a controller that serves.
+    if (flag !== undefined) throw new UsageError('--web-token needs --health-addr: it guards what that address serves');
+    return undefined;
+  }
   const env = process.env[WEB_TOKEN_ENV];
   const [token, source] = flag !== undefined ? [flag, '--web-token'] : env ? [env, WEB_TOKEN_ENV] : [undefined, ''];
   if (token !== undefined && (token.length < MIN_TOKEN_LENGTH || !/^[!-~]+$/.test(token)))
     // Printable ASCII: what an Authorization header and a query string carry as they are.
     throw new UsageError(`${source} must be at least ${MIN_TOKEN_LENGTH} printable ASCII characters without spaces`);
-  if (healthAddr && token === undefined && !isLoopbackHost(healthAddr.host))
+  if (token === undefined && !isLoopbackHost(healthAddr.host))
     throw new UsageError(
       `--health-addr ${healthAddr.host}: a non-loopback address needs --web-token (or $${WEB_TOKEN_ENV}), or the status page and metrics are open to anyone who can reach it`,
     );

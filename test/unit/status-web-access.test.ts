@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
-import type net from 'node:net';
+import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ControllerState } from '../../src/api/state-types.js';
 import type { Health } from '../../src/adapters/health-server.js';
@@ -122,6 +122,39 @@ describe('the status page on --health-addr', () => {
     clearTimeout(giveUp);
     abort.abort();
     await eventually('the stream forgotten', async () => web!.openStreams() === 0, 5000, 20);
+  });
+
+  it('drops a browser that stopped reading instead of buffering pages for it without end', async () => {
+    // Pages of some 300 KB each, each different: past what the kernel's buffers take.
+    const bigState = (pass: number): ControllerState => ({
+      ...emptyState(`pass-${pass}`),
+      invalid: Array.from({ length: 1500 }, (_, i) => ({
+        file: `manifests/${i}.yaml`,
+        line: 1,
+        column: 1,
+        path: '',
+        message: `${'x'.repeat(150)} ${pass}`,
+      })),
+    });
+    let pass = 0;
+    const base = await serve(() => bigState(pass));
+    const socket = net.connect(Number(new URL(base).port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('GET /events HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n');
+    socket.pause(); // reads nothing from now on
+    await eventually('the stream open', () => web!.openStreams() === 1, 5000, 20);
+    for (pass = 1; pass <= 200 && web!.openStreams() > 0; pass++) web!.changed();
+    expect(web!.openStreams()).toBe(0);
+    expect(pass).toBeGreaterThan(2);
+    socket.destroy();
+  });
+
+  it('answers HEAD /events with the headers only, keeping no stream open', async () => {
+    const base = await serve(() => emptyState());
+    const res = await fetch(`${base}/events`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(web!.openStreams()).toBe(0);
   });
 
   it('frames an event with one data line per line', () => {

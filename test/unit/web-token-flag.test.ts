@@ -42,12 +42,17 @@ describe('--web-token and the loopback rule of --health-addr', () => {
   });
 
   it('refuses a short token or one with spaces, naming where it came from, without echoing it', () => {
-    expect(() => webTokenFlag('short', undefined)).toThrow(
-      '--web-token must be at least 16 printable ASCII characters',
-    );
+    const health = { host: '127.0.0.1', port: 9090 };
+    expect(() => webTokenFlag('short', health)).toThrow('--web-token must be at least 16 printable ASCII characters');
     vi.stubEnv(WEB_TOKEN_ENV, 'sixteen chars with spaces');
-    expect(() => webTokenFlag(undefined, undefined)).toThrow(`${WEB_TOKEN_ENV} must be at least 16`);
-    expect(() => webTokenFlag(undefined, undefined)).not.toThrow(/sixteen/);
+    expect(() => webTokenFlag(undefined, health)).toThrow(`${WEB_TOKEN_ENV} must be at least 16`);
+    expect(() => webTokenFlag(undefined, health)).not.toThrow(/sixteen/);
+  });
+
+  it('without --health-addr: the flag is a usage error, the environment is not read', () => {
+    expect(() => webTokenFlag(TOKEN, undefined)).toThrow('--web-token needs --health-addr');
+    vi.stubEnv(WEB_TOKEN_ENV, 'short');
+    expect(webTokenFlag(undefined, undefined)).toBeUndefined();
   });
 
   it('is a usage error of `run` (exit 2) before anything is opened', () => {
