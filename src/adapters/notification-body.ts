@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Notification, NotifyFormat } from '../api/notification.js';
-import { Reason } from '../reconcile/reasons.js';
+import { severity } from '../reconcile/phase-notifications.js';
+import type { Severity } from '../reconcile/phase-notifications.js';
 
 /** What one POST carries: the exact body bytes (signed as they are) and the headers. */
 export interface NotificationRequest {
@@ -55,21 +56,24 @@ const FORMATS: Record<NotifyFormat, (n: Notification) => NotificationRequest> = 
     headers: {
       'Content-Type': 'text/plain; charset=utf-8',
       Title: title(n),
-      Priority: isBad(n) ? 'high' : 'default',
-      Tags: !isBad(n) ? 'white_check_mark' : n.phase === 'Failed' || n.workload === null ? 'rotating_light' : 'warning',
+      Priority: severity(n) === 'good' ? 'default' : 'high',
+      Tags: NTFY_TAGS[severity(n)],
     },
   }),
 };
 
-/** Bad news: a workload that got worse, or Docker gone. */
-function isBad(n: Notification): boolean {
-  return n.workload === null ? n.reason === Reason.DockerUnreachable : n.phase !== 'Ready';
-}
+/** ntfy's emoji tag for each severity. */
+const NTFY_TAGS: Record<Severity, string> = {
+  good: 'white_check_mark',
+  warning: 'warning',
+  critical: 'rotating_light',
+};
 
 /** `tinyforge default: image/web is Degraded (was Ready)`, or what Docker did. */
 function title(n: Notification): string {
   const who = `tinyforge ${n.controller}`;
-  if (n.workload === null) return `${who}: ${isBad(n) ? 'Docker is unreachable' : 'Docker is reachable again'}`;
+  if (n.workload === null)
+    return `${who}: ${severity(n) === 'good' ? 'Docker is reachable again' : 'Docker is unreachable'}`;
   return `${who}: ${n.workload} is ${n.phase}${n.previousPhase ? ` (was ${n.previousPhase})` : ''}`;
 }
 

@@ -11,7 +11,7 @@ export type Send = (
 ) => Promise<{ status: number; retryAfterMs?: number }>;
 
 export interface NotifierOptions {
-  /** The `--notify` URLs: each gets every notification, in order, through a queue of its own. */
+  /** The `--notify` URLs (distinct, as `--notify` leaves them): each gets every notification, in order, through a queue of its own. */
   urls: readonly string[];
   format: NotifyFormat;
   secret?: string;
@@ -68,9 +68,7 @@ export class Notifier {
       stopped: this.#stop.signal,
     };
     this.#timers = settings.timers;
-    this.#queues = [...new Set(options.urls)].map(
-      (url, i) => new UrlQueue(url, `notify URL ${i + 1} (${redactUrl(url)})`, settings),
-    );
+    this.#queues = options.urls.map((url, i) => new UrlQueue(url, `notify URL ${i + 1} (${redactUrl(url)})`, settings));
   }
 
   notify(notification: Notification): void {

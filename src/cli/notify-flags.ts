@@ -41,7 +41,8 @@ export function notifyFlags(values: NotifyFlagValues): NotifyConfig | undefined 
 }
 
 /**
- * An absolute http(s) URL with a host. Its path and query may hold a webhook's token: a
+ * An absolute http(s) URL with a host, whose `user:password@` (sent as Basic
+ * authentication) decodes. Its path, query and credentials may hold a webhook's token: a
  * refusal names the scheme only, never the rest.
  */
 function notifyUrl(text: string): string {
@@ -51,10 +52,24 @@ function notifyUrl(text: string): string {
   } catch {
     url = undefined;
   }
-  if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.hash === '')
-    return url.href;
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.hash === '') {
+    if (decodes(url.username) && decodes(url.password)) return url.href;
+    throw new UsageError(
+      `--notify's user:password must be percent-encoded (%XX, as in p%40ss for p@ss) (got a URL with scheme ${url.protocol})`,
+    );
+  }
   const got = url ? `a URL with scheme ${url.protocol}${url.hash ? ' and a #fragment' : ''}` : 'no URL';
   throw new UsageError(
     `--notify must be an http:// or https:// URL such as https://hooks.example.com/tinyforge (got ${got})`,
   );
+}
+
+/** Whether a URL's user or password decodes, as the POST does to send it as Basic authentication. */
+function decodes(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

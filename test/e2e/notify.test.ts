@@ -41,20 +41,25 @@ describe('--notify against the real engine', () => {
       'web.yaml',
       sleeper('web', ['restart: "no"']).replace('command: [sleep, "3600"]', 'command: [sh, -c, "exit 3"]'),
     );
-    await eventually('the Degraded notification', () => received.length >= 1, 15_000, 50);
+    const bodies = () => received.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    await eventually('the Degraded notification', () => bodies().some((b) => b['phase'] === 'Degraded'), 15_000, 50);
     // The fix: back to a program that runs.
     project.write('web.yaml', sleeper('web', ['restart: "no"']));
-    await eventually('the Ready notification', () => received.length >= 2, 15_000, 50);
+    await eventually('the Ready notification', () => bodies().some((b) => b['phase'] === 'Ready'), 15_000, 50);
+    expect(await daemon.stop()).toBe(0);
 
-    const bodies = received.map((r) => JSON.parse(r.body) as Record<string, unknown>);
-    expect(bodies).toMatchObject([
-      { controller: project.name, workload: 'image/web', phase: 'Degraded', previousPhase: 'Ready', revision: null },
-      { controller: project.name, workload: 'image/web', phase: 'Ready', previousPhase: 'Degraded' },
-    ]);
-    expect(bodies[0]!['message']).toContain('0/1 running');
+    // Between the two a CrashLoop may be told too (the dying program uses up its restarts): no exact count.
+    const said = bodies();
+    expect(said[0]).toMatchObject({
+      ...{ controller: project.name, workload: 'image/web', phase: 'Degraded', previousPhase: 'Ready' },
+      revision: null,
+    });
+    expect(said[0]!['message']).toContain('0/1 running');
+    expect(said.at(-1)).toMatchObject({
+      ...{ controller: project.name, workload: 'image/web', phase: 'Ready', previousPhase: 'Degraded' },
+      reason: 'AllReplicasRunning',
+    });
     for (const { body, signature } of received)
       expect(signature).toBe(`sha256=${crypto.createHmac('sha256', SECRET).update(body).digest('hex')}`);
-    expect(await daemon.stop()).toBe(0);
-    expect(received).toHaveLength(2);
   });
 });

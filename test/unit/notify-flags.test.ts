@@ -46,6 +46,17 @@ describe('the --notify flags', () => {
       expect(text).not.toContain('secret-token');
   });
 
+  it('refuses a user:password with a bad percent-escape, which could not be sent, naming only the scheme', () => {
+    for (const url of ['http://us%er:pw@127.0.0.1:1/secret-token', 'https://ops:p%zzss@hooks.example/x'])
+      expect(refusal('--notify', url)).toBe(
+        `--notify's user:password must be percent-encoded (%XX, as in p%40ss for p@ss) (got a URL with scheme ${new URL(url).protocol})`,
+      );
+    expect(parse('--notify', 'http://ops:p%40ss@127.0.0.1:1/')).toEqual({
+      urls: ['http://ops:p%40ss@127.0.0.1:1/'],
+      format: 'json',
+    });
+  });
+
   it('takes the secret from $TINYFORGE_NOTIFY_SECRET when the flag is not given', () => {
     const before = process.env['TINYFORGE_NOTIFY_SECRET'];
     process.env['TINYFORGE_NOTIFY_SECRET'] = 'from-env';
@@ -84,6 +95,17 @@ describe('the --notify flags', () => {
     ]);
     expect(once.code).toBe(2);
     expect(once.stderr.trim()).toBe('tinyforge run: --notify is for the long-running controller: run without --once');
+    const badEscape = runCli([
+      'run',
+      '--notify',
+      'http://us%er:pw@127.0.0.1:1/',
+      '--docker-host',
+      'unix:///nonexistent.sock',
+    ]);
+    expect([badEscape.code, badEscape.stderr]).toEqual([
+      2,
+      expect.stringMatching(/user:password must be percent-encoded/),
+    ]);
     const help = runCli(['run', '--help']).stdout;
     for (const flag of ['--notify URL', '--notify-format F', '--notify-secret S']) expect(help).toContain(flag);
     expect(runCli(['completion', 'bash']).stdout).toMatch(/run\) flags="[^"]*--notify --notify-format --notify-secret/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ControllerState, Phase, WorkloadStatus } from '../../src/api/state-types.js';
-import { phaseNotifications, rememberPhases } from '../../src/reconcile/phase-notifications.js';
+import { phaseNotifications, rememberPhases, severity } from '../../src/reconcile/phase-notifications.js';
 import type { PhaseMemory } from '../../src/reconcile/phase-notifications.js';
 
 const AT = '2026-01-02T03:04:05.000Z';
@@ -83,6 +83,51 @@ describe('which phase changes are news', () => {
     ]);
   });
 
+  it('a crash loop whose restart budget frees a restart now and then is told once, and again in a new stretch', () => {
+    const crashLoop = workload('Degraded', 'CrashLoop', 'restart budget used up');
+    const cycle = [degraded, crashLoop, degraded, crashLoop, degraded, crashLoop].map((w) => state({ 'image/web': w }));
+    expect(
+      walk(state({ 'image/web': ready }), ...cycle, state({ 'image/web': ready }), state({ 'image/web': crashLoop })),
+    ).toEqual([
+      ['image/web Degraded<-Ready ReplicasNotRunning'],
+      ['image/web Degraded<-Degraded CrashLoop'],
+      [],
+      [],
+      [],
+      [],
+      ['image/web Ready<-Degraded AllReplicasRunning'],
+      ['image/web Degraded<-Ready CrashLoop'],
+    ]);
+  });
+
+  it('Degraded to Failed is told; back to Degraded, or through Progressing, in the same stretch is not', () => {
+    const failed = workload('Failed', 'ReconcileFailed');
+    expect(
+      walk(
+        ...[ready, degraded, failed, degraded, progressing, failed, degraded, ready].map((w) =>
+          state({ 'image/web': w }),
+        ),
+      ),
+    ).toEqual([
+      ['image/web Degraded<-Ready ReplicasNotRunning'],
+      ['image/web Failed<-Degraded ReconcileFailed'],
+      [],
+      [],
+      [],
+      [],
+      ['image/web Ready<-Degraded AllReplicasRunning'],
+    ]);
+  });
+
+  it('a crash loop in the state loaded at start is not told again', () => {
+    const crashLoop = workload('Degraded', 'CrashLoop', 'restart budget used up');
+    expect(walk(...[crashLoop, degraded, crashLoop, ready].map((w) => state({ 'image/web': w })))).toEqual([
+      [],
+      [],
+      ['image/web Ready<-Degraded AllReplicasRunning'],
+    ]);
+  });
+
   it('Degraded to Failed is news; Invalid, Suspended and a Ready never left are not', () => {
     const failed = workload('Failed', 'ReconcileFailed');
     expect(
@@ -152,5 +197,26 @@ describe('which phase changes are news', () => {
       revision: 'abc123',
       at: AT,
     });
+  });
+});
+
+describe('how bad the news is', () => {
+  it('a recovery or Docker back is good, Degraded a warning, Failed or Docker gone critical', () => {
+    const failed = workload('Failed', 'ReconcileFailed');
+    let memory = rememberPhases(state({ 'image/web': ready }));
+    const severities = [degraded, failed, ready].map((w) => {
+      const step = phaseNotifications(memory, state({ 'image/web': w }), AT);
+      memory = step.memory;
+      return step.notifications.map(severity);
+    });
+    expect(severities).toEqual([['warning'], ['critical'], ['good']]);
+    const docker = (reachable: boolean) => ({
+      ...{ controller: 'edge', workload: null, phase: null, previousPhase: null },
+      reason: reachable ? 'DockerReachable' : 'DockerUnreachable',
+      message: '',
+      revision: null,
+      at: AT,
+    });
+    expect([severity(docker(false)), severity(docker(true))]).toEqual(['critical', 'good']);
   });
 });
