@@ -1,4 +1,5 @@
 import type { Notification, NotifyFormat } from '../api/notification.js';
+import { doublingDelay } from '../api/units.js';
 import { notificationRequest } from './notification-body.js';
 import type { NotificationRequest } from './notification-body.js';
 import type { LogLevel } from './pass-reporter.js';
@@ -131,12 +132,9 @@ class UrlQueue {
 
   async #run(): Promise<void> {
     for (let next = this.#pending.shift(); next; next = this.#pending.shift()) {
-      if (this.settings.stopped.aborted) {
-        this.#lost(1 + this.#pending.splice(0).length, 'the controller stopped');
-        return;
-      }
-      const request = notificationRequest(next, this.settings.format, this.settings.secret);
-      const why = await this.#deliver(request);
+      const why = this.settings.stopped.aborted
+        ? STOPPED
+        : await this.#deliver(notificationRequest(next, this.settings.format, this.settings.secret));
       if (why === undefined) this.#delivered();
       else if (why === STOPPED) this.#lost(1 + this.#pending.splice(0).length, 'the controller stopped');
       else this.#undeliverable(why);
@@ -152,7 +150,7 @@ class UrlQueue {
       if (tried.ok) return undefined;
       if (stopped.aborted) return STOPPED;
       if (!tried.retry || attempt >= attempts) return attempt > 1 ? `${tried.why} (${attempt} tries)` : tried.why;
-      const backoff = Math.min(firstDelayMs * 2 ** (attempt - 1), maxDelayMs);
+      const backoff = doublingDelay(attempt, firstDelayMs, maxDelayMs);
       await sleep(Math.max(backoff, Math.min(tried.retryAfterMs ?? 0, maxDelayMs)), stopped, this.settings.timers);
       if (stopped.aborted) return STOPPED;
     }

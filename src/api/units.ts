@@ -44,3 +44,8 @@ export function parseSize(text: string): number {
   const [, number, unit = ''] = /^([0-9.]+)(.*)$/.exec(text)!;
   return Math.round(Number(number) * SIZE_UNITS[unit]!);
 }
+
+/** The wait after the `tries`-th failure (1, 2, …): `firstMs`, doubling each time, never past `maxMs`. */
+export function doublingDelay(tries: number, firstMs: number, maxMs: number): number {
+  return Math.min(maxMs, firstMs * 2 ** Math.min(tries - 1, 30));
+}

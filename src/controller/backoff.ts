@@ -1,3 +1,5 @@
+import { doublingDelay } from '../api/units.js';
+
 /** Per-key exponential backoff: 1 s, doubling, capped at 5 minutes; reset by success. */
 export class Backoff {
   readonly #failures = new Map<string, number>();
@@ -11,7 +13,7 @@ export class Backoff {
   next(key: string): number {
     const failures = (this.#failures.get(key) ?? 0) + 1;
     this.#failures.set(key, failures);
-    return Math.min(this.maxMs, this.baseMs * 2 ** Math.min(failures - 1, 30));
+    return doublingDelay(failures, this.baseMs, this.maxMs);
   }
 
   reset(key: string): void {
