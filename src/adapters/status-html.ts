@@ -1,4 +1,5 @@
 import type { Condition, ForeignEntry, InvalidEntry, StateEvent } from '../api/state-types.js';
+import { shortAge } from '../api/units.js';
 import type { ContainerView, StatusView, WorkloadView } from './status-view.js';
 
 /** Text made safe for HTML element content and quoted attribute values. */
@@ -12,11 +13,7 @@ export function escapeHtml(text: unknown): string {
 /** `42s`, `5m`, `3h`, `2d`: how long ago `iso` was, as kubectl prints ages. */
 export function age(iso: string | null, now: number): string {
   const ms = iso === null ? Number.NaN : now - Date.parse(iso);
-  if (!Number.isFinite(ms)) return '-';
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.floor(s / 60)}m`;
-  return s < 172_800 ? `${Math.floor(s / 3600)}h` : `${Math.floor(s / 86_400)}d`;
+  return Number.isFinite(ms) ? shortAge(ms) : '-';
 }
 
 /** A phase as a badge whose class (`phase-degraded`) gives its colour. */

@@ -49,3 +49,12 @@ export function parseSize(text: string): number {
 export function doublingDelay(tries: number, firstMs: number, maxMs: number): number {
   return Math.min(maxMs, firstMs * 2 ** Math.min(tries - 1, 30));
 }
+
+/** kubectl's AGE of `ms` (negative counts as 0): 45s, 12m, 3h, 5d. */
+export function shortAge(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 172_800) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86_400)}d`;
+}

@@ -1,4 +1,5 @@
 import { namesWorkload } from '../api/kinds.js';
+import { shortAge } from '../api/units.js';
 import { CorruptStateError, readState, stateFolderProblem } from '../app-state.js';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -133,11 +134,7 @@ function wideColumns(rows: readonly ContainerRow[]): string[] {
   return [list(rows.map((r) => r.node)), list(rows.map((r) => r.slot)), list(rows.flatMap((r) => r.ports))];
 }
 
-/** kubectl's AGE: 45s, 12m, 3h, 5d. */
+/** kubectl's AGE since `since` (none: 0s): 45s, 12m, 3h, 5d. */
 export function age(since: string | undefined, now: Date): string {
-  const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(since ?? now.toISOString())) / 1000));
-  if (seconds < 120) return `${seconds}s`;
-  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 172800) return `${Math.floor(seconds / 3600)}h`;
-  return `${Math.floor(seconds / 86400)}d`;
+  return shortAge(since === undefined ? 0 : now.getTime() - Date.parse(since));
 }
