@@ -38,7 +38,7 @@ function overview(workloads: WorkloadView[], now: number): string {
     `<a href="#${escapeHtml(w.id)}">${escapeHtml(w.name)}</a>`,
     escapeHtml(w.kind),
     phaseBadge(w.phase),
-    `${w.ready.running}/${w.ready.desired}`,
+    `${w.replicas.ready}/${w.replicas.desired}`,
     time(w.createdAt, now),
     `<span class="msg">${escapeHtml(w.message)}</span>`,
   ]);

@@ -7,6 +7,7 @@ import type {
   Phase,
   StateEvent,
 } from '../api/state-types.js';
+import { readyCount } from '../api/readiness.js';
 
 /** Events the page lists per workload, and for the controller itself. */
 const RECENT_EVENTS = 5;
@@ -34,7 +35,8 @@ export interface WorkloadView {
   phase: Phase;
   createdAt: string;
   source: string;
-  ready: { running: number; desired: number };
+  /** Containers that serve (running, and healthy where checked), as `status`'s READY counts them, of those wanted. */
+  replicas: { ready: number; desired: number };
   message: string;
   conditions: Condition[];
   containers: ContainerView[];
@@ -80,7 +82,7 @@ export function statusView(state: ControllerState): StatusView {
         phase: w.phase,
         createdAt: w.createdAt,
         source: w.source.file,
-        ready: { running: w.replicas.running, desired: w.replicas.desired },
+        replicas: { ready: readyCount(w.containers), desired: w.replicas.desired },
         message: w.lastError ?? w.conditions.find((c) => c.type === 'Ready')?.message ?? '',
         conditions: w.conditions.map(({ type, status, reason, message, lastTransitionTime }) => ({
           ...{ type, status, reason, message, lastTransitionTime },

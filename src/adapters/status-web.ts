@@ -126,7 +126,7 @@ function answerRoot(
 export function textSummary(view: StatusView): string {
   const docker = view.controller.docker.reachable ? 'reachable' : 'unreachable';
   const lines = view.workloads.map(
-    (w) => `${w.id}\t${w.phase}\t${w.ready.running}/${w.ready.desired}\t${w.message.replace(/\s+/g, ' ')}`,
+    (w) => `${w.id}\t${w.phase}\t${w.replicas.ready}/${w.replicas.desired}\t${w.message.replace(/\s+/g, ' ')}`,
   );
   return `controller ${view.controller.name}; Docker ${docker}; ${view.workloads.length} workloads (Accept: text/html for the page, application/json for data)\n${lines.join('\n')}\n`;
 }

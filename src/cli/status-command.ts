@@ -1,5 +1,6 @@
 import { namesWorkload } from '../api/kinds.js';
 import { shortAge } from '../api/units.js';
+import { readyCount } from '../api/readiness.js';
 import { CorruptStateError, readState, stateFolderProblem } from '../app-state.js';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -103,7 +104,7 @@ export function workloadTable(entries: [string, WorkloadStatus][], now: Date, wi
       w.name,
       w.kind,
       w.phase,
-      `${w.containers.filter(isReady).length}/${w.replicas.desired}`,
+      `${readyCount(w.containers)}/${w.replicas.desired}`,
       age(w.createdAt, now),
       ...(wide ? wideColumns(w.containers) : []),
       ready?.message ?? '',
@@ -118,11 +119,6 @@ export function workloadTable(entries: [string, WorkloadStatus][], now: Date, wi
         .trimEnd(),
     )
     .join('\n');
-}
-
-/** A container that serves: running, and healthy when it has a healthcheck (a row without one has no health). */
-function isReady(row: ContainerRow): boolean {
-  return row.state === 'running' && (row.health === null || row.health === 'healthy');
 }
 
 /** The nodes, slots and host ports of a workload's containers, each distinct and sorted; `-` for none. */

@@ -3,6 +3,7 @@ import type { ControllerState, WorkloadStatus } from '../../src/api/state-types.
 import { age, escapeHtml, renderLive } from '../../src/adapters/status-html.js';
 import { statusView } from '../../src/adapters/status-view.js';
 import { textSummary } from '../../src/adapters/status-web.js';
+import { workloadTable } from '../../src/cli/status-command.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 const XSS = '<script>alert("x")</script>';
@@ -138,6 +139,23 @@ describe('the status page', () => {
     const withStalled = render(state({ 'image/s': workload('s', 'Degraded', { conditions: [stalled] }) }));
     expect(withStalled).toContain('<td>Stalled</td><td><span class="cond-bad">True</span>');
     expect(html).toContain('<td>Ready</td><td><span class="cond-good">True</span>');
+  });
+
+  it("counts ready containers as `status`'s READY does: a running container that is unhealthy is not ready", () => {
+    const base = { id: 'a', name: 'tf-web-1', role: 'image', replica: 1, image: 'i', imageTag: null, ports: [] };
+    const rest = { stage: null, slot: null, domain: null, routeId: null, startedAt: null, restarts: 0, node: null };
+    const rows = [
+      { ...base, ...rest, containerId: 'c1', state: 'running' as const, health: 'unhealthy' as const },
+      { ...base, ...rest, containerId: 'c2', replica: 2, state: 'running' as const, health: 'healthy' as const },
+      { ...base, ...rest, containerId: 'c3', replica: 3, state: 'running' as const, health: null },
+    ];
+    const replicas = { desired: 3, running: 3, updated: 3 };
+    const s = state({ 'image/web': workload('web', 'Degraded', { containers: rows, replicas }) });
+    const view = statusView(s);
+    expect(view.workloads[0]!.replicas).toEqual({ ready: 2, desired: 3 });
+    expect(render(s)).toMatch(/<td>Image<\/td>.*<td>2\/3<\/td>/);
+    expect(textSummary(view)).toContain('image/web\tDegraded\t2/3\t');
+    expect(workloadTable(Object.entries(s.workloads), new Date(NOW))).toMatch(/web +Image +Degraded +2\/3 /);
   });
 
   it('shows kind, ready count, age, message, revision, Docker, containers with a domain link', () => {
