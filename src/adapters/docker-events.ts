@@ -5,6 +5,10 @@ import { DockerEventLines } from './docker-event-lines.js';
 import { callDocker } from './docker-call.js';
 import { dockerClient } from './dockerode-client.js';
 import { StreamWatchdog } from './event-stream-watchdog.js';
+import { doublingDelay } from '../api/units.js';
+
+const RECONNECT_FIRST_MS = 1000;
+const RECONNECT_MAX_MS = 30_000;
 
 export interface DockerEventHandlers {
   /** A container of this controller's workload changed (`action`: Docker's event, e.g. `die`). */
@@ -39,7 +43,8 @@ export class DockerEventSource {
   #since: number | undefined;
   /** The engine's own time of the newest event delivered (`timeNano`): never counted as missed, whatever the clocks say. */
   #lastNano: bigint | undefined;
-  #delayMs = 1000;
+  /** Reconnections tried since the stream last opened: the wait before the next doubles from 1 s to 30 s. */
+  #failures = 0;
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
   readonly #watchdog: StreamWatchdog;
@@ -92,7 +97,7 @@ export class DockerEventSource {
         return;
       }
       this.#stream = stream;
-      this.#delayMs = 1000;
+      this.#failures = 0;
       if (isReconnect) this.handlers.reconnected();
       this.#watchdog.start();
       const lines = new DockerEventLines(this.controller, (what) => this.handlers.unreadable(what));
@@ -137,8 +142,8 @@ export class DockerEventSource {
     if (this.#stopped || this.#timer !== undefined) return;
     this.#drop();
     this.handlers.lost(reason);
-    const delay = this.#delayMs;
-    this.#delayMs = Math.min(this.#delayMs * 2, 30_000);
+    this.#failures++;
+    const delay = doublingDelay(this.#failures, RECONNECT_FIRST_MS, RECONNECT_MAX_MS);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#connect(true);

@@ -143,7 +143,7 @@ describe('the status page', () => {
 
   it("counts ready containers as `status`'s READY does: a running container that is unhealthy is not ready", () => {
     const base = { id: 'a', name: 'tf-web-1', role: 'image', replica: 1, image: 'i', imageTag: null, ports: [] };
-    const rest = { stage: null, slot: null, domain: null, routeId: null, startedAt: null, restarts: 0, node: null };
+    const rest = { stage: null, slot: null, domain: null, routeId: null, startedAt: null, restarts: 0 };
     const rows = [
       { ...base, ...rest, containerId: 'c1', state: 'running' as const, health: 'unhealthy' as const },
       { ...base, ...rest, containerId: 'c2', replica: 2, state: 'running' as const, health: 'healthy' as const },
