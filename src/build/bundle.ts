@@ -59,8 +59,8 @@ const formatOnlyWhenLogged: Plugin = {
   setup(on) {
     on.onLoad({ filter: /docker-modem[\\/]lib[\\/]modem\.js$/ }, (args) => {
       const source = fs.readFileSync(args.path, 'utf8');
-      if (!source.includes(MODEM_SENDING))
-        throw new Error(`${args.path}: its debug line changed; see formatOnlyWhenLogged`);
+      if (source.split(MODEM_SENDING).length !== 2)
+        throw new Error(`${args.path}: its debug line changed (not there once); see formatOnlyWhenLogged`);
       return { contents: source.replace(MODEM_SENDING, `if (debug.enabled) ${MODEM_SENDING}`), loader: 'js' };
     });
   },

@@ -89,6 +89,7 @@ describe('run --once against an engine that answers every request with HTTP 500'
   it('the bundled docker-modem formats a request for its debug log only when that log is on (DEBUG=modem)', async () => {
     const { socket, engine } = await setUp();
 
+    expect(await deepInspects(dir, socket, { DEBUG: undefined })).toBe(0);
     expect(await deepInspects(dir, socket, { DEBUG: '' })).toBe(0);
     const quietRequests = engine.requests;
     expect(quietRequests).toBeGreaterThan(0);
