@@ -1,7 +1,7 @@
 import type { ContainerRow } from './state-types.js';
 
 /** A container that serves: running, and healthy when it has a healthcheck (a row without one has no health). */
-export function isReady(row: ContainerRow): boolean {
+function isReady(row: ContainerRow): boolean {
   return row.state === 'running' && (row.health === null || row.health === 'healthy');
 }
 
