@@ -1,4 +1,6 @@
 import type { Notification, NotifyFormat } from '../api/notification.js';
+import { realTimers } from '../api/timers.js';
+import type { Timers } from '../api/timers.js';
 import { doublingDelay } from '../api/units.js';
 import { notificationRequest } from './notification-body.js';
 import type { NotificationRequest } from './notification-body.js';
@@ -29,19 +31,8 @@ export interface NotifierOptions {
   /** The POST (default: fetch). */
   send?: Send;
   /** Timers for timeouts, backoff and the grace at stop (default: the global ones). */
-  timers?: NotifyTimers;
+  timers?: Timers;
 }
-
-/** What the notifier waits with (FakeTimers in tests). */
-export interface NotifyTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const GLOBAL_TIMERS: NotifyTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 type Settings = Required<Omit<NotifierOptions, 'urls' | 'secret'>> & { secret?: string; stopped: AbortSignal };
 
@@ -54,7 +45,7 @@ type Settings = Required<Omit<NotifierOptions, 'urls' | 'secret'>> & { secret?: 
 export class Notifier {
   readonly #queues: UrlQueue[];
   readonly #stop = new AbortController();
-  readonly #timers: NotifyTimers;
+  readonly #timers: Timers;
 
   constructor(options: NotifierOptions) {
     const settings: Settings = {
@@ -64,7 +55,7 @@ export class Notifier {
       maxDelayMs: 30_000,
       queueLimit: 100,
       send: fetchSend,
-      timers: GLOBAL_TIMERS,
+      timers: realTimers,
       ...options,
       stopped: this.#stop.signal,
     };
@@ -217,7 +208,7 @@ function networkError(error: unknown): string {
 }
 
 /** Waits `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal, timers: NotifyTimers): Promise<void> {
+function sleep(ms: number, signal: AbortSignal, timers: Timers): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

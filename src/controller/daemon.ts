@@ -1,7 +1,7 @@
 import { Debouncer } from './debouncer.js';
 import { ExclusiveLock } from './exclusive-lock.js';
-import { realTimers } from './timers.js';
-import type { Timers } from './timers.js';
+import { realTimers } from '../api/timers.js';
+import type { Timers } from '../api/timers.js';
 import { WorkQueue } from './work-queue.js';
 
 /** The key of a full resync: every workload, one list call. */

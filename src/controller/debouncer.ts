@@ -1,5 +1,5 @@
-import { realTimers } from './timers.js';
-import type { Timers } from './timers.js';
+import { realTimers } from '../api/timers.js';
+import type { Timers } from '../api/timers.js';
 
 /** Calls `fn` once a burst of `trigger()` calls has been quiet for `quietMs`. */
 export class Debouncer {

@@ -1,6 +1,6 @@
 import { Backoff } from './backoff.js';
-import { realTimers } from './timers.js';
-import type { Timers } from './timers.js';
+import { realTimers } from '../api/timers.js';
+import type { Timers } from '../api/timers.js';
 
 /**
  * A queue of keys, as in client-go's workqueue: a key is queued at most once; a key

@@ -1,4 +1,4 @@
-import type { Timers } from '../../src/controller/timers.js';
+import type { Timers } from '../../src/api/timers.js';
 
 /** Timers that fire only when the test advances time. */
 export class FakeTimers implements Timers {

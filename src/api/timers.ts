@@ -1,4 +1,4 @@
-/** Timers, injected so that queue delays and debounces are tested without waiting (STYLE.md habit 9). */
+/** Timers, injected so that queue delays, debounces and retries are tested without waiting (STYLE.md habit 9). */
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
