@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadControllerKey } from './adapters/controller-key.js';
 import { findGitDir, waitForGit } from './adapters/git-checkout.js';
 import { referenceDigest } from './adapters/reference-files.js';
-import { loadFromDisk } from './app-manifests.js';
+import { loadDirectory } from './app-manifests.js';
 import type { DirectoryLoad } from './app-manifests.js';
 import type { ControllerConfig } from './app.js';
 import type { Reference, Workload } from './api/workload.js';
@@ -40,10 +40,7 @@ export function specOnDiskReader(
   };
   return async () => {
     await waitForGit(gitDir);
-    const load = loadFromDisk({ dir: config.manifests }, config.policy, {
-      backend: config.backend,
-      ...(previous ? { previous } : {}),
-    });
+    const load = loadDirectory(config.manifests, config.policy, config.backend, previous ? { previous } : {});
     previous = load;
     sweepDesired(config.name, load.workloads);
     return { load, hashOf: (workload) => cachedEntry(workload, { controller: config.name, digest }).hash };

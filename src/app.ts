@@ -28,7 +28,8 @@ import type { PortRange } from './reconcile/port-allocator.js';
 import { recordOnlyRoutes } from './reconcile/route-provider.js';
 import type { RouteProvider } from './reconcile/route-provider.js';
 import { loadState, peekState } from './app-state.js';
-import { loadFromDisk, safeRealpath } from './adapters/manifest-loader.js';
+import { loadDirectory } from './adapters/load-cache.js';
+import { safeRealpath } from './adapters/manifest-loader.js';
 import { DELETION_GRACE_MS } from './adapters/manifest-source.js';
 import { EngineWatch } from './reconcile/engine-check.js';
 import type { DirectoryLoad } from './adapters/manifest-loader.js';
@@ -155,8 +156,7 @@ export async function openController(
         if (event) state.events = [...state.events, event].slice(-MAX_EVENTS);
       },
       async tick(request = {}) {
-        const view =
-          request.view ?? loadFromDisk({ dir: config.manifests }, config.policy, { backend: config.backend });
+        const view = request.view ?? loadDirectory(config.manifests, config.policy, config.backend);
         const revision =
           request.revision !== undefined ? request.revision : gitRevision(path.resolve(config.manifests));
         const before = { ...state, controller: { ...state.controller, revision } };

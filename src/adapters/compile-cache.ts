@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import module, { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import zlib from 'node:zlib';
+import { userCacheFolder } from './user-cache-folder.js';
 
 type CommonJsBody = (
   exports: object,
@@ -100,7 +100,7 @@ function cacheFileFor(file: string, source: string, variant: string): string | u
     .update(JSON.stringify([v8FlagsSetAtRunTime, variant]))
     .digest('hex')
     .slice(0, 32);
-  const folder = cacheFolder();
+  const folder = userCacheFolder('v8');
   return folder === undefined ? undefined : path.join(folder, `${key}.v8cache`);
 }
 
@@ -123,21 +123,6 @@ function sharedFlagList(global: { [FLAGS_KEY]?: string[] }): string[] {
 export function setV8Flag(flag: string): void {
   v8.setFlagsFromString(flag);
   v8FlagsSetAtRunTime.push(flag);
-}
-
-function cacheFolder(): string | undefined {
-  const root = process.env.NODE_COMPILE_CACHE || path.join(os.tmpdir(), 'node-compile-cache');
-  const uid = process.getuid?.();
-  const folder = path.join(root, `tinyforge-v8-${uid ?? 'user'}`);
-  try {
-    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const stat = fs.lstatSync(folder);
-    // Code read from a folder someone else can write would run as this user.
-    const ours = stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
-    return ours ? folder : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function readCache(file: string): Buffer | undefined {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireCompiled } from './compile-cache.js';
@@ -17,6 +18,24 @@ export function loadPrecompiled<T>(file: string, fingerprint: string): T | undef
   try {
     const compiled = requireCompiled(path.join(GENERATED_DIR, file)) as T & { fingerprint?: string };
     return compiled.fingerprint === fingerprint ? compiled : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written by the build (src/build/bundle.ts): a hash of the bundle, the precompiled validators and the schemas. */
+export const BUILD_ID_FILE = 'build-id';
+
+let build: { id: string | undefined } | undefined;
+/** This build's ID, or undefined when tinyforge runs unbuilt; read once per process. */
+export function buildId(): string | undefined {
+  build ??= { id: readBuildId() };
+  return build.id;
+}
+
+function readBuildId(): string | undefined {
+  try {
+    return fs.readFileSync(path.join(GENERATED_DIR, BUILD_ID_FILE), 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }

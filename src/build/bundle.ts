@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { BUILD_ID_FILE, GENERATED_DIR } from '../adapters/precompiled.js';
 
 /**
  * Build step: the bin is two files. dist/bundle.cjs holds the CLI (src/cli/start.ts),
@@ -91,3 +93,21 @@ for (const [file, result] of [
   const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
   process.stdout.write(`bundle: ${path.relative(process.cwd(), file)} (${Math.round(bytes / 1024)} KiB)\n`);
 }
+
+/**
+ * The build's ID: a hash of what loading manifests runs (the bundle, the precompiled
+ * validators, the schemas). A kept load serves only the build that made it (load-cache.ts).
+ */
+function writeBuildId(): void {
+  const schemas = path.join(DIST, '..', 'schemas');
+  const files = [
+    BUNDLE,
+    ...fs.readdirSync(GENERATED_DIR).map((name) => path.join(GENERATED_DIR, name)),
+    ...fs.readdirSync(schemas).map((name) => path.join(schemas, name)),
+  ].filter((file) => path.basename(file) !== BUILD_ID_FILE);
+  const hash = createHash('sha256');
+  for (const file of files.sort()) hash.update(`${path.relative(DIST, file)}\0`).update(fs.readFileSync(file));
+  fs.writeFileSync(path.join(GENERATED_DIR, BUILD_ID_FILE), `${hash.digest('hex')}\n`);
+}
+
+writeBuildId();

@@ -30,7 +30,7 @@ const LAYERS: Record<string, { layers: string[]; packages: string[]; rule: strin
     packages: [
       ...['ajv', 'chokidar', 'dockerode', 'lowdb', 'node:child_process', 'node:crypto', 'node:fs', 'node:fs/promises'],
       ...['node:http', 'node:module', 'node:net', 'node:os', 'node:path', 'node:timers/promises', 'node:url'],
-      ...['node:stream', 'node:string_decoder', 'node:v8', 'node:vm', 'node:zlib', 'prom-client'],
+      ...['node:stream', 'node:string_decoder', 'node:util', 'node:v8', 'node:vm', 'node:zlib', 'prom-client'],
     ],
     rule: 'adapters/ touch the outside world and are wired by app*.ts, never importing cli, app or controller',
   },
@@ -41,7 +41,7 @@ const LAYERS: Record<string, { layers: string[]; packages: string[]; rule: strin
   },
   build: {
     layers: ['api', 'manifest', 'adapters', 'build'],
-    packages: ['ajv', 'esbuild', 'node:fs', 'node:path', 'node:url'],
+    packages: ['ajv', 'esbuild', 'node:crypto', 'node:fs', 'node:path', 'node:url'],
     rule: 'build/ scripts run at build time on schemas and files; the running controller never imports them',
   },
   app: {

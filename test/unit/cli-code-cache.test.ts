@@ -41,13 +41,17 @@ function controller(env: NodeJS.ProcessEnv = { NODE_COMPILE_CACHE: cacheRoot }):
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 
-/** The cache files under a folder (the root) with the time each was last written (a rewrite changes it). */
+/**
+ * The code cache files under a folder (the root) with the time each was last written (a
+ * rewrite changes it); not the manifest loads kept beside them (load-cache.test.ts).
+ */
 function cacheFiles(root = cacheRoot): Map<string, number> {
   const files = new Map<string, number>();
   if (!fs.existsSync(root)) return files;
   for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
     const file = path.join(entry.parentPath, entry.name);
-    if (entry.isFile()) files.set(file, fs.statSync(file).mtimeMs);
+    if (entry.isFile() && !entry.parentPath.includes('tinyforge-manifests-'))
+      files.set(file, fs.statSync(file).mtimeMs);
   }
   return files;
 }

@@ -9,18 +9,20 @@ import { BIN, PROJECT_ROOT } from '../support/run-cli.js';
  * Every module a process of the built CLI loaded, ES modules (through a loader hook) and
  * CommonJS ones (Node's module cache at exit) alike, as file paths. `unbundled`: the CLI
  * from tsc's modules in dist/ instead of the bin's bundle, to see which of them load.
+ * `caches`: the folder of the caches a run keeps for the next (NODE_COMPILE_CACHE), a new
+ * one unless given: what an earlier run kept changes what a run loads.
  */
 function modulesLoaded(
   args: string[],
   cwd: string,
-  { unbundled = true } = {},
+  { unbundled = true, caches = fs.mkdtempSync(path.join(cwd, 'caches-')) } = {},
 ): { code: number | null; modules: string[]; stderr: string } {
   const log = path.join(cwd, 'modules.log');
   fs.rmSync(log, { force: true });
   const entry = unbundled ? path.join(cwd, 'unbundled-main.mjs') : BIN;
   const result = spawnSync(process.execPath, ['--import', path.join(cwd, 'record-modules.mjs'), entry, ...args], {
     cwd,
-    env: { ...process.env, TINYFORGE_MODULE_LOG: log },
+    env: { ...process.env, TINYFORGE_MODULE_LOG: log, NODE_COMPILE_CACHE: caches },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -175,5 +177,20 @@ describe('what a command loads at start-up', () => {
       'dockerode/lib/session.js',
       'tar-fs/index.js',
     ]);
+  });
+
+  it('a run --once whose manifests did not change since the last reads them from what it kept: no schema validators load', () => {
+    const socket = `unix://${path.join(dir, 'no-engine.sock')}`;
+    const caches = fs.mkdtempSync(path.join(dir, 'caches-'));
+    const run = () => modulesLoaded(['run', '--once', '--docker-host', socket], dir, { unbundled: false, caches });
+    const validators = (modules: string[]) => loaded(modules, 'dist/generated/schema-validators.cjs');
+    const first = run();
+    expect(first.code, first.stderr).toBe(3);
+    expect(validators(first.modules)).toBe(true);
+    const second = run();
+    expect(second.code, second.stderr).toBe(3);
+    expect(validators(second.modules)).toBe(false);
+    fs.appendFileSync(path.join(dir, 'manifests/web.yaml'), '  replicas: 2\n');
+    expect(validators(run().modules)).toBe(true);
   });
 });

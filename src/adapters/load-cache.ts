@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { Policy } from '../api/policy.js';
+import type { BackendName } from '../manifest/check-backend.js';
+import { loadFromDisk, safeRealpath } from './manifest-loader.js';
+import type { DirectoryLoad } from './manifest-loader.js';
+import { buildId } from './precompiled.js';
+import { userCacheFolder } from './user-cache-folder.js';
+
+/** Entries kept; writing one more removes the least recently written. */
+export const MAX_ENTRIES = 64;
+const FORMAT = 1;
+
+interface Entry {
+  context: string;
+  load: DirectoryLoad;
+}
+
+/**
+ * A clean load of one manifest directory kept between processes, in this user's cache
+ * folder, so that a `run --once` or `plan` whose manifests did not change does not parse
+ * and validate them again (for ten small manifests, about a sixth of such a run). An
+ * entry serves only the build of tinyforge that wrote it, with the same policy, backend,
+ * folder and working folder, and then only as loadFromDisk's `previous`: used when the
+ * manifests' paths and texts, and where the files they refer to lead and what those hold,
+ * are what the entry was made from (its content key), as the long-running controller's
+ * resync reuses its last load. A load with a problem is never kept. Without a build
+ * (vitest runs src/) or with NODE_DISABLE_COMPILE_CACHE set there is no cache.
+ */
+export class LoadCache {
+  private constructor(
+    readonly file: string,
+    private readonly context: string,
+  ) {}
+
+  static for(
+    dir: string,
+    policy: Policy,
+    backend: BackendName,
+    options: { build?: string; folder?: string; cwd?: string } = {},
+  ): LoadCache | undefined {
+    if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+    const build = options.build ?? buildId();
+    const folder = options.folder ?? userCacheFolder('manifests');
+    if (build === undefined || folder === undefined) return undefined;
+    const where = [path.resolve(dir), options.cwd ?? process.cwd()];
+    const name = createHash('sha256').update(JSON.stringify(where)).digest('hex').slice(0, 32);
+    const context = JSON.stringify([FORMAT, build, policy, backend, safeRealpath(dir), ...where]);
+    return new LoadCache(path.join(folder, `${name}.json`), context);
+  }
+
+  /** The kept load, when it was made in this context; whether it still holds is loadFromDisk's to see. */
+  read(): DirectoryLoad | undefined {
+    let entry: Partial<Entry>;
+    try {
+      entry = JSON.parse(fs.readFileSync(this.file, 'utf8')) as Partial<Entry>;
+    } catch {
+      return undefined;
+    }
+    const load = entry.load;
+    if (entry.context !== this.context || typeof load?.contentKey !== 'string' || !Array.isArray(load.workloads))
+      return undefined;
+    return load;
+  }
+
+  /**
+   * Keeps a clean load, whole or not at all; any other load removes the entry. Only a
+   * load that reads back from JSON as it is kept (a value JSON cannot hold would come
+   * back changed). Best effort: a cache that cannot be written costs only the time it saves.
+   */
+  write(load: DirectoryLoad): void {
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    try {
+      const text = load.contentKey === undefined ? undefined : JSON.stringify({ context: this.context, load });
+      if (text === undefined || !isDeepStrictEqual((JSON.parse(text) as Entry).load, load)) {
+        fs.rmSync(this.file, { force: true });
+        return;
+      }
+      fs.writeFileSync(temporary, text, { mode: 0o600 });
+      fs.renameSync(temporary, this.file);
+      removeOldest(path.dirname(this.file));
+    } catch {
+      removeQuietly(temporary);
+    }
+  }
+}
+
+/**
+ * Loads a manifest directory (loadFromDisk) through its cache: `previous` (this process's
+ * last load) or else the kept load (`cache`: null for none) when nothing it was made from changed, else a new
+ * load, kept for the next process.
+ */
+export function loadDirectory(
+  dir: string,
+  policy: Policy,
+  backend: BackendName,
+  options: { previous?: DirectoryLoad; cache?: LoadCache | null } = {},
+): DirectoryLoad {
+  const cache = options.cache === undefined ? LoadCache.for(dir, policy, backend) : (options.cache ?? undefined);
+  const previous = options.previous ?? cache?.read();
+  const load = loadFromDisk({ dir }, policy, { backend, ...(previous ? { previous } : {}) });
+  if (load !== previous) cache?.write(load);
+  return load;
+}
+
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // Left for the system's clean-up of its temporary folder.
+  }
+}
+
+function removeOldest(folder: string): void {
+  const names = fs.readdirSync(folder).filter((name) => name.endsWith('.json'));
+  if (names.length <= MAX_ENTRIES) return;
+  const byAge = names
+    .map((name) => ({ name, at: fs.statSync(path.join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => a.at - b.at);
+  for (const { name } of byAge.slice(0, names.length - MAX_ENTRIES))
+    fs.rmSync(path.join(folder, name), { force: true });
+}
