@@ -20,8 +20,8 @@ interface Entry {
 
 /**
  * A clean load of one manifest directory kept between processes, in this user's cache
- * folder, so that a `run --once` or `plan` whose manifests did not change does not parse
- * and validate them again (for ten small manifests, about a sixth of such a run). An
+ * folder, so that a `run --once`, `plan` or `wait` whose manifests did not change does
+ * not parse and validate them again (for ten small manifests, a tenth of such a run). An
  * entry serves only the build of tinyforge that wrote it, with the same policy, backend,
  * folder and working folder, and then only as loadFromDisk's `previous`: used when the
  * manifests' paths and texts, and where the files they refer to lead and what those hold,
@@ -45,9 +45,10 @@ export class LoadCache {
     const build = options.build ?? buildId();
     const folder = options.folder ?? userCacheFolder('manifests');
     if (build === undefined || folder === undefined) return undefined;
-    const where = [path.resolve(dir), options.cwd ?? process.cwd()];
-    const name = createHash('sha256').update(JSON.stringify(where)).digest('hex').slice(0, 32);
-    const context = JSON.stringify([FORMAT, build, policy, backend, safeRealpath(dir), ...where]);
+    // One entry for each folder, working folder, policy and backend: a rebuild replaces its own.
+    const made = [path.resolve(dir), options.cwd ?? process.cwd(), policy, backend];
+    const name = createHash('sha256').update(JSON.stringify(made)).digest('hex').slice(0, 32);
+    const context = JSON.stringify([FORMAT, build, safeRealpath(dir), ...made]);
     return new LoadCache(path.join(folder, `${name}.json`), context);
   }
 
@@ -88,9 +89,9 @@ export class LoadCache {
 }
 
 /**
- * Loads a manifest directory (loadFromDisk) through its cache: `previous` (this process's
- * last load) or else the kept load (`cache`: null for none) when nothing it was made from changed, else a new
- * load, kept for the next process.
+ * Loads a manifest directory (loadFromDisk) through its cache (`cache`: null for none):
+ * `previous` (this process's last load) or else the kept load, when nothing it was made
+ * from changed; else a new load, kept for the next process.
  */
 export function loadDirectory(
   dir: string,
