@@ -3,5 +3,5 @@
  * the controller: `validate` and `schema` load only this.
  */
 export { loadFromDisk, readSchemas, schemaValidator } from './adapters/manifest-loader.js';
-export { loadDirectory } from './adapters/load-cache.js';
+export { LoadCache, loadDirectory } from './adapters/load-cache.js';
 export type { DirectoryLoad } from './adapters/manifest-loader.js';

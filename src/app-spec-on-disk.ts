@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadControllerKey } from './adapters/controller-key.js';
 import { findGitDir, waitForGit } from './adapters/git-checkout.js';
 import { referenceDigest } from './adapters/reference-files.js';
-import { loadDirectory } from './app-manifests.js';
+import { LoadCache, loadDirectory } from './app-manifests.js';
 import type { DirectoryLoad } from './app-manifests.js';
 import type { ControllerConfig } from './app.js';
 import type { Reference, Workload } from './api/workload.js';
@@ -22,12 +22,13 @@ export interface SpecOnDisk {
 /**
  * Reads the manifest directory as `run` does (the same loader, policy, controller name
  * and key), for `wait`. Each call reads it again, after any git checkout under way has
- * finished; what did not change is not parsed again.
+ * finished; what did not change is not parsed again (the first read takes what `run` kept).
  */
 export function specOnDiskReader(
   config: Pick<ControllerConfig, 'manifests' | 'state' | 'name' | 'policy' | 'backend'>,
 ): () => Promise<SpecOnDisk> {
   const gitDir = findGitDir(path.resolve(config.manifests));
+  const cache = LoadCache.for(config.manifests, config.policy, config.backend) ?? null;
   let previous: DirectoryLoad | undefined;
   let keyed: ((reference: Reference) => string) | undefined;
   // Read only when a workload refers to a file: the key is mode 0600, often not readable by whoever
@@ -40,7 +41,10 @@ export function specOnDiskReader(
   };
   return async () => {
     await waitForGit(gitDir);
-    const load = loadDirectory(config.manifests, config.policy, config.backend, previous ? { previous } : {});
+    const load = loadDirectory(config.manifests, config.policy, config.backend, {
+      cache,
+      ...(previous ? { previous } : {}),
+    });
     previous = load;
     sweepDesired(config.name, load.workloads);
     return { load, hashOf: (workload) => cachedEntry(workload, { controller: config.name, digest }).hash };

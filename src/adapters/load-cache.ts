@@ -7,9 +7,10 @@ import type { BackendName } from '../manifest/check-backend.js';
 import { loadFromDisk, safeRealpath } from './manifest-loader.js';
 import type { DirectoryLoad } from './manifest-loader.js';
 import { buildId } from './precompiled.js';
+import { SCHEMA_DIR } from './schema-files.js';
 import { userCacheFolder } from './user-cache-folder.js';
 
-/** Entries kept; writing one more removes the least recently written. */
+/** Files kept; writing one more removes the least recently written. */
 export const MAX_ENTRIES = 64;
 const FORMAT = 1;
 
@@ -39,7 +40,7 @@ export class LoadCache {
     dir: string,
     policy: Policy,
     backend: BackendName,
-    options: { build?: string; folder?: string; cwd?: string } = {},
+    options: { build?: string; folder?: string; cwd?: string; schemas?: string } = {},
   ): LoadCache | undefined {
     if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
     const build = options.build ?? buildId();
@@ -48,22 +49,27 @@ export class LoadCache {
     // One entry for each folder, working folder, policy and backend: a rebuild replaces its own.
     const made = [path.resolve(dir), options.cwd ?? process.cwd(), policy, backend];
     const name = createHash('sha256').update(JSON.stringify(made)).digest('hex').slice(0, 32);
-    const context = JSON.stringify([FORMAT, build, safeRealpath(dir), ...made]);
+    const context = JSON.stringify([
+      FORMAT,
+      build,
+      schemaStamp(options.schemas ?? SCHEMA_DIR),
+      safeRealpath(dir),
+      ...made,
+    ]);
     return new LoadCache(path.join(folder, `${name}.json`), context);
   }
 
   /** The kept load, when it was made in this context; whether it still holds is loadFromDisk's to see. */
   read(): DirectoryLoad | undefined {
-    let entry: Partial<Entry>;
     try {
-      entry = JSON.parse(fs.readFileSync(this.file, 'utf8')) as Partial<Entry>;
+      const entry = JSON.parse(readOwnFile(this.file)) as Partial<Entry> | null;
+      const load = entry?.load;
+      if (entry?.context !== this.context || typeof load?.contentKey !== 'string' || !Array.isArray(load.workloads))
+        return undefined;
+      return load;
     } catch {
       return undefined;
     }
-    const load = entry.load;
-    if (entry.context !== this.context || typeof load?.contentKey !== 'string' || !Array.isArray(load.workloads))
-      return undefined;
-    return load;
   }
 
   /**
@@ -101,9 +107,58 @@ export function loadDirectory(
 ): DirectoryLoad {
   const cache = options.cache === undefined ? LoadCache.for(dir, policy, backend) : (options.cache ?? undefined);
   const previous = options.previous ?? cache?.read();
-  const load = loadFromDisk({ dir }, policy, { backend, ...(previous ? { previous } : {}) });
+  const load = loadOrAgain(dir, policy, backend, previous, options.previous);
   if (load !== previous) cache?.write(load);
   return load;
+}
+
+/** loadFromDisk with `previous`; a kept load it cannot even compare (not one this code wrote) is set aside. */
+function loadOrAgain(
+  dir: string,
+  policy: Policy,
+  backend: BackendName,
+  previous: DirectoryLoad | undefined,
+  own: DirectoryLoad | undefined,
+): DirectoryLoad {
+  try {
+    return loadFromDisk({ dir }, policy, { backend, ...(previous ? { previous } : {}) });
+  } catch (error) {
+    if (previous === own) throw error;
+    return loadFromDisk({ dir }, policy, { backend, ...(own ? { previous: own } : {}) });
+  }
+}
+
+/**
+ * The entry's text, read only from a regular file of this user's that no one else may
+ * write, not through a symlink.
+ */
+function readOwnFile(file: string): string {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  try {
+    const stat = fs.fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0 || stat.nlink !== 1)
+      throw new Error(`${file}: not a file of this user's alone`);
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The schema files' names, sizes and times: a schema edited after the build makes every kept load stale. */
+function schemaStamp(dir: string): string {
+  try {
+    return fs
+      .readdirSync(dir)
+      .sort()
+      .map((name) => {
+        const stat = fs.statSync(path.join(dir, name));
+        return `${name}:${stat.size}:${stat.mtimeMs}`;
+      })
+      .join(',');
+  } catch {
+    return 'unreadable';
+  }
 }
 
 function removeQuietly(file: string): void {
@@ -115,7 +170,8 @@ function removeQuietly(file: string): void {
 }
 
 function removeOldest(folder: string): void {
-  const names = fs.readdirSync(folder).filter((name) => name.endsWith('.json'));
+  // Every file: a temp file a killed writer left goes too, once it is among the oldest.
+  const names = fs.readdirSync(folder);
   if (names.length <= MAX_ENTRIES) return;
   const byAge = names
     .map((name) => ({ name, at: fs.statSync(path.join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))

@@ -5,6 +5,7 @@ import type { Policy } from '../api/policy.js';
 import type { Problem } from '../api/problem.js';
 import type { Workload } from '../api/workload.js';
 import type { BackendName } from '../manifest/check-backend.js';
+import type { FileAccess } from '../manifest/file-access.js';
 import { loadManifests } from '../manifest/load-manifests.js';
 import type { LoadResult, ManifestText } from '../manifest/load-manifests.js';
 import type { SchemaSet } from '../manifest/schema-set.js';
@@ -88,12 +89,13 @@ export function loadFromDisk(
       else files.push({ path: absolute, text: read.text });
     }
   }
-  const texts = unreadable === undefined && scanProblems.length === 0 ? textsKey(files) : undefined;
+  const texts =
+    unreadable === undefined && scanProblems.length === 0 ? textsKey(files, { realRoot, policy, access }) : undefined;
   const { previous } = options;
   if (
     texts !== undefined &&
     previous?.contentKey !== undefined &&
-    previous.contentKey === contentKey(texts, previous.workloads)
+    previous.contentKey === contentKey(texts, previous.workloads, access)
   )
     return previous;
   const result = loadManifests({
@@ -115,35 +117,47 @@ export function loadFromDisk(
     fileCount: files.length + scanProblems.length,
     ...(unreadable !== undefined ? { unreadable } : {}),
     // Only a clean load is reused: a problem may go away with a file no manifest names yet.
-    ...(texts !== undefined && problems.length === 0 ? { contentKey: contentKey(texts, result.workloads) } : {}),
+    ...(texts !== undefined && problems.length === 0
+      ? { contentKey: contentKey(texts, result.workloads, access) }
+      : {}),
   };
 }
 
-/** The manifest files, paths and texts: equal keys, equal files. */
-export function textsKey(files: readonly ManifestText[]): string {
+/**
+ * The manifest files, paths and texts, and what else the checks read beside them: where
+ * the directory leads, and where the folders the operator allowed and the Docker sockets
+ * lead (a host path is checked against both). Equal keys, equal inputs.
+ */
+export function textsKey(
+  files: readonly ManifestText[],
+  around: { realRoot: string; policy: Policy; access: FileAccess },
+): string {
   const hash = createHash('sha256');
   for (const file of files) hash.update(`${file.path}\0${file.text.length}\0`).update(file.text);
+  const { realRoot, policy, access } = around;
+  hash.update(`\0${realRoot}`);
+  for (const dir of [...policy.allowHostPaths, ...policy.dockerSockets]) hash.update(`\0${dir}\0${seen(dir, access)}`);
   return hash.digest('hex');
 }
 
-/** The manifest texts, and where the files they refer to lead and what those hold. */
-export function contentKey(texts: string, workloads: readonly Workload[]): string {
+/** The manifest texts, and where the files they refer to lead, what they are and what those that are read hold. */
+export function contentKey(texts: string, workloads: readonly Workload[], access: FileAccess): string {
   const hash = createHash('sha256').update(texts);
   for (const w of workloads) {
     for (const r of w.references) {
-      let real: string;
-      try {
-        real = fs.realpathSync(r.path);
-      } catch {
-        real = 'missing';
-      }
       const read = r.kind === 'envFile' || r.kind === 'composeFile' ? safeReadText(r.path) : undefined;
       hash.update(
-        `\0${r.path}\0${real}\0${read === undefined ? '' : 'text' in read ? createHash('sha256').update(read.text).digest('hex') : read.error}`,
+        `\0${r.path}\0${seen(r.path, access)}\0${read === undefined ? '' : 'text' in read ? createHash('sha256').update(read.text).digest('hex') : read.error}`,
       );
     }
   }
   return hash.digest('hex');
+}
+
+/** Where a path leads and what it is there, as the checks see it. */
+function seen(file: string, access: FileAccess): string {
+  const info = access.inspect(file);
+  return info.exists ? `${info.type}\0${info.realPath}` : 'missing';
 }
 
 /** The path with symlinks followed, or as it is when that fails. */

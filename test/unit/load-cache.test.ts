@@ -33,10 +33,13 @@ describe('the manifest load kept between processes', () => {
     const first = load(EXAMPLES);
     expect(first.problems).toEqual([]);
     expect(first.workloads.map((w) => w.kind).sort()).toEqual(expect.arrayContaining(['Compose', 'Project', 'Static']));
-    const kept = cacheOf(EXAMPLES).read();
+    const cache = cacheOf(EXAMPLES);
+    const kept = cache.read()!;
     expect(kept).toEqual(first);
-    const next = load(EXAMPLES);
-    expect(next).toEqual(fresh(EXAMPLES));
+    expect(kept).toEqual(fresh(EXAMPLES));
+    // What the next process reads is what its load answers: nothing was parsed again.
+    vi.spyOn(cache, 'read').mockReturnValue(kept);
+    expect(load(EXAMPLES, cache)).toBe(kept);
     expect(fs.readdirSync(folder)).toHaveLength(1);
   });
 
@@ -74,6 +77,63 @@ describe('the manifest load kept between processes', () => {
     expect(LoadCache.for(dir, DEFAULT_POLICY, 'swarm', other)?.read()).toBeUndefined();
   });
 
+  it('serves a folder reached through a link only while the link leads where it led', () => {
+    dir = makeFixtureDir({ 'a/web.yaml': imageManifest('web'), 'b/web.yaml': imageManifest('web') });
+    const link = path.join(dir, 'manifests');
+    fs.symlinkSync(path.join(dir, 'a'), link);
+    load(link);
+    expect(cacheOf(link).read()).toBeDefined();
+    fs.rmSync(link);
+    fs.symlinkSync(path.join(dir, 'b'), link);
+    expect(cacheOf(link).read()).toBeUndefined();
+  });
+
+  it('serves only while the schemas are those it was checked against', () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web') });
+    const schemas = path.join(folder, 'schemas');
+    fs.cpSync(path.join(PROJECT_ROOT, 'schemas'), schemas, { recursive: true });
+    load(dir, cacheOf(dir, { schemas }));
+    expect(cacheOf(dir, { schemas }).read()).toBeDefined();
+    fs.appendFileSync(path.join(schemas, 'image.schema.json'), '\n');
+    expect(cacheOf(dir, { schemas }).read()).toBeUndefined();
+  });
+
+  it('checks a host path again when a folder the operator allowed leads elsewhere, and a Static folder that became a file', () => {
+    dir = makeFixtureDir({
+      'm/web.yaml': imageManifest('web', ['volumes: [{hostPath: ../data1, target: /data}]']),
+      'data1/x': '',
+      'data2/x': '',
+      'm/docs.yaml': imageManifest('docs')
+        .replace('kind: Image', 'kind: Static')
+        .replace('  image:', '  path: site\n  image:'),
+      'm/site/index.html': '',
+    });
+    const manifests = path.join(dir, 'm');
+    const allowed = path.join(dir, 'allowed');
+    fs.symlinkSync(path.join(dir, 'data1'), allowed);
+    const policy = { ...DEFAULT_POLICY, allowHostPaths: [allowed] };
+    const cache = () => LoadCache.for(manifests, policy, 'docker', { build: 'build-1', folder, cwd: manifests })!;
+    const loadWith = () => loadDirectory(manifests, policy, 'docker', { cache: cache() });
+    expect(loadWith().problems).toEqual([]);
+    fs.rmSync(allowed);
+    fs.symlinkSync(path.join(dir, 'data2'), allowed);
+    expect(
+      loadWith()
+        .problems.map((p) => p.message)
+        .join(),
+    ).toMatch(/outside the manifest directory/);
+    fs.rmSync(allowed);
+    fs.symlinkSync(path.join(dir, 'data1'), allowed);
+    expect(loadWith().problems).toEqual([]);
+    fs.rmSync(path.join(manifests, 'site'), { recursive: true });
+    fs.writeFileSync(path.join(manifests, 'site'), '');
+    expect(
+      loadWith()
+        .problems.map((p) => p.message)
+        .join(),
+    ).toMatch(/is not a folder/);
+  });
+
   it('keeps no value of an env file: those are secrets, and only their paths are part of a load', () => {
     dir = makeFixtureDir({
       'web.yaml': imageManifest('web', ['envFiles: [web.env]']),
@@ -95,7 +155,8 @@ describe('the manifest load kept between processes', () => {
 
   it('never keeps a load that JSON would give back changed', () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web') });
-    const loaded = fresh(dir);
+    const loaded = load(dir);
+    expect(fs.readdirSync(folder)).toHaveLength(1);
     const workload = { ...loaded.workloads[0]!, manifest: { ...loaded.workloads[0]!.manifest, extra: undefined } };
     cacheOf(dir).write({ ...loaded, workloads: [workload] });
     expect(fs.readdirSync(folder)).toEqual([]);
@@ -108,6 +169,30 @@ describe('the manifest load kept between processes', () => {
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').slice(0, 100));
     expect(load(dir)).toEqual(fresh(dir));
     expect(cacheOf(dir).read()).toEqual(fresh(dir));
+  });
+
+  it('loads as usual past an entry that is not a load, or holds what this code would never write', () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web') });
+    load(dir);
+    const { file } = cacheOf(dir);
+    const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const text of ['null', '[]', JSON.stringify({ ...entry, load: { ...entry.load, workloads: [{}] } })]) {
+      fs.writeFileSync(file, text);
+      expect(load(dir), text.slice(0, 20)).toEqual(fresh(dir));
+    }
+  });
+
+  it("reads only an entry that is this user's alone: not one others may write, not through a link", () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web') });
+    load(dir);
+    const { file } = cacheOf(dir);
+    fs.chmodSync(file, 0o622);
+    expect(cacheOf(dir).read()).toBeUndefined();
+    fs.chmodSync(file, 0o600);
+    expect(cacheOf(dir).read()).toBeDefined();
+    fs.renameSync(file, `${file}.real`);
+    fs.symlinkSync(`${file}.real`, file);
+    expect(cacheOf(dir).read()).toBeUndefined();
   });
 
   it(`keeps the ${MAX_ENTRIES} entries written last`, () => {
@@ -129,6 +214,14 @@ describe('the manifest load kept between processes', () => {
     fs.chmodSync(userCacheFolder('manifests')!, 0o777);
     expect(userCacheFolder('manifests')).toBeUndefined();
     expect(LoadCache.for(EXAMPLES, DEFAULT_POLICY, 'docker', { build: 'build-1' })).toBeUndefined();
+    fs.chmodSync(userCacheFolder('manifests') ?? path.join(folder, `tinyforge-manifests-${process.getuid?.()}`), 0o700);
+    expect(userCacheFolder('manifests')).toBeDefined();
+    // The folder it is in: others may not write there unless, as in /tmp, the sticky bit keeps them to their own.
+    fs.chmodSync(folder, 0o777);
+    expect(userCacheFolder('manifests')).toBeUndefined();
+    fs.chmodSync(folder, 0o1777);
+    expect(userCacheFolder('manifests')).toBeDefined();
+    fs.chmodSync(folder, 0o700);
     // vitest runs src/: no build, no ID.
     expect(LoadCache.for(EXAMPLES, DEFAULT_POLICY, 'docker', { folder })).toBeUndefined();
     vi.stubEnv('NODE_DISABLE_COMPILE_CACHE', '1');

@@ -53,6 +53,36 @@ describe('reloading a manifest directory (the resync)', () => {
     expect(last.workloads.find((w) => w.id === 'image/web')?.manifest.spec).toMatchObject({ replicas: 2 });
   });
 
+  it('loads again when a path a manifest refers to changed what it is, or an allowed host folder leads elsewhere', () => {
+    dir = makeFixtureDir({
+      'm/docs.yaml': imageManifest('docs')
+        .replace('kind: Image', 'kind: Static')
+        .replace('  image:', '  path: site\n  image:'),
+      'm/site/index.html': '',
+      'm/web.yaml': imageManifest('web', ['volumes: [{hostPath: ../data1, target: /data}]']),
+      'data1/x': '',
+    });
+    const allowed = path.join(dir, 'allowed');
+    fs.symlinkSync(path.join(dir, 'data1'), allowed);
+    const policy = { ...DEFAULT_POLICY, allowHostPaths: [allowed] };
+    const reload = (previous?: ReturnType<typeof loadFromDisk>) =>
+      loadFromDisk({ dir: path.join(dir, 'm') }, policy, previous ? { previous } : {});
+    const first = reload();
+    expect(first.problems).toEqual([]);
+    fs.rmSync(allowed);
+    fs.symlinkSync(dir, allowed);
+    const moved = reload(first);
+    expect(moved).not.toBe(first);
+    expect(moved.problems).toEqual([]);
+    fs.rmSync(path.join(dir, 'm/site'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'm/site'), '');
+    expect(
+      reload(moved)
+        .problems.map((p) => p.message)
+        .join(),
+    ).toMatch(/is not a folder/);
+  });
+
   it('never reuses a load that found problems: a missing file may appear without any manifest changing', () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web', ['envFiles: [web.env]']) });
     const broken = load();
