@@ -22,7 +22,7 @@ export interface SpecOnDisk {
 /**
  * Reads the manifest directory as `run` does (the same loader, policy, controller name
  * and key), for `wait`. Each call reads it again, after any git checkout under way has
- * finished; what did not change is not parsed again (the first read takes what `run` kept).
+ * finished; what did not change is not parsed again (the first read takes what `run` kept; it keeps nothing).
  */
 export function specOnDiskReader(
   config: Pick<ControllerConfig, 'manifests' | 'state' | 'name' | 'policy' | 'backend'>,
@@ -43,6 +43,7 @@ export function specOnDiskReader(
     await waitForGit(gitDir);
     const load = loadDirectory(config.manifests, config.policy, config.backend, {
       cache,
+      readOnly: true,
       ...(previous ? { previous } : {}),
     });
     previous = load;

@@ -156,7 +156,8 @@ export async function openController(
         if (event) state.events = [...state.events, event].slice(-MAX_EVENTS);
       },
       async tick(request = {}) {
-        const view = request.view ?? loadDirectory(config.manifests, config.policy, config.backend);
+        const view =
+          request.view ?? loadDirectory(config.manifests, config.policy, config.backend, { readOnly: mode === 'plan' });
         const revision =
           request.revision !== undefined ? request.revision : gitRevision(path.resolve(config.manifests));
         const before = { ...state, controller: { ...state.controller, revision } };

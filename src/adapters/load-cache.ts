@@ -21,8 +21,8 @@ interface Entry {
 
 /**
  * A clean load of one manifest directory kept between processes, in this user's cache
- * folder, so that a `run --once`, `plan` or `wait` whose manifests did not change does
- * not parse and validate them again (for ten small manifests, a tenth of such a run). An
+ * folder, so that a `run --once`, `plan` or `wait` whose manifests did not change since
+ * the last `run` does not parse and validate them again (for ten small manifests, a tenth of such a run). An
  * entry serves only the build of tinyforge that wrote it, with the same policy, backend,
  * folder and working folder, and then only as loadFromDisk's `previous`: used when the
  * manifests' paths and texts, and where the files they refer to lead and what those hold,
@@ -97,18 +97,19 @@ export class LoadCache {
 /**
  * Loads a manifest directory (loadFromDisk) through its cache (`cache`: null for none):
  * `previous` (this process's last load) or else the kept load, when nothing it was made
- * from changed; else a new load, kept for the next process.
+ * from changed; else a new load, kept for the next process unless `readOnly` (`plan`
+ * and `wait` write nothing: only `run` keeps a load).
  */
 export function loadDirectory(
   dir: string,
   policy: Policy,
   backend: BackendName,
-  options: { previous?: DirectoryLoad; cache?: LoadCache | null } = {},
+  options: { previous?: DirectoryLoad; cache?: LoadCache | null; readOnly?: boolean } = {},
 ): DirectoryLoad {
   const cache = options.cache === undefined ? LoadCache.for(dir, policy, backend) : (options.cache ?? undefined);
   const previous = options.previous ?? cache?.read();
   const load = loadOrAgain(dir, policy, backend, previous, options.previous);
-  if (load !== previous) cache?.write(load);
+  if (load !== previous && !options.readOnly) cache?.write(load);
   return load;
 }
 

@@ -184,12 +184,17 @@ describe('what a command loads at start-up', () => {
     const caches = fs.mkdtempSync(path.join(dir, 'caches-'));
     const run = () => modulesLoaded(['run', '--once', '--docker-host', socket], dir, { unbundled: false, caches });
     const validators = (modules: string[]) => loaded(modules, 'dist/generated/schema-validators.cjs');
+    const kept = () => fs.readdirSync(caches, { recursive: true }).filter((f) => String(f).endsWith('.json'));
+    // plan writes nothing: it keeps no load for the run after it.
+    expect(modulesLoaded(['plan', '--docker-host', socket], dir, { unbundled: false, caches }).code).toBe(1);
+    expect(kept()).toEqual([]);
     const first = run();
     expect(first.code, first.stderr).toBe(3);
     expect(validators(first.modules)).toBe(true);
     const second = run();
     expect(second.code, second.stderr).toBe(3);
     expect(validators(second.modules)).toBe(false);
+    expect(kept()).toHaveLength(1);
     fs.appendFileSync(path.join(dir, 'manifests/web.yaml'), '  replicas: 2\n');
     expect(validators(run().modules)).toBe(true);
   });

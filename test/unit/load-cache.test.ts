@@ -145,6 +145,16 @@ describe('the manifest load kept between processes', () => {
     expect(kept).not.toContain('s3cret-token');
   });
 
+  it('a read-only load (plan, wait) reads what run kept and keeps nothing', () => {
+    dir = makeFixtureDir({ 'web.yaml': imageManifest('web') });
+    loadDirectory(dir, DEFAULT_POLICY, 'docker', { cache: cacheOf(dir), readOnly: true });
+    expect(fs.readdirSync(folder)).toEqual([]);
+    const kept = load(dir);
+    const cache = cacheOf(dir);
+    vi.spyOn(cache, 'read').mockReturnValue(kept);
+    expect(loadDirectory(dir, DEFAULT_POLICY, 'docker', { cache, readOnly: true })).toBe(kept);
+  });
+
   it('never keeps a load with a problem, and drops what it kept before', () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web') });
     load(dir);
