@@ -29,10 +29,9 @@ import { recordOnlyRoutes } from './reconcile/route-provider.js';
 import type { RouteProvider } from './reconcile/route-provider.js';
 import { loadState, peekState } from './app-state.js';
 import { loadDirectory } from './adapters/load-cache.js';
-import { safeRealpath } from './adapters/manifest-loader.js';
+import { type DirectoryLoad, safeRealpath } from './adapters/manifest-loader.js';
 import { DELETION_GRACE_MS } from './adapters/manifest-source.js';
 import { EngineWatch } from './reconcile/engine-check.js';
-import type { DirectoryLoad } from './adapters/manifest-loader.js';
 
 export { loadFromDisk, readSchemas, schemaValidator } from './app-manifests.js';
 export type { DirectoryLoad } from './app-manifests.js';
