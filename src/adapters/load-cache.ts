@@ -22,13 +22,15 @@ interface Entry {
 /**
  * A clean load of one manifest directory kept between processes, in this user's cache
  * folder, so that a `run --once`, `plan` or `wait` whose manifests did not change since
- * the last `run` does not parse and validate them again (for ten small manifests, a tenth of such a run). An
- * entry serves only the build of tinyforge that wrote it, with the same policy, backend,
- * folder and working folder, and then only as loadFromDisk's `previous`: used when the
- * manifests' paths and texts, and where the files they refer to lead and what those hold,
- * are what the entry was made from (its content key), as the long-running controller's
- * resync reuses its last load. A load with a problem is never kept. Without a build
- * (vitest runs src/) or with NODE_DISABLE_COMPILE_CACHE set there is no cache.
+ * the last `run` does not parse and validate them again (for ten small manifests, a
+ * tenth of such a run). An entry serves only the build of tinyforge that wrote it and
+ * the schemas it was checked against, with the same policy, backend, folder and working
+ * folder, and then only as loadFromDisk's `previous`: used while its content key holds
+ * (the manifests' paths and texts; where the paths they refer to lead, what they are,
+ * what env and Compose files hold; where the directory, the allowed host folders and the
+ * Docker sockets lead), as the long-running controller's resync reuses its last load. A
+ * load with a problem is never kept. Without a build (vitest runs src/) or with
+ * NODE_DISABLE_COMPILE_CACHE set there is no cache.
  */
 export class LoadCache {
   private constructor(
