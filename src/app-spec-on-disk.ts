@@ -28,7 +28,7 @@ export function specOnDiskReader(
   config: Pick<ControllerConfig, 'manifests' | 'state' | 'name' | 'policy' | 'backend'>,
 ): () => Promise<SpecOnDisk> {
   const gitDir = findGitDir(path.resolve(config.manifests));
-  const cache = LoadCache.for(config.manifests, config.policy, config.backend) ?? null;
+  const cache = LoadCache.for(config.manifests, config.policy, config.backend, { readOnly: true }) ?? null;
   let previous: DirectoryLoad | undefined;
   let keyed: ((reference: Reference) => string) | undefined;
   // Read only when a workload refers to a file: the key is mode 0600, often not readable by whoever
@@ -43,7 +43,6 @@ export function specOnDiskReader(
     await waitForGit(gitDir);
     const load = loadDirectory(config.manifests, config.policy, config.backend, {
       cache,
-      readOnly: true,
       ...(previous ? { previous } : {}),
     });
     previous = load;

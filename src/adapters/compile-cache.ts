@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import zlib from 'node:zlib';
-import { userCacheFolder } from './user-cache-folder.js';
+import { readCacheFile, userCacheFolder, writeCacheFile } from './user-cache-folder.js';
 
 type CommonJsBody = (
   exports: object,
@@ -67,14 +67,14 @@ const FLAGS_KEY = Symbol.for('tinyforge.v8-flags-set-at-run-time');
 function runFromCodeCache(file: string, variant: string): unknown {
   const source = fs.readFileSync(file, 'utf8');
   const cacheFile = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : cacheFileFor(file, source, variant);
-  const cachedData = cacheFile === undefined ? undefined : readCache(cacheFile);
+  const cachedData = cacheFile === undefined ? undefined : readCacheFile(cacheFile);
   // Node's own CommonJS wrapper, so that the file runs as `require` would run it.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     cachedData,
   });
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
-    process.once('exit', () => writeCache(cacheFile, script));
+    process.once('exit', () => writeCacheFile(cacheFile, () => script.createCachedData()));
   }
   const body = script.runInThisContext() as CommonJsBody;
   const exported = { exports: {} };
@@ -123,27 +123,4 @@ function sharedFlagList(global: { [FLAGS_KEY]?: string[] }): string[] {
 export function setV8Flag(flag: string): void {
   v8.setFlagsFromString(flag);
   v8FlagsSetAtRunTime.push(flag);
-}
-
-function readCache(file: string): Buffer | undefined {
-  try {
-    return fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Written whole or not at all: a reader never sees half a cache. */
-function writeCache(file: string, script: vm.Script): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
-    fs.renameSync(temporary, file);
-  } catch {
-    try {
-      fs.rmSync(temporary, { force: true });
-    } catch {
-      // Left for the system's clean-up of its temporary folder.
-    }
-  }
 }

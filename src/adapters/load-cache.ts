@@ -4,11 +4,11 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Policy } from '../api/policy.js';
 import type { BackendName } from '../manifest/check-backend.js';
-import { loadFromDisk, safeRealpath } from './manifest-loader.js';
+import { loadFromDisk } from './manifest-loader.js';
 import type { DirectoryLoad } from './manifest-loader.js';
 import { buildId } from './precompiled.js';
 import { SCHEMA_DIR } from './schema-files.js';
-import { userCacheFolder } from './user-cache-folder.js';
+import { readCacheFile, userCacheFolder, writeCacheFile } from './user-cache-folder.js';
 
 /** Files kept; writing one more removes the least recently written. */
 export const MAX_ENTRIES = 64;
@@ -22,7 +22,7 @@ interface Entry {
 /**
  * A clean load of one manifest directory kept between processes, in this user's cache
  * folder, so that a `run --once`, `plan` or `wait` whose manifests did not change since
- * the last `run` does not parse and validate them again (for ten small manifests, a
+ * the last `run --once` does not parse and validate them again (for ten small manifests, a
  * tenth of such a run). An entry serves only the build of tinyforge that wrote it and
  * the schemas it was checked against, with the same policy, backend, folder and working
  * folder, and then only as loadFromDisk's `previous`: used while its content key holds
@@ -36,35 +36,33 @@ export class LoadCache {
   private constructor(
     readonly file: string,
     private readonly context: string,
+    private readonly readOnly: boolean,
   ) {}
 
+  /** `readOnly`: a cache this process only reads (`plan`, `wait`: they write nothing, not even its folder). */
   static for(
     dir: string,
     policy: Policy,
     backend: BackendName,
-    options: { build?: string; folder?: string; cwd?: string; schemas?: string } = {},
+    options: { build?: string; folder?: string; cwd?: string; schemas?: string; readOnly?: boolean } = {},
   ): LoadCache | undefined {
     if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+    const readOnly = options.readOnly ?? false;
     const build = options.build ?? buildId();
-    const folder = options.folder ?? userCacheFolder('manifests');
+    const folder = options.folder ?? userCacheFolder('manifests', { create: !readOnly });
     if (build === undefined || folder === undefined) return undefined;
     // One entry for each folder, working folder, policy and backend: a rebuild replaces its own.
     const made = [path.resolve(dir), options.cwd ?? process.cwd(), policy, backend];
     const name = createHash('sha256').update(JSON.stringify(made)).digest('hex').slice(0, 32);
-    const context = JSON.stringify([
-      FORMAT,
-      build,
-      schemaStamp(options.schemas ?? SCHEMA_DIR),
-      safeRealpath(dir),
-      ...made,
-    ]);
-    return new LoadCache(path.join(folder, `${name}.json`), context);
+    const schemas = schemaStamp(options.schemas ?? SCHEMA_DIR);
+    const context = JSON.stringify([FORMAT, build, process.version, schemas, ...made]);
+    return new LoadCache(path.join(folder, `${name}.json`), context, readOnly);
   }
 
   /** The kept load, when it was made in this context; whether it still holds is loadFromDisk's to see. */
   read(): DirectoryLoad | undefined {
     try {
-      const entry = JSON.parse(readOwnFile(this.file)) as Partial<Entry> | null;
+      const entry = JSON.parse(readCacheFile(this.file)?.toString('utf8') ?? 'null') as Partial<Entry> | null;
       const load = entry?.load;
       if (entry?.context !== this.context || typeof load?.contentKey !== 'string' || !Array.isArray(load.workloads))
         return undefined;
@@ -75,24 +73,25 @@ export class LoadCache {
   }
 
   /**
-   * Keeps a clean load, whole or not at all; any other load removes the entry. Only a
-   * load that reads back from JSON as it is kept (a value JSON cannot hold would come
-   * back changed). Best effort: a cache that cannot be written costs only the time it saves.
+   * Keeps a clean load; any other load removes the entry. Only a load that reads back
+   * from JSON as it is kept (a value JSON cannot hold would come back changed).
    */
   write(load: DirectoryLoad): void {
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    try {
-      const text = load.contentKey === undefined ? undefined : JSON.stringify({ context: this.context, load });
-      if (text === undefined || !isDeepStrictEqual((JSON.parse(text) as Entry).load, load)) {
-        fs.rmSync(this.file, { force: true });
-        return;
-      }
-      fs.writeFileSync(temporary, text, { mode: 0o600 });
-      fs.renameSync(temporary, this.file);
-      removeOldest(path.dirname(this.file));
-    } catch {
-      removeQuietly(temporary);
-    }
+    if (this.readOnly) return;
+    const text = keptText(this.context, load);
+    if (text === undefined) removeQuietly(this.file);
+    else if (writeCacheFile(this.file, () => text)) removeOldest(path.dirname(this.file));
+  }
+}
+
+/** The entry's text for a load, or undefined for one not to keep. */
+function keptText(context: string, load: DirectoryLoad): string | undefined {
+  if (load.contentKey === undefined) return undefined;
+  try {
+    const text = JSON.stringify({ context, load });
+    return isDeepStrictEqual((JSON.parse(text) as Entry).load, load) ? text : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -100,7 +99,7 @@ export class LoadCache {
  * Loads a manifest directory (loadFromDisk) through its cache (`cache`: null for none):
  * `previous` (this process's last load) or else the kept load, when nothing it was made
  * from changed; else a new load, kept for the next process unless `readOnly` (`plan`
- * and `wait` write nothing: only `run` keeps a load).
+ * and `wait` write nothing: only `run --once` keeps a load).
  */
 export function loadDirectory(
   dir: string,
@@ -108,10 +107,12 @@ export function loadDirectory(
   backend: BackendName,
   options: { previous?: DirectoryLoad; cache?: LoadCache | null; readOnly?: boolean } = {},
 ): DirectoryLoad {
-  const cache = options.cache === undefined ? LoadCache.for(dir, policy, backend) : (options.cache ?? undefined);
+  const { readOnly } = options;
+  const cache =
+    options.cache === undefined ? LoadCache.for(dir, policy, backend, { readOnly }) : (options.cache ?? undefined);
   const previous = options.previous ?? cache?.read();
   const load = loadOrAgain(dir, policy, backend, previous, options.previous);
-  if (load !== previous && !options.readOnly) cache?.write(load);
+  if (load !== previous) cache?.write(load);
   return load;
 }
 
@@ -128,23 +129,6 @@ function loadOrAgain(
   } catch (error) {
     if (previous === own) throw error;
     return loadFromDisk({ dir }, policy, { backend, ...(own ? { previous: own } : {}) });
-  }
-}
-
-/**
- * The entry's text, read only from a regular file of this user's that no one else may
- * write, not through a symlink.
- */
-function readOwnFile(file: string): string {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-  try {
-    const stat = fs.fstatSync(fd);
-    const uid = process.getuid?.();
-    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0 || stat.nlink !== 1)
-      throw new Error(`${file}: not a file of this user's alone`);
-    return fs.readFileSync(fd, 'utf8');
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
@@ -168,17 +152,20 @@ function removeQuietly(file: string): void {
   try {
     fs.rmSync(file, { force: true });
   } catch {
-    // Left for the system's clean-up of its temporary folder.
+    // Left for the next write, or the system's clean-up of its temporary folder.
   }
 }
 
+/** Removes the least recently written files past MAX_ENTRIES (a temp file a killed writer left goes too). */
 function removeOldest(folder: string): void {
-  // Every file: a temp file a killed writer left goes too, once it is among the oldest.
-  const names = fs.readdirSync(folder);
-  if (names.length <= MAX_ENTRIES) return;
-  const byAge = names
-    .map((name) => ({ name, at: fs.statSync(path.join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
-    .sort((a, b) => a.at - b.at);
-  for (const { name } of byAge.slice(0, names.length - MAX_ENTRIES))
-    fs.rmSync(path.join(folder, name), { force: true });
+  try {
+    const names = fs.readdirSync(folder);
+    if (names.length <= MAX_ENTRIES) return;
+    const byAge = names
+      .map((name) => ({ name, at: fs.statSync(path.join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+      .sort((a, b) => a.at - b.at);
+    for (const { name } of byAge.slice(0, names.length - MAX_ENTRIES)) removeQuietly(path.join(folder, name));
+  } catch {
+    // Removed at a later write.
+  }
 }

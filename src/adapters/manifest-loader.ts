@@ -17,7 +17,7 @@ import { loadPrecompiled } from './precompiled.js';
 import { safeReadText } from './safe-read.js';
 import { scanManifestDirectory } from './scan-manifest-directory.js';
 import { readSchemaFiles, schemaFilesFingerprint } from './schema-files.js';
-import { workloadKeys } from './workload-key.js';
+import { contentDigest, workloadKeys } from './workload-key.js';
 
 /** What loading a manifest directory (or a few files) found, plus whether the directory was readable at all. */
 export interface DirectoryLoad extends LoadResult {
@@ -106,7 +106,7 @@ export function loadFromDisk(
     policy,
     backend: options.backend ?? 'docker',
     validator: schemaValidator(),
-    keyOf: workloadKeys(),
+    keyOf: workloadKeys(access),
   });
   const problems = [...scanProblems, ...result.problems];
   return {
@@ -140,17 +140,14 @@ export function textsKey(
   return hash.digest('hex');
 }
 
-/** The manifest texts, and where the files they refer to lead, what they are and what those that are read hold. */
+/**
+ * The manifest texts, and where the files they refer to lead, what they are and what those
+ * that are read hold, as the load's `access` saw them (what its checks saw).
+ */
 export function contentKey(texts: string, workloads: readonly Workload[], access: FileAccess): string {
   const hash = createHash('sha256').update(texts);
-  for (const w of workloads) {
-    for (const r of w.references) {
-      const read = r.kind === 'envFile' || r.kind === 'composeFile' ? safeReadText(r.path) : undefined;
-      hash.update(
-        `\0${r.path}\0${seen(r.path, access)}\0${read === undefined ? '' : 'text' in read ? createHash('sha256').update(read.text).digest('hex') : read.error}`,
-      );
-    }
-  }
+  for (const r of workloads.flatMap((w) => w.references))
+    hash.update(`\0${r.path}\0${seen(r.path, access)}\0${contentDigest(r, access)}`);
   return hash.digest('hex');
 }
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import type { Reference, UnkeyedWorkload } from '../api/workload.js';
 import { canonicalJson } from '../reconcile/canonical-json.js';
-import { safeReadText } from './safe-read.js';
+import type { FileAccess } from '../manifest/file-access.js';
+import { createFsFileAccess } from './fs-file-access.js';
 
 /**
  * A workload's key (Workload.key): sha256, hex, of the canonical JSON of its manifest, its
@@ -15,20 +15,13 @@ export function workloadKey(workload: UnkeyedWorkload): string {
   return workloadKeys()(workload);
 }
 
-/** `workloadKey` for one load: each referenced file is looked at once, however many workloads share it. */
-export function workloadKeys(): (workload: UnkeyedWorkload) => string {
-  const seen = new Map<string, [string, string]>();
-  const look = (r: Reference): [string, string] => {
-    const at = `${r.kind}\0${r.path}`;
-    let found = seen.get(at);
-    if (!found) {
-      found = [realpathOrMissing(r.path), contentDigest(r)];
-      seen.set(at, found);
-    }
-    return found;
-  };
+/** `workloadKey` for one load, its files seen through that load's `access`. */
+export function workloadKeys(access: FileAccess = createFsFileAccess()): (workload: UnkeyedWorkload) => string {
   return (workload) => {
-    const files = workload.references.map((r) => [r.path, ...look(r)]);
+    const files = workload.references.map((r) => {
+      const info = access.inspect(r.path);
+      return [r.path, info.exists ? info.realPath : 'missing', contentDigest(r, access)];
+    });
     const value = {
       manifest: workload.manifest,
       compose: workload.compose ?? null,
@@ -41,17 +34,9 @@ export function workloadKeys(): (workload: UnkeyedWorkload) => string {
   };
 }
 
-/** The plain sha256 of a referenced file's content, for the kinds whose content is part of the spec. */
-function contentDigest(reference: Reference): string {
+/** The plain sha256 of a referenced file's content, for the kinds whose content is part of the spec ('' for others). */
+export function contentDigest(reference: Reference, access: FileAccess): string {
   if (reference.kind !== 'envFile' && reference.kind !== 'composeFile') return '';
-  const read = safeReadText(reference.path);
+  const read = access.readText(reference.path);
   return 'text' in read ? createHash('sha256').update(read.text).digest('hex') : `unreadable: ${read.error}`;
-}
-
-function realpathOrMissing(file: string): string {
-  try {
-    return fs.realpathSync(file);
-  } catch {
-    return 'missing';
-  }
 }

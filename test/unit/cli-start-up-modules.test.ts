@@ -185,9 +185,9 @@ describe('what a command loads at start-up', () => {
     const run = () => modulesLoaded(['run', '--once', '--docker-host', socket], dir, { unbundled: false, caches });
     const validators = (modules: string[]) => loaded(modules, 'dist/generated/schema-validators.cjs');
     const kept = () => fs.readdirSync(caches, { recursive: true }).filter((f) => String(f).endsWith('.json'));
-    // plan writes nothing: it keeps no load for the run after it.
+    // plan writes nothing: it keeps no load for the run after it, and makes no folder for one.
     expect(modulesLoaded(['plan', '--docker-host', socket], dir, { unbundled: false, caches }).code).toBe(1);
-    expect(kept()).toEqual([]);
+    expect(fs.readdirSync(caches).filter((name) => name.startsWith('tinyforge-manifests-'))).toEqual([]);
     const first = run();
     expect(first.code, first.stderr).toBe(3);
     expect(validators(first.modules)).toBe(true);
@@ -195,7 +195,18 @@ describe('what a command loads at start-up', () => {
     expect(second.code, second.stderr).toBe(3);
     expect(validators(second.modules)).toBe(false);
     expect(kept()).toHaveLength(1);
+    // wait reads what run --once kept, and keeps nothing of its own.
+    const entry = path.join(caches, String(kept()[0]));
+    const keptText = fs.readFileSync(entry, 'utf8');
+    const wait = () =>
+      modulesLoaded(['wait', 'web', '--timeout', '200ms', '--docker-host', socket], dir, { unbundled: false, caches });
+    const waited = wait();
+    expect(waited.stderr).toContain('timed out');
+    expect(validators(waited.modules)).toBe(false);
     fs.appendFileSync(path.join(dir, 'manifests/web.yaml'), '  replicas: 2\n');
+    expect(validators(wait().modules)).toBe(true);
+    expect(fs.readFileSync(entry, 'utf8')).toBe(keptText);
     expect(validators(run().modules)).toBe(true);
+    expect(fs.readFileSync(entry, 'utf8')).not.toBe(keptText);
   });
 });

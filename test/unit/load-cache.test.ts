@@ -78,14 +78,23 @@ describe('the manifest load kept between processes', () => {
   });
 
   it('serves a folder reached through a link only while the link leads where it led', () => {
-    dir = makeFixtureDir({ 'a/web.yaml': imageManifest('web'), 'b/web.yaml': imageManifest('web') });
+    // b's env file leads into a: through b it leaves the manifest directory.
+    dir = makeFixtureDir({
+      'a/web.yaml': imageManifest('web', ['envFiles: [web.env]']),
+      'a/web.env': 'A=1\n',
+      'b/web.yaml': imageManifest('web', ['envFiles: [web.env]']),
+    });
+    fs.symlinkSync(path.join(dir, 'a/web.env'), path.join(dir, 'b/web.env'));
     const link = path.join(dir, 'manifests');
     fs.symlinkSync(path.join(dir, 'a'), link);
-    load(link);
-    expect(cacheOf(link).read()).toBeDefined();
+    expect(load(link).problems).toEqual([]);
     fs.rmSync(link);
     fs.symlinkSync(path.join(dir, 'b'), link);
-    expect(cacheOf(link).read()).toBeUndefined();
+    expect(
+      load(link)
+        .problems.map((p) => p.message)
+        .join(),
+    ).toMatch(/leaves the manifest directory through a symlink/);
   });
 
   it('serves only while the schemas are those it was checked against', () => {
@@ -98,40 +107,25 @@ describe('the manifest load kept between processes', () => {
     expect(cacheOf(dir, { schemas }).read()).toBeUndefined();
   });
 
-  it('checks a host path again when a folder the operator allowed leads elsewhere, and a Static folder that became a file', () => {
-    dir = makeFixtureDir({
-      'm/web.yaml': imageManifest('web', ['volumes: [{hostPath: ../data1, target: /data}]']),
-      'data1/x': '',
-      'data2/x': '',
-      'm/docs.yaml': imageManifest('docs')
-        .replace('kind: Image', 'kind: Static')
-        .replace('  image:', '  path: site\n  image:'),
-      'm/site/index.html': '',
-    });
+  it('checks a host path again in the next process when a folder the operator allowed leads elsewhere', () => {
+    dir = makeFixtureDir({ 'm/web.yaml': imageManifest('web', ['volumes: [{hostPath: ../data1, target: /data}]']) });
+    fs.mkdirSync(path.join(dir, 'data1'));
+    fs.mkdirSync(path.join(dir, 'data2'));
     const manifests = path.join(dir, 'm');
     const allowed = path.join(dir, 'allowed');
-    fs.symlinkSync(path.join(dir, 'data1'), allowed);
+    const pointAllowed = (to: string) => {
+      fs.rmSync(allowed, { force: true });
+      fs.symlinkSync(path.join(dir, to), allowed);
+    };
     const policy = { ...DEFAULT_POLICY, allowHostPaths: [allowed] };
     const cache = () => LoadCache.for(manifests, policy, 'docker', { build: 'build-1', folder, cwd: manifests })!;
-    const loadWith = () => loadDirectory(manifests, policy, 'docker', { cache: cache() });
-    expect(loadWith().problems).toEqual([]);
-    fs.rmSync(allowed);
-    fs.symlinkSync(path.join(dir, 'data2'), allowed);
-    expect(
-      loadWith()
-        .problems.map((p) => p.message)
-        .join(),
-    ).toMatch(/outside the manifest directory/);
-    fs.rmSync(allowed);
-    fs.symlinkSync(path.join(dir, 'data1'), allowed);
-    expect(loadWith().problems).toEqual([]);
-    fs.rmSync(path.join(manifests, 'site'), { recursive: true });
-    fs.writeFileSync(path.join(manifests, 'site'), '');
-    expect(
-      loadWith()
-        .problems.map((p) => p.message)
-        .join(),
-    ).toMatch(/is not a folder/);
+    const problems = () => loadDirectory(manifests, policy, 'docker', { cache: cache() }).problems;
+    pointAllowed('data1');
+    expect(problems()).toEqual([]);
+    pointAllowed('data2');
+    expect(problems().map((p) => p.message)).toEqual([expect.stringMatching(/outside the manifest directory/)]);
+    pointAllowed('data1');
+    expect(problems()).toEqual([]);
   });
 
   it('keeps no value of an env file: those are secrets, and only their paths are part of a load', () => {
@@ -145,14 +139,18 @@ describe('the manifest load kept between processes', () => {
     expect(kept).not.toContain('s3cret-token');
   });
 
-  it('a read-only load (plan, wait) reads what run kept and keeps nothing', () => {
+  it('a read-only cache (plan, wait) reads what run --once kept and writes nothing, not even its folder', () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web') });
-    loadDirectory(dir, DEFAULT_POLICY, 'docker', { cache: cacheOf(dir), readOnly: true });
+    loadDirectory(dir, DEFAULT_POLICY, 'docker', { cache: cacheOf(dir, { readOnly: true }) });
     expect(fs.readdirSync(folder)).toEqual([]);
     const kept = load(dir);
-    const cache = cacheOf(dir);
+    const cache = cacheOf(dir, { readOnly: true });
     vi.spyOn(cache, 'read').mockReturnValue(kept);
-    expect(loadDirectory(dir, DEFAULT_POLICY, 'docker', { cache, readOnly: true })).toBe(kept);
+    expect(loadDirectory(dir, DEFAULT_POLICY, 'docker', { cache })).toBe(kept);
+    vi.stubEnv('NODE_COMPILE_CACHE', path.join(folder, 'caches'));
+    expect(LoadCache.for(dir, DEFAULT_POLICY, 'docker', { build: 'build-1', readOnly: true })).toBeUndefined();
+    loadDirectory(dir, DEFAULT_POLICY, 'docker', { readOnly: true });
+    expect(fs.existsSync(path.join(folder, 'caches'))).toBe(false);
   });
 
   it('never keeps a load with a problem, and drops what it kept before', () => {
@@ -196,23 +194,31 @@ describe('the manifest load kept between processes', () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web') });
     load(dir);
     const { file } = cacheOf(dir);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     fs.chmodSync(file, 0o622);
     expect(cacheOf(dir).read()).toBeUndefined();
     fs.chmodSync(file, 0o600);
     expect(cacheOf(dir).read()).toBeDefined();
+    fs.linkSync(file, `${file}.second-name`);
+    expect(cacheOf(dir).read()).toBeUndefined();
+    fs.rmSync(`${file}.second-name`);
     fs.renameSync(file, `${file}.real`);
     fs.symlinkSync(`${file}.real`, file);
     expect(cacheOf(dir).read()).toBeUndefined();
   });
 
-  it(`keeps the ${MAX_ENTRIES} entries written last`, () => {
+  it(`keeps the ${MAX_ENTRIES} files written last, a killed writer's temp file among the oldest`, () => {
     dir = makeFixtureDir({ 'web.yaml': imageManifest('web') });
+    const leftover = path.join(folder, 'a-killed-writer.json.123.tmp');
+    fs.writeFileSync(leftover, '{');
+    fs.utimesSync(leftover, 0, 0);
     for (let i = 0; i < MAX_ENTRIES + 2; i++) {
       const cache = cacheOf(dir, { cwd: `/work/${i}` });
       load(dir, cache);
       fs.utimesSync(cache.file, i, i);
     }
     expect(fs.readdirSync(folder)).toHaveLength(MAX_ENTRIES);
+    expect(fs.existsSync(leftover)).toBe(false);
     expect(cacheOf(dir, { cwd: '/work/0' }).read()).toBeUndefined();
     expect(cacheOf(dir, { cwd: `/work/${MAX_ENTRIES + 1}` }).read()).toBeDefined();
   });

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/api/policy.js';
+import { createFsFileAccess } from '../../src/adapters/fs-file-access.js';
 import { loadFromDisk } from '../../src/app.js';
-import { imageManifest, makeFixtureDir, removeFixtureDir } from '../support/fixture-dir.js';
+import { imageManifest, makeFixtureDir, removeFixtureDir, staticManifest } from '../support/fixture-dir.js';
 
 describe('reloading a manifest directory (the resync)', () => {
   let dir = '';
@@ -53,34 +54,58 @@ describe('reloading a manifest directory (the resync)', () => {
     expect(last.workloads.find((w) => w.id === 'image/web')?.manifest.spec).toMatchObject({ replicas: 2 });
   });
 
+  /** Loads dir/m under `policy`, reusing `previous` when given. */
+  const reloaderOf = (policy: typeof DEFAULT_POLICY) => (previous?: ReturnType<typeof loadFromDisk>) =>
+    loadFromDisk({ dir: path.join(dir, 'm') }, policy, previous ? { previous } : {});
+  const messages = (loaded: ReturnType<typeof loadFromDisk>) => loaded.problems.map((p) => p.message).join();
+  /** Points the link `name` (in dir) at `to`, made or replaced. */
+  const link = (name: string, to: string) => {
+    fs.rmSync(path.join(dir, name), { force: true });
+    fs.symlinkSync(to, path.join(dir, name));
+    return path.join(dir, name);
+  };
+
   it('loads again when a path a manifest refers to changed what it is, or an allowed host folder leads elsewhere', () => {
     dir = makeFixtureDir({
-      'm/docs.yaml': imageManifest('docs')
-        .replace('kind: Image', 'kind: Static')
-        .replace('  image:', '  path: site\n  image:'),
+      'm/docs.yaml': staticManifest(8081),
       'm/site/index.html': '',
       'm/web.yaml': imageManifest('web', ['volumes: [{hostPath: ../data1, target: /data}]']),
       'data1/x': '',
     });
-    const allowed = path.join(dir, 'allowed');
-    fs.symlinkSync(path.join(dir, 'data1'), allowed);
-    const policy = { ...DEFAULT_POLICY, allowHostPaths: [allowed] };
-    const reload = (previous?: ReturnType<typeof loadFromDisk>) =>
-      loadFromDisk({ dir: path.join(dir, 'm') }, policy, previous ? { previous } : {});
+    const reload = reloaderOf({ ...DEFAULT_POLICY, allowHostPaths: [link('allowed', path.join(dir, 'data1'))] });
     const first = reload();
     expect(first.problems).toEqual([]);
-    fs.rmSync(allowed);
-    fs.symlinkSync(dir, allowed);
+    link('allowed', dir);
     const moved = reload(first);
     expect(moved).not.toBe(first);
     expect(moved.problems).toEqual([]);
     fs.rmSync(path.join(dir, 'm/site'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'm/site'), '');
-    expect(
-      reload(moved)
-        .problems.map((p) => p.message)
-        .join(),
-    ).toMatch(/is not a folder/);
+    expect(messages(reload(moved))).toMatch(/is not a folder/);
+  });
+
+  it('loads again when a Docker socket of the policy comes to lead into a mounted folder', () => {
+    dir = makeFixtureDir({
+      'm/web.yaml': imageManifest('web', ['volumes: [{hostPath: data, target: /data}]']),
+      'm/data/x': '',
+    });
+    const reload = reloaderOf({ ...DEFAULT_POLICY, dockerSockets: [link('socket', path.join(dir, 'nowhere'))] });
+    const first = reload();
+    expect(first.problems).toEqual([]);
+    link('socket', path.join(dir, 'm/data/x'));
+    expect(messages(reload(first))).toMatch(/Docker socket can never be mounted/);
+  });
+
+  it('one load looks at each path once: its keys are made of what its checks saw, even of a file changed meanwhile', () => {
+    dir = makeFixtureDir({ 'web.env': 'A=1\n' });
+    const file = path.join(dir, 'web.env');
+    const access = createFsFileAccess(dir);
+    const seen = [access.inspect(file), access.readText(file)];
+    expect(seen).toEqual([{ exists: true, realPath: fs.realpathSync(file), type: 'file' }, { text: 'A=1\n' }]);
+    fs.rmSync(file);
+    fs.mkdirSync(file);
+    expect([access.inspect(file), access.readText(file)]).toEqual(seen);
+    expect(createFsFileAccess(dir).inspect(file)).toMatchObject({ type: 'directory' });
   });
 
   it('never reuses a load that found problems: a missing file may appear without any manifest changing', () => {
