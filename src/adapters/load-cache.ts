@@ -96,10 +96,10 @@ function keptText(context: string, load: DirectoryLoad): string | undefined {
 }
 
 /**
- * Loads a manifest directory (loadFromDisk) through its cache (`cache`: null for none):
+ * Loads a manifest directory (loadFromDisk) through its cache (`cache`: null for none; by
+ * default the folder's, only read when `readOnly`, as `plan` and `wait` write nothing):
  * `previous` (this process's last load) or else the kept load, when nothing it was made
- * from changed; else a new load, kept for the next process unless `readOnly` (`plan`
- * and `wait` write nothing: only `run --once` keeps a load).
+ * from changed; else a new load, kept for the next process by a cache that writes.
  */
 export function loadDirectory(
   dir: string,
