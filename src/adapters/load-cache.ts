@@ -8,7 +8,7 @@ import { loadFromDisk } from './manifest-loader.js';
 import type { DirectoryLoad } from './manifest-loader.js';
 import { buildId } from './precompiled.js';
 import { SCHEMA_DIR } from './schema-files.js';
-import { readCacheFile, userCacheFolder, writeCacheFile } from './user-cache-folder.js';
+import { readCacheFile, removeCacheFile, userCacheFolder, writeCacheFile } from './user-cache-folder.js';
 
 /** Files kept; writing one more removes the least recently written. */
 export const MAX_ENTRIES = 64;
@@ -79,7 +79,7 @@ export class LoadCache {
   write(load: DirectoryLoad): void {
     if (this.readOnly) return;
     const text = keptText(this.context, load);
-    if (text === undefined) removeQuietly(this.file);
+    if (text === undefined) removeCacheFile(this.file);
     else if (writeCacheFile(this.file, () => text)) removeOldest(path.dirname(this.file));
   }
 }
@@ -148,14 +148,6 @@ function schemaStamp(dir: string): string {
   }
 }
 
-function removeQuietly(file: string): void {
-  try {
-    fs.rmSync(file, { force: true });
-  } catch {
-    // Left for the next write, or the system's clean-up of its temporary folder.
-  }
-}
-
 /** Removes the least recently written files past MAX_ENTRIES (a temp file a killed writer left goes too). */
 function removeOldest(folder: string): void {
   try {
@@ -164,7 +156,7 @@ function removeOldest(folder: string): void {
     const byAge = names
       .map((name) => ({ name, at: fs.statSync(path.join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
       .sort((a, b) => a.at - b.at);
-    for (const { name } of byAge.slice(0, names.length - MAX_ENTRIES)) removeQuietly(path.join(folder, name));
+    for (const { name } of byAge.slice(0, names.length - MAX_ENTRIES)) removeCacheFile(path.join(folder, name));
   } catch {
     // Removed at a later write.
   }

@@ -17,7 +17,7 @@ import { loadPrecompiled } from './precompiled.js';
 import { safeReadText } from './safe-read.js';
 import { scanManifestDirectory } from './scan-manifest-directory.js';
 import { readSchemaFiles, schemaFilesFingerprint } from './schema-files.js';
-import { contentDigest, workloadKeys } from './workload-key.js';
+import { contentDigest, pathNow, workloadKeys } from './workload-key.js';
 
 /** What loading a manifest directory (or a few files) found, plus whether the directory was readable at all. */
 export interface DirectoryLoad extends LoadResult {
@@ -136,7 +136,8 @@ export function textsKey(
   for (const file of files) hash.update(`${file.path}\0${file.text.length}\0`).update(file.text);
   const { realRoot, policy, access } = around;
   hash.update(`\0${realRoot}`);
-  for (const dir of [...policy.allowHostPaths, ...policy.dockerSockets]) hash.update(`\0${dir}\0${seen(dir, access)}`);
+  for (const dir of [...policy.allowHostPaths, ...policy.dockerSockets])
+    hash.update(`\0${dir}\0${pathNow(dir, access)}`);
   return hash.digest('hex');
 }
 
@@ -147,14 +148,8 @@ export function textsKey(
 export function contentKey(texts: string, workloads: readonly Workload[], access: FileAccess): string {
   const hash = createHash('sha256').update(texts);
   for (const r of workloads.flatMap((w) => w.references))
-    hash.update(`\0${r.path}\0${seen(r.path, access)}\0${contentDigest(r, access)}`);
+    hash.update(`\0${r.path}\0${pathNow(r.path, access)}\0${contentDigest(r, access)}`);
   return hash.digest('hex');
-}
-
-/** Where a path leads and what it is there, as the checks see it. */
-function seen(file: string, access: FileAccess): string {
-  const info = access.inspect(file);
-  return info.exists ? `${info.type}\0${info.realPath}` : 'missing';
 }
 
 /** The path with symlinks followed, or as it is when that fails. */

@@ -68,11 +68,16 @@ export function writeCacheFile(file: string, data: () => string | Uint8Array): b
     fs.renameSync(temporary, file);
     return true;
   } catch {
-    try {
-      fs.rmSync(temporary, { force: true });
-    } catch {
-      // Left for the system's clean-up of its temporary folder.
-    }
+    removeCacheFile(temporary);
     return false;
+  }
+}
+
+/** Removes a cache file if it is there; one that cannot be removed is left for a later write, or the system's clean-up. */
+export function removeCacheFile(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // Left as it is.
   }
 }

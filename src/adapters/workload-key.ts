@@ -18,10 +18,7 @@ export function workloadKey(workload: UnkeyedWorkload): string {
 /** `workloadKey` for one load, its files seen through that load's `access`. */
 export function workloadKeys(access: FileAccess = createFsFileAccess()): (workload: UnkeyedWorkload) => string {
   return (workload) => {
-    const files = workload.references.map((r) => {
-      const info = access.inspect(r.path);
-      return [r.path, info.exists ? info.realPath : 'missing', contentDigest(r, access)];
-    });
+    const files = workload.references.map((r) => [r.path, pathNow(r.path, access), contentDigest(r, access)]);
     const value = {
       manifest: workload.manifest,
       compose: workload.compose ?? null,
@@ -39,4 +36,10 @@ export function contentDigest(reference: Reference, access: FileAccess): string 
   if (reference.kind !== 'envFile' && reference.kind !== 'composeFile') return '';
   const read = access.readText(reference.path);
   return 'text' in read ? createHash('sha256').update(read.text).digest('hex') : `unreadable: ${read.error}`;
+}
+
+/** What a path is now, as the checks see it: where it leads and what it is there, or `missing`. */
+export function pathNow(file: string, access: FileAccess): string {
+  const info = access.inspect(file);
+  return info.exists ? `${info.type}\0${info.realPath}` : 'missing';
 }
